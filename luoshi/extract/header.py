@@ -1,0 +1,99 @@
+"""The common parts of a 公文: genre, title, issuing office, serial number (第N号), issue date.
+
+They all sit in the head of the document, before the first paragraph of body text; 主送/抄送 sit
+at its foot.
+"""
+
+from __future__ import annotations
+
+import re
+
+from luoshi.extract import genre
+from luoshi.extract.dates import find_dates, iso
+from luoshi.extract.document import Document
+from luoshi.extract.numerals import cn_to_int
+from luoshi.extract.pipeline import stage
+
+SERIAL = re.compile(r"(?:〔\d{4}〕|\[\d{4}\]|\(\d{4}\)|（\d{4}）)?第?\s*([0-9０-９一二三四五六七八九十百〇]+)\s*(?:号|期)")
+ISSUER = re.compile(
+    r"^(?P<org>[\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|人民政府办公厅|政府办公室|政府办公厅|办公室|办公厅|人民政府"
+    r"|委员会|常委会办公室|人大常委会|人民代表大会常务委员会))(?:编|印发|整理|发|制)?(?=$|\d|[一二]〇|[〇○])"
+)
+TITLE_WORDS = re.compile(r"纪要|报告|意见|情况|通知|决定|汇总|通报|方案|办法")
+FOOT = re.compile(r"^(主送|抄送|抄报|分送|发送|本期发送)[:：](.*)$")
+
+
+def head_paragraphs(doc: Document, limit: int = 8):
+    """The paragraphs of the head: those before the first long paragraph of body text."""
+    out = []
+    for p in doc.paragraphs[:limit]:
+        if len(p.text) > 60 and ("，" in p.text or "。" in p.text):
+            break
+        if p.text.startswith("各位代表"):
+            break
+        out.append(p)
+    return out
+
+
+def _title(lines: list[str], issuer: str | None) -> str | None:
+    candidates = [line for line in lines
+                  if (TITLE_WORDS.search(line) or line.startswith("关于")) and not SERIAL.fullmatch(line)]
+    if not candidates:
+        return None
+    title = candidates[0]
+    # A title split over several head lines (关于…审议 / 《政府工作报告》…的情况) is one title.
+    i = lines.index(title)
+    while i + 1 < len(lines) and title.startswith("关于") and not TITLE_WORDS.search(title[-4:]):
+        i += 1
+        title += lines[i]
+    for prefix in filter(None, (issuer, re.sub(r"办公室$|办公厅$", "", issuer or ""))):
+        if title.startswith(prefix) and len(title) > len(prefix) + 2:
+            title = title[len(prefix):]
+    title = re.sub(r"^[\u4e00-\u9fff]{2,12}?人民政府(?=[\u4e00-\u9fff]*纪要$)", "", title)
+    return title.strip("—- ") or None
+
+
+@stage("header", assigns=("doc_type", "title", "issuer", "serial", "issued"))
+def header(doc: Document) -> None:
+    text = doc.text
+    head = head_paragraphs(doc)
+    lines = [p.text for p in head]
+    doc_type = genre.detect(text)
+    issuer = serial = issued = None
+    for line in lines:
+        if serial is None:
+            m = SERIAL.fullmatch(line) or (SERIAL.search(line) if "号" in line and len(line) < 20 else None)
+            if m:
+                serial = cn_to_int(m.group(1))
+        m = ISSUER.match(line)
+        if m and not TITLE_WORDS.search(m["org"]):
+            # The office that issues (…办公室 + date) beats the red-header government name.
+            if issuer is None or (m["org"].endswith(("办公室", "办公厅")) and not issuer.endswith(("办公室", "办公厅"))):
+                issuer = m["org"]
+    head_end = head[-1].end if head else min(len(text), 200)
+    dates = find_dates(text, 0, head_end)
+    if dates:
+        issued = dates[0][2]
+    doc.facts["head_end"] = head_end
+    doc.facts["doc_date"] = issued
+    doc.record.update(
+        format=1,
+        source=doc.name,
+        doc_type=doc_type,
+        title=_title(lines, issuer),
+        issuer=issuer,
+        serial=serial,
+        issued=iso(issued),
+    )
+    doc.record["distribution"] = distribution(doc)
+
+
+def distribution(doc: Document) -> dict[str, list[str]]:
+    """主送/抄送 at the foot: the units a document was sent and copied to."""
+    out: dict[str, list[str]] = {"to": [], "cc": []}
+    for p in doc.paragraphs[-12:]:
+        m = FOOT.match(p.text)
+        if m:
+            key = "to" if m.group(1) in ("主送", "发送", "分送", "本期发送") else "cc"
+            out[key] += [x for x in re.split(r"[，、,；;。]", m.group(2)) if x]
+    return out

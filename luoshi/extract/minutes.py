@@ -1,0 +1,621 @@
+"""Meeting minutes (会议纪要): the meeting, its agenda, its numbered decisions with leads and tasks.
+
+The opening paragraph (`2023年12月29日下午，徐华东市长主持召开市政府第37次常务会议，审议《…》，听取…的汇报`)
+gives the meeting and its agenda; the decisions follow `会议议定以下意见`/`纪要如下`, one item per top-level
+number (一、 or （一） or 1.) or per `会议审议…` paragraph; each item's directives become tasks with owners.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from typing import Any, Iterator
+
+from luoshi.extract.dates import find_dates, iso, make_date
+from luoshi.extract.document import Document, Paragraph
+from luoshi.extract.numerals import cn_to_int
+from luoshi.extract.orgs import is_unit, split_units
+from luoshi.extract.pipeline import stage
+from luoshi.extract.timephrases import best_due, find_due
+
+_RULES = json.loads(resources.files("luoshi.extract").joinpath("rules/minutes_patterns.json").read_text(encoding="utf-8"))
+
+
+def _rx(key: str) -> re.Pattern:
+    return re.compile(_RULES[key])
+
+
+def _alternatives(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_NAME = r"[\u4e00-\u9fff]{2,4}?"
+_TITLES = "|".join(sorted(map(re.escape, _RULES["chair_titles"]), key=len, reverse=True))
+# A name starts a phrase (after a comma, the date, 由 …), never inside a word.
+_NAME_START = r"(?:(?<=[，,、：:；\s日午上晚由受])|^)"
+_AT = r"(?:同志)?(?:在[^，。；]{0,30}?)?主持"
+# `徐华东市长主持`, `市长徐华东主持`, `市长徐华东同志在市政府三楼会议室主持`
+CHAIR = [
+    re.compile(rf"{_NAME_START}(?P<name>{_NAME})(?:同志)?(?P<title>{_TITLES}){_AT}"),
+    re.compile(rf"(?P<title>{_TITLES})(?P<name>{_NAME}){_AT}"),
+]
+ORDINAL = _rx("ordinal")
+MEETING_CLAUSE = re.compile(rf"(?:{_RULES['meeting_clause']})[^，。；]*?会议?")
+OPENING = re.compile(rf"(?:{_RULES['meeting_clause']}).{{0,40}}?会")
+PART_OF_DAY = _rx("part_of_day")
+MONTH_DAY = re.compile(r"(?P<m>[0-9０-９一二三四五六七八九十]{1,2})\s*月\s*(?P<d>[0-9０-９一二三四五六七八九十]{1,3})\s*[日号]")
+DECISIONS_START = _alternatives([r["pattern"] for r in _RULES["decisions_start"]])
+DECISIONS_END = _rx("decisions_end")
+TOPIC = _rx("topic_paragraph")
+DECISION_PARAGRAPH = _rx("decision_paragraph")
+AGENDA_VERBS = [(re.compile(v["pattern"]), v["verb"], v.get("only_titles", False)) for v in _RULES["agenda_verbs"]]
+AGENDA_VERB = re.compile(
+    rf"(?:^|(?<=[，,；;。：:、]))(?:{_RULES['agenda_lead_in']})(?P<verb>{'|'.join(v['pattern'] for v in _RULES['agenda_verbs'])})"
+    rf"(?:{_RULES['agenda_verb_tail']})"
+)
+REPORT_TAIL = _rx("report_tail")
+DECISIONS = [(re.compile(d["pattern"]), d["value"]) for d in _RULES["decision"]]
+INTRO = _rx("intro")
+DIRECTIVE = _rx("directive")
+NARRATIVE = _rx("narrative")
+IMPERATIVE = _rx("imperative")
+LEAD_INS = _rx("lead_ins")
+INTRODUCERS = _rx("introducers")
+# A sentence without a directive word can still give a task through one of these (由X…, 同意X提交的…).
+MAY_LEAD = re.compile(rf"{_RULES['introducers']}|同意")
+BOUNDARY = _rx("subject_boundary")
+SUBJECT_REJECT = _rx("subject_reject")
+SUPPORT = _rx("support")
+NOT_SUBJECT = _rx("not_subject")
+LEADS_VERB = _rx("leads_verb")
+SUBMITTED_BY = _rx("submitted_by")
+HEARD = _rx("heard")
+COLLECTIVE = _rx("collective")
+ENUMERATOR = _rx("enumerator")
+INLINE_ENUMERATOR = _rx("inline_enumerator")
+TITLE = re.compile(r"《([^《》]+)》")
+PARENTHESES = re.compile(r"[（(][^（）()]*[）)]")
+LIST_MARKS = re.compile(r"[、，,；（(]")
+HEADING_CLAUSE = _rx("heading_clause")
+# Numbering styles of items, highest rank first.
+STYLES = {
+    "cn": re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})[、.．](?!\d)"),
+    "paren_cn": re.compile(r"^[（(](?P<n>[一二三四五六七八九十]{1,3})[）)]"),
+    "arabic": re.compile(r"^(?P<n>[0-9０-９]{1,2})[.．、](?![0-9０-９])"),
+    "paren_arabic": re.compile(r"^[（(](?P<n>[0-9０-９]{1,2})[）)]"),
+}
+BRACKETS = re.compile(r"[《》“”（）()「」【】〈〉]")
+OPEN, CLOSE = set("《“（(「【〈"), set("》”）)」】〉")
+SENTENCE_END = "。！？；;!?"
+CLAUSE_END = "，,：:"
+
+
+# --- text helpers ------------------------------------------------------------------------------------
+
+_SPLITTERS: dict[str, re.Pattern] = {}
+
+
+def top_level_split(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
+    """[start, end) cut at the separators outside 《》“”（）: (start, end) of each non-empty piece."""
+    rx = _SPLITTERS.get(seps)
+    if rx is None:
+        rx = _SPLITTERS[seps] = re.compile(rf"[{re.escape(seps)}《》“”（）()「」【】〈〉]")
+    out, depth, piece = [], 0, start
+    for m in rx.finditer(text, start, end):
+        ch, i = m.group(), m.start()
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            if i > piece:
+                out.append((piece, i))
+            piece = i + 1
+    if end > piece:
+        out.append((piece, end))
+    return out
+
+
+def _strip(text: str, s: int, e: int, chars: str = "，,。；;：: *") -> tuple[int, int]:
+    # `*` too: bold marks a conversion left behind (`**要变集聚为集群**`) are no part of a task.
+    while s < e and text[s] in chars:
+        s += 1
+    while e > s and text[e - 1] in chars:
+        e -= 1
+    return s, e
+
+
+def _units(name: str) -> list[str] | None:
+    """The units a subject names (`市商务局、卫健委` → two), or None when it is not a list of units."""
+    if not name or SUBJECT_REJECT.search(name):
+        return None
+    parts = _split_units(name)
+    return parts if parts and all(_is_unit(p) for p in parts) else None
+
+
+def _is_unit(name: str) -> bool:
+    # `各县（市、区）`: the bracketed gloss does not change what the name is.
+    return is_unit(PARENTHESES.sub("", name))
+
+
+def _split_units(name: str) -> list[str]:
+    """`市商务局、卫健委` → two units, but `各县（市、区）` and `市发展和改革委员会` stay one: a name is cut
+    at 和/及/与 only when every piece is a unit."""
+    if not LIST_MARKS.search(name):
+        pieces = split_units(name)
+        return pieces if len(pieces) == 1 or all(map(_is_unit, pieces)) or not _is_unit(name) else [name]
+    out = []
+    for a, b in top_level_split(name, 0, len(name), "、，,；"):
+        part = name[a:b]
+        pieces = split_units(part) if "（" not in part and "(" not in part else [part]
+        if len(pieces) > 1 and not all(_is_unit(p) for p in pieces) and _is_unit(part):
+            pieces = [part]
+        out += pieces
+    return out
+
+
+def _is_collective(name: str) -> bool:
+    return bool(COLLECTIVE.match(name))
+
+
+# --- the opening paragraph: meeting and agenda -------------------------------------------------------------
+
+def opening(doc: Document) -> Paragraph | None:
+    """The paragraph that says who chaired which meeting when (`…主持召开…会议`)."""
+    if "minutes_opening" not in doc.facts:
+        found = None
+        for p in doc.paragraphs[:15]:
+            if OPENING.search(p.text) and not p.text.endswith("纪要"):
+                found = p
+                break
+        doc.facts["minutes_opening"] = found
+    return doc.facts["minutes_opening"]
+
+
+def _meeting_date(text: str, ref: date | None) -> tuple[date | None, int]:
+    """The meeting date in the opening paragraph (the last date before 主持, since a head line may
+    be run into the paragraph), and where it ends; a year-less date takes ref's year."""
+    m = MEETING_CLAUSE.search(text)
+    stop = m.start() if m else min(len(text), 80)
+    dates = find_dates(text, 0, stop)
+    if dates:
+        return dates[-1][2], dates[-1][1]
+    m = MONTH_DAY.search(text, max(0, stop - 40), stop)
+    if m and ref:
+        d = make_date(ref.year, cn_to_int(m["m"]), cn_to_int(m["d"]))
+        if d and d > ref:
+            d = make_date(ref.year - 1, d.month, d.day)
+        return d, m.end()
+    return None, 0
+
+
+def _chair(text: str) -> tuple[str | None, str | None]:
+    found = [m for m in (rx.search(text) for rx in CHAIR) if m]
+    if not found:
+        return None, None
+    m = min(found, key=lambda m: m.end())
+    return m["name"], m["title"]
+
+
+@stage("meeting", assigns=("meeting",))
+def meeting(doc: Document) -> None:
+    p = opening(doc)
+    if p is None:
+        return
+    text = p.text
+    when, date_end = _meeting_date(text, doc.facts.get("doc_date"))
+    part = PART_OF_DAY.match(text, date_end) if date_end else None
+    chair, title = _chair(text)
+    # The meeting's own number, not one of a meeting whose spirit it studied (传达学习…第三次全会精神).
+    ordinal = ORDINAL.search(text, 0, _agenda_span(text)[0] or len(text))
+    doc.facts["meeting_date"] = when
+    doc.record["meeting"] = {
+        "ordinal": cn_to_int(ordinal["n"]) if ordinal else None,
+        "date": iso(when),
+        "part_of_day": part["part"] if part else None,
+        "chair": chair,
+        "chair_title": title,
+    }
+
+
+def _verb(word: str) -> tuple[str, bool]:
+    for rx, verb, only_titles in AGENDA_VERBS:
+        if rx.fullmatch(word):
+            return verb, only_titles
+    return word, False
+
+
+def _agenda_span(text: str) -> tuple[int, int]:
+    """Where the agenda is written in the opening paragraph: after the meeting, before `纪要如下`."""
+    m = MEETING_CLAUSE.search(text)
+    start = m.end() if m else 0
+    stop = DECISIONS_START.search(text, start)
+    return start, stop.start() if stop else len(text)
+
+
+def parse_agenda(text: str) -> list[dict[str, str]]:
+    """[{verb, subject}] of an agenda sentence: `审议《A》《B》，听取X，Y的汇报` → A, B, X, Y."""
+    start, end = _agenda_span(text)
+    verbs = [m for m in AGENDA_VERB.finditer(text, start, end) if _depth0(text, start, m.start())]
+    out = []
+    for i, m in enumerate(verbs):
+        stop = verbs[i + 1].start() if i + 1 < len(verbs) else end
+        verb, only_titles = _verb(m["verb"])
+        out += _agenda_subjects(text, m.end(), stop, verb, only_titles)
+    return out
+
+
+def _depth0(text: str, start: int, pos: int) -> bool:
+    depth = 0
+    for m in BRACKETS.finditer(text, start, pos):
+        depth += 1 if m.group() in OPEN else -1
+    return depth <= 0
+
+
+def _agenda_subjects(text: str, s: int, e: int, verb: str, only_titles: bool) -> list[dict[str, str]]:
+    # A subject runs to the end of its sentence; 《》 titles right after the verb are one entry each.
+    sentence = top_level_split(text, s, e, "。；;")
+    if not sentence:
+        return []
+    s, e = sentence[0]
+    titles = re.match(r"(?:《[^《》]+》[、和及与，]?|以及)+", text[s:e])
+    if titles:
+        return [{"verb": verb, "subject": t} for t in TITLE.findall(titles.group())]
+    if only_titles:
+        return []
+    if verb != "听取":
+        piece = top_level_split(text, s, e, "，,")
+        return [{"verb": verb, "subject": text[a:b]} for a, b in piece[:1]]
+    body = text[s:e]
+    tails = list(re.finditer(r"(?:的)?汇报", body))
+    body = body[: tails[-1].start()] if tails else body
+    out = []
+    for a, b in top_level_split(body, 0, len(body), "，,"):
+        for part in re.split(r"的?汇报[、和及]|的?汇报以及", body[a:b]):
+            subject = REPORT_TAIL.sub("", part)
+            if subject:
+                out.append({"verb": verb, "subject": subject})
+    return out
+
+
+@stage("agenda", assigns=("agenda",))
+def agenda(doc: Document) -> None:
+    p = opening(doc)
+    found = parse_agenda(p.text) if p else []
+    if not found:
+        # Openings that only say `研究了以下事项` leave the agenda to the items' headings.
+        for item in structure(doc):
+            found += parse_agenda("，" + item.title) if item.title else []
+    doc.record["agenda"] = found
+
+
+# --- the decisions: items ------------------------------------------------------------------------------
+
+@dataclass
+class Item:
+    """One decision: its heading (title) and the clean-text paragraphs [(start, end)] of its body."""
+
+    no: int
+    title: str
+    body: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _region(doc: Document) -> list[Paragraph]:
+    """The paragraphs of the decisions: after `会议议定以下意见` (or the opening), before 出席/列席/主送."""
+    paras = doc.paragraphs
+    first = opening(doc)
+    begin = paras.index(first) + 1 if first else 0
+    if first is None or not DECISIONS_START.search(first.text):
+        for i in range(begin, min(len(paras), begin + 6)):
+            if _style(paras[i]) and _style(paras[i])[0] != "topic":
+                break
+            if DECISIONS_START.search(paras[i].text) and len(paras[i].text) < 80:
+                begin = i + 1
+                break
+    return paras[begin:]
+
+
+def _style(p: Paragraph) -> tuple[str, int] | None:
+    for name, rx in STYLES.items():
+        m = rx.match(p.text)
+        if m:
+            return name, cn_to_int(m["n"]) or 0
+    if TOPIC.match(p.text) or DECISION_PARAGRAPH.match(p.text):
+        return "topic", 0
+    return None
+
+
+def _heading(doc: Document, p: Paragraph, style: str) -> tuple[int, int]:
+    """The clean-text span of an item's heading: the text after its numeral, up to its first sentence end."""
+    text = doc.text
+    s = p.start + (STYLES[style].match(p.text).end() if style in STYLES else 0)
+    if style == "topic":
+        s += 2  # `会议审议…` → `审议…`
+        pieces = top_level_split(text, s, p.end, "，,。；;")
+        return pieces[0] if pieces else (s, s)
+    pieces = top_level_split(text, s, p.end, "。；;：:")
+    a, b = pieces[0] if pieces else (s, p.end)
+    clauses = top_level_split(text, a, b, "，,")
+    if len(clauses) > 1 and HEADING_CLAUSE.search(text, *clauses[0]):
+        a, b = clauses[0]  # `同意《…》，由区住建局…`: the heading is the clause naming the matter
+    return _strip(text, a, b)
+
+
+def structure(doc: Document) -> list[Item]:
+    """The items of the minutes, with their headings and bodies (computed once per document)."""
+    if "minutes_items" in doc.facts:
+        return doc.facts["minutes_items"]
+    items: list[Item] = []
+    style = None
+    for p in _region(doc):
+        if items and DECISIONS_END.search(p.text):
+            break
+        found = _style(p)
+        if style is None and found and not DECISIONS_END.search(p.text):
+            style = found[0]
+        if found and found[0] == "topic" and items and DECISION_PARAGRAPH.match(p.text) \
+                and not _decision("".join(doc.text[s:e] for s, e in items[-1].body)):
+            found = None  # `会议听取了…汇报。` then `会议原则同意…`: the decision of the same item
+        if found and found[0] == style and (style == "topic" or found[1] == len(items) + 1):
+            a, b = _heading(doc, p, style)
+            items.append(Item(len(items) + 1, doc.text[a:b]))
+            marker = STYLES[style].match(p.text).end() if style in STYLES else 0
+            items[-1].body.append((p.start + marker, p.end))
+        elif items:
+            items[-1].body.append((p.start, p.end))
+    doc.facts["minutes_items"] = items or _single_item(doc)
+    return doc.facts["minutes_items"]
+
+
+def _single_item(doc: Document) -> list[Item]:
+    """Minutes of one matter, not numbered (`会议指出…`, `会议要求…`): one item, titled by the opening's topic."""
+    first = opening(doc)
+    if first is None:
+        return []  # without the opening there is no telling the decisions from the head
+    body = []
+    for p in _region(doc):
+        if DECISIONS_END.search(p.text):
+            break
+        body.append((p.start, p.end))
+    if not body:
+        return []
+    m = MEETING_CLAUSE.search(first.text)
+    pieces = top_level_split(first.text, m.end() if m else 0, len(first.text), "，,。；;")
+    return [Item(1, first.text[slice(*pieces[0])] if pieces else "", body)]
+
+
+def _decision(text: str) -> str | None:
+    for rx, value in DECISIONS:
+        if rx.search(text):
+            return value
+    return None
+
+
+def _heard_units(text: str) -> list[str]:
+    """The units whose report the meeting heard (`会议听取了璜泾镇、太仓生态环境局关于…的汇报`)."""
+    for m in HEARD.finditer(text):
+        units = [u for u in _split_units(m["u"]) if _is_unit(u) and not SUBJECT_REJECT.search(u)]
+        if units:
+            return units
+    return []
+
+
+@stage("items", assigns=("items",))
+def items(doc: Document) -> None:
+    ref = doc.facts.get("doc_date") or doc.facts.get("meeting_date")
+    doc.record["items"] = [_item_record(doc, item, ref) for item in structure(doc)]
+
+
+def _item_record(doc: Document, item: Item, ref: date | None) -> dict[str, Any]:
+    text = doc.text
+    body = "\n".join(text[s:e] for s, e in item.body)
+    heard = _heard_units("\n".join(text[s:e] for s, e in item.body[1:])) or _heard_units(item.title)
+    tasks, leads = _tasks(doc, item, heard)
+    return {
+        "no": item.no,
+        "title": item.title,
+        "documents": TITLE.findall(item.title),
+        "decision": _decision(body),
+        "leads": leads,
+        "tasks": [_task_record(doc, t, ref) for t in tasks],
+    }
+
+
+# --- tasks -------------------------------------------------------------------------------------------
+
+@dataclass
+class Task:
+    start: int
+    end: int
+    owners: list[str]
+    lead_rank: int = 0  # how surely the owners lead the item: 3 由X, 2 会后X, 1 X牵头 or X提交的…, 0 not a lead
+
+
+def _task_record(doc: Document, t: Task, ref: date | None) -> dict[str, Any]:
+    rec = doc.ground(t.start, t.end)
+    due = best_due(doc.text[t.start:t.end], ref)
+    rec.update(owners=t.owners, due_text=due.text if due else None, due=iso(due.date) if due else None)
+    return rec
+
+
+@dataclass
+class Subject:
+    units: list[str]
+    rank: int  # lead rank of the clause (see Task.lead_rank)
+
+
+def _subject(text: str, s: int, e: int) -> Subject | None:
+    """The units a clause text[s:e] directs, when it opens with them (`会后由市发改委根据…`, `市商务局要…`)."""
+    clause = text[s:e]
+    lead_in = LEAD_INS.match(clause)
+    pos = lead_in.end() if lead_in else 0
+    intro = INTRODUCERS.match(clause, pos)
+    if intro:
+        pos = intro.end()
+    for m in BOUNDARY.finditer(clause, pos + 2, min(len(clause), pos + 42)):
+        units = _units(clause[pos:m.start()])
+        if units:
+            if SUPPORT.match(clause, m.start()):
+                return None  # `市财政局配合`: a helper, not the one the clause directs
+            nxt = NOT_SUBJECT.match(clause, m.start())
+            if nxt and nxt.group().endswith("的"):
+                return None  # `县住建局提交的方案`: the units qualify a noun
+            return Subject(units, _lead_rank(clause, lead_in, intro, m.start()))
+    return None
+
+
+def _lead_rank(clause: str, lead_in: re.Match | None, intro: re.Match | None, verb_at: int) -> int:
+    if intro and intro.group() != "要求":
+        return 3  # 由X…, 请X…, 责成X…
+    if lead_in and "会" in lead_in.group():
+        return 2  # 会后X…
+    return 1 if LEADS_VERB.match(clause, verb_at) else 0  # X牵头…
+
+
+def _scopes(doc: Document, item: Item) -> Iterator[tuple[int, int]]:
+    """The spans within which an owner carries over to the next sentence: a numbered sub-paragraph
+    with the paragraphs that continue it, or one `会议…` paragraph."""
+    text = doc.text
+    cur: list[int] | None = None
+    for s, e in item.body:
+        if cur is None or ENUMERATOR.match(text, s) or text.startswith("会议", s):
+            if cur:
+                yield cur[0], cur[1]
+            cur = [s, e]
+        else:
+            cur[1] = e
+    if cur:
+        yield cur[0], cur[1]
+
+
+def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Sentences of text[s:e], also cut before inline numbering (`（一）…（二）…`, `。一要…`)."""
+    out = []
+    for a, b in top_level_split(text, s, e, SENTENCE_END + "\n"):
+        cuts = [m.start() for m in INLINE_ENUMERATOR.finditer(text, a, b) if m.start() > a]
+        for x, y in zip([a] + cuts, cuts + [b]):
+            out.append((x, y))
+    return out
+
+
+def _clean_start(text: str, s: int, e: int) -> int:
+    """Past numbering (`（一）`, `一是`) and the meeting's voice (`会议强调，`) at a sentence start."""
+    for _ in range(3):
+        s0 = s
+        m = ENUMERATOR.match(text, s, e)
+        if m:
+            s = m.end()
+        m = INTRO.match(text, s, e)
+        if m:
+            s = m.end()
+        s, _ = _strip(text, s, e)
+        if s == s0:
+            break
+    return s
+
+
+def _tasks(doc: Document, item: Item, heard: list[str]) -> tuple[list[Task], list[str]]:
+    text = doc.text
+    tasks: list[Task] = []
+    leads: list[str] = []
+    for scope in _scopes(doc, item):
+        first = len(tasks)
+        owners: list[str] = []
+        going = False  # the sentence before was a directive: an imperative one goes on with it
+        for s, e in _sentences(text, *scope):
+            s = _clean_start(text, s, e)
+            s, e = _strip(text, s, e)
+            if e - s < 4:
+                continue
+            new = _sentence_tasks(text, s, e, owners, heard, going)
+            going = bool(new)
+            if new:
+                owners = new[-1].owners
+                tasks += new
+        leads = leads or _leads(tasks[first:])
+    return tasks, leads or _heard_leads(tasks, heard, text)
+
+
+def _sentence_tasks(text: str, s: int, e: int, owners: list[str], heard: list[str], going: bool) -> list[Task]:
+    """The tasks of one sentence: one per run of clauses under the same subject; a sentence with no
+    subject of its own is one task of the owners before it (or, `会后…` alone, of the units heard)."""
+    directive = bool(DIRECTIVE.search(text, s, e))
+    if not directive and not going and not MAY_LEAD.search(text, s, e):
+        return []  # neither a directive nor a 由X/同意X提交的… sentence: nothing to find in it
+    clauses = top_level_split(text, s, e, CLAUSE_END)
+    runs = _runs(text, clauses)
+    if not runs:
+        if directive:
+            begin = _task_start(text, clauses, len(clauses))
+        elif going and IMPERATIVE.match(text, s):
+            begin = 0
+        else:
+            return []
+        inherited = owners or (heard if "会后" in text[s:e] else [])
+        return [Task(clauses[begin][0], e, list(inherited))]
+    if not directive and not any(r.rank for _, r in runs):
+        return []
+    out = []
+    for k, (i, subj) in enumerate(runs):
+        stop = runs[k + 1][0] if k + 1 < len(runs) else len(clauses)
+        begin = _task_start(text, clauses, i) if k == 0 else i
+        if stop > begin:
+            out.append(Task(clauses[begin][0], clauses[stop - 1][1], subj.units, subj.rank))
+    return out
+
+
+def _runs(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, Subject]]:
+    """(index of the clause, its subject) for each clause that names whom it directs."""
+    runs: list[tuple[int, Subject]] = []
+    for i, (a, b) in enumerate(clauses):
+        subj = _subject(text, a, b)
+        if subj is not None:
+            runs.append((i, subj))
+            continue
+        # `原则同意区人防办提交的改造方案，要求…组织实施`: the clauses after it are the submitter's.
+        submitted = SUBMITTED_BY.search(text, a, b)
+        units = _units(submitted["u"]) if submitted else None
+        if units and i + 1 < len(clauses):
+            runs.append((i + 1, Subject(units, 1)))
+    return runs
+
+
+def _task_start(text: str, clauses: list[tuple[int, int]], upto: int) -> int:
+    """The first clause of a task among clauses[:upto]: from the first that directs or dates
+    (`2024年底前，市住建局要…`, `在…期间，要…`), but after any that only state facts (`…是一场攻坚战，要…`)."""
+    first = next((i for i, (a, b) in enumerate(clauses[:upto])
+                  if DIRECTIVE.search(text, a, b) or find_due(text[a:b])), None)
+    if first is None:
+        return upto
+    start = 0
+    for i in range(first):
+        if NARRATIVE.search(text, *clauses[i]):
+            start = i + 1
+    return start
+
+
+def _leads(tasks: list[Task]) -> list[str]:
+    """The units told to take the item forward, from the first passage that names any (the decision
+    comes before the points the meeting stressed): 由X before 会后X before X牵头 or X提交的…."""
+    ranked = [t for t in tasks if t.lead_rank and any(not _is_collective(u) for u in t.owners)]
+    best = max((t.lead_rank for t in ranked), default=0)
+    out: list[str] = []
+    for t in ranked:
+        if t.lead_rank == best:
+            out += [u for u in t.owners if not _is_collective(u) and u not in out]
+    return out
+
+
+def _heard_leads(tasks: list[Task], heard: list[str], text: str) -> list[str]:
+    """With no unit named to take the item forward, the units whose report was heard do: when a bare
+    `会后…抓好落实` is left to them, or when they are the first units told to act."""
+    for t in tasks:
+        if t.owners and t.owners == heard and "会后" in text[t.start:t.end]:
+            return list(heard)
+    for t in tasks:
+        if t.owners and set(t.owners) <= set(heard):
+            return list(t.owners)
+    return []

@@ -1,0 +1,108 @@
+"""The Chinese domain terms of luoshi, each glossed once: its identifier in code and data, its Chinese form.
+
+Code and stored data use the English identifiers (`in_progress`, `lead`); the Chinese label a user sees
+comes from here, so a term is spelled the same way on every page, export and message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    """One domain term: `key` as used in code and data, `zh` as shown to users, `en` as glossed in docs."""
+
+    key: str
+    zh: str
+    en: str
+    note: str = ""
+
+
+_TERMS = (
+    # The ledger and who is in it.
+    Term("ledger", "督办台账", "supervision ledger", "the list of items under supervision"),
+    Term("item", "督办事项", "item", "one decision, task, target or suggestion followed up to completion"),
+    Term("unit", "单位", "unit", "a government department or body that handles items (承办单位)"),
+    Term("lead", "牵头", "lead", "the unit responsible for an item (牵头单位); only it applies for completion"),
+    Term("co_operating", "配合", "co-operating", "a unit that helps the lead (配合单位); it may report progress"),
+    Term("supervision_office", "督查室", "supervision office", "the office that assigns, chases and approves"),
+    Term("source", "来源", "source", "the document and span an item was extracted from"),
+    Term("due", "办理期限", "due date", "the date an item must be completed by"),
+    Term("progress", "办理进展", "progress", "what a unit reports it has done, with a percent"),
+    Term("audit_trail", "操作留痕", "audit trail", "the append-only, hash-chained log of events"),
+    # Item kinds.
+    Term("kind.decision", "议定事项", "decision", "an item a meeting decided (会议议定事项)"),
+    Term("kind.task", "工作任务", "task", "a directive sentence with owners and a due phrase"),
+    Term("kind.target", "目标指标", "target", "a quantified target of a work report (主要预期目标)"),
+    Term("kind.suggestion", "代表建议", "suggestion", "a deputy's suggestion to the people's congress"),
+    # Item states.
+    Term("state.draft", "待确认", "draft", "extracted, not yet reviewed by the supervision office"),
+    Term("state.confirmed", "待交办", "confirmed", "reviewed and kept, not yet handed out"),
+    Term("state.assigned", "已交办", "assigned", "handed out to its units with a due date"),
+    Term("state.in_progress", "办理中", "in progress", "accepted by the lead unit, or returned to it"),
+    Term("state.completion_requested", "申请办结", "completion requested", "the lead unit says it is done"),
+    Term("state.done", "已办结", "done", "completion approved by the supervision office"),
+    Term("state.cancelled", "已撤销", "cancelled", "withdrawn, with a reason"),
+    # Actions.
+    Term("action.create", "录入", "create", "an item enters the ledger as a draft"),
+    Term("action.confirm", "确认", "confirm", "the supervision office reviews a draft and keeps it"),
+    Term("action.assign", "交办", "assign", "hand an item to its lead and co-operating units with a due date"),
+    Term("action.accept", "签收", "accept", "the lead unit accepts an assigned item and starts on it"),
+    Term("action.report_progress", "报送进展", "report progress", "a unit reports what it has done"),
+    Term("action.request_extension", "申请延期", "request extension", "the lead unit asks to move the due date"),
+    Term("action.approve_extension", "批准延期", "approve extension", "the due date moves; the old one is kept"),
+    Term("action.reject_extension", "驳回延期", "reject extension", "the due date stays, with a reason"),
+    Term("action.apply_completion", "申请办结", "apply for completion", "the lead unit says the item is done"),
+    Term("action.approve", "批准办结", "approve completion", "the supervision office closes the item as done"),
+    Term("action.return", "退回", "return", "completion refused with a reason; the item is in progress again"),
+    Term("action.cancel", "撤销", "cancel", "the item is withdrawn, with a reason"),
+    Term("action.remind", "催办", "remind", "the supervision office chases the units of an item"),
+    Term("action.rate", "评价", "rate", "the supervision office rates how a done item was handled"),
+    Term("action.instruct", "批示", "instruct", "a leader leaves an instruction on an item"),
+    # Roles.
+    Term("role.admin", "系统管理员", "admin", "manages users and settings; may act as the supervision office"),
+    Term("role.supervisor", "督查室", "supervisor", "the supervision office (督查室, 政府办)"),
+    Term("role.unit", "承办单位联络员", "unit user", "a department liaison, bound to one unit"),
+    Term("role.leader", "领导", "leader", "a mayor or deputy mayor: reads everything, leaves instructions"),
+    Term("role.congress", "人大", "congress", "the people's congress office: follows deputies' suggestions"),
+    # Extension requests.
+    Term("extension", "延期", "extension", "a request to move an item's due date, and its decision"),
+    Term("extension.pending", "待审批", "pending", "asked, not yet decided"),
+    Term("extension.approved", "已批准", "approved", "the due date moved"),
+    Term("extension.rejected", "已驳回", "rejected", "the due date stayed"),
+    Term("extension.lapsed", "已失效", "lapsed", "the item closed before the request was decided"),
+    # Ratings.
+    Term("rating.excellent", "优秀", "excellent"),
+    Term("rating.good", "良好", "good"),
+    Term("rating.fair", "一般", "fair"),
+    Term("rating.poor", "较差", "poor"),
+    # Warnings (预警).
+    Term("warning", "预警", "warning", "green, yellow or red from due date, progress and staleness"),
+    Term("colour.green", "绿灯", "green", "on schedule"),
+    Term("colour.yellow", "黄灯", "yellow", "due soon, no recent progress, or behind schedule"),
+    Term("colour.red", "红灯", "red", "overdue"),
+    Term("reason.overdue", "逾期", "overdue", "the due date has passed"),
+    Term("reason.due_soon", "临期", "due soon", "the due date is near"),
+    Term("reason.stale", "久未报送", "stale", "no progress reported for too long"),
+    Term("reason.behind", "进度滞后", "behind schedule", "much of the time is gone, little of the work done"),
+    Term("reminder", "催办", "reminder", "a chase sent to the units of an item"),
+)
+
+TERMS: dict[str, Term] = {t.key: t for t in _TERMS}
+if len(TERMS) != len(_TERMS):
+    raise RuntimeError("a glossary key is defined twice")
+
+
+def zh(key: str) -> str:
+    """The Chinese label of a term: `zh("state.in_progress")` → `"办理中"`."""
+    try:
+        return TERMS[key].zh
+    except KeyError:
+        raise KeyError(f"no glossary term {key!r}; terms are: {', '.join(sorted(TERMS))}") from None
+
+
+def terms(prefix: str) -> dict[str, str]:
+    """`{identifier: Chinese label}` of one family: `terms("state")` → `{"draft": "待确认", …}`."""
+    head = prefix + "."
+    return {k[len(head):]: t.zh for k, t in TERMS.items() if k.startswith(head)}

@@ -1,0 +1,22 @@
+"""The supervision ledger (督办台账) as pure rules: items, states and transitions, who may act, due dates,
+warnings, reminders and the hash-chained audit trail. No framework and no I/O: the store and web call in.
+"""
+
+from luoshi.ledger.actors import Actor, Role, Unit
+from luoshi.ledger.audit import AuditEntry, Problem, chain, record, verify
+from luoshi.ledger.due import Due, DuePolicy, due_date, due_for
+from luoshi.ledger.errors import Conflict, InvalidTransition, InvalidValue, LedgerError, MissingField, PermissionDenied
+from luoshi.ledger.events import Event
+from luoshi.ledger.items import Extension, ExtensionStatus, Item, Kind, Rating, SourceRef
+from luoshi.ledger.reminders import Reminder, reminder_from, webhook_payload
+from luoshi.ledger.states import Action, State
+from luoshi.ledger.warnings import Colour, ItemWarning, Reason, WarningPolicy, warning
+from luoshi.ledger.workflow import TRANSITIONS, apply, available, can_view, new_item
+
+__all__ = [
+    "Action", "Actor", "AuditEntry", "Colour", "Conflict", "Due", "DuePolicy", "Event", "Extension",
+    "ExtensionStatus", "InvalidTransition", "InvalidValue", "Item", "ItemWarning", "Kind", "LedgerError",
+    "MissingField", "PermissionDenied", "Problem", "Rating", "Reason", "Reminder", "Role", "SourceRef", "State",
+    "TRANSITIONS", "Unit", "WarningPolicy", "apply", "available", "can_view", "chain", "due_date", "due_for",
+    "new_item", "record", "reminder_from", "verify", "warning", "webhook_payload",
+]

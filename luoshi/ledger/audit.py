@@ -1,0 +1,94 @@
+"""The audit trail: events appended through `record`, each entry hash-chained to the one before it.
+
+An entry's hash is sha256 (or HMAC-sha256 with a key kept outside the database) over the canonical JSON
+of its sequence number, the previous hash and the event; `verify` recomputes the chain and reports any
+entry changed, deleted, inserted or moved. The store is expected to keep one chain per item (seq = the
+item's version), so appending needs no lock beyond the item's optimistic lock; passing `length` (the
+item's version) or a `head` hash kept elsewhere also catches entries cut off the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from luoshi.ledger.canonical import canonical_json
+from luoshi.ledger.events import Event
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One stored line of the trail: `event` is the event's JSON dict exactly as hashed."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    event: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What `verify` found wrong: at which position (0-based) and entry, what kind, in words."""
+
+    index: int
+    seq: int | None
+    kind: str  # changed | broken_link | sequence | length | head
+    detail: str
+
+
+def chain(prev_hash: str, event: Event | dict[str, Any], seq: int, key: bytes | None = None) -> str:
+    """The hash of an entry: over its position, the hash before it and the event's canonical JSON."""
+    data = event.to_dict() if isinstance(event, Event) else event
+    payload = canonical_json({"seq": seq, "prev": prev_hash, "event": data}).encode("utf-8")
+    if key is not None:
+        return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def record(prev: AuditEntry | None, event: Event, key: bytes | None = None) -> AuditEntry:
+    """The entry that appends `event` after `prev` (None: the first): the one way events enter the trail."""
+    seq, prev_hash = (1, GENESIS) if prev is None else (prev.seq + 1, prev.hash)
+    data = event.to_dict()
+    return AuditEntry(seq, prev_hash, chain(prev_hash, data, seq, key), data)
+
+
+def record_all(events: Iterable[Event], key: bytes | None = None) -> list[AuditEntry]:
+    entries: list[AuditEntry] = []
+    for event in events:
+        entries.append(record(entries[-1] if entries else None, event, key))
+    return entries
+
+
+def verify(entries: Iterable[AuditEntry], *, length: int | None = None, head: str | None = None,
+           key: bytes | None = None) -> list[Problem]:
+    """Every problem in a chain, in order; an empty list means it is intact.
+
+    - changed: the entry's hash does not match its content (the event or seq was edited);
+    - broken_link: its prev_hash is not the hash of the entry before it (one was deleted, inserted,
+      moved, or edited and re-hashed);
+    - sequence: its seq is not the one after the entry before it (deleted, inserted or moved);
+    - length: not `length` entries (the end was cut off, or entries were added past it);
+    - head: the last entry's hash is not `head` (the end was cut off or rewritten).
+    """
+    problems: list[Problem] = []
+    prev_hash, prev_seq, count = GENESIS, 0, 0
+    for i, e in enumerate(entries):
+        count += 1
+        if e.seq != prev_seq + 1:
+            problems.append(Problem(i, e.seq, "sequence", f"seq {e.seq} follows {prev_seq}, expected {prev_seq + 1}"))
+        if e.prev_hash != prev_hash:
+            problems.append(Problem(i, e.seq, "broken_link",
+                                    f"seq {e.seq} links to {e.prev_hash[:12]}…, the entry before is {prev_hash[:12]}…"))
+        if chain(e.prev_hash, e.event, e.seq, key) != e.hash:
+            problems.append(Problem(i, e.seq, "changed", f"seq {e.seq} does not match its hash: its content changed"))
+        prev_hash, prev_seq = e.hash, e.seq
+    if length is not None and count != length:
+        problems.append(Problem(count, None, "length", f"{count} entries, expected {length}"))
+    if head is not None and prev_hash != head:
+        problems.append(Problem(count, None, "head", f"the last hash is {prev_hash[:12]}…, expected {head[:12]}…"))
+    return problems

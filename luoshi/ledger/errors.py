@@ -1,0 +1,41 @@
+"""Errors of the ledger's rules: who may not, what cannot happen now, what is missing or wrong.
+
+All subclass `luoshi.errors.LuoshiError`; the web layer maps them to 403, 409 and 422. Each message names
+the item, the action and what would be valid, in English with the Chinese label beside each term.
+"""
+
+from __future__ import annotations
+
+from luoshi.errors import LuoshiError
+
+
+class LedgerError(LuoshiError):
+    """A rule of the ledger refused an action."""
+
+
+class PermissionDenied(LedgerError):
+    """The actor's role, or unit, may not take this action on this item (HTTP 403)."""
+
+
+class InvalidTransition(LedgerError):
+    """The action is not possible in the item's present state (HTTP 409)."""
+
+
+class Conflict(LedgerError):
+    """The item changed since the actor read it, or a pending request blocks the action (HTTP 409)."""
+
+
+class MissingField(LedgerError):
+    """The action needs a value that was not given, e.g. a reason to return or cancel (HTTP 422)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidValue(LedgerError):
+    """A value given to the action is of the wrong type or out of range (HTTP 422)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,406 @@
+"""The rules of the loop in one place: which action moves an item from which state to which, who may take
+it, what it needs; `apply` enforces them and returns the new item with the event that records the step.
+
+Design choices (see the tests for each): review and hand-out are two steps, so a reviewed item waits in
+CONFIRMED (待交办) until the office assigns it; 退回 is the RETURN action, which puts the item back IN_PROGRESS
+and records the reason (no state of its own: a returned item is simply being handled again); 延期 is a
+request by the lead unit that the office approves or rejects, the state unchanged and every request kept
+on the item. Every event bumps the item's version, which the store uses for optimistic locking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from luoshi.ledger.actors import OFFICE, Actor, Role
+from luoshi.ledger.errors import Conflict, InvalidTransition, InvalidValue, MissingField, PermissionDenied
+from luoshi.ledger.events import Created, Event, event_class
+from luoshi.ledger.items import Extension, ExtensionStatus, Item, Kind, Rating, SourceRef
+from luoshi.ledger.states import Action, State, named
+
+LEAD, CO = "lead", "co_operating"
+OPEN = (State.DRAFT, State.CONFIRMED, State.ASSIGNED, State.IN_PROGRESS, State.COMPLETION_REQUESTED)
+HANDLING = (State.ASSIGNED, State.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table: `action` from `source` leads to `target`, by `roles`; a unit user must stand
+    to the item as one of `units` (lead, co-operating); `requires` must be given, `accepts` may be."""
+
+    action: Action
+    source: State
+    target: State
+    roles: frozenset[Role]
+    units: tuple[str, ...]
+    requires: tuple[str, ...]
+    accepts: tuple[str, ...]
+
+
+def _rows(action: Action, sources: Iterable[State], target: State | None, roles: Iterable[Role], *,
+          units: tuple[str, ...] = (), requires: tuple[str, ...] = (),
+          accepts: tuple[str, ...] = ()) -> dict[tuple[State, Action], Transition]:
+    """The rows of one action; `target` None keeps the state (a reminder does not move an item)."""
+    return {(s, action): Transition(action, s, target or s, frozenset(roles), units, requires, accepts)
+            for s in sources}
+
+
+UNIT, LEADER = (Role.UNIT,), (Role.LEADER,)
+TRANSITIONS: dict[tuple[State, Action], Transition] = {
+    **_rows(Action.CONFIRM, [State.DRAFT], State.CONFIRMED, OFFICE,
+            accepts=("title", "kind", "lead_units", "co_units", "note")),
+    **_rows(Action.ASSIGN, [State.CONFIRMED], State.ASSIGNED, OFFICE,
+            requires=("due",), accepts=("lead_units", "co_units", "note")),
+    **_rows(Action.ACCEPT, [State.ASSIGNED], State.IN_PROGRESS, UNIT, units=(LEAD,), accepts=("note",)),
+    **_rows(Action.REPORT_PROGRESS, HANDLING, State.IN_PROGRESS, UNIT, units=(LEAD, CO),
+            requires=("text",), accepts=("percent", "attachments")),
+    **_rows(Action.REQUEST_EXTENSION, HANDLING, None, UNIT, units=(LEAD,), requires=("due", "reason")),
+    **_rows(Action.APPROVE_EXTENSION, [*HANDLING, State.COMPLETION_REQUESTED], None, OFFICE,
+            accepts=("due", "note")),
+    **_rows(Action.REJECT_EXTENSION, [*HANDLING, State.COMPLETION_REQUESTED], None, OFFICE,
+            requires=("reason",)),
+    **_rows(Action.APPLY_COMPLETION, [State.IN_PROGRESS], State.COMPLETION_REQUESTED, UNIT, units=(LEAD,),
+            requires=("text",), accepts=("attachments",)),
+    **_rows(Action.APPROVE, [State.COMPLETION_REQUESTED], State.DONE, OFFICE, accepts=("note",)),
+    **_rows(Action.RETURN, [State.COMPLETION_REQUESTED], State.IN_PROGRESS, OFFICE, requires=("reason",)),
+    **_rows(Action.CANCEL, OPEN, State.CANCELLED, OFFICE, requires=("reason",)),
+    **_rows(Action.REMIND, HANDLING, None, OFFICE, accepts=("units", "text")),
+    **_rows(Action.RATE, [State.DONE], None, OFFICE, requires=("rating",), accepts=("note",)),
+    **_rows(Action.INSTRUCT, [s for s in State if s not in (State.DRAFT, State.CANCELLED)], None, LEADER,
+            requires=("text",)),
+}
+# Who may take an action does not depend on the state, so one row per action answers it.
+WHO: dict[Action, Transition] = {a: t for (_, a), t in reversed(TRANSITIONS.items())}
+CREATORS = OFFICE
+
+
+# -- values given to an action ---------------------------------------------------------------------
+
+def _text(value: Any, name: str) -> str | None:
+    if not isinstance(value, str):
+        raise InvalidValue(f"{name} must be text, not {type(value).__name__} {value!r}", name)
+    return value.strip() or None
+
+
+def _names(value: Any, name: str) -> tuple[str, ...]:
+    """Unit ids or attachment names: one string or a list of them, blanks and repeats dropped."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
+        raise InvalidValue(f"{name} must be a list of strings, not {value!r}", name)
+    return tuple(dict.fromkeys(v.strip() for v in items if v.strip()))
+
+
+def _date(value: Any, name: str) -> date:
+    if isinstance(value, datetime):
+        raise InvalidValue(f"{name} must be a date, not a time ({value!r})", name)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidValue(f"{name} must be a date YYYY-MM-DD, not {value!r}", name) from None
+
+
+def _percent(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidValue(f"{name} must be a whole number 0–100, not {value!r}", name)
+    try:
+        n = int(value)
+    except ValueError:
+        raise InvalidValue(f"{name} must be a whole number 0–100, not {value!r}", name) from None
+    if not 0 <= n <= 100:
+        raise InvalidValue(f"{name} must be 0–100, not {n}", name)
+    return n
+
+
+def _choice(enum: type[Enum]) -> Callable[[Any, str], Any]:
+    def parse(value: Any, name: str) -> Any:
+        try:
+            return enum(value)
+        except ValueError:
+            valid = ", ".join(m.value for m in enum)
+            raise InvalidValue(f"{name} {value!r} is not one of {valid}", name) from None
+    return parse
+
+
+FIELDS: dict[str, Callable[[Any, str], Any]] = {
+    "title": _text, "text": _text, "reason": _text, "note": _text, "due_text": _text,
+    "lead_units": _names, "co_units": _names, "units": _names, "attachments": _names,
+    "due": _date, "percent": _percent, "kind": _choice(Kind), "rating": _choice(Rating),
+}
+
+
+def _values(t: Transition, data: dict[str, Any]) -> dict[str, Any]:
+    """The data checked and normalised: every required and accepted field, None when not given."""
+    allowed = t.requires + t.accepts
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise InvalidValue(f"{named(t.action)} does not take {', '.join(unknown)}; it takes "
+                           f"{', '.join(allowed) or 'no fields'}", unknown[0])
+    values = {k: None if data.get(k) is None else FIELDS[k](data[k], k) for k in allowed}
+    for k in t.requires:
+        if values[k] in (None, ()):
+            raise MissingField(f"{named(t.action)} needs {k}", k)
+    return values
+
+
+def _check_units(lead: tuple[str, ...], co: tuple[str, ...]) -> None:
+    both = [u for u in co if u in lead]
+    if both:
+        raise InvalidValue(f"{', '.join(both)} cannot be both lead and co-operating unit", "co_units")
+
+
+def _check_now(now: Any) -> None:
+    if not isinstance(now, datetime) or now.tzinfo is None:
+        raise InvalidValue(f"now must be a timezone-aware datetime, not {now!r}", "now")
+
+
+# -- who may act --------------------------------------------------------------------------------------
+
+def check_permission(item: Item, action: Action, actor: Actor) -> None:
+    """Raise PermissionDenied unless `actor` may take `action` on `item` (in a state where it applies)."""
+    who = WHO[action]
+    if actor.role not in who.roles:
+        roles = ", ".join(sorted(r.value for r in who.roles))
+        raise PermissionDenied(f"{actor.role.value} ({actor.role.label}) {actor.id!r} may not {named(action)}; "
+                               f"only {roles} may")
+    if actor.role is Role.UNIT and item.role_of(actor.unit) not in who.units:
+        standing = item.role_of(actor.unit)
+        why = (f"only the lead unit ({', '.join(item.lead_units)}) may" if standing
+               else "the unit is neither lead nor co-operating on it")
+        raise PermissionDenied(f"unit {actor.unit!r} may not {named(action)} item {item.id!r}: {why}")
+
+
+def can_view(actor: Actor, item: Item) -> bool:
+    """Office and leaders read everything; a unit its own items once assigned; congress the suggestions."""
+    if actor.role in OFFICE or actor.role is Role.LEADER:
+        return True
+    handed_out = item.assigned_at is not None
+    if actor.role is Role.UNIT:
+        return handed_out and item.role_of(actor.unit) is not None
+    return handed_out and item.kind is Kind.SUGGESTION
+
+
+def available(item: Item, actor: Actor) -> list[Action]:
+    """The actions `actor` can take on `item` now (the buttons to show), in the order of `Action`."""
+    out = []
+    for action in Action:
+        try:
+            check_permission(item, action, actor)
+            _transition(item, action)
+            GUARDS.get(action, _no_guard)(item, action)
+        except (PermissionDenied, InvalidTransition, Conflict):
+            continue
+        out.append(action)
+    return out
+
+
+def _transition(item: Item, action: Action) -> Transition:
+    t = TRANSITIONS.get((item.state, action))
+    if t is None:
+        sources = [named(s) for (s, a) in TRANSITIONS if a is action]
+        raise InvalidTransition(f"cannot {named(action)} item {item.id!r} in state {named(item.state)}; "
+                                f"possible from {', '.join(sources)}")
+    return t
+
+
+# -- what an action needs beyond its state ------------------------------------------------------------
+
+def _no_guard(item: Item, action: Action) -> None:
+    return None
+
+
+def _needs_pending(item: Item, action: Action) -> None:
+    if item.pending_extension is None:
+        raise InvalidTransition(f"cannot {named(action)} item {item.id!r}: no extension request is pending")
+
+
+def _no_pending(item: Item, action: Action) -> None:
+    pending = item.pending_extension
+    if pending is not None:
+        raise Conflict(f"item {item.id!r} already has an extension request pending (to "
+                       f"{pending.requested_due}); wait for the office to decide it")
+
+
+GUARDS = {Action.APPROVE_EXTENSION: _needs_pending, Action.REJECT_EXTENSION: _needs_pending,
+          Action.REQUEST_EXTENSION: _no_pending}
+
+
+# -- what each action changes: (item changes, event facts) --------------------------------------------
+
+Values = dict[str, Any]
+Change = tuple[dict[str, Any], dict[str, Any]]
+Effect = Callable[[Item, Values, Actor, datetime], Change]
+
+
+def _confirm(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    changes = {k: v[k] for k in ("title", "kind", "lead_units", "co_units") if v[k] is not None}
+    _check_units(changes.get("lead_units", item.lead_units), changes.get("co_units", item.co_units))
+    return changes, v
+
+
+def _assign(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    lead = item.lead_units if v["lead_units"] is None else v["lead_units"]
+    co = item.co_units if v["co_units"] is None else v["co_units"]
+    if not lead:
+        raise MissingField(f"item {item.id!r} has no lead unit: {named(Action.ASSIGN)} needs lead_units",
+                           "lead_units")
+    _check_units(lead, co)
+    facts = {"due": v["due"], "lead_units": lead, "co_units": co, "note": v["note"]}
+    return {"due": v["due"], "lead_units": lead, "co_units": co, "assigned_at": now}, facts
+
+
+def _only_facts(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    return {}, v
+
+
+def _report_progress(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    changes: dict[str, Any] = {"last_progress_at": now}
+    if v["percent"] is not None:
+        changes["progress"] = v["percent"]
+    return changes, {**v, "attachments": v["attachments"] or ()}
+
+
+def _request_extension(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    floor = item.due or now.date()
+    if v["due"] <= floor:
+        raise InvalidValue(f"the due date asked for ({v['due']}) must be after {floor}", "due")
+    ext = Extension(requested_due=v["due"], previous_due=item.due, reason=v["reason"],
+                    requested_by=actor.id, requested_at=now)
+    return {"extensions": item.extensions + (ext,)}, {**v, "previous_due": item.due}
+
+
+def _decide(item: Item, status: ExtensionStatus, actor: Actor, now: datetime, **more: Any) -> tuple[Extension, ...]:
+    decided = replace(item.extensions[-1], status=status, decided_by=actor.id, decided_at=now, **more)
+    return item.extensions[:-1] + (decided,)
+
+
+def _asked(item: Item) -> Extension:
+    """The pending request (the guard has made sure there is one)."""
+    asked = item.pending_extension
+    assert asked is not None
+    return asked
+
+
+def _approve_extension(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    asked = _asked(item)
+    granted = v["due"] or asked.requested_due
+    if item.due and granted <= item.due:
+        raise InvalidValue(f"the due date granted ({granted}) must be after the present one ({item.due})", "due")
+    exts = _decide(item, ExtensionStatus.APPROVED, actor, now, granted_due=granted, decision_note=v["note"])
+    facts = {"due": granted, "previous_due": item.due, "requested_due": asked.requested_due, "note": v["note"]}
+    return {"due": granted, "extensions": exts}, facts
+
+
+def _reject_extension(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    asked = _asked(item)
+    exts = _decide(item, ExtensionStatus.REJECTED, actor, now, decision_note=v["reason"])
+    return {"extensions": exts}, {"requested_due": asked.requested_due, "reason": v["reason"]}
+
+
+def _apply_completion(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    changes = {"completion_requested_at": now, "last_progress_at": now}
+    return changes, {**v, "attachments": v["attachments"] or ()}
+
+
+def _lapsed(item: Item, actor: Actor, now: datetime) -> tuple[Extension, ...]:
+    """A request nobody decided before the item closed is closed with it, so none stays pending forever."""
+    if item.pending_extension is None:
+        return item.extensions
+    return _decide(item, ExtensionStatus.LAPSED, actor, now)
+
+
+def _approve(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    return {"closed_at": now, "progress": 100, "extensions": _lapsed(item, actor, now)}, v
+
+
+def _return(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    changes = {"returns": item.returns + 1, "return_reason": v["reason"], "completion_requested_at": None}
+    return changes, v
+
+
+def _cancel(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    changes = {"closed_at": now, "cancel_reason": v["reason"], "extensions": _lapsed(item, actor, now)}
+    return changes, v
+
+
+def _remind(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    units = v["units"] or item.lead_units
+    strangers = [u for u in units if item.role_of(u) is None]
+    if strangers:
+        raise InvalidValue(f"{', '.join(strangers)} not a unit of item {item.id!r} "
+                           f"(units: {', '.join(item.lead_units + item.co_units)})", "units")
+    changes = {"reminders": item.reminders + 1, "last_reminded_at": now}
+    return changes, {"units": units, "text": v["text"]}
+
+
+def _rate(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    return {"rating": v["rating"]}, v
+
+
+EFFECTS: dict[Action, Effect] = {
+    Action.CONFIRM: _confirm, Action.ASSIGN: _assign, Action.ACCEPT: _only_facts,
+    Action.REPORT_PROGRESS: _report_progress, Action.REQUEST_EXTENSION: _request_extension,
+    Action.APPROVE_EXTENSION: _approve_extension, Action.REJECT_EXTENSION: _reject_extension,
+    Action.APPLY_COMPLETION: _apply_completion, Action.APPROVE: _approve, Action.RETURN: _return,
+    Action.CANCEL: _cancel, Action.REMIND: _remind, Action.RATE: _rate, Action.INSTRUCT: _only_facts,
+}
+
+
+# -- the one entry point --------------------------------------------------------------------------
+
+def _action(action: Action | str) -> Action:
+    try:
+        return Action(action)
+    except ValueError:
+        raise InvalidValue(f"unknown action {action!r}; actions are {', '.join(a.value for a in Action)}",
+                           "action") from None
+
+
+def apply(item: Item, action: Action | str, actor: Actor, now: datetime, *,
+          expected_version: int | None = None, **data: Any) -> tuple[Item, Event]:
+    """Take `action` on `item` as `actor` at `now`: the new item (version + 1) and the event recording it.
+
+    Checks, in order: who may (PermissionDenied), the version the actor read (Conflict), the state
+    (InvalidTransition), pending requests (InvalidTransition/Conflict), the data (MissingField/InvalidValue).
+    """
+    action = _action(action)
+    _check_now(now)
+    check_permission(item, action, actor)
+    if expected_version is not None and expected_version != item.version:
+        raise Conflict(f"item {item.id!r} changed since it was read (version {expected_version}, now "
+                       f"{item.version}); reload it and try again")
+    t = _transition(item, action)
+    GUARDS.get(action, _no_guard)(item, action)
+    changes, facts = EFFECTS[action](item, _values(t, data), actor, now)
+    new = replace(item, state=t.target, version=item.version + 1, **changes)
+    event = event_class(action)(item_id=item.id, version=new.version, at=now, actor=actor.id,
+                                role=actor.role, unit=actor.unit, from_state=item.state, to_state=t.target,
+                                **facts)
+    return new, event
+
+
+def new_item(*, id: str, kind: Kind | str, title: str, actor: Actor, now: datetime, text: str = "",
+             source: SourceRef | None = None, lead_units: Iterable[str] = (), co_units: Iterable[str] = (),
+             due: date | str | None = None, due_text: str | None = None) -> tuple[Item, Created]:
+    """A draft item (version 1) and its creation event: what extraction proposed, or the office typed in."""
+    _check_now(now)
+    if actor.role not in CREATORS:
+        raise PermissionDenied(f"{actor.role.value} ({actor.role.label}) {actor.id!r} may not create items; "
+                               f"only {', '.join(sorted(r.value for r in CREATORS))} may")
+    heading, body = _text(title, "title"), _text(text, "text") or ""
+    if not heading:
+        raise MissingField("a new item needs a title", "title")
+    lead, co = _names(list(lead_units), "lead_units"), _names(list(co_units), "co_units")
+    _check_units(lead, co)
+    fields = dict(kind=_choice(Kind)(kind, "kind"), title=heading, text=body, source=source, lead_units=lead,
+                  co_units=co, due=None if due is None else _date(due, "due"),
+                  due_text=None if due_text is None else _text(due_text, "due_text"))
+    item = Item(id=id, **fields)
+    event = Created(item_id=id, version=item.version, at=now, actor=actor.id, role=actor.role, unit=actor.unit,
+                    from_state=None, to_state=item.state, **fields)
+    return item, event

@@ -1,0 +1,160 @@
+"""Layout normalisation that keeps a map back to the source.
+
+Real documents come with a space between every character (`太 仓 市`), lines broken mid-word by
+the page width, `[bookmark: _GoBack]` and `**bold**` left over from conversions. `normalise` turns
+the source text into a clean text (no layout whitespace, one `\n` between paragraphs) and keeps,
+for every clean character, its offset in the source, so any match in the clean text can be given
+back as a span of the source.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass
+
+# Conversion leftovers that are not text of the document.
+ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\]|\*\*|__(?=\S)|(?<=\S)__")
+WHITESPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\r\f\v]+")
+
+# A line ending in one of these closes its paragraph.
+TERMINAL = set("。！？；：!?;:")
+CLOSERS = set("”’」』）)】")
+
+# A line starting like this opens a new paragraph (公文 numbering and labelled blocks).
+MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]"
+    r"|[（(][一二三四五六七八九十]+[）)]"
+    r"|\d{1,3}[.．、](?!\d)"
+    r"|[（(]\d{1,3}[）)]"
+    r"|[①-⑳]"
+    r"|第[一二三四五六七八九十百\d]+[章节条部分]"
+    r"|(?:出席|列席|请假|缺席|主送|抄送|抄报|发送|附件|记录|整理|印发)[:：]"
+    r"|[一二三四五六七八九十]是"
+    r"|——"
+    r"|附件"
+    r")"
+)
+
+
+def char_width(ch: str) -> int:
+    """Display width: CJK and full-width forms take two columns, ASCII one."""
+    return 1 if ord(ch) < 0x1100 else 2
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The clean text of a source and the map of each clean character to its source offset."""
+
+    source: str
+    text: str
+    offsets: array  # offsets[i] is the source index of text[i]; one sentinel entry at the end
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span [start, end) covering clean text[start:end]."""
+        if end <= start:
+            pos = self.offsets[start] if start < len(self.text) else len(self.source)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def clean_index(self, source_offset: int) -> int:
+        """The first clean index whose source offset is at or after `source_offset`."""
+        lo, hi = 0, len(self.text)
+        offs = self.offsets
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if offs[mid] < source_offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+
+@dataclass(frozen=True)
+class _Line:
+    chars: str  # content without layout whitespace or artifacts
+    offs: list[int]  # source offset of each char
+    newline: int  # source offset of the line's end (its newline, or len(source))
+
+    @property
+    def width(self) -> int:
+        return sum(char_width(c) for c in self.chars)
+
+
+def _lines(source: str) -> list[_Line]:
+    # Positions covered by artifacts are skipped like whitespace.
+    skip = bytearray(len(source))
+    for m in ARTIFACTS.finditer(source):
+        skip[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    for m in WHITESPACE.finditer(source):
+        skip[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    lines: list[_Line] = []
+    start = 0
+    n = len(source)
+    while start <= n:
+        end = source.find("\n", start)
+        if end < 0:
+            end = n
+        offs = [i for i in range(start, end) if not skip[i]]
+        lines.append(_Line("".join(source[i] for i in offs), offs, end))
+        start = end + 1
+    return lines
+
+
+def wrap_width(lines: list[_Line]) -> int | None:
+    """The page width a document's lines were wrapped at, or None when lines are paragraphs."""
+    widths = sorted(line.width for line in lines if line.chars)
+    if len(widths) < 8:
+        return None
+    top = widths[int(len(widths) * 0.9)]
+    if top > 130 or top < 20:
+        return None
+    full = sum(1 for w in widths if w >= top * 0.85)
+    return top if full >= len(widths) * 0.35 else None
+
+
+def _ends_paragraph(chars: str) -> bool:
+    tail = chars.rstrip("".join(CLOSERS))
+    if not tail:
+        return True
+    return tail[-1] in TERMINAL or (tail != chars and tail[-1] in "。！？")
+
+
+# A line that starts with a word fragment and a comma cannot open a paragraph (`神，并就…`).
+FRAGMENT = re.compile(r"^[^，。、；：,.;:]{1,2}[，、；,;]")
+
+
+def _is_heading(chars: str) -> bool:
+    return bool(MARKER.match(chars)) and not any(p in chars for p in "，。；,;")
+
+
+def _continues(prev: _Line, nxt: _Line, width: int | None) -> bool:
+    """Whether `nxt` continues the paragraph `prev` was broken out of by the layout."""
+    if not prev.chars or not nxt.chars or _ends_paragraph(prev.chars) or MARKER.match(nxt.chars):
+        return False
+    if FRAGMENT.match(nxt.chars) or prev.chars.count("《") > prev.chars.count("》"):
+        return True
+    if width is not None:
+        return prev.width >= width * 0.8
+    # Lines that are paragraphs: a long line cut mid-sentence is joined, a heading is not.
+    return prev.width >= 40 and not _is_heading(prev.chars)
+
+
+def normalise(source: str) -> Layout:
+    """Clean `source`: drop layout whitespace and artifacts, join wrapped lines, keep the offsets."""
+    lines = _lines(source)
+    width = wrap_width(lines)
+    out: list[str] = []
+    offsets = array("l")
+    prev: _Line | None = None
+    for line in lines:
+        if not line.chars:
+            continue  # blank lines separate nothing that a kept newline does not
+        if prev is not None and not _continues(prev, line, width):
+            out.append("\n")
+            offsets.append(prev.newline)
+        out.append(line.chars)
+        offsets.extend(line.offs)
+        prev = line
+    offsets.append(len(source))
+    return Layout(source, "".join(out), offsets)

@@ -1,0 +1,92 @@
+"""Reading a document file into its source text: TXT (UTF-8, GB18030/GBK), DOCX, PDF with a text layer.
+
+`read(path)` returns a `Source`; a file that cannot be read raises a `ReadError` naming the file and
+the problem. The text returned is what record spans index into.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from luoshi.errors import ReadError, UnsupportedFormat
+
+SUFFIXES = (".txt", ".docx", ".pdf")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    text: str
+    kind: str  # "txt" | "docx" | "pdf"
+    encoding: str | None = None
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+
+def decode_text(data: bytes, path: str) -> tuple[str, str]:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise ReadError(path, "binary file, not text (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise ReadError(path, "not UTF-8 or GB18030/GBK text") from None
+
+
+def read_txt(path: str) -> Source:
+    data = Path(path).read_bytes()
+    text, encoding = decode_text(data, path)
+    return Source(path, text, "txt", encoding)
+
+
+def read(path: str | os.PathLike) -> Source:
+    """Read one document file; raise ReadError (naming the file) when it cannot be read."""
+    path = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise ReadError(path, "no such file")
+    if p.is_dir():
+        raise ReadError(path, "is a folder, not a file")
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".txt":
+            source = read_txt(path)
+        elif suffix == ".docx":
+            from luoshi.text.docx import read_docx
+
+            source = read_docx(path)
+        elif suffix == ".pdf":
+            from luoshi.text.pdf import read_pdf
+
+            source = read_pdf(path)
+        else:
+            raise UnsupportedFormat(path, f"unsupported format {suffix or '(no suffix)'}; luoshi reads .txt, .docx and .pdf")
+    except ReadError:
+        raise
+    except OSError as exc:
+        raise ReadError(path, f"cannot be read: {exc.strerror or exc}") from exc
+    if not source.text.strip():
+        raise ReadError(path, "empty document: no text in it")
+    return source
+
+
+def expand(paths: list[str]) -> list[str]:
+    """Files named, and the supported files inside folders named (sorted), in the order given."""
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            out += sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            out.append(path)
+    return out

@@ -1,0 +1,87 @@
+"""Robustness: arbitrary text never breaks extraction, spans are always valid, and layout whitespace
+inserted into real documents does not change what is extracted."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SEEDS, needs_shared
+from luoshi.extract import extract
+from luoshi.extract.document import squash
+
+# Characters that matter to the rules: 公文 punctuation, numerals, units and keywords.
+ALPHABET = st.sampled_from(list("一二三四五六七八九十〇、（）()《》“”，。；：:.%0123456789年月日号第次会议纪要审议听取原则同意市县局委办要牵头负责"
+                                "出席列席代表建议方面条增长以上左右亿元万人个座 \n\t　"))
+SHAPED = st.text(ALPHABET, max_size=400)
+
+
+def spans_ok(record, source: str) -> list[str]:
+    problems = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                span = node.get("span")
+                ok = (isinstance(span, list) and len(span) == 2 and 0 <= span[0] < span[1] <= len(source)
+                      and squash(source[span[0]:span[1]]) == squash(node["text"]))
+                if not ok:
+                    problems.append(f"{node['text']!r} {span}")
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(record)
+    return problems
+
+
+def without_spans(node):
+    if isinstance(node, dict):
+        return {k: without_spans(v) for k, v in node.items() if k != "span"}
+    if isinstance(node, list):
+        return [without_spans(v) for v in node]
+    return node
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), SHAPED))
+def test_arbitrary_text_extracts_with_valid_spans(text):
+    record = extract(text, "fuzz.txt")
+    assert record["format"] == 1
+    assert spans_ok(record, text) == []
+
+
+def insert_spaces(text: str, rng: random.Random, count: int) -> str:
+    chars = list(text)
+    for _ in range(count):
+        i = rng.randrange(len(chars) + 1)
+        chars.insert(i, rng.choice([" ", "  ", "\u3000", "\t"]))
+    return "".join(chars)
+
+
+@needs_shared
+def test_inserted_spaces_do_not_change_seed_records():
+    rng = random.Random(20261124)
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        expected = without_spans(extract(text, path.name))
+        for _ in range(3):
+            noisy = insert_spaces(text, rng, len(text) // 50)
+            record = extract(noisy, path.name)
+            assert spans_ok(record, noisy) == [], path.name
+            assert without_spans(record) == expected, path.name
+
+
+@needs_shared
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_truncated_seeds_extract_with_valid_spans(data):
+    paths = sorted(SEEDS.glob("*.txt"))
+    text = paths[data.draw(st.integers(0, len(paths) - 1))].read_text(encoding="utf-8")
+    cut = data.draw(st.integers(0, len(text)))
+    record = extract(text[:cut], "cut.txt")
+    assert spans_ok(record, text[:cut]) == []
