@@ -403,6 +403,16 @@ def _heard_units(text: str) -> list[str]:
     return []
 
 
+def _submitting_units(text: str) -> list[str]:
+    """The units whose proposal the meeting agreed (`会议原则同意区发改局提出的…计划`): like units heard,
+    they take the item forward when they are the first told to act."""
+    for m in SUBMITTED_BY.finditer(text):
+        units = _units(m["u"])
+        if units:
+            return units
+    return []
+
+
 @stage("items", assigns=("items",))
 def items(doc: Document) -> None:
     ref = doc.facts.get("doc_date") or doc.facts.get("meeting_date")
@@ -412,7 +422,8 @@ def items(doc: Document) -> None:
 def _item_record(doc: Document, item: Item, ref: date | None) -> dict[str, Any]:
     text = doc.text
     body = "\n".join(text[s:e] for s, e in item.body)
-    heard = _heard_units("\n".join(text[s:e] for s, e in item.body[1:])) or _heard_units(item.title)
+    heard = _heard_units("\n".join(text[s:e] for s, e in item.body[1:])) or _heard_units(item.title) \
+        or _submitting_units(body)
     tasks, leads = _tasks(doc, item, heard)
     return {
         "no": item.no,

@@ -17,6 +17,17 @@ from dataclasses import dataclass
 ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\]|\*\*|__(?=\S)|(?<=\S)__")
 WHITESPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\r\f\v]+")
 
+# The first-line indent of a typeset paragraph (`　　会议原则同意…`).
+INDENT = re.compile(r"\u3000{2}|^ {4}")
+# How many lines must open with an indent before the indent is taken to mark paragraphs.
+INDENTED_LINES = 3
+
+# A line of the head that ends with a date after text without punctuation (the issuing office and
+# the issue date), and a line opening with a date: they are never one paragraph.
+_YMD = r"(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}日"
+HEAD_DATE = re.compile(rf"^[^，。；、,;]*{_YMD}$")
+OPENS_WITH_DATE = re.compile(rf"^(?:{_YMD}|[0-9一二三四五六七八九十]{{1,2}}月[0-9一二三四五六七八九十]{{1,3}}日)")
+
 # A line ending in one of these closes its paragraph.
 TERMINAL = set("。！？；：!?;:")
 CLOSERS = set("”’」』）)】")
@@ -75,6 +86,7 @@ class _Line:
     chars: str  # content without layout whitespace or artifacts
     offs: list[int]  # source offset of each char
     newline: int  # source offset of the line's end (its newline, or len(source))
+    indented: bool = False  # opens with a paragraph indent (two full-width spaces or four spaces)
 
     @property
     def width(self) -> int:
@@ -96,7 +108,8 @@ def _lines(source: str) -> list[_Line]:
         if end < 0:
             end = n
         offs = [i for i in range(start, end) if not skip[i]]
-        lines.append(_Line("".join(source[i] for i in offs), offs, end))
+        lead = source[start:offs[0]] if offs else ""
+        lines.append(_Line("".join(source[i] for i in offs), offs, end, bool(INDENT.search(lead))))
         start = end + 1
     return lines
 
@@ -128,10 +141,14 @@ def _is_heading(chars: str) -> bool:
     return bool(MARKER.match(chars)) and not any(p in chars for p in "，。；,;")
 
 
-def _continues(prev: _Line, nxt: _Line, width: int | None) -> bool:
+def _continues(prev: _Line, nxt: _Line, width: int | None, indents: bool = False) -> bool:
     """Whether `nxt` continues the paragraph `prev` was broken out of by the layout."""
     if not prev.chars or not nxt.chars or _ends_paragraph(prev.chars) or MARKER.match(nxt.chars):
         return False
+    if indents and nxt.indented:
+        return False  # a typeset document indents the first line of each paragraph
+    if HEAD_DATE.search(prev.chars) and OPENS_WITH_DATE.match(nxt.chars):
+        return False  # `…办公室　二〇二四年三月十五日` in the head, then the paragraph `二〇二四年三月十二日下午，…`
     if FRAGMENT.match(nxt.chars) or prev.chars.count("《") > prev.chars.count("》"):
         return True
     if width is not None:
@@ -144,13 +161,17 @@ def normalise(source: str) -> Layout:
     """Clean `source`: drop layout whitespace and artifacts, join wrapped lines, keep the offsets."""
     lines = _lines(source)
     width = wrap_width(lines)
+    # Indents mark paragraphs only in a wrapped document where some lines have one and others not
+    # (when every line is indented, the indent tells nothing).
+    indented = sum(1 for line in lines if line.indented and line.chars)
+    indents = width is not None and INDENTED_LINES <= indented < 0.9 * sum(1 for line in lines if line.chars)
     out: list[str] = []
     offsets = array("l")
     prev: _Line | None = None
     for line in lines:
         if not line.chars:
             continue  # blank lines separate nothing that a kept newline does not
-        if prev is not None and not _continues(prev, line, width):
+        if prev is not None and not _continues(prev, line, width, indents):
             out.append("\n")
             offsets.append(prev.newline)
         out.append(line.chars)
