@@ -87,6 +87,31 @@ _TERMS = (
     Term("reason.stale", "久未报送", "stale", "no progress reported for too long"),
     Term("reason.behind", "进度滞后", "behind schedule", "much of the time is gone, little of the work done"),
     Term("reminder", "催办", "reminder", "a chase sent to the units of an item"),
+    # Targets (指标) and their status.
+    Term("target_kind.target", "主要预期目标", "target", "a main expected target of a work report"),
+    Term("target_kind.commitment", "量化任务", "commitment", "any other quantified pledge of a work report"),
+    Term("bound.at_least", "以上", "at least", "the figure is a floor (≥)"),
+    Term("bound.at_most", "以下", "at most", "the figure is a ceiling (≤)"),
+    Term("bound.within", "以内", "within", "the figure is a ceiling (≤), as 以下"),
+    Term("bound.about", "左右", "about", "the figure give or take a tolerance"),
+    Term("bound.range", "区间", "range", "between a lower and an upper figure (增长4.5%—5%)"),
+    Term("target_status.on_track", "进度正常", "on track", "the figure so far meets the goal or the plan by now"),
+    Term("target_status.behind", "进度滞后", "behind", "the figure so far falls short of the goal or the plan"),
+    Term("target_status.achieved", "已完成", "achieved", "the goal is met"),
+    Term("target_status.missed", "未完成", "missed", "the year is over and the goal was not met"),
+    Term("target_status.no_data", "暂无数据", "no data", "no actual value yet, or no numeric goal"),
+    Term("actual", "实际值", "actual value", "a figure a unit enters for a month or quarter"),
+    Term("column.target_id", "指标编号", "target id", "import template: which target the row is for"),
+    Term("column.indicator", "指标名称", "indicator", "import template: the indicator, checked against the id"),
+    Term("column.period", "期间", "period", "import template: a month (2024-03) or a quarter (2024-Q3)"),
+    Term("column.value", "实际值", "value", "import template: the figure, in the target's unit"),
+    Term("column.unit", "单位", "unit", "import template: the figure's unit when not the target's (万人)"),
+    Term("column.note", "备注", "note", "import template: a remark"),
+    # Promise versus delivery (承诺与兑现).
+    Term("delivery", "承诺兑现", "promise versus delivery", "last year's pledges against the results reported"),
+    Term("verdict.achieved", "已兑现", "achieved", "the reported result meets the pledge"),
+    Term("verdict.missed", "未兑现", "missed", "the reported result falls short of the pledge"),
+    Term("verdict.unclear", "待核实", "unclear", "the result cannot be compared with the pledge by rule"),
 )
 
 TERMS: dict[str, Term] = {t.key: t for t in _TERMS}

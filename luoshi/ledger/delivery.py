@@ -1,0 +1,270 @@
+"""Promise versus delivery (承诺兑现): last year's targets and commitments linked to the results the next
+year's work report states, each link with a score, its reasons and a verdict, for a supervisor to confirm.
+
+A link is proposed when the indicators share enough character bigrams (after pledge verbs are stripped and
+glossary terms expanded), the units are compatible after scaling, and the measures agree; links are given
+best first, each promise and each result used once. The verdict uses `targets.meets`, as a target's status does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from luoshi import glossary as terms
+from luoshi.ledger import wording
+from luoshi.ledger.targets import Bound, Policy, Target, assess, convert, fmt, goal_text, measure_class, number, scale
+
+
+class Verdict(StrEnum):
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+    UNCLEAR = "unclear"
+
+    @property
+    def label(self) -> str:
+        return terms.zh(f"verdict.{self.value}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """A quantified sentence of a report: a promise (`target`, `commitment`) or a result (`achievement`),
+    with where it was read (`document`, `span`, `path` of the record field) to show both sentences."""
+
+    kind: str
+    text: str
+    indicator: str
+    value: Decimal | None
+    unit: str | None = None
+    measure: str | None = None
+    value_max: Decimal | None = None
+    bound: Bound | None = None
+    year: int | None = None
+    document: str | None = None
+    span: tuple[int, int] | None = None
+    path: str | None = None
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any], *, kind: str, year: int | None = None,
+                    document: str | None = None, path: str | None = None) -> Claim:
+        span = record.get("span")
+        return cls(kind=kind, text=record.get("text") or record.get("quote") or "",
+                   indicator=record.get("indicator") or "", value=number(record.get("value")),
+                   unit=record.get("unit"), measure=record.get("measure"),
+                   value_max=number(record.get("value_max"), "value_max"), bound=Bound.parse(record.get("bound")),
+                   year=record.get("year") or year, document=document, span=tuple(span) if span else None, path=path)
+
+
+def promises_of(report: Mapping[str, Any]) -> list[Claim]:
+    """The targets and commitments of a work report's plan year."""
+    year, doc = report.get("plan_year"), report.get("source")
+    return [Claim.from_record(r, kind=kind[:-1], year=year, document=doc, path=f"{kind}[{i}]")
+            for kind in ("targets", "commitments") for i, r in enumerate(report.get(kind) or [])]
+
+
+def results_of(report: Mapping[str, Any], year: int | None = None) -> list[Claim]:
+    """The achievements a work report states for `year` (by default its review year)."""
+    year = year or report.get("review_year")
+    doc = report.get("source")
+    out = [Claim.from_record(r, kind="achievement", year=report.get("review_year"), document=doc,
+                             path=f"achievements[{i}]") for i, r in enumerate(report.get("achievements") or [])]
+    return [c for c in out if c.year is None or year is None or c.year == year]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A proposed link: the score (0–100), why it was proposed, the verdict and the rule behind it."""
+
+    promise: Claim
+    result: Claim
+    score: int
+    reasons: tuple[str, ...]
+    verdict: Verdict
+    rule: str
+
+
+@dataclass(frozen=True)
+class MatchPolicy:
+    """`threshold`: the lowest score proposed. `counter_factor`: the weight of a link between two counting
+    classifiers (家 vs 个). `change_level_factor`: the weight of a change (增长) against a level or amount."""
+
+    threshold: int = 45
+    counter_factor: float = 0.8
+    change_level_factor: float = 0.7
+    opposite_factor: float = 0.9
+    function_words: tuple[str, ...] = wording.FUNCTION_WORDS
+    aliases: Mapping[str, str] | None = None
+    judge: Policy = Policy()
+
+
+# -- how alike two indicators are ---------------------------------------------------------------------
+
+PUNCT = re.compile(r"[\s“”\"'‘’《》〈〉（）()【】\[\]、，,。：:；;·\-—～~/]+")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _definitions(glossary: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    """`{term: what it stands for}` from reports' 名词解释 (`“智改数转”：指制造业智能化改造和数字化转型。`)."""
+    out = {}
+    for g in glossary:
+        term = PUNCT.sub("", g.get("term") or "")
+        meaning = re.split(r"[，,。；;]", (g.get("definition") or "").strip())[0]
+        meaning = meaning[1:] if meaning.startswith("指") else meaning
+        if term and meaning:
+            out[term] = meaning
+    return out
+
+
+def normalise(claim: Claim, policy: MatchPolicy = MatchPolicy(),
+              definitions: Mapping[str, str] | None = None) -> str:
+    """The indicator as compared: glossary terms expanded, aliases applied, punctuation and pledge words gone."""
+    s = claim.indicator or NUMBER.sub("", claim.text)
+    s = PUNCT.sub("", s)
+    for term, meaning in (definitions or {}).items():
+        s = s.replace(term, meaning)
+    for alias, full in (policy.aliases if policy.aliases is not None else wording.ALIASES).items():
+        s = s.replace(alias, full)
+    for word in policy.function_words:
+        s = s.replace(word, "")
+    return s
+
+
+def _grams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def similarity(a: str, b: str) -> float:
+    """The mean of bigram containment (the shorter in the longer) and Dice: 1 the same, 0 nothing shared."""
+    ga, gb = _grams(a), _grams(b)
+    if not ga or not gb:
+        return 0.0
+    shared = len(ga & gb)
+    return (shared / min(len(ga), len(gb)) + 2 * shared / (len(ga) + len(gb))) / 2
+
+
+# -- units and measures ----------------------------------------------------------------------------------
+
+def _in_unit(result: Claim, promise: Claim, policy: MatchPolicy) -> tuple[Decimal | None, float, str] | None:
+    """The result's value in the promise's unit, the unit weight and the reason; None: incompatible units."""
+    value = result.value
+    same = convert(value if value is not None else Decimal(0), result.unit, promise.unit)
+    if same is not None:
+        return (same if value is not None else None), 1.0, f"单位一致（{promise.unit or '无'}）"
+    (rf, rb), (pf, pb) = scale(result.unit), scale(promise.unit)
+    if rb in wording.COUNTERS and pb in wording.COUNTERS:
+        scaled = value * rf / pf if value is not None else None
+        return scaled, policy.counter_factor, f"量词不同（{promise.unit}/{result.unit}），按数量比较"
+    return None
+
+
+def _measures(promise: Claim, result: Claim, policy: MatchPolicy) -> tuple[float, int, str]:
+    """The measure weight, the sign the result's value takes (−1: 下降 against 增长), and the reason."""
+    pc, rc = measure_class(promise.measure, promise.indicator), measure_class(result.measure, result.indicator)
+    words = f"{promise.measure or '—'}/{result.measure or '—'}"
+    if pc == rc:
+        return 1.0, 1, f"口径一致（{words}）"
+    if "level" not in (pc, rc):
+        return policy.opposite_factor, -1, f"口径相反（{words}），按相反数比较"
+    return policy.change_level_factor, 0, f"口径不同（{words}）：变化量与总量不可比"
+
+
+def score(promise: Claim, result: Claim, policy: MatchPolicy = MatchPolicy(),
+          definitions: Mapping[str, str] | None = None) -> tuple[int, tuple[str, ...]] | None:
+    """How well `result` answers `promise` (0–100) with the reasons, or None when it cannot."""
+    if promise.value is None or result.value is None:
+        return None
+    if promise.year and result.year and promise.year != result.year:
+        return None
+    unit = _in_unit(result, promise, policy)
+    if unit is None:
+        return None
+    value, unit_weight, unit_reason = unit
+    a, b = normalise(promise, policy, definitions), normalise(result, policy, definitions)
+    sim = similarity(a, b)
+    weight, _, measure_reason = _measures(promise, result, policy)
+    closeness = 0.0
+    if value is not None and value > 0 and promise.value > 0:
+        closeness = float(min(value, promise.value) / max(value, promise.value))
+    total = min(1.0, sim * unit_weight * weight + 0.05 * closeness)
+    reasons = (f"指标相近（{a}/{b}，字二元组相似度{sim:.2f}）", unit_reason, measure_reason)
+    return round(100 * total), reasons
+
+
+def verdict(promise: Claim, result: Claim, policy: MatchPolicy = MatchPolicy()) -> tuple[Verdict, str]:
+    """Whether the result meets the promise, judged by the bound rules of targets, and the rule in words."""
+    target = Target(id=promise.path or "promise", indicator=promise.indicator, value=promise.value,
+                    unit=promise.unit, measure=promise.measure, value_max=promise.value_max, bound=promise.bound,
+                    year=promise.year or 0)
+    if promise.value is None or result.value is None:
+        return Verdict.UNCLEAR, "承诺或结果无数值，需人工核实"
+    unit = _in_unit(result, promise, policy)
+    _, sign, measure_reason = _measures(promise, result, policy)
+    if unit is None or unit[0] is None or sign == 0:
+        why = measure_reason if sign == 0 else f"单位不可比（{promise.unit}/{result.unit}）"
+        return Verdict.UNCLEAR, f"承诺{goal_text(target, policy.judge)}，结果{result.text or fmt(result.value)}：{why}，需人工核实"
+    value = unit[0] * sign
+    met, note = assess(value, target, policy.judge)
+    shown = f"{fmt(value)}{promise.unit or ''}"
+    if sign < 0:
+        shown += f"（{result.measure}{fmt(result.value)}{result.unit or ''}）"
+    v = Verdict.ACHIEVED if met else Verdict.MISSED
+    return v, f"承诺{goal_text(target, policy.judge)}，实际{shown}，{v.label}" + (f"（{note}）" if note else "")
+
+
+# -- best-first assignment ----------------------------------------------------------------------------------
+
+def _same_pledge(a: Claim, b: Claim, policy: MatchPolicy) -> bool:
+    """A pledge stated twice (as a target and again as a commitment) is answered by the same result."""
+    return ((normalise(a, policy), a.value, scale(a.unit), a.bound) ==
+            (normalise(b, policy), b.value, scale(b.unit), b.bound))
+
+
+def match(promises: Sequence[Claim | Mapping[str, Any]], results: Sequence[Claim | Mapping[str, Any]],
+          policy: MatchPolicy = MatchPolicy(), glossary: Iterable[Mapping[str, str]] = ()) -> list[Match]:
+    """The proposed links, in the order of the promises; each promise and result used at most once (a
+    pledge repeated word for word shares its twin's result). `glossary`: the reports' 名词解释 entries."""
+    ps = [p if isinstance(p, Claim) else Claim.from_record(p, kind="promise") for p in promises]
+    rs = [r if isinstance(r, Claim) else Claim.from_record(r, kind="achievement") for r in results]
+    definitions = _definitions(glossary)
+    candidates = []
+    for i, p in enumerate(ps):
+        for j, r in enumerate(rs):
+            scored = score(p, r, policy, definitions)
+            if scored and scored[0] >= policy.threshold:
+                candidates.append((-scored[0], i, j, scored))
+    taken: dict[int, tuple[int, tuple[int, tuple[str, ...]]]] = {}
+    used: set[int] = set()
+    for _, i, j, scored in sorted(candidates, key=lambda c: c[:3]):
+        if i not in taken and j not in used:
+            taken[i] = (j, scored)
+            used.add(j)
+    for i, p in enumerate(ps):
+        twin = next((k for k in taken if k != i and _same_pledge(p, ps[k], policy)), None)
+        if i not in taken and twin is not None:
+            j, (points, reasons) = taken[twin]
+            taken[i] = (j, (points, reasons + (f"与“{ps[twin].text}”为同一承诺",)))
+    out = []
+    for i in sorted(taken):
+        j, (points, reasons) = taken[i]
+        v, rule = verdict(ps[i], rs[j], policy)
+        out.append(Match(ps[i], rs[j], points, reasons, v, rule))
+    return out
+
+
+def unmatched(promises: Sequence[Claim], matches: Iterable[Match]) -> list[Claim]:
+    """The promises no result was proposed for: not reported, or reported in words the rules missed."""
+    linked = {id(m.promise) for m in matches}
+    return [p for p in promises if id(p) not in linked]
+
+
+def link_reports(plan_report: Mapping[str, Any], review_report: Mapping[str, Any],
+                 policy: MatchPolicy = MatchPolicy()) -> list[Match]:
+    """Link a plan-year report's promises to the results the next report states for that year."""
+    promises = promises_of(plan_report)
+    results = results_of(review_report, plan_report.get("plan_year"))
+    glossary = [*(plan_report.get("glossary") or []), *(review_report.get("glossary") or [])]
+    return match(promises, results, policy, glossary)
