@@ -1,0 +1,334 @@
+"""The exports offices send and print: each file is built from sample rows and read back cell by cell
+(openpyxl) or paragraph by paragraph (python-docx); LibreOffice converts one of each to PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from luoshi.exports import (LISTS, BulletinFigures, CompletedRow, ExportError, LedgerRow, Letterhead, OverdueRow,
+                            SuggestionRow, TargetRow, bulletin_docx, csv_bytes, export_list, json_bytes,
+                            ledger_xlsx, records, suggestions_xlsx, targets_xlsx)
+from luoshi.exports.columns import LEDGER, SUGGESTIONS, TARGETS
+from luoshi.exports.dates import period_label, zh_date
+from luoshi.exports.docx import title_lines
+from luoshi.ledger import Colour, State
+
+TODAY = date(2026, 11, 25)
+ISSUER = "青溪县人民政府"
+
+LEDGER_ROWS = [
+    LedgerRow(1, "加快推进县城污水处理厂提标改造工程，年底前完成主体工程建设", "县政府第12次常务会议纪要",
+              ("县住房和城乡建设局",), ("县生态环境分局", "县财政局"), date(2026, 12, 31),
+              "已完成设备采购招标，土建工程完成60%", State.IN_PROGRESS, Colour.YELLOW),
+    LedgerRow(2, "完成青溪大道东延段路面施工", "2026年县政府工作报告", ("县交通运输局",), (),
+              date(2026, 10, 15), "受雨季影响，路面施工滞后", State.IN_PROGRESS, Colour.RED),
+    LedgerRow(3, "新建城东小学综合楼", "县政府第9次常务会议纪要", ("县教育局",), ("县自然资源局",),
+              date(2027, 8, 31), "主体结构封顶", State.ASSIGNED, Colour.GREEN),
+    LedgerRow(4, "拨付农村公路养护资金", "县政府第10次常务会议纪要", ("县财政局",), (),
+              date(2026, 10, 31), "资金已全部拨付", State.DONE, None),
+]
+TARGET_ROWS = [
+    TargetRow("地区生产总值增长", 6, "%", 2026, ("县发展和改革局",), 6.2, "进度正常"),
+    TargetRow("城镇新增就业", 3500, "人", 2026, ("县人力资源和社会保障局",), 2980, "进度滞后"),
+]
+SUGGESTION_ROWS = [
+    SuggestionRow(1, "关于加快农村饮水安全巩固提升的建议", ("王建国", "李秀英"), "农业农村",
+                  ("县水利局",), ("县卫生健康局",), date(2026, 6, 30), "已答复", "满意"),
+    SuggestionRow(2, "关于增设城区公交线路的建议", ("张伟",), "城乡建设", ("县交通运输局",), (),
+                  date(2026, 7, 15), State.IN_PROGRESS, None),
+]
+
+
+def sheet(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data)).active
+
+
+def values(ws, first_row: int = 3):
+    return [[c.value for c in row] for row in ws.iter_rows(min_row=first_row)]
+
+
+# --- XLSX
+
+
+def test_ledger_xlsx_title_header_and_values():
+    ws = sheet(ledger_xlsx(LEDGER_ROWS, issuer=ISSUER, generated=TODAY))
+    assert ws.title == "督办事项台账"
+    assert ws["A1"].value == "青溪县人民政府督办事项台账\n（2026年11月25日制表）"
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:I1"]
+    assert values(ws, 2)[0] == ["序号", "事项", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"]
+    assert values(ws) == [
+        [1, "加快推进县城污水处理厂提标改造工程，年底前完成主体工程建设", "县政府第12次常务会议纪要",
+         "县住房和城乡建设局", "县生态环境分局、县财政局", datetime(2026, 12, 31), "已完成设备采购招标，土建工程完成60%",
+         "办理中", "黄灯"],
+        [2, "完成青溪大道东延段路面施工", "2026年县政府工作报告", "县交通运输局", None, datetime(2026, 10, 15),
+         "受雨季影响，路面施工滞后", "办理中", "红灯"],
+        [3, "新建城东小学综合楼", "县政府第9次常务会议纪要", "县教育局", "县自然资源局", datetime(2027, 8, 31),
+         "主体结构封顶", "已交办", "绿灯"],
+        [4, "拨付农村公路养护资金", "县政府第10次常务会议纪要", "县财政局", None, datetime(2026, 10, 31),
+         "资金已全部拨付", "已办结", None],
+    ]
+    assert ws["F3"].number_format == 'yyyy"年"m"月"d"日"'
+
+
+def test_ledger_xlsx_is_laid_out_for_work_and_print():
+    ws = sheet(ledger_xlsx(LEDGER_ROWS, issuer=ISSUER, generated=TODAY))
+    assert ws.freeze_panes == "A3"
+    assert ws.auto_filter.ref == "A2:I6"
+    assert {k: d.width for k, d in ws.column_dimensions.items()} == {
+        "A": 6, "B": 42, "C": 22, "D": 16, "E": 18, "F": 16, "G": 40, "H": 9, "I": 8}
+    assert [bool(ws.cell(3, j).alignment.wrap_text) for j in range(1, 10)] == [
+        False, True, True, True, True, False, True, True, True]
+    assert ws.row_dimensions[3].height > ws.row_dimensions[4].height  # the long title wraps
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.print_title_rows == "$2:$2"
+
+
+def test_ledger_xlsx_fills_warning_cells_with_their_colour_and_word():
+    ws = sheet(ledger_xlsx(LEDGER_ROWS, issuer=ISSUER, generated=TODAY))
+    warnings = [(ws[f"I{r}"].value, ws[f"I{r}"].fill.fill_type, ws[f"I{r}"].fill.fgColor.rgb) for r in range(3, 7)]
+    assert warnings == [("黄灯", "solid", "00FFEB9C"), ("红灯", "solid", "00FFC7CE"), ("绿灯", "solid", "00C6EFCE"),
+                        (None, None, "00000000")]
+    assert ws["H4"].fill.fill_type is None  # only the warning column is coloured
+
+
+def test_targets_and_suggestions_xlsx():
+    targets = sheet(targets_xlsx(TARGET_ROWS, issuer=ISSUER, generated=TODAY))
+    assert targets["A1"].value.startswith("青溪县人民政府目标指标完成情况表\n")
+    assert values(targets, 2) == [
+        ["指标", "目标值", "单位", "年度", "责任单位", "实际值", "状态"],
+        ["地区生产总值增长", 6, "%", 2026, "县发展和改革局", 6.2, "进度正常"],
+        ["城镇新增就业", 3500, "人", 2026, "县人力资源和社会保障局", 2980, "进度滞后"],
+    ]
+    assert (targets.freeze_panes, targets.auto_filter.ref) == ("A3", "A2:G4")
+    suggestions = sheet(suggestions_xlsx(SUGGESTION_ROWS, issuer=ISSUER, generated=TODAY))
+    assert values(suggestions, 2) == [
+        ["序号", "建议标题", "代表", "类别", "主办单位", "协办单位", "答复期限", "状态", "满意度"],
+        [1, "关于加快农村饮水安全巩固提升的建议", "王建国、李秀英", "农业农村", "县水利局", "县卫生健康局",
+         datetime(2026, 6, 30), "已答复", "满意"],
+        [2, "关于增设城区公交线路的建议", "张伟", "城乡建设", "县交通运输局", None, datetime(2026, 7, 15), "办理中", None],
+    ]
+    assert (suggestions.freeze_panes, suggestions.auto_filter.ref) == ("A3", "A2:I4")
+
+
+def test_an_empty_list_still_has_its_title_header_and_filter():
+    ws = sheet(ledger_xlsx([], issuer=ISSUER, generated=TODAY))
+    assert (ws.max_row, ws.auto_filter.ref) == (2, "A2:I2")
+
+
+def test_a_row_of_the_wrong_list_is_refused_by_position():
+    with pytest.raises(ExportError, match="ledger export: row 2 is a TargetRow, expected LedgerRow"):
+        ledger_xlsx([LEDGER_ROWS[0], TARGET_ROWS[0]])
+
+
+# --- CSV and JSON
+
+
+def test_every_format_uses_the_one_column_definition():
+    for name, spec, rows in (("ledger", LEDGER, LEDGER_ROWS), ("targets", TARGETS, TARGET_ROWS),
+                             ("suggestions", SUGGESTIONS, SUGGESTION_ROWS)):
+        assert LISTS[name] is spec
+        header_xlsx = values(sheet(export_list(name, "xlsx", rows)), 2)[0]
+        header_csv = next(csv.reader(io.StringIO(export_list(name, "csv", rows).decode("utf-8-sig"))))
+        keys_json = list(json.loads(export_list(name, "json", rows))[0])
+        assert header_xlsx == header_csv == spec.headers
+        assert [k for k in keys_json if not k.endswith("_label")] == [c.key for c in spec.columns]
+
+
+def test_ledger_csv_is_utf8_with_bom_for_excel():
+    data = csv_bytes(LEDGER, LEDGER_ROWS[:2])
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))) == [
+        ["序号", "事项", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"],
+        ["1", "加快推进县城污水处理厂提标改造工程，年底前完成主体工程建设", "县政府第12次常务会议纪要", "县住房和城乡建设局",
+         "县生态环境分局、县财政局", "2026-12-31", "已完成设备采购招标，土建工程完成60%", "办理中", "黄灯"],
+        ["2", "完成青溪大道东延段路面施工", "2026年县政府工作报告", "县交通运输局", "", "2026-10-15",
+         "受雨季影响，路面施工滞后", "办理中", "红灯"],
+    ]
+
+
+def test_ledger_json_records_keep_chinese_and_identifiers():
+    data = json_bytes(LEDGER, LEDGER_ROWS[1:2] + LEDGER_ROWS[3:])
+    assert "完成青溪大道".encode() in data  # not ASCII-escaped
+    assert json.loads(data) == [
+        {"no": 2, "title": "完成青溪大道东延段路面施工", "source": "2026年县政府工作报告", "lead_units": ["县交通运输局"],
+         "co_units": [], "due": "2026-10-15", "progress": "受雨季影响，路面施工滞后", "state": "in_progress",
+         "state_label": "办理中", "warning": "red", "warning_label": "红灯"},
+        {"no": 4, "title": "拨付农村公路养护资金", "source": "县政府第10次常务会议纪要", "lead_units": ["县财政局"],
+         "co_units": [], "due": "2026-10-31", "progress": "资金已全部拨付", "state": "done", "state_label": "已办结",
+         "warning": None, "warning_label": ""},
+    ]
+
+
+def test_suggestion_records_with_plain_text_statuses():
+    assert records(SUGGESTIONS, SUGGESTION_ROWS[:1]) == [
+        {"no": 1, "title": "关于加快农村饮水安全巩固提升的建议", "deputies": ["王建国", "李秀英"], "category": "农业农村",
+         "lead_units": ["县水利局"], "co_units": ["县卫生健康局"], "reply_due": "2026-06-30", "state": "已答复",
+         "state_label": "已答复", "satisfaction": "满意", "satisfaction_label": "满意"}]
+
+
+def test_unknown_list_or_format_names_the_valid_ones():
+    with pytest.raises(ExportError, match="no exportable list 'items'; lists are: ledger, targets, suggestions"):
+        export_list("items", "csv", [])
+    with pytest.raises(ExportError, match="no export format 'pdf'; formats are: xlsx, csv, json"):
+        export_list("ledger", "pdf", [])
+
+
+# --- the bulletin
+
+
+LETTERHEAD = Letterhead("青溪县人民政府办公室", "青政办督〔2026〕11号", date(2026, 11, 5),
+                        copy_to=("县委办公室", "县人大常委会办公室", "县政协办公室"))
+FIGURES = BulletinFigures(total=48, done=30, in_progress=18, overdue=3)
+OVERDUE = [
+    OverdueRow("县住房和城乡建设局", "推进县城老旧小区改造三期工程", date(2026, 9, 30), 31),
+    OverdueRow("县交通运输局", "完成青溪大道东延段路面施工", date(2026, 10, 15), 16),
+    OverdueRow("县住房和城乡建设局", "完成城区雨污分流管网改造", date(2026, 10, 20), 11),
+]
+COMPLETED = [
+    CompletedRow("县财政局", "拨付农村公路养护资金", date(2026, 10, 31), date(2026, 10, 20)),
+    CompletedRow("县卫生健康局", "完成乡镇卫生院标准化建设验收", date(2026, 10, 31), date(2026, 10, 28)),
+]
+
+
+def bulletin(**overrides) -> bytes:
+    kwargs = dict(start=date(2026, 10, 1), end=date(2026, 10, 31), figures=FIGURES, overdue=OVERDUE,
+                  completed=COMPLETED, letterhead=LETTERHEAD)
+    return bulletin_docx(**(kwargs | overrides))
+
+
+def paragraphs(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.text.strip()]
+
+
+def test_bulletin_paragraphs_in_order():
+    doc = Document(io.BytesIO(bulletin()))
+    assert paragraphs(doc) == [
+        "青溪县人民政府办公室",
+        "青政办督〔2026〕11号",
+        "关于2026年10月份督办事项\n办理情况的通报",
+        "各乡镇人民政府，县政府各部门：",
+        "为推动各项决策部署落地见效，县政府督查室对2026年10月份督办事项办理情况进行了跟踪督办。现将有关情况通报如下：",
+        "一、总体情况",
+        "截至2026年10月31日，2026年10月份共督办事项48项，其中已办结30项，办理中18项（含逾期3项），办结率62.5%。",
+        "二、逾期未办结事项",
+        "截至2026年10月31日，2个单位牵头的3项督办事项逾期未办结（见表1），请相关单位抓紧办理。",
+        "表1  逾期未办结事项（按牵头单位）",
+        "三、已办结事项",
+        "2026年10月份，2个单位牵头的2项督办事项已办结（见表2）。",
+        "表2  已办结事项（按牵头单位）",
+        "四、有关要求",
+        "（一）各承办单位要进一步提高思想认识，压实工作责任，对照督办事项逐项梳理，确保按时保质完成。",
+        "（二）对逾期未办结事项，牵头单位要认真分析原因，制定整改措施，明确完成时限，及时报送办理进展；确需延期的，应按程序申请。",
+        "（三）督查室将持续跟踪督办，定期通报办理情况，对整改不力、推进迟缓的单位予以约谈。",
+        "青溪县人民政府办公室",
+        "2026年11月5日",
+        "抄送：县委办公室，县人大常委会办公室，县政协办公室。",
+        "青溪县人民政府办公室\t2026年11月5日印发",
+    ]
+
+
+def test_bulletin_tables_by_unit():
+    doc = Document(io.BytesIO(bulletin()))
+    rows = [[[c.text for c in row.cells] for row in table.rows] for table in doc.tables]
+    assert rows == [
+        [["序号", "牵头单位", "督办事项", "完成时限", "逾期天数"],
+         ["1", "县交通运输局", "完成青溪大道东延段路面施工", "2026年10月15日", "16天"],
+         ["2", "县住房和城乡建设局", "推进县城老旧小区改造三期工程", "2026年9月30日", "31天"],
+         ["3", "县住房和城乡建设局", "完成城区雨污分流管网改造", "2026年10月20日", "11天"]],
+        [["序号", "牵头单位", "督办事项", "完成时限", "办结日期"],
+         ["1", "县卫生健康局", "完成乡镇卫生院标准化建设验收", "2026年10月31日", "2026年10月28日"],
+         ["2", "县财政局", "拨付农村公路养护资金", "2026年10月31日", "2026年10月20日"]],
+    ]
+    overdue = doc.tables[0]
+    assert overdue.cell(2, 1)._tc is overdue.cell(3, 1)._tc  # one unit, one merged cell
+
+
+def test_bulletin_page_fonts_and_colours_are_those_of_a_gongwen():
+    doc = Document(io.BytesIO(bulletin()))
+    section = doc.sections[0]
+    assert [round(x.mm) for x in (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+                                  section.left_margin, section.right_margin)] == [210, 297, 37, 35, 28, 26]
+    normal = doc.styles["Normal"]
+    assert normal.font.size == Pt(16)
+    assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    issuer, number = [p for p in doc.paragraphs if p.text.strip()][:2]
+    head = issuer.runs[0]
+    assert (str(head.font.color.rgb), head.font.size.pt, head.font.name) == ("FF0000", 36, "方正小标宋简体")
+    assert head._r.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    rule = number._p.pPr.find(qn("w:pBdr"))[0]
+    assert rule.get(qn("w:color")) == "FF0000"
+    footer = doc.sections[0].footer.paragraphs[0]
+    assert footer.text == "—  —" and footer._p.find(qn("w:fldSimple")).get(qn("w:instr")) == "PAGE"
+    assert Mm(156) - Mm(1) < sum((c.width for c in doc.tables[0].columns), Mm(0)) <= Mm(156)
+
+
+def test_bulletin_without_overdue_items_says_so():
+    doc = Document(io.BytesIO(bulletin(overdue=[], figures=BulletinFigures(10, 10, 0, 0))))
+    assert "截至2026年10月31日，无逾期未办结事项。" in paragraphs(doc)
+    assert len(doc.tables) == 1
+
+
+def test_period_labels_and_titles():
+    assert period_label(date(2026, 10, 1), date(2026, 10, 31)) == "2026年10月份"
+    assert period_label(date(2026, 2, 1), date(2026, 2, 28)) == "2026年2月份"
+    assert period_label(date(2026, 10, 1), date(2026, 11, 15)) == "2026年10月1日至11月15日"
+    assert period_label(date(2026, 12, 1), date(2027, 1, 15)) == "2026年12月1日至2027年1月15日"
+    assert zh_date(date(2026, 11, 5)) == "2026年11月5日"
+    assert title_lines("关于2026年10月1日至11月15日督办事项办理情况的通报") == [
+        "关于2026年10月1日至11月15日督办事项", "办理情况的通报"]
+
+
+def test_bulletin_figures_must_add_up():
+    assert BulletinFigures(8, 5, 3, 1).completion_rate == 0.625
+    assert BulletinFigures(0, 0, 0, 0).completion_rate == 0.0
+    with pytest.raises(ExportError, match="done 5 \\+ in progress 4 exceed the total 8"):
+        BulletinFigures(8, 5, 4, 0)
+    with pytest.raises(ExportError, match="overdue 4 exceeds in progress 3"):
+        BulletinFigures(8, 5, 3, 4)
+
+
+# --- LibreOffice opens what we make
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("LUOSHI_TEST_REQUIRE_ALL") == "1":
+            pytest.fail("LibreOffice (soffice) is required when LUOSHI_TEST_REQUIRE_ALL=1")
+        pytest.skip("LibreOffice (soffice) is not installed: cannot prove the exports open")
+    return found
+
+
+def test_libreoffice_converts_the_ledger_and_the_bulletin_to_pdf(tmp_path):
+    soffice = _soffice()
+    (tmp_path / "ledger.xlsx").write_bytes(ledger_xlsx(LEDGER_ROWS, issuer=ISSUER, generated=TODAY))
+    (tmp_path / "bulletin.docx").write_bytes(bulletin())
+    profile = (tmp_path / "profile").as_uri()  # a private profile: parallel runs do not clash
+    done = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                           "--outdir", str(tmp_path), str(tmp_path / "ledger.xlsx"), str(tmp_path / "bulletin.docx")],
+                          capture_output=True, text=True, timeout=180)
+    made = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert made == ["bulletin.pdf", "ledger.pdf"], (
+        f"LibreOffice made {made}; a missing ledger.pdf usually means Calc is not installed "
+        f"(libreoffice-calc-nogui).\n{done.stdout}\n{done.stderr}")
+    for name in made:
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "bulletin.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        text = "".join(text.split())  # LibreOffice spaces Chinese from digits; lines break anywhere
+        assert "青政办督〔2026〕11号" in text and "办结率62.5%" in text
