@@ -90,12 +90,14 @@ class Match:
 @dataclass(frozen=True)
 class MatchPolicy:
     """`threshold`: the lowest score proposed. `counter_factor`: the weight of a link between two counting
-    classifiers (家 vs 个). `change_level_factor`: the weight of a change (增长) against a level or amount."""
+    classifiers (家 vs 个). `change_level_factor`: the weight of a change (增长) against a level or amount;
+    `opposite_factor`: of a rise against a fall; `abbreviation`: the similarity an abbreviation is given."""
 
     threshold: int = 45
     counter_factor: float = 0.8
     change_level_factor: float = 0.7
     opposite_factor: float = 0.9
+    abbreviation: float = 0.8
     function_words: tuple[str, ...] = wording.FUNCTION_WORDS
     aliases: Mapping[str, str] | None = None
     judge: Policy = Policy()
@@ -119,22 +121,40 @@ def _definitions(glossary: Iterable[Mapping[str, str]]) -> dict[str, str]:
     return out
 
 
-def normalise(claim: Claim, policy: MatchPolicy = MatchPolicy(),
-              definitions: Mapping[str, str] | None = None) -> str:
-    """The indicator as compared: glossary terms expanded, aliases applied, punctuation and pledge words gone."""
-    s = claim.indicator or NUMBER.sub("", claim.text)
-    s = PUNCT.sub("", s)
+def _spelled(claim: Claim, policy: MatchPolicy, definitions: Mapping[str, str] | None) -> str:
+    """The indicator without punctuation, glossary terms expanded and aliases applied."""
+    s = PUNCT.sub("", claim.indicator or NUMBER.sub("", claim.text))
     for term, meaning in (definitions or {}).items():
         s = s.replace(term, meaning)
     for alias, full in (policy.aliases if policy.aliases is not None else wording.ALIASES).items():
         s = s.replace(alias, full)
+    return s
+
+
+def normalise(claim: Claim, policy: MatchPolicy = MatchPolicy(),
+              definitions: Mapping[str, str] | None = None) -> str:
+    """The indicator as compared: glossary terms expanded, aliases applied, punctuation and pledge words gone."""
+    s = _spelled(claim, policy, definitions)
     for word in policy.function_words:
         s = s.replace(word, "")
+    # The result's indicator often carries its measure (地区生产总值增长) where the promise's does not.
+    for word in (*wording.RISE, *wording.FALL):
+        if s.endswith(word) and len(s) > len(word):
+            s = s[:-len(word)]
     return s
 
 
 def _grams(s: str) -> set[str]:
     return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Whether `short` (4 characters or more) takes its characters in order from `long`, as Chinese
+    abbreviations do (智改数转 from 智能化改造和数字化转型) when no glossary entry says so."""
+    if len(short) < 4 or len(short) >= len(long):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def similarity(a: str, b: str) -> float:
@@ -185,12 +205,17 @@ def score(promise: Claim, result: Claim, policy: MatchPolicy = MatchPolicy(),
     value, unit_weight, unit_reason = unit
     a, b = normalise(promise, policy, definitions), normalise(result, policy, definitions)
     sim = similarity(a, b)
+    sim_reason = f"指标相近（{a}/{b}，字二元组相似度{sim:.2f}）"
+    pa, pb = _spelled(promise, policy, definitions), _spelled(result, policy, definitions)
+    if sim < policy.abbreviation and (abbreviates(pa, pb) or abbreviates(pb, pa)):
+        sim = policy.abbreviation
+        sim_reason = f"缩略语（{min(pa, pb, key=len)}/{max(pa, pb, key=len)}），按相似度{sim:.2f}计"
     weight, _, measure_reason = _measures(promise, result, policy)
     closeness = 0.0
     if value is not None and value > 0 and promise.value > 0:
         closeness = float(min(value, promise.value) / max(value, promise.value))
     total = min(1.0, sim * unit_weight * weight + 0.05 * closeness)
-    reasons = (f"指标相近（{a}/{b}，字二元组相似度{sim:.2f}）", unit_reason, measure_reason)
+    reasons = (sim_reason, unit_reason, measure_reason)
     return round(100 * total), reasons
 
 
@@ -257,8 +282,8 @@ def match(promises: Sequence[Claim | Mapping[str, Any]], results: Sequence[Claim
 
 def unmatched(promises: Sequence[Claim], matches: Iterable[Match]) -> list[Claim]:
     """The promises no result was proposed for: not reported, or reported in words the rules missed."""
-    linked = {id(m.promise) for m in matches}
-    return [p for p in promises if id(p) not in linked]
+    linked = {m.promise for m in matches}
+    return [p for p in promises if p not in linked]
 
 
 def link_reports(plan_report: Mapping[str, Any], review_report: Mapping[str, Any],
