@@ -40,7 +40,8 @@ def _title(lines: list[str], issuer: str | None) -> str | None:
                   if (TITLE_WORDS.search(line) or line.startswith("关于")) and not SERIAL.fullmatch(line)]
     if not candidates:
         return None
-    title = candidates[0]
+    # A bulletin's masthead (人大工作情况, 第2期) stands above the title of the piece, which opens with 关于.
+    title = next((line for line in candidates if line.startswith("关于")), candidates[0])
     # A title split over several head lines (关于…审议 / 《政府工作报告》…的情况) is one title.
     i = lines.index(title)
     while i + 1 < len(lines) and title.startswith("关于") and not TITLE_WORDS.search(title[-4:]):

@@ -141,10 +141,13 @@ def _is_heading(chars: str) -> bool:
     return bool(MARKER.match(chars)) and not any(p in chars for p in "，。；,;")
 
 
-def _continues(prev: _Line, nxt: _Line, width: int | None, indents: bool = False) -> bool:
+def _continues(prev: _Line, nxt: _Line, width: int | None, indents: bool = False,
+               blank_before: bool = False, blank_breaks: bool = False) -> bool:
     """Whether `nxt` continues the paragraph `prev` was broken out of by the layout."""
     if not prev.chars or not nxt.chars or _ends_paragraph(prev.chars) or MARKER.match(nxt.chars):
         return False
+    if blank_breaks and blank_before:
+        return False  # lines that are paragraphs, set apart by blank lines only here and there
     if indents and nxt.indented:
         return False  # a typeset document indents the first line of each paragraph
     if HEAD_DATE.search(prev.chars) and OPENS_WITH_DATE.match(nxt.chars):
@@ -157,6 +160,15 @@ def _continues(prev: _Line, nxt: _Line, width: int | None, indents: bool = False
     return prev.width >= 40 and not _is_heading(prev.chars)
 
 
+def _blank_after(lines: list[_Line]) -> float:
+    """The share of text lines followed by a blank line."""
+    text_lines = [i for i, line in enumerate(lines) if line.chars]
+    if not text_lines:
+        return 0.0
+    followed = sum(1 for i in text_lines if i + 1 < len(lines) and not lines[i + 1].chars)
+    return followed / len(text_lines)
+
+
 def normalise(source: str) -> Layout:
     """Clean `source`: drop layout whitespace and artifacts, join wrapped lines, keep the offsets."""
     lines = _lines(source)
@@ -165,17 +177,23 @@ def normalise(source: str) -> Layout:
     # (when every line is indented, the indent tells nothing).
     indented = sum(1 for line in lines if line.indented and line.chars)
     indents = width is not None and INDENTED_LINES <= indented < 0.9 * sum(1 for line in lines if line.chars)
+    # A blank line ends a paragraph where the lines are paragraphs and most are not followed by one
+    # (a PDF's text often has a blank line after every line: there blank lines tell nothing).
+    blank_breaks = width is None and _blank_after(lines) < 0.5
     out: list[str] = []
     offsets = array("l")
     prev: _Line | None = None
+    blank_before = False
     for line in lines:
         if not line.chars:
-            continue  # blank lines separate nothing that a kept newline does not
-        if prev is not None and not _continues(prev, line, width, indents):
+            blank_before = True
+            continue
+        if prev is not None and not _continues(prev, line, width, indents, blank_before, blank_breaks):
             out.append("\n")
             offsets.append(prev.newline)
         out.append(line.chars)
         offsets.extend(line.offs)
         prev = line
+        blank_before = False
     offsets.append(len(source))
     return Layout(source, "".join(out), offsets)
