@@ -100,6 +100,109 @@ def extract(
         raise typer.Exit(2)
 
 
+# -- the store: ingest, users, audit, database ---------------------------------------------------------
+
+def _database():
+    """The configured database, or exit 2 with the reason."""
+    from luoshi.store.db import open_database
+
+    try:
+        return open_database()
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files (.txt, .docx, .pdf) or folders of them."),
+) -> None:
+    """Read, extract and store documents with the items they propose (idempotent; a changed file is a new version)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from luoshi.ingest import ingest_paths
+
+    db = _database()
+    with db.session() as session, Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                                           TextColumn("{task.description}"), console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+        report = ingest_paths(session, paths, progress=lambda done, total, path: bar.update(
+            task, completed=done, total=total, description=path))
+    for result in report.errors:
+        fail(result.error or result.path)
+    err.print(f"documents: {report.inserted} new, {report.updated} new versions, {report.noop} unchanged; "
+              f"items: {report.items} created; errors: {len(report.errors)}", highlight=False)
+    if report.errors or not report.files:
+        raise typer.Exit(2)
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Users: add one.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="The username."),
+    role: str = typer.Option(..., "--role", help="supervisor, unit, leader or admin."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="The unit (organisation name or id) of a unit user."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin."),
+) -> None:
+    """Add a user; the password is read from stdin (never from the command line)."""
+    from luoshi.store.users import create_user
+
+    if not password_stdin:
+        fail("give the password on stdin with --password-stdin (e.g. `echo secret123 | luoshi users add …`)")
+        raise typer.Exit(2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    db = _database()
+    try:
+        with db.session() as session:
+            user = create_user(session, username=name, password=password, role=role, unit=unit)
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    err.print(f"user {user.username} added: {user.role.value}{' of ' + user.unit_name if user.unit_name else ''}",
+              highlight=False)
+
+
+audit_app = typer.Typer(no_args_is_help=True, help="The audit log: verify its hash chains.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check every item's hash chain; exit 1 naming the first broken entry."""
+    from luoshi.settings import get_settings
+    from luoshi.store.audit import verify_audit
+
+    db = _database()
+    with db.session() as session:
+        problems = verify_audit(session, key=get_settings().audit_key_bytes)
+    if problems:
+        fail(f"the audit log is broken at {problems[0]} ({len(problems)} problems in all)")
+        raise typer.Exit(1)
+    err.print("the audit log is intact", highlight=False)
+
+
+db_app = typer.Typer(no_args_is_help=True, help="The database: migrate it.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the configured database (LUOSHI_DATABASE_URL) to the newest schema."""
+    from luoshi.settings import get_settings
+    from luoshi.store.db import head_revision, make_engine, upgrade
+
+    try:
+        engine = make_engine(get_settings().database_url)
+        upgrade(engine)
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    err.print(f"database at migration {head_revision()}", highlight=False)
+
+
 def main() -> None:
     app()
 

@@ -28,3 +28,23 @@ class NoTextLayer(ReadError):
 
 class ExtractionError(LuoshiError):
     """A stage of the extraction pipeline failed on a document."""
+
+
+class StoreError(LuoshiError):
+    """The database refused or could not do what was asked (not migrated, unreachable, inconsistent)."""
+
+
+class NotFound(StoreError):
+    """No such row, or one the user may not see (the web answers 404 for both, so as not to reveal it)."""
+
+
+class AlreadyExists(StoreError):
+    """A unique name is taken: a username, an organisation name (HTTP 409)."""
+
+
+class AuthenticationFailed(LuoshiError):
+    """Wrong username or password, or an unknown, revoked or expired token (HTTP 401)."""
+
+
+class SettingsError(LuoshiError):
+    """A setting has a value luoshi cannot run with (a placeholder secret in production, a bad URL)."""

@@ -23,3 +23,182 @@ def seed_text(stem_prefix: str) -> str:
 def gold(stem_prefix: str) -> dict:
     [path] = GOLD.glob(f"{stem_prefix}*.gold.json")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# -- databases: every store test runs on SQLite and on PostgreSQL ----------------------------------------
+#
+# PostgreSQL comes from LUOSHI_TEST_POSTGRES_URL, else the CI default when 127.0.0.1:5432 answers. Each
+# test run migrates one fresh schema of its own (so runs never meet) and empties its tables between
+# tests; SQLite tests get a copy of a file migrated once. Without a server the PostgreSQL half is skipped,
+# unless LUOSHI_TEST_REQUIRE_ALL=1 (CI), where it fails.
+
+import os
+import shutil
+import socket
+import uuid
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _port_answers(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def postgres_base_url() -> str | None:
+    url = os.environ.get("LUOSHI_TEST_POSTGRES_URL")
+    if url:
+        return url
+    return PG_DEFAULT if _port_answers("127.0.0.1", 5432) else None
+
+
+def require_all() -> bool:
+    return os.environ.get("LUOSHI_TEST_REQUIRE_ALL") == "1"
+
+
+def _skip_or_fail(reason: str) -> None:
+    if require_all():
+        pytest.fail(f"{reason} (LUOSHI_TEST_REQUIRE_ALL=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+def schema_url(base: str, schema: str) -> str:
+    """`base` with every connection's search_path set to `schema`."""
+    return make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+
+
+def new_pg_schema(base: str) -> str:
+    """A new empty schema on the server of `base`; its URL."""
+    schema = f"luoshi_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    _PG_SCHEMAS.append((base, schema))
+    return schema_url(base, schema)
+
+
+_PG_SCHEMAS: list[tuple[str, str]] = []
+
+
+def _drop_pg_schemas() -> None:
+    for base, schema in _PG_SCHEMAS:
+        engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+    _PG_SCHEMAS.clear()
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_url():
+    """A migrated PostgreSQL schema for this test run (None when no server answers)."""
+    from luoshi.store.db import make_engine, upgrade
+
+    base = postgres_base_url()
+    if base is None:
+        yield None
+        return
+    try:
+        url = new_pg_schema(base)
+    except Exception as exc:  # the server answers the port but refuses us
+        yield f"error: {exc}"
+        return
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    _drop_pg_schemas()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file migrated once; each test gets a copy."""
+    from luoshi.store.db import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def _truncate_pg(url: str) -> None:
+    from luoshi.store.models import Base
+
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def make_db(request, tmp_path, sqlite_template, pg_migrated_url):
+    """A factory: `make_db("sqlite" | "postgresql")` → a `luoshi.store.db.Database`, migrated and empty.
+
+    Its `.url` can be handed to a server process. PostgreSQL databases of one test share the run's
+    schema (emptied before the test); SQLite ones are separate files.
+    """
+    from luoshi.store.db import Database
+
+    made: list[Database] = []
+    truncated = False
+
+    def make(backend: str = "sqlite") -> Database:
+        nonlocal truncated
+        if backend == "sqlite":
+            path = tmp_path / f"luoshi-{len(made)}.sqlite3"
+            shutil.copy(sqlite_template, path)
+            db = Database(f"sqlite:///{path}", migrate=False)
+        elif backend == "postgresql":
+            if pg_migrated_url is None:
+                _skip_or_fail("PostgreSQL is not reachable at 127.0.0.1:5432; set LUOSHI_TEST_POSTGRES_URL")
+            if pg_migrated_url.startswith("error:"):
+                _skip_or_fail(f"PostgreSQL refused the test schema: {pg_migrated_url[7:]}")
+            if not truncated:
+                _truncate_pg(pg_migrated_url)
+                truncated = True
+            db = Database(pg_migrated_url, migrate=False)
+        else:
+            raise ValueError(f"backend {backend!r}: sqlite or postgresql")
+        made.append(db)
+        return db
+
+    yield make
+    for db in made:
+        db.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db(make_db, backend):
+    """A migrated, empty database of each backend."""
+    return make_db(backend)
+
+
+@pytest.fixture
+def session(db):
+    """A session on `db` (SQLite and PostgreSQL)."""
+    with db.session() as s:
+        yield s
+
+
+@pytest.fixture
+def settings():
+    """Settings for tests: the defaults, with a test secret."""
+    from luoshi.settings import Settings
+
+    return Settings(environment="test", secret_key="test-secret", _env_file=None)

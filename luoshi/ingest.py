@@ -1,0 +1,243 @@
+"""Ingest: read document files, extract their records and store them, with the items they propose.
+
+Idempotent, and safe for work in progress. What it does with each file, by its SHA-256 and name:
+- content already stored (under any name): nothing (`noop`);
+- a new file name: a new document (`inserted`), version 1;
+- a stored file name with new content: a new version (`updated`) linked to the one before. Items are
+  matched across versions by kind and text (`fingerprint`): an item the new version repeats is kept as
+  it is, whatever its state, and not created again; an item that is new or worded differently is added
+  as a new draft (待确认) of the new version; items of earlier versions the new one no longer has are
+  left alone, so nothing being worked on is ever changed by an ingest (the office cancels what is moot).
+Each file is stored in its own transaction: a bad file is reported and skipped, the others are stored,
+and nothing stored before is touched.
+
+From meeting minutes, each directive task becomes a `task` item linked to its sentence, and each
+decision without tasks a `decision` item linked to its heading; units named as owners are matched to
+organisations (any alias) or proposed as new ones; attendees become people with memberships. Work-report
+targets and commitments and congress suggestions stay in the stored record for now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from luoshi.errors import LuoshiError
+from luoshi.ledger import Actor, Kind, Role
+from luoshi.settings import Settings, get_settings
+from luoshi.store.items import create_item, fingerprint
+from luoshi.store.models import Document, ItemRow, Meeting
+from luoshi.store.orgs import is_collective, record_attendees, resolve_unit
+
+INGEST_ACTOR = Actor("luoshi-ingest", Role.SUPERVISOR, name="luoshi ingest")
+TITLE_MAX = 120
+
+Progress = Callable[[int, int, str], None]  # (files done, files in all, the file just done)
+
+
+@dataclass
+class FileResult:
+    """What became of one file: `inserted`, `updated` (a new version), `noop` or `error`."""
+
+    path: str
+    status: str
+    document_id: int | None = None
+    version: int | None = None
+    items_created: int = 0
+    items_kept: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Report:
+    files: list[FileResult] = field(default_factory=list)
+
+    def _count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def inserted(self) -> int:
+        return self._count("inserted")
+
+    @property
+    def updated(self) -> int:
+        return self._count("updated")
+
+    @property
+    def noop(self) -> int:
+        return self._count("noop")
+
+    @property
+    def errors(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "error"]
+
+    @property
+    def items(self) -> int:
+        return sum(f.items_created for f in self.files)
+
+    def summary(self) -> str:
+        return (f"{len(self.files)} files: {self.inserted} new, {self.updated} new versions, {self.noop} unchanged, "
+                f"{len(self.errors)} failed; {self.items} items created")
+
+
+def ingest_paths(session: Session, paths: Iterable[str | os.PathLike[str]], *, progress: Progress | None = None,
+                 actor: Actor = INGEST_ACTOR, settings: Settings | None = None,
+                 now: datetime | None = None) -> Report:
+    """Ingest files and folders (their .txt, .docx and .pdf files); see the module docstring."""
+    from luoshi.text.readers import expand
+
+    settings = settings or get_settings()
+    files = expand([str(p) for p in paths])
+    report = Report()
+    for done, path in enumerate(files, 1):
+        report.files.append(ingest_file(session, path, actor=actor, settings=settings, now=now))
+        if progress:
+            progress(done, len(files), path)
+    return report
+
+
+def ingest_upload(session: Session, *, name: str, data: bytes, actor: Actor = INGEST_ACTOR,
+                  settings: Settings | None = None, now: datetime | None = None) -> FileResult:
+    """Ingest an uploaded file's bytes under its file name (the web's document upload)."""
+    safe = os.path.basename(name.replace("\\", "/")).strip() or "upload.txt"
+    with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as folder:
+        path = Path(folder) / safe
+        path.write_bytes(data)
+        result = ingest_file(session, str(path), actor=actor, settings=settings, now=now, name=safe,
+                             origin=f"upload:{safe}")
+    result.path = safe
+    return result
+
+
+def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, settings: Settings | None = None,
+                now: datetime | None = None, name: str | None = None, origin: str | None = None) -> FileResult:
+    """Ingest one file and commit it; any failure is returned as an `error` result, never raised."""
+    from luoshi.extract import extract
+    from luoshi.text.readers import read
+
+    settings = settings or get_settings()
+    now = now or datetime.now(UTC)
+    try:
+        data = Path(path).read_bytes() if Path(path).is_file() else b""
+        sha = hashlib.sha256(data).hexdigest()
+        existing = session.scalars(select(Document).where(Document.sha256 == sha)).first() if data else None
+        if existing is not None:
+            return FileResult(path, "noop", existing.id, existing.version)
+        source = read(path)
+        record = extract(source.text, name or source.name)
+        result = _store(session, path=origin or path, name=name or source.name, sha=sha, text=source.text,
+                        record=record, actor=actor, settings=settings, now=now)
+        session.commit()
+        return result
+    except LuoshiError as exc:
+        session.rollback()
+        return FileResult(path, "error", error=str(exc))
+    except SQLAlchemyError as exc:
+        session.rollback()
+        return FileResult(path, "error", error=f"{path}: could not be stored: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # an extraction bug on one document must not stop the batch
+        session.rollback()
+        return FileResult(path, "error", error=f"{path}: extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _store(session: Session, *, path: str, name: str, sha: str, text: str, record: dict[str, Any],
+           actor: Actor, settings: Settings, now: datetime) -> FileResult:
+    previous = session.scalars(select(Document).where(Document.name == name)
+                               .order_by(Document.version.desc()).limit(1)).first()
+    doc = Document(name=name, path=path, sha256=sha, version=previous.version + 1 if previous else 1,
+                   previous_id=previous.id if previous else None, doc_type=record.get("doc_type") or "other",
+                   title=record.get("title"), issued=_date(record.get("issued")), record=record, text=text,
+                   ingested_at=now, ingested_by=actor.id)
+    session.add(doc)
+    session.flush()
+    if record.get("doc_type") == "meeting_minutes":
+        meeting = _meeting(session, doc, record)
+        if meeting is not None:
+            record_attendees(session, meeting=meeting, attendees=record.get("attendees") or [])
+    known = _known_fingerprints(session, name, doc.id)
+    created = kept = 0
+    for proposal in proposals(record, text):
+        if fingerprint(proposal["kind"], proposal["text"] or proposal["title"]) in known:
+            kept += 1
+            continue
+        owners = [str(resolve_unit(session, o, now=now).id) for o in proposal.pop("owners") if not is_collective(o)]
+        create_item(session, actor=actor, document_id=doc.id, lead_units=owners, now=now, settings=settings,
+                    commit=False, **proposal)
+        created += 1
+    return FileResult(path, "updated" if previous else "inserted", doc.id, doc.version, created, kept)
+
+
+def _known_fingerprints(session: Session, name: str, new_id: int) -> set[str]:
+    rows = session.scalars(select(ItemRow.fingerprint).join(Document, Document.id == ItemRow.document_id)
+                           .where(Document.name == name, Document.id != new_id))
+    return {f for f in rows if f}
+
+
+def _meeting(session: Session, doc: Document, record: dict[str, Any]) -> Meeting | None:
+    m = record.get("meeting")
+    if not m and not record.get("attendees"):
+        return None
+    m = m or {}
+    meeting = Meeting(document_id=doc.id, ordinal=m.get("ordinal"), held_on=_date(m.get("date")) or doc.issued,
+                      part_of_day=m.get("part_of_day"), chair=m.get("chair"), chair_title=m.get("chair_title"))
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _title(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1] + "…"
+
+
+def proposals(record: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    """The items a record proposes, as `create_item` arguments plus `owners` (unit names as written).
+
+    A pure function of the record: minutes give one `task` item per directive and one `decision` item per
+    decision that has no directive; other genres none yet (their targets and suggestions stay in the record).
+    """
+    if record.get("doc_type") != "meeting_minutes":
+        return []
+    out = []
+    for i, decision in enumerate(record.get("items") or []):
+        tasks = decision.get("tasks") or []
+        for j, task in enumerate(tasks):
+            out.append(dict(kind=Kind.TASK.value, title=_title(task["text"]), text=task["text"],
+                            span=tuple(task["span"]), source_path=f"items[{i}].tasks[{j}]",
+                            owners=list(task.get("owners") or []), due=task.get("due"),
+                            due_text=task.get("due_text")))
+        if not tasks:
+            heading = decision.get("title") or f"议定事项{decision.get('no', i + 1)}"
+            body = heading + (f"：{decision['decision']}" if decision.get("decision") else "")
+            out.append(dict(kind=Kind.DECISION.value, title=_title(heading), text=body,
+                            span=_find(text, heading), source_path=f"items[{i}]",
+                            owners=list(decision.get("leads") or []), due=None, due_text=None))
+    return out
+
+
+def _find(text: str, phrase: str) -> tuple[int, int] | None:
+    """The span of `phrase` in `text`, allowing layout whitespace between its characters."""
+    import re
+
+    if not phrase:
+        return None
+    pattern = r"\s*".join(re.escape(c) for c in phrase if not c.isspace())
+    m = re.search(pattern, text)
+    return (m.start(), m.end()) if m else None

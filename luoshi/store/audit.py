@@ -1,0 +1,116 @@
+"""The audit log in the database: events appended through `luoshi.ledger.audit.record`, one hash chain per
+item (seq = the item's version), and `verify_audit` that finds a row edited, deleted or added by hand.
+
+`append_event` is the one place an event enters the log; `luoshi audit verify` calls `verify_audit`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.ledger.audit import AuditEntry, record, verify
+from luoshi.ledger.canonical import canonical_json
+from luoshi.ledger.events import Event
+from luoshi.store.models import AuditEntryRow, ItemRow
+
+# The columns copied out of the hashed event for queries, checked against it by `verify_audit`.
+COPIED = ("type", "actor", "from_state", "to_state")
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    """One thing wrong in the log: the item, the entry's seq (None: about the chain as a whole), in words."""
+
+    item_id: int
+    seq: int | None
+    kind: str  # changed | broken_link | sequence | length | column | orphan | state
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"item {self.item_id}" + (f" entry {self.seq}" if self.seq is not None else "")
+        return f"{where}: {self.kind}: {self.detail}"
+
+
+def _entry(row: AuditEntryRow) -> AuditEntry:
+    return AuditEntry(row.seq, row.prev_hash, row.hash, json.loads(row.event))
+
+
+def last_entry(session: Session, item_id: int) -> AuditEntry | None:
+    row = session.scalars(select(AuditEntryRow).where(AuditEntryRow.item_id == item_id)
+                          .order_by(AuditEntryRow.seq.desc()).limit(1)).first()
+    return _entry(row) if row else None
+
+
+def append_event(session: Session, item_id: int, event: Event, *, key: bytes | None = None,
+                 prev: AuditEntry | None = None) -> AuditEntryRow:
+    """Add `event` to item `item_id`'s chain (after `prev`, else after the last stored entry).
+
+    The (item_id, seq) unique constraint makes a second writer of the same version fail, on top of the
+    item's optimistic lock.
+    """
+    if prev is None and event.version > 1:
+        prev = last_entry(session, item_id)
+    entry = record(prev, event, key)
+    data = entry.event
+    row = AuditEntryRow(item_id=item_id, seq=entry.seq, type=data["type"], at=event.at, actor=event.actor,
+                        from_state=data["from_state"], to_state=data["to_state"],
+                        event=canonical_json(data), prev_hash=entry.prev_hash, hash=entry.hash)
+    session.add(row)
+    return row
+
+
+def verify_audit(session: Session, *, key: bytes | None = None, item_id: int | None = None) -> list[AuditProblem]:
+    """Every problem in the audit log (of one item, or all), item by item; empty when it is intact.
+
+    Per item: the chain itself (`luoshi.ledger.audit.verify`, with the item's version as its length),
+    the query columns against the hashed event, and the item's state against its last event. Entries
+    of an item that no longer exists are reported as `orphan`.
+    """
+    query = select(AuditEntryRow).order_by(AuditEntryRow.item_id, AuditEntryRow.seq)
+    items = select(ItemRow.id, ItemRow.version, ItemRow.state)
+    if item_id is not None:
+        query = query.where(AuditEntryRow.item_id == item_id)
+        items = items.where(ItemRow.id == item_id)
+    known = {i: (version, state) for i, version, state in session.execute(items)}
+    chains: dict[int, list[AuditEntryRow]] = {i: [] for i in known}
+    for row in session.scalars(query).yield_per(2000):
+        chains.setdefault(row.item_id, []).append(row)
+    problems: list[AuditProblem] = []
+    for i, rows in sorted(chains.items()):
+        if i not in known:
+            problems.append(AuditProblem(i, None, "orphan", f"{len(rows)} entries of an item that no longer exists"))
+            continue
+        problems += _verify_item(i, rows, *known[i], key)
+    return problems
+
+
+def _verify_item(item_id: int, rows: list[AuditEntryRow], version: int, state: str,
+                 key: bytes | None) -> list[AuditProblem]:
+    out = []
+    try:
+        entries = [_entry(r) for r in rows]
+    except ValueError as exc:
+        return [AuditProblem(item_id, None, "changed", f"an entry is not valid JSON ({exc})")]
+    for p in verify(entries, length=version, key=key):
+        out.append(AuditProblem(item_id, p.seq, p.kind, p.detail))
+    for row, entry in zip(rows, entries):
+        wrong = [c for c in COPIED if getattr(row, c) != entry.event.get(c)]
+        if wrong:
+            out.append(AuditProblem(item_id, row.seq, "column",
+                                    f"column {', '.join(wrong)} differs from the hashed event"))
+    if entries and entries[-1].event.get("to_state") != state:
+        out.append(AuditProblem(item_id, None, "state", f"the item's state is {state!r}, its last event says "
+                                                        f"{entries[-1].event.get('to_state')!r}"))
+    return out
+
+
+def history_rows(session: Session, item_id: int) -> list[dict[str, Any]]:
+    """The events of an item in order, as the JSON dicts that were hashed."""
+    rows = session.scalars(select(AuditEntryRow).where(AuditEntryRow.item_id == item_id)
+                           .order_by(AuditEntryRow.seq))
+    return [json.loads(r.event) for r in rows]

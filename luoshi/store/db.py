@@ -1,0 +1,137 @@
+"""Connecting to the database and migrating it: engines for SQLite and PostgreSQL, sessions, and
+Alembic run from inside the package (`luoshi db upgrade`, or on first use of a fresh SQLite file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from luoshi.errors import StoreError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys on, a busy timeout and WAL so readers never block."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"database URL {url!r} is not a URL; write e.g. sqlite:///./luoshi.sqlite3 or "
+                         "postgresql+psycopg://user@127.0.0.1:5432/luoshi") from None
+    if parsed.get_backend_name() == "sqlite":
+        kwargs.setdefault("connect_args", {"timeout": 30})
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise StoreError(f"database URL {url!r}: luoshi runs on sqlite or postgresql, not "
+                         f"{parsed.get_backend_name()}")
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database to `revision` (the newest by default)."""
+    from alembic import command
+
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except OperationalError as exc:
+        raise StoreError(f"cannot migrate {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head
+
+
+def is_fresh(engine: Engine) -> bool:
+    """No table at all: a database luoshi may set up by itself."""
+    return not inspect(engine).get_table_names()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Set up a fresh SQLite database on first use; refuse a database behind the code's migrations.
+
+    PostgreSQL is never migrated implicitly (several processes may share it): run `luoshi db upgrade`.
+    """
+    try:
+        revision = current_revision(engine)
+    except OperationalError as exc:
+        raise StoreError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
+                         f"{exc.orig}") from None
+    if revision == head_revision():
+        return
+    if engine.dialect.name == "sqlite" and (revision is not None or is_fresh(engine)):
+        upgrade(engine)
+        return
+    raise StoreError(f"the database {engine.url.render_as_string(hide_password=True)} is at migration "
+                     f"{revision or '(none)'}, the code needs {head_revision()}: run `luoshi db upgrade`")
+
+
+class Database:
+    """An engine and its session factory: what the CLI, the web app and the tests share."""
+
+    def __init__(self, url: str, *, migrate: bool = True, **engine_kwargs: Any):
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        if migrate:
+            ensure_schema(self.engine)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that is rolled back if the block raises, and closed after it."""
+        with self.sessionmaker() as session:
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    """The database of `url`, or of the settings' `database_url`."""
+    if url is None:
+        from luoshi.settings import get_settings
+
+        url = get_settings().database_url
+    return Database(url, migrate=migrate)

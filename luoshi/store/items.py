@@ -1,0 +1,468 @@
+"""Items in the database: reading one (`get_item`), the ledger query (`list_items`), acting on one (`act`)
+and its history (`item_history`). The web app and the JSON API call these; the rules are the ledger's.
+
+Ids: an item's id in the ledger's rules is `str(row.id)`; a unit's is `str(organisation.id)`. Every
+write function commits. `act` writes the new state, the event and its audit entry in one transaction,
+guarded by an optimistic lock on the item's version: of two users acting on the same version, the second
+gets `luoshi.ledger.Conflict`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from luoshi.errors import NotFound
+from luoshi.ledger import (Action, Actor, Conflict, Event, Extension, ExtensionStatus, InvalidValue, Item,
+                           ItemWarning, Kind, Rating, Role, SourceRef, State, available, can_view, due_for,
+                           new_item, warning)
+from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.workflow import apply
+from luoshi.settings import Settings, get_settings
+from luoshi.store import audit
+from luoshi.store.models import (Assignment, AuditEntryRow, Document, ExtensionRow, Instruction, ItemRow,
+                                 Organisation, ProgressReport, RatingRow, ReminderRow)
+from luoshi.store.warnings import colour_clause
+
+LEAD, CO = "lead", "co_operating"
+PER_PAGE_MAX = 200
+SORTS = {
+    "due": (ItemRow.due.is_(None), ItemRow.due, ItemRow.id),
+    "-due": (ItemRow.due.is_(None), ItemRow.due.desc(), ItemRow.id.desc()),
+    "id": (ItemRow.id,), "-id": (ItemRow.id.desc(),),
+    "updated": (ItemRow.updated_at, ItemRow.id), "-updated": (ItemRow.updated_at.desc(), ItemRow.id.desc()),
+    "state": (ItemRow.state, ItemRow.id), "title": (ItemRow.title, ItemRow.id),
+    "progress": (ItemRow.progress, ItemRow.id), "-progress": (ItemRow.progress.desc(), ItemRow.id),
+}
+
+
+# -- what the web gets ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: int
+    name: str
+    title: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An item as a page or the API shows it: the ledger's `Item`, its warning today, the actions the
+    viewer can take now, its source document, and the names of its units (`units[id] = name`)."""
+
+    item: Item
+    warning: ItemWarning
+    actions: list[Action]
+    document: DocumentRef | None
+    units: dict[str, str]
+    source_text: str | None = None  # the sentence the item was read from (get_item only)
+
+    @property
+    def id(self) -> int:
+        return int(self.item.id)
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    rows: list[ItemView]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of an item's history: the event as hashed (`data`), and who, when, what, in short."""
+
+    seq: int
+    type: str
+    at: datetime
+    actor: str
+    from_state: State | None
+    to_state: State
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+# -- rows ↔ ledger items -------------------------------------------------------------------------------
+
+def to_item(row: ItemRow) -> Item:
+    """The ledger's `Item` of a row (with its assignments and extensions loaded)."""
+    source = None
+    if row.document_id is not None and row.span_start is not None and row.span_end is not None:
+        source = SourceRef(str(row.document_id), (row.span_start, row.span_end), row.source_path)
+    return Item(
+        id=str(row.id), kind=Kind(row.kind), title=row.title, text=row.text, source=source, state=State(row.state),
+        lead_units=tuple(str(a.organisation_id) for a in row.assignments if a.role == LEAD),
+        co_units=tuple(str(a.organisation_id) for a in row.assignments if a.role == CO),
+        due=row.due, due_text=row.due_text, progress=row.progress, last_progress_at=row.last_progress_at,
+        assigned_at=row.assigned_at, completion_requested_at=row.completion_requested_at, closed_at=row.closed_at,
+        cancel_reason=row.cancel_reason, returns=row.returns, return_reason=row.return_reason,
+        reminders=row.reminders, last_reminded_at=row.last_reminded_at,
+        extensions=tuple(_extension(e) for e in row.extensions),
+        rating=Rating(row.rating) if row.rating else None, version=row.version)
+
+
+def _extension(e: ExtensionRow) -> Extension:
+    return Extension(e.requested_due, e.previous_due, e.reason, e.requested_by, e.requested_at,
+                     ExtensionStatus(e.status), e.granted_due, e.decided_by, e.decided_at, e.decision_note)
+
+
+def _columns(item: Item, now: datetime) -> dict[str, Any]:
+    """The item's own columns, as `UPDATE items SET …` writes them."""
+    return dict(kind=item.kind.value, state=item.state.value, title=item.title, text=item.text, due=item.due,
+                due_text=item.due_text, progress=item.progress, last_progress_at=item.last_progress_at,
+                assigned_at=item.assigned_at, completion_requested_at=item.completion_requested_at,
+                closed_at=item.closed_at, cancel_reason=item.cancel_reason, returns=item.returns,
+                return_reason=item.return_reason, reminders=item.reminders,
+                last_reminded_at=item.last_reminded_at, rating=item.rating.value if item.rating else None,
+                version=item.version, updated_at=now)
+
+
+def _write_units(session: Session, item_id: int, item: Item) -> None:
+    session.execute(delete(Assignment).where(Assignment.item_id == item_id))
+    rows = [{"item_id": item_id, "organisation_id": int(u), "role": LEAD, "position": i}
+            for i, u in enumerate(item.lead_units)]
+    rows += [{"item_id": item_id, "organisation_id": int(u), "role": CO, "position": len(rows) + i}
+             for i, u in enumerate(item.co_units)]
+    if rows:
+        session.execute(insert(Assignment), rows)
+
+
+def _write_extensions(session: Session, item_id: int, old: Item, new: Item) -> None:
+    if old.extensions == new.extensions:
+        return
+    session.execute(delete(ExtensionRow).where(ExtensionRow.item_id == item_id))
+    session.execute(insert(ExtensionRow), [
+        dict(item_id=item_id, position=i, requested_due=e.requested_due, previous_due=e.previous_due,
+             reason=e.reason, requested_by=e.requested_by, requested_at=e.requested_at, status=e.status.value,
+             granted_due=e.granted_due, decided_by=e.decided_by, decided_at=e.decided_at,
+             decision_note=e.decision_note) for i, e in enumerate(new.extensions)])
+
+
+# -- clocks and settings ------------------------------------------------------------------------------
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def today_in(settings: Settings, now: datetime | None = None) -> date:
+    """Today's date where the office is (settings.timezone)."""
+    return (now or utcnow()).astimezone(settings.zone).date()
+
+
+# -- units named in requests -------------------------------------------------------------------------
+
+def unit_ids(session: Session, values: Iterable[str | int], field_name: str = "units") -> tuple[str, ...]:
+    """Organisation ids (as strings) for ids or names: `12`, `"12"`, `"市发改委"` (any alias). An unknown
+    unit raises InvalidValue naming it."""
+    from luoshi.store.orgs import find_organisation
+
+    out = []
+    for value in values:
+        org = find_organisation(session, value)
+        if org is None:
+            raise InvalidValue(f"{field_name}: no organisation {value!r}; give an organisation id or a name "
+                               "listed in the organisation directory", field_name)
+        out.append(str(org.id))
+    return tuple(dict.fromkeys(out))
+
+
+def _resolve_units(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    for name in ("lead_units", "co_units", "units"):
+        value = payload.get(name)
+        if value is None:
+            continue
+        values = [value] if isinstance(value, (str, int)) else value
+        if isinstance(values, (list, tuple)):
+            payload[name] = list(unit_ids(session, [v for v in values if str(v).strip()], name))
+    return payload
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+def _row(session: Session, item_id: int | str, *, fresh: bool = False) -> ItemRow:
+    try:
+        key = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no item {item_id!r}: item ids are whole numbers") from None
+    stmt = select(ItemRow).where(ItemRow.id == key)
+    if fresh:
+        stmt = stmt.execution_options(populate_existing=True)
+    row = session.scalars(stmt).first()
+    if row is None:
+        raise NotFound(f"no item {item_id}")
+    return row
+
+
+def load_item(session: Session, *, item_id: int | str, actor: Actor) -> Item:
+    """The ledger `Item` with this id as `actor` may see it; NotFound when absent or not theirs to see."""
+    item = to_item(_row(session, item_id, fresh=True))
+    if not can_view(actor, item):
+        raise NotFound(f"no item {item_id}")
+    return item
+
+
+def _documents(session: Session, ids: set[int]) -> dict[int, DocumentRef]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Document.id, Document.name, Document.title, Document.version)
+                           .where(Document.id.in_(ids)))
+    return {r.id: DocumentRef(r.id, r.name, r.title, r.version) for r in rows}
+
+
+def _unit_names(session: Session, items: Sequence[Item]) -> dict[str, str]:
+    ids = {int(u) for i in items for u in i.lead_units + i.co_units}
+    if not ids:
+        return {}
+    rows = session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
+    return {str(r.id): r.name for r in rows}
+
+
+def _view(item: Item, actor: Actor, today: date, settings: Settings, documents: dict[int, DocumentRef],
+          names: dict[str, str], source_text: str | None = None) -> ItemView:
+    doc = documents.get(int(item.source.document)) if item.source else None
+    units = {u: names.get(u, u) for u in item.lead_units + item.co_units}
+    return ItemView(item, warning(item, today, settings.warning_policy), available(item, actor), doc, units,
+                    source_text)
+
+
+def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Settings | None = None,
+             now: datetime | None = None) -> ItemView:
+    """One item with its warning, the viewer's actions, its document and source sentence.
+
+    NotFound when there is no such item or `actor` may not see it (another unit's item): the web
+    answers 404 for both.
+    """
+    settings = settings or get_settings()
+    row = _row(session, item_id, fresh=True)
+    item = to_item(row)
+    if not can_view(actor, item):
+        raise NotFound(f"no item {item_id}")
+    documents = _documents(session, {row.document_id} if row.document_id else set())
+    source_text = None
+    if row.document_id is not None and row.span_start is not None:
+        text = session.scalar(select(func.substr(Document.text, row.span_start + 1, row.span_end - row.span_start))
+                              .where(Document.id == row.document_id))
+        source_text = text
+    return _view(item, actor, today_in(settings, now), settings, documents, _unit_names(session, [item]),
+                 source_text)
+
+
+def visible_to(actor: Actor) -> Any:
+    """The SQL condition for the items `actor` may see (as `luoshi.ledger.can_view` decides)."""
+    if actor.role in OFFICE or actor.role is Role.LEADER:
+        return True
+    handed_out = ItemRow.assigned_at.isnot(None)
+    if actor.role is Role.UNIT:
+        try:
+            unit = int(actor.unit or "")
+        except ValueError:
+            return False
+        mine = exists().where(Assignment.item_id == ItemRow.id, Assignment.organisation_id == unit)
+        return handed_out & mine
+    return handed_out & (ItemRow.kind == Kind.SUGGESTION.value)
+
+
+def _as_list(value: Any) -> list[Any] | None:
+    if value is None or value == "" or value == []:
+        return None
+    return list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+
+
+def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | None = None,
+               unit: int | str | None = None, warning: str | None = None, document: int | None = None,
+               kind: str | None = None, due_from: date | None = None, due_to: date | None = None,
+               q: str | None = None, sort: str = "due", page: int = 1, per_page: int = 50,
+               settings: Settings | None = None, now: datetime | None = None) -> ItemPage:
+    """The ledger (督办台账): the items `actor` may see, filtered, sorted and paged, with the total.
+
+    - state: one state or several (`draft`, `assigned`, …); unit: an organisation id or name (lead or
+      co-operating); warning: `red`, `yellow`, `green` or `none` (computed in SQL, as the ledger's
+      `warning` computes it); document: a document id; due_from/due_to: inclusive dates; q: text in the
+      title or body; sort: one of SORTS (`due`, `-due`, `id`, `-id`, `updated`, `-updated`, `state`,
+      `title`, `progress`, `-progress`).
+    """
+    settings = settings or get_settings()
+    today = today_in(settings, now)
+    if sort not in SORTS:
+        raise InvalidValue(f"sort {sort!r} is not one of {', '.join(SORTS)}", "sort")
+    if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
+        raise InvalidValue(f"page must be ≥ 1 and per_page 1–{PER_PAGE_MAX}, not {page} and {per_page}", "page")
+    conds: list[Any] = [visible_to(actor)]
+    states = _as_list(state)
+    if states:
+        valid = {s.value for s in State}
+        bad = [s for s in states if s not in valid]
+        if bad:
+            raise InvalidValue(f"state {bad[0]!r} is not one of {', '.join(sorted(valid))}", "state")
+        conds.append(ItemRow.state.in_(states))
+    if unit not in (None, ""):
+        [unit_id] = unit_ids(session, [unit], "unit")
+        conds.append(exists().where(Assignment.item_id == ItemRow.id, Assignment.organisation_id == int(unit_id)))
+    if warning not in (None, ""):
+        try:
+            conds.append(colour_clause(warning, today, settings.warning_policy))
+        except ValueError:
+            raise InvalidValue(f"warning {warning!r} is not one of red, yellow, green, none", "warning") from None
+    if kind:
+        conds.append(ItemRow.kind == Kind(kind).value)
+    if document is not None:
+        conds.append(ItemRow.document_id == int(document))
+    if due_from is not None:
+        conds.append(ItemRow.due >= due_from)
+    if due_to is not None:
+        conds.append(ItemRow.due <= due_to)
+    if q and q.strip():
+        like = f"%{_escape_like(q.strip())}%"
+        conds.append(or_(ItemRow.title.like(like, escape="\\"), ItemRow.text.like(like, escape="\\")))
+    where = [c for c in conds if c is not True]
+    if False in where:
+        return ItemPage([], 0, page, per_page)
+    total = session.scalar(select(func.count(ItemRow.id)).where(*where)) or 0
+    rows = session.scalars(select(ItemRow).where(*where).order_by(*SORTS[sort])
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    items = [to_item(r) for r in rows]
+    documents = _documents(session, {r.document_id for r in rows if r.document_id})
+    names = _unit_names(session, items)
+    return ItemPage([_view(i, actor, today, settings, documents, names) for i in items], total, page, per_page)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def item_history(session: Session, *, item_id: int | str, actor: Actor) -> list[HistoryEntry]:
+    """Every step of an item, oldest first, from its audit log: who did what, when, from which state."""
+    load_item(session, item_id=item_id, actor=actor)
+    rows = session.scalars(select(AuditEntryRow).where(AuditEntryRow.item_id == int(item_id))
+                           .order_by(AuditEntryRow.seq)).all()
+    return [HistoryEntry(r.seq, r.type, r.at, r.actor, State(r.from_state) if r.from_state else None,
+                         State(r.to_state), json.loads(r.event)) for r in rows]
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+def fingerprint(kind: str, text: str) -> str:
+    """Equal for the same extracted item in two versions of a document: kind and text without spaces."""
+    return hashlib.sha256(f"{kind}\n{''.join(text.split())}".encode()).hexdigest()
+
+
+def create_item(session: Session, *, actor: Actor, kind: Kind | str, title: str, text: str = "",
+                document_id: int | None = None, span: tuple[int, int] | None = None,
+                source_path: str | None = None, lead_units: Iterable[str] = (), co_units: Iterable[str] = (),
+                due: date | str | None = None, due_text: str | None = None, now: datetime | None = None,
+                settings: Settings | None = None, commit: bool = True) -> ItemRow:
+    """A new draft item (待确认) and its creation event: what extraction proposed or the office typed in.
+
+    `lead_units`/`co_units` are organisation ids or names. `commit=False` leaves the transaction open
+    (ingest commits a whole document at once).
+    """
+    settings = settings or get_settings()
+    now = now or utcnow()
+    lead = unit_ids(session, lead_units, "lead_units")
+    co = unit_ids(session, co_units, "co_units")
+    row = ItemRow(kind=Kind(kind).value, state=State.DRAFT.value, title=title[:1000] or "?", text=text,
+                  document_id=document_id, span_start=span[0] if span else None,
+                  span_end=span[1] if span else None, source_path=source_path,
+                  fingerprint=fingerprint(Kind(kind).value, text or title), created_at=now, updated_at=now)
+    session.add(row)
+    session.flush()
+    source = SourceRef(str(document_id), tuple(span), source_path) if document_id and span else None  # type: ignore[arg-type]
+    item, event = new_item(id=str(row.id), kind=kind, title=title[:1000], actor=actor, now=now, text=text,
+                           source=source, lead_units=lead, co_units=co, due=due, due_text=due_text)
+    for name, value in _columns(item, now).items():
+        setattr(row, name, value)
+    _write_units(session, row.id, item)
+    audit.append_event(session, row.id, event, key=settings.audit_key_bytes)
+    if commit:
+        session.commit()
+    return row
+
+
+def save(session: Session, *, old: Item, new: Item, event: Event, settings: Settings | None = None,
+         now: datetime | None = None) -> list[ReminderRow]:
+    """Write `new` over `old` if the row still has `old.version` (else Conflict), with its event, audit
+    entry and the rows the event adds (progress report, reminder, rating, instruction). Does not commit."""
+    settings = settings or get_settings()
+    now = now or event.at
+    item_id = int(old.id)
+    result = session.execute(update(ItemRow).where(ItemRow.id == item_id, ItemRow.version == old.version)
+                             .values(**_columns(new, now)).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.rollback()
+        raise Conflict(f"item {old.id} was changed by someone else since version {old.version} was read; "
+                       "reload it and try again")
+    if (old.lead_units, old.co_units) != (new.lead_units, new.co_units):
+        _write_units(session, item_id, new)
+    _write_extensions(session, item_id, old, new)
+    audit.append_event(session, item_id, event, key=settings.audit_key_bytes)
+    reminders = _record_facts(session, item_id, event)
+    session.flush()
+    row = session.get(ItemRow, item_id)
+    if row is not None:
+        session.expire(row)
+    return reminders
+
+
+def _record_facts(session: Session, item_id: int, event: Event) -> list[ReminderRow]:
+    """The rows an event adds beside the item: what the unit reported, who was chased, the rating, 批示."""
+    data = event.to_dict()
+    base = dict(item_id=item_id, version=event.version, by=event.actor, at=event.at)
+    kind = data["type"]
+    if kind in (Action.REPORT_PROGRESS.value, Action.APPLY_COMPLETION.value):
+        session.add(ProgressReport(**base, kind=kind, text=data["text"], percent=data.get("percent"),
+                                   attachments=[{"name": a} for a in data.get("attachments") or []],
+                                   unit_id=int(event.unit) if event.unit else None))
+    elif kind == Action.REMIND.value:
+        rows = [ReminderRow(**base, unit_id=int(u), text=data.get("text"), delivery="pending")
+                for u in data["units"]]
+        session.add_all(rows)
+        return rows
+    elif kind == Action.RATE.value:
+        session.add(RatingRow(**base, rating=data["rating"], note=data.get("note")))
+    elif kind == Action.INSTRUCT.value:
+        session.add(Instruction(**base, text=data["text"]))
+    return []
+
+
+def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | str,
+        expected_version: int | None, settings: Settings | None = None, now: datetime | None = None,
+        transport: httpx.BaseTransport | None = None, deliver: bool = True, **payload: Any) -> ItemView:
+    """Take `action` on an item as `actor`, and commit: the new state, the event and its audit entry.
+
+    `payload` is the action's fields (`text`, `percent`, `due`, `reason`, `lead_units`, `units`, …; see
+    `luoshi.ledger.workflow.TRANSITIONS`); units may be organisation ids or names. ASSIGN without `due`
+    takes the extracted date or the default of the item's kind (settings `due_*`).
+
+    Raises NotFound (no such item, or not the actor's to see), PermissionDenied, Conflict (the item
+    changed since `expected_version` was read, or someone else wrote it first), InvalidTransition,
+    MissingField, InvalidValue. A REMIND is sent to each unit's webhook after the commit (`deliver`);
+    a failed delivery is recorded on the reminder, never raised.
+    """
+    settings = settings or get_settings()
+    now = now or utcnow()
+    old = load_item(session, item_id=item_id, actor=actor)
+    if str(action) == Action.ASSIGN.value and payload.get("due") in (None, ""):
+        payload["due"] = due_for(old, today_in(settings, now), settings.due_policy).date
+    new, event = apply(old, action, actor, now, expected_version=expected_version,
+                       **_resolve_units(session, payload))
+    reminders = save(session, old=old, new=new, event=event, settings=settings, now=now)
+    session.commit()
+    if reminders and deliver:
+        from luoshi.store.reminders import deliver_reminders
+
+        deliver_reminders(session, reminder_ids=[r.id for r in reminders], settings=settings, transport=transport)
+    return get_item(session, item_id=item_id, actor=actor, settings=settings, now=now)

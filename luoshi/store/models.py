@@ -1,0 +1,300 @@
+"""The tables of the ledger as SQLAlchemy 2 typed models: documents, meetings, organisations and people,
+items with their assignments and history, users and tokens, and the hash-chained audit log.
+
+The migrations in `luoshi/store/migrations/` create exactly this schema (a test compares them). Unit ids
+in the ledger's rules are organisation ids as strings; item ids are item ids as strings.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from luoshi.store.types import UTCDateTime
+
+# Named constraints, so that migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+# -- documents and what they record ------------------------------------------------------------------
+
+class Document(Base):
+    """One version of one document file: same file name, new content → a new row with version + 1."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), index=True)  # the file name, the version chain's key
+    path: Mapped[str] = mapped_column(String(1024))  # where it was ingested from
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    doc_type: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    issued: Mapped[date | None] = mapped_column(Date)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)  # the extraction record (format 1), whole
+    text: Mapped[str] = mapped_column(Text)  # the source text the record's spans index into
+    ingested_at: Mapped[datetime]
+    ingested_by: Mapped[str] = mapped_column(String(100))
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+    ordinal: Mapped[int | None]
+    held_on: Mapped[date | None] = mapped_column(Date, index=True)
+    part_of_day: Mapped[str | None] = mapped_column(String(16))
+    chair: Mapped[str | None] = mapped_column(String(100))
+    chair_title: Mapped[str | None] = mapped_column(String(100))
+
+
+# -- organisations and people --------------------------------------------------------------------------
+
+class Organisation(Base):
+    """A unit (单位). `key` is the level-free key of `luoshi.extract.orgs.unit_key`, so 市卫健委 and
+    市卫生健康委员会 are one organisation; `proposed` marks one ingest created and nobody confirmed yet."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    proposed: Mapped[bool] = mapped_column(Boolean, default=False)
+    webhook_url: Mapped[str | None] = mapped_column(String(1000))
+    webhook_format: Mapped[str] = mapped_column(String(16), default="json")
+    mobiles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Membership(Base):
+    """A person seen for a unit at a meeting (出席/列席): who represented which unit, and when."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("person_id", "meeting_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # 出席 | 列席
+    org_as_written: Mapped[str | None] = mapped_column(String(200))
+
+
+# -- items and their history ------------------------------------------------------------------------
+
+class ItemRow(Base):
+    """An item (督办事项): the columns of `luoshi.ledger.Item` plus its source and the optimistic lock."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        Index("ix_items_state_due", "state", "due"),
+        Index("ix_items_state_assigned_at", "state", "assigned_at"),
+        Index("ix_items_state_last_progress_at", "state", "last_progress_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(1000))
+    text: Mapped[str] = mapped_column(Text, default="")
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    span_start: Mapped[int | None]
+    span_end: Mapped[int | None]
+    source_path: Mapped[str | None] = mapped_column(String(100))
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)  # kind + text, across versions
+    due: Mapped[date | None] = mapped_column(Date, index=True)
+    due_text: Mapped[str | None] = mapped_column(String(100))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    last_progress_at: Mapped[datetime | None]
+    assigned_at: Mapped[datetime | None]
+    completion_requested_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    returns: Mapped[int] = mapped_column(Integer, default=0)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    last_reminded_at: Mapped[datetime | None]
+    rating: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+
+    assignments: Mapped[list[Assignment]] = relationship(
+        order_by="Assignment.position", cascade="all, delete-orphan", lazy="selectin")
+    extensions: Mapped[list[ExtensionRow]] = relationship(
+        order_by="ExtensionRow.position", cascade="all, delete-orphan", lazy="selectin")
+
+
+class Assignment(Base):
+    """A unit on an item: `lead` (牵头) or `co_operating` (配合), in the order given."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("item_id", "organisation_id"),
+                      Index("ix_assignments_organisation_id_item_id", "organisation_id", "item_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ExtensionRow(Base):
+    """One request to move an item's due date (延期) and its outcome; all are kept."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (UniqueConstraint("item_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    requested_due: Mapped[date] = mapped_column(Date)
+    previous_due: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    granted_due: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntryRow(Base):
+    """The audit log: every event of every item, hash-chained per item (seq = the item's version).
+
+    It is also the item's state transitions: `type`, `actor`, `at`, `from_state`, `to_state` are copies of
+    the hashed `event` JSON (canonical text) kept for queries; `luoshi audit verify` checks them too.
+    Rows are only ever inserted.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("item_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(Text)  # canonical JSON, exactly as hashed
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ProgressReport(Base):
+    """A progress report or a completion application (办理情况/申请办结), with attachment metadata."""
+
+    __tablename__ = "progress_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))  # report_progress | apply_completion
+    text: Mapped[str] = mapped_column(Text)
+    percent: Mapped[int | None]
+    attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+
+
+class ReminderRow(Base):
+    """A chase (催办) to one unit, and what became of sending it to the unit's webhook."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    delivery: Mapped[str] = mapped_column(String(16), index=True)  # none | pending | sent | failed
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None]
+
+
+class RatingRow(Base):
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+
+
+class Instruction(Base):
+    """A leader's instruction (批示) on an item."""
+
+    __tablename__ = "instructions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+
+
+# -- users ------------------------------------------------------------------------------------------
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token for integrations: only its SHA-256 is stored; the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -1,0 +1,70 @@
+"""Column types and SQL functions that behave the same on SQLite and PostgreSQL.
+
+Times are stored in UTC and always come back timezone-aware; `utc_date` and `day_number` let a query
+do the date arithmetic of `luoshi.ledger.warnings` in SQL on either database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Integer
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC (SQLite keeps no offset, so it is normalised on the way in)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: luoshi stores timezone-aware times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class utc_date(FunctionElement[Any]):
+    """The UTC calendar date of a UTCDateTime column, comparable with a Date column."""
+
+    inherit_cache = True
+    name = "utc_date"
+
+
+@compiles(utc_date, "sqlite")
+def _utc_date_sqlite(element: utc_date, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_date, "postgresql")
+def _utc_date_pg(element: utc_date, compiler: Any, **kw: Any) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC' AS DATE)"
+
+
+class day_number(FunctionElement[int]):
+    """A date as a whole number of days, so that differences of dates are day counts on both databases."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "day_number"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_pg(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"(CAST({compiler.process(element.clauses, **kw)} AS DATE) - DATE '2000-01-01')"

@@ -1,0 +1,188 @@
+"""Users and API tokens: creating users with argon2 password hashes, checking passwords and bearer
+tokens (only a token's SHA-256 is stored), and the ledger `Actor` a user acts as.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.errors import AlreadyExists, AuthenticationFailed, NotFound
+from luoshi.ledger import Actor, InvalidValue, Role
+from luoshi.store.models import ApiToken, Organisation, User
+
+HASHER = PasswordHasher()
+# Checked against when the user does not exist, so that a wrong name takes as long as a wrong password.
+_DUMMY_HASH = HASHER.hash("luoshi-no-such-user")
+MIN_PASSWORD = 8
+ROLES = tuple(r.value for r in Role)
+TOKEN_PREFIX = "ls_"
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    unit_id: int | None
+    unit_name: str | None
+    active: bool
+
+
+def actor_for(user: User | UserView) -> Actor:
+    """The ledger's `Actor` for a user: id = username; a unit user's unit = its organisation id."""
+    role = Role(user.role)
+    unit = str(user.unit_id) if role is Role.UNIT and user.unit_id is not None else None
+    return Actor(user.username, role, unit, user.display_name or user.username)
+
+
+def _view(session: Session, user: User) -> UserView:
+    unit = session.get(Organisation, user.unit_id) if user.unit_id else None
+    return UserView(user.id, user.username, user.display_name, Role(user.role), user.unit_id,
+                    unit.name if unit else None, user.active)
+
+
+def create_user(session: Session, *, username: str, password: str, role: Role | str, unit: str | int | None = None,
+                display_name: str = "") -> UserView:
+    """A new user; a unit user names its unit (an organisation id or name, created as proposed if new).
+
+    Raises AlreadyExists (username taken), InvalidValue (bad role, no unit for a unit user, a unit for
+    another role, a password shorter than 8 characters). Commits.
+    """
+    from luoshi.store.orgs import find_organisation, resolve_unit
+
+    username = username.strip()
+    if not username or len(username) > 100 or any(c.isspace() for c in username):
+        raise InvalidValue(f"username {username!r}: 1–100 characters without spaces", "username")
+    if role not in ROLES:
+        raise InvalidValue(f"role {role!r} is not one of {', '.join(ROLES)}", "role")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidValue(f"the password of {username!r} has {len(password)} characters; at least {MIN_PASSWORD}",
+                           "password")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AlreadyExists(f"user {username!r} exists already")
+    org = None
+    if unit not in (None, ""):
+        org = find_organisation(session, unit) or (None if str(unit).isdigit() else resolve_unit(session, str(unit)))
+        if org is None:
+            raise InvalidValue(f"unit {unit!r}: no organisation with that id", "unit")
+    Actor(username, Role(role), str(org.id) if org else None)  # the ledger's rules on role and unit
+    user = User(username=username, display_name=display_name.strip(), password_hash=HASHER.hash(password),
+                role=Role(role).value, unit_id=org.id if org else None, active=True, created_at=datetime.now(UTC))
+    session.add(user)
+    session.commit()
+    return _view(session, user)
+
+
+def get_user(session: Session, *, user_id: int | None = None, username: str | None = None) -> UserView:
+    user = _find(session, user_id, username)
+    return _view(session, user)
+
+
+def _find(session: Session, user_id: int | None, username: str | None) -> User:
+    if user_id is not None:
+        user = session.get(User, user_id)
+    else:
+        user = session.scalars(select(User).where(User.username == (username or ""))).first()
+    if user is None:
+        raise NotFound(f"no user {user_id if user_id is not None else username!r}")
+    return user
+
+
+def list_users(session: Session) -> list[UserView]:
+    return [_view(session, u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def authenticate(session: Session, *, username: str, password: str) -> UserView:
+    """The user whose name and password these are; AuthenticationFailed otherwise (same message for a
+    wrong name and a wrong password). A hash made with older parameters is upgraded."""
+    user = session.scalars(select(User).where(User.username == username.strip())).first()
+    try:
+        HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise AuthenticationFailed("wrong username or password") from None
+    if user is None or not user.active:
+        raise AuthenticationFailed("wrong username or password")
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = HASHER.hash(password)
+        session.commit()
+    return _view(session, user)
+
+
+def set_password(session: Session, *, username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidValue(f"the password has {len(password)} characters; at least {MIN_PASSWORD}", "password")
+    user = _find(session, None, username)
+    user.password_hash = HASHER.hash(password)
+    session.commit()
+
+
+def update_user(session: Session, *, user_id: int, active: bool | None = None, role: str | None = None,
+                unit: str | int | None = None, display_name: str | None = None) -> UserView:
+    """Change a user's role, unit, name or whether they may log in. Commits."""
+    from luoshi.store.orgs import find_organisation
+
+    user = _find(session, user_id, None)
+    new_role = role if role is not None else user.role
+    if new_role not in ROLES:
+        raise InvalidValue(f"role {new_role!r} is not one of {', '.join(ROLES)}", "role")
+    unit_id = user.unit_id
+    if unit is not None:
+        org = find_organisation(session, unit) if unit != "" else None
+        if unit != "" and org is None:
+            raise InvalidValue(f"unit {unit!r}: no such organisation", "unit")
+        unit_id = org.id if org else None
+    if new_role != Role.UNIT.value and unit is None:
+        unit_id = None
+    Actor(user.username, Role(new_role), str(unit_id) if unit_id else None)
+    user.role, user.unit_id = new_role, unit_id
+    if active is not None:
+        user.active = active
+    if display_name is not None:
+        user.display_name = display_name.strip()
+    session.commit()
+    return _view(session, user)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, *, user_id: int, name: str = "", ttl: timedelta | None = None) -> str:
+    """A new bearer token for a user, returned once (only its hash is kept). Commits."""
+    user = _find(session, user_id, None)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name, created_at=now,
+                         expires_at=now + ttl if ttl else None))
+    session.commit()
+    return token
+
+
+def user_for_token(session: Session, *, token: str, now: datetime | None = None) -> UserView:
+    """The user a bearer token belongs to; AuthenticationFailed when unknown, revoked, expired or the
+    user is inactive."""
+    now = now or datetime.now(UTC)
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip()))).first()
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        raise AuthenticationFailed("unknown, revoked or expired token")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise AuthenticationFailed("unknown, revoked or expired token")
+    return _view(session, user)
+
+
+def revoke_token(session: Session, *, token: str) -> None:
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip()))).first()
+    if row is None:
+        raise NotFound("no such token")
+    row.revoked_at = datetime.now(UTC)
+    session.commit()
