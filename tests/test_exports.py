@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 from datetime import date, datetime
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -24,6 +25,7 @@ from luoshi.exports.columns import LEDGER, SUGGESTIONS, TARGETS
 from luoshi.exports.dates import period_label, zh_date
 from luoshi.exports.docx import title_lines
 from luoshi.ledger import Colour, State
+from luoshi.ledger.targets import Status as TargetStatus
 
 TODAY = date(2026, 11, 25)
 ISSUER = "青溪县人民政府"
@@ -40,7 +42,7 @@ LEDGER_ROWS = [
               date(2026, 10, 31), "资金已全部拨付", State.DONE, None),
 ]
 TARGET_ROWS = [
-    TargetRow("地区生产总值增长", 6, "%", 2026, ("县发展和改革局",), 6.2, "进度正常"),
+    TargetRow("地区生产总值增长", Decimal("6"), "%", 2026, ("县发展和改革局",), Decimal("6.2"), TargetStatus.ON_TRACK),
     TargetRow("城镇新增就业", 3500, "人", 2026, ("县人力资源和社会保障局",), 2980, "进度滞后"),
 ]
 SUGGESTION_ROWS = [
@@ -171,6 +173,17 @@ def test_ledger_json_records_keep_chinese_and_identifiers():
          "co_units": [], "due": "2026-10-31", "progress": "资金已全部拨付", "state": "done", "state_label": "已办结",
          "warning": None, "warning_label": ""},
     ]
+
+
+def test_target_records_from_decimals_and_the_target_status_enum():
+    assert records(TARGETS, TARGET_ROWS) == [
+        {"indicator": "地区生产总值增长", "value": 6, "unit": "%", "year": 2026, "responsible_units": ["县发展和改革局"],
+         "actual": 6.2, "status": "on_track", "status_label": "进度正常"},
+        {"indicator": "城镇新增就业", "value": 3500, "unit": "人", "year": 2026,
+         "responsible_units": ["县人力资源和社会保障局"], "actual": 2980, "status": "进度滞后", "status_label": "进度滞后"},
+    ]
+    assert csv_bytes(TARGETS, TARGET_ROWS[:1]).decode("utf-8-sig").splitlines()[1] == \
+        "地区生产总值增长,6,%,2026,县发展和改革局,6.2,进度正常"
 
 
 def test_suggestion_records_with_plain_text_statuses():
