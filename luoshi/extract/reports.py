@@ -1,31 +1,431 @@
-"""Government work reports (政府工作报告): targets, commitments, results and the glossary."""
+"""Government work reports (政府工作报告): speaker, years, targets, commitments, results and the glossary.
+
+A report reviews one year (工作回顾) and plans the next (目标任务); its sections, cue words and
+vocabularies are data (rules/reports.json), and every quantity record says which rule produced it.
+"""
 
 from __future__ import annotations
 
-from luoshi.extract.document import Document
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Iterator
+
+from luoshi.extract.dates import find_dates, iso
+from luoshi.extract.document import Document, Paragraph
 from luoshi.extract.pipeline import stage
+from luoshi.extract.quantities import Quantity, find_quantities
+
+_DATA: dict[str, Any] = json.loads(
+    resources.files("luoshi.extract").joinpath("rules/reports.json").read_text(encoding="utf-8"))
 
 
-@stage("report_header", assigns=("speaker", "occasion", "review_year", "plan_year"))
+def _rule(entry: dict) -> tuple[str, re.Pattern]:
+    return entry["id"], re.compile(entry["pattern"])
+
+
+REVIEW_ID, REVIEW = _rule(_DATA["sections"]["review_heading"])
+PLAN_ID, PLAN = _rule(_DATA["sections"]["plan_heading"])
+APPENDIX_ID, APPENDIX = _rule(_DATA["sections"]["appendix_heading"])
+FUTURE_ID, FUTURE = _rule(_DATA["sections"]["future_context"])
+TARGET_CUE_ID, TARGET_CUE = _rule(_DATA["targets"]["cue"])
+NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
+CLAUSE_END = frozenset(_DATA["targets"]["clause_separators"])
+PHRASE_END = frozenset("，。；：！？、,;:!?\n")
+SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+SPEAKER = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
+    r"\n?([\u4e00-\u9fff·]{2,4}?)(?=$|\n|首页|时间|来源|各位代表|[：:，,。（(\s])", re.M)
+OCCASION = re.compile(r"在((?:[\u4e00-\u9fff]{2,20}?)?第?[一二三四五六七八九十]+届\n?[\u4e00-\u9fff\n]{0,12}?会议)上")
+DELIVERY = re.compile(r"(?:——|（|\(|^)\s*([0-9〇○一二三四五六七八九十年月日]{6,16}日)\s*在", re.M)
+YEAR = re.compile(r"((?:19|20)\d\d)年")
+LEADS = sorted(_DATA["lead_words"], key=len, reverse=True)
+MEASURES = sorted(_DATA["measures"], key=len, reverse=True)
+TRIM = sorted(_DATA["indicator_trim"], key=len, reverse=True)
+SKIP_BEFORE = tuple(_DATA["commitments"]["skip_before"])
+SKIP_AFTER = tuple(_DATA["commitments"]["skip_after"])
+WEB_CHROME = re.compile(_DATA["web_chrome"])
+TITLE = re.compile(r"[^。，：:]{0,30}?工作报告(?:（摘要）)?")
+LIST_ITEM = re.compile(r"^(?:——|[一二三四五六七八九十]+[是、]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
+
+
+@dataclass(frozen=True)
+class Sections:
+    """Where the parts of a report are, as clean-text offsets, and the years they are about."""
+
+    body_start: int
+    review: tuple[int, int]
+    plan: tuple[int, int] | None
+    appendix: int
+    review_year: int | None
+    plan_year: int | None
+
+
+def _is_heading(p: Paragraph) -> bool:
+    t = p.text
+    if len(t) > 50:
+        return False
+    inner = t[:-1]
+    return "。" not in inner and "；" not in t and (not t.endswith("。") or bool(LIST_ITEM.match(t)))
+
+
+def _years(s: str) -> list[int]:
+    return [int(y) for y in YEAR.findall(s)]
+
+
+def sections(doc: Document) -> Sections:
+    """The review, plan and appendix of a report (computed once per document)."""
+    found = doc.facts.get("report_sections")
+    if found is None:
+        found = doc.facts["report_sections"] = _find_sections(doc)
+    return found
+
+
+def _find_sections(doc: Document) -> Sections:
+    paras, text = doc.paragraphs, doc.text
+    body_start, first = 0, 0
+    for i, p in enumerate(paras[:40]):
+        if p.text.startswith("各位代表"):
+            body_start, first = p.end, i + 1
+            if len(p.text) < 40 and i + 1 < len(paras) and "审议" in paras[i + 1].text[:80]:
+                body_start, first = paras[i + 1].end, i + 2
+            break
+    appendix = len(text)
+    for p in paras[len(paras) * 3 // 5:]:
+        if _is_heading(p) and APPENDIX.match(p.text):
+            appendix = p.start
+            break
+    review_i = plan_i = None
+    for i in range(first, len(paras)):
+        p = paras[i]
+        if p.start >= appendix:
+            break
+        if not _is_heading(p):
+            continue
+        if review_i is None and plan_i is None and REVIEW.search(p.text):
+            review_i = i
+        elif plan_i is None and PLAN.search(p.text) and not REVIEW.search(p.text):
+            years = _years(p.text)
+            review_years = _years(paras[review_i].text) if review_i is not None else []
+            if not years or not review_years or max(years) > max(review_years):
+                plan_i = i
+                break
+    review_start = paras[review_i].start if review_i is not None else body_start
+    plan_start = paras[plan_i].start if plan_i is not None else None
+    if plan_start is None:
+        cue = _target_cue(doc, body_start, appendix, None)
+        if cue is not None:
+            plan_start = next(p.start for p in paras if p.end >= cue)
+    review_end = plan_start if plan_start is not None else appendix
+    if review_i is not None:
+        marker = LIST_ITEM.match(paras[review_i].text)
+        if marker and marker.group().endswith("、"):
+            for p in paras[review_i + 1:]:
+                if p.start >= review_end:
+                    break
+                if _is_heading(p) and LIST_ITEM.match(p.text) and p.text[:1] != paras[review_i].text[:1] \
+                        and p.text[1:2] == "、":
+                    review_end = p.start
+                    break
+    review_year = max(_years(paras[review_i].text), default=None) if review_i is not None else None
+    plan_year = max(_years(paras[plan_i].text), default=None) if plan_i is not None else None
+    if plan_year is None:
+        delivered = _delivery_date(doc)
+        plan_year = delivered.year if delivered else None
+    if review_year is None and plan_start is not None:
+        lead = re.match(r"(?:刚刚过去的)?((?:19|20)\d\d)年[，,是]", text[review_start:review_start + 200].split("\n", 2)[-1])
+        review_year = int(lead.group(1)) if lead else None
+    if review_year is None and plan_year:
+        review_year = plan_year - 1
+    if plan_year is None and review_year:
+        plan_year = review_year + 1
+    plan = (plan_start, appendix) if plan_start is not None else None
+    return Sections(body_start, (review_start, review_end), plan, appendix, review_year, plan_year)
+
+
+# --- the head: speaker, occasion, date, title ---------------------------------------------------
+
+def _head(doc: Document) -> list[Paragraph]:
+    out = []
+    for p in doc.paragraphs[:40]:
+        if p.text.startswith("各位代表"):
+            break
+        if len(p.text) > 120:
+            break
+        if not WEB_CHROME.match(p.text):
+            out.append(p)
+    return out
+
+
+def _delivery_date(doc: Document):
+    head = "\n".join(p.text for p in _head(doc))
+    m = DELIVERY.search(head)
+    if m:
+        dates = find_dates(m.group(1))
+        if dates:
+            return dates[0][2]
+    return None
+
+
+def _title(head: list[Paragraph]) -> str | None:
+    lines = [p.text for p in head]
+    for i, line in enumerate(lines):
+        candidates = [line]
+        if i + 1 < len(lines) and len(line) < 12:
+            candidates.append(line + lines[i + 1])  # 政府工作报 / 告: a title broken by the page
+        for candidate in candidates:
+            for part in re.split(r"[。！]", candidate):
+                m = TITLE.fullmatch(part)
+                if m and "记者" not in part and not re.search(r"作政府工作报告|听取|审议", part):
+                    return part
+    return None
+
+
+@stage("report_header", assigns=("speaker", "occasion", "review_year", "plan_year", "title", "issued"))
 def report_header(doc: Document) -> None:
-    pass
+    """Who gave the report, where and when, and the years it reviews and plans.
+
+    A report's head is its title, the `——date在…会议上` line and the speaker; web pages put their
+    own headline and publication time around it, which the head ignores.
+    """
+    head = _head(doc)
+    head_text = "\n".join(p.text for p in head)
+    m = SPEAKER.search(head_text)
+    doc.record["speaker"] = m.group(1) if m else None
+    m = OCCASION.search(head_text)
+    doc.record["occasion"] = m.group(1).replace("\n", "") if m else None
+    delivered = _delivery_date(doc)
+    if delivered:
+        doc.record["issued"] = iso(delivered)
+    title = _title(head)
+    if title or doc.record.get("title") and "工作报告" not in doc.record["title"]:
+        doc.record["title"] = title
+    s = sections(doc)
+    doc.record["review_year"] = s.review_year
+    doc.record["plan_year"] = s.plan_year
+
+
+# --- quantities as records ----------------------------------------------------------------------
+
+def _phrase_start(text: str, lo: int, pos: int) -> int:
+    i = pos
+    while i > lo and text[i - 1] not in PHRASE_END:
+        i -= 1
+    return i
+
+
+def _phrase_end(text: str, pos: int, hi: int) -> int:
+    i = pos
+    while i < hi and text[i] not in PHRASE_END:
+        i += 1
+    return i
+
+
+def _strip_words(s: str, words: list[str], *, front: bool = True, back: bool = False) -> str:
+    changed = True
+    while changed and s:
+        changed = False
+        for w in words:
+            if front and s.startswith(w) and len(s) > len(w):
+                s, changed = s[len(w):], True
+            elif back and s.endswith(w) and len(s) > len(w):
+                s, changed = s[: -len(w)], True
+    return s
+
+
+def _indicator(before: str, after: str) -> tuple[str | None, str | None]:
+    """(indicator, measure) from the words before a quantity and those after it."""
+    s = _strip_words(before, LEADS)
+    measure = None
+    for m in MEASURES:
+        if s.endswith(m):
+            measure, s = m, s[: -len(m)]
+            break
+    else:
+        for m in MEASURES:
+            if s.startswith(m):
+                measure, s = m, s[len(m):]
+                break
+    s = _strip_words(s, TRIM, front=True, back=True)
+    s = re.sub(r"等$", "", s)
+    if not s or len(s) < 2:
+        s = after
+    return (s or None), measure
+
+
+def _record(doc: Document, q: Quantity, start: int, end: int, year: int | None,
+            indicator_span: tuple[int, int], after_span: tuple[int, int]) -> dict[str, Any]:
+    text = doc.text
+    indicator, measure = _indicator(text[indicator_span[0]:indicator_span[1]], text[after_span[0]:after_span[1]])
+    rec = {**doc.ground(start, end), "indicator": indicator, "measure": measure, "value": q.value, "unit": q.unit,
+           "bound": q.bound, "year": year, "rule": q.rule}
+    if q.value_max is not None:
+        rec["value_max"] = q.value_max
+    return rec
+
+
+def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
+                     commitments: bool = False) -> Iterator[dict[str, Any]]:
+    """A record for every quantity in clean text[lo:hi], its text the phrase that states it."""
+    text = doc.text
+    quantities = find_quantities(text, lo, hi)
+    prev_end = lo
+    for i, q in enumerate(quantities):
+        nxt = quantities[i + 1].start if i + 1 < len(quantities) else hi
+        start = max(_phrase_start(text, lo, q.start), prev_end)
+        while start < q.start and text[start] in "、，,":
+            start += 1
+        end = q.end
+        after_span = (q.end, q.end)
+        if q.is_count and end < hi and text[end] not in PHRASE_END:
+            end = min(_phrase_end(text, end, hi), nxt)  # 6个老旧小区: the thing counted follows the unit
+            after_span = (q.end, end)
+        prev_end = q.end
+        if commitments and (text[max(lo, q.start - 2):q.start].endswith(SKIP_BEFORE)
+                            or text.startswith(SKIP_AFTER, q.end) or text.startswith(("的工作", "的重点"), q.end)):
+            continue
+        yield _record(doc, q, start, end, year, (start, q.start), after_span)
+
+
+def _sentences(doc: Document, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    for m in SENTENCE.finditer(doc.text, lo, hi):
+        yield m.start(), m.end()
+
+
+# --- targets --------------------------------------------------------------------------------------
+
+def _target_cue(doc: Document, lo: int, hi: int, plan_start: int | None) -> int | None:
+    """The end of the `主要预期目标是：` cue of the plan year (not of a five-year plan), or None."""
+    text = doc.text
+    best = None
+    for m in TARGET_CUE.finditer(text, lo, hi):
+        sentence_start = max(text.rfind("。", lo, m.start()), text.rfind("\n", lo, m.start())) + 1
+        if FUTURE.search(text, sentence_start, m.start()):
+            continue
+        if plan_start is None or m.start() >= plan_start:
+            return m.end()
+        best = best if best is not None else m.end()
+    return best
+
+
+def _target_span(doc: Document, s: Sections) -> tuple[int, int] | None:
+    text = doc.text
+    plan_start = s.plan[0] if s.plan else None
+    cue = _target_cue(doc, s.body_start, s.appendix, plan_start)
+    if cue is None:
+        return None
+    m = re.compile(r"[^。\n]{0,6}?[：:]|[是为]").match(text, cue)
+    start = m.end() if m else cue
+    end = text.find("。", start)
+    nl = text.find("\n", start)
+    if nl == start or (nl == start and end > nl):
+        start += 1
+    if 0 <= nl < end or end < 0:
+        end = nl if nl > start else len(text)
+        # targets listed one per paragraph after the cue
+        for p in doc.paragraphs_between(end, len(text)):
+            if p.start < end:
+                continue
+            if p.start > end + 1 or not (LIST_ITEM.match(p.text) or find_quantities(text, p.start, p.end)):
+                break
+            end = p.end
+            if not LIST_ITEM.match(p.text):
+                break
+    return start, end
+
+
+def _clauses(text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    start = lo
+    for i in range(lo, hi + 1):
+        if i == hi or text[i] in CLAUSE_END or text[i] == "\n":
+            if i > start:
+                yield start, i
+            start = i + 1
 
 
 @stage("targets", assigns=("targets",))
 def targets(doc: Document) -> None:
-    pass
+    """The main expected targets (主要预期目标) of the plan year, one record per clause or number."""
+    s = sections(doc)
+    span = _target_span(doc, s)
+    doc.facts["target_span"] = span
+    out: list[dict[str, Any]] = []
+    if span is None:
+        doc.record["targets"] = out
+        return
+    text = doc.text
+    for cs, ce in _clauses(text, *span):
+        found = list(quantity_records(doc, cs, ce, s.plan_year))
+        if found:
+            out += [{**r, "rule": f"{TARGET_CUE_ID}/{r['rule']}"} for r in found]
+            continue
+        for rule_id, rx in NUMBERLESS:
+            m = rx.search(text, cs, ce)
+            if m:
+                indicator = re.sub(r"(?:[与和同]|增长)$", "", text[cs:m.start()]) or None
+                out.append({**doc.ground(cs, ce), "indicator": indicator, "measure": None, "value": None,
+                            "unit": None, "bound": None, "year": s.plan_year, "rule": rule_id})
+                break
+    doc.record["targets"] = out
+
+
+# --- commitments and achievements -----------------------------------------------------------------
+
+def _future(doc: Document, a: int, b: int, year: int | None) -> bool:
+    """A sentence about a later period (十五五, 到2030年) is not about the year at hand."""
+    m = FUTURE.search(doc.text, a, b)
+    if not m:
+        return False
+    years = _years(m.group())
+    return not years or year is None or max(years) > year
 
 
 @stage("commitments", assigns=("commitments",))
 def commitments(doc: Document) -> None:
-    pass
+    """Every quantified pledge of the plan year outside the main targets."""
+    s = sections(doc)
+    out: list[dict[str, Any]] = []
+    if s.plan:
+        skip = doc.facts.get("target_span") or _target_span(doc, s) or (0, 0)
+        for a, b in _sentences(doc, *s.plan):
+            if skip[0] <= a < skip[1] or a <= skip[0] < b or _future(doc, a, b, s.plan_year):
+                continue
+            out += quantity_records(doc, a, b, s.plan_year, commitments=True)
+    doc.record["commitments"] = out
 
 
 @stage("achievements", assigns=("achievements",))
 def achievements(doc: Document) -> None:
-    pass
+    """The quantified results reported for the review year."""
+    s = sections(doc)
+    out: list[dict[str, Any]] = []
+    lo, hi = s.review
+    if hi > lo and (s.plan or s.review_year):
+        for a, b in _sentences(doc, lo, hi):
+            if not _future(doc, a, b, s.review_year):
+                out += quantity_records(doc, a, b, s.review_year)
+    doc.record["achievements"] = out
+
+
+# --- glossary -------------------------------------------------------------------------------------
+
+GLOSS_ENTRY = re.compile(
+    r"^(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])?\s*(?:P\d+)?\s*"
+    r"(?:“(?P<quoted>[^”]{1,40})”|(?P<plain>[^：:，。“”]{1,24}))[：:](?P<definition>.+)$")
 
 
 @stage("glossary", assigns=("glossary",))
 def glossary(doc: Document) -> None:
-    pass
+    """`[{term, definition, span}]` from the appendix of explanations (名词解释/附件)."""
+    s = sections(doc)
+    out: list[dict[str, Any]] = []
+    for p in doc.paragraphs_between(s.appendix, len(doc.text)):
+        m = GLOSS_ENTRY.match(p.text)
+        if not m or not (m["quoted"] or LIST_ITEM.match(p.text)):
+            continue
+        group = "quoted" if m["quoted"] else "plain"
+        out.append({"term": doc.grounded_text(p.start + m.start(group), p.start + m.end(group)),
+                    "definition": doc.grounded_text(p.start + m.start("definition"), p.end),
+                    "span": doc.span(p.start, p.end)})
+    doc.record["glossary"] = out
