@@ -40,7 +40,7 @@ _AT = r"(?:同志)?(?:在[^，。；]{0,30}?)?主持"
 # `徐华东市长主持`, `市长徐华东主持`, `市长徐华东同志在市政府三楼会议室主持`
 CHAIR = [
     re.compile(rf"{_NAME_START}(?P<name>{_NAME})(?:同志)?(?P<title>{_TITLES}){_AT}"),
-    re.compile(rf"(?P<title>{_TITLES})(?P<name>{_NAME}){_AT}"),
+    re.compile(rf"(?P<title>{_TITLES})(?:[（(][^（）()]{{1,8}}[）)])?(?P<name>{_NAME}){_AT}"),  # 副区长（主持工作）王某主持
 ]
 ORDINAL = _rx("ordinal")
 MEETING_CLAUSE = re.compile(rf"(?:{_RULES['meeting_clause']})[^，。；]*?会议?")
@@ -77,6 +77,8 @@ COLLECTIVE = _rx("collective")
 ENUMERATOR = _rx("enumerator")
 INLINE_ENUMERATOR = _rx("inline_enumerator")
 TITLE = re.compile(r"《([^《》]+)》")
+# An item heading that is only a document's title (`关于《…方案》`): the meeting considered (审议) it.
+DOCUMENT_HEADING = re.compile(r"(?:关于)?《([^《》]+)》")
 PARENTHESES = re.compile(r"[（(][^（）()]*[）)]")
 LIST_MARKS = re.compile(r"[、，,；（(]")
 HEADING_CLAUSE = _rx("heading_clause")
@@ -288,7 +290,9 @@ def agenda(doc: Document) -> None:
     if not found:
         # Openings that only say `研究了以下事项` leave the agenda to the items' headings.
         for item in structure(doc):
-            found += parse_agenda("，" + item.title) if item.title else []
+            heading = parse_agenda("，" + item.title) if item.title else []
+            document = DOCUMENT_HEADING.fullmatch(item.title or "")
+            found += heading or ([{"verb": "审议", "subject": document[1]}] if document else [])
     doc.record["agenda"] = found
 
 
