@@ -163,6 +163,15 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     ExtensionRejected, CompletionApplied, Approved, Returned, Cancelled, Reminded, Rated, Instructed)}
 
 
+def register(cls: type[Event]) -> type[Event]:
+    """Make an event kind defined elsewhere in the ledger (the suggestions') readable by `from_dict`."""
+    known = EVENT_TYPES.get(cls.type)
+    if known is not None and known is not cls:
+        raise ValueError(f"event type {cls.type!r} is already {known.__qualname__}")
+    EVENT_TYPES[cls.type] = cls
+    return cls
+
+
 def event_class(action: Action) -> type[Event]:
     return EVENT_TYPES[action.value]
 
