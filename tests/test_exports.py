@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -18,13 +18,14 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from luoshi.exports import (LISTS, BulletinFigures, CompletedRow, ExportError, LedgerRow, Letterhead, OverdueRow,
-                            SuggestionRow, TargetRow, bulletin_docx, csv_bytes, export_list, json_bytes,
-                            ledger_xlsx, records, suggestions_xlsx, targets_xlsx)
+from luoshi.exports import (LISTS, BulletinContent, BulletinFigures, CompletedRow, ExportError, LedgerRow,
+                            Letterhead, OverdueRow, SuggestionRow, TargetRow, bulletin_content, bulletin_docx,
+                            csv_bytes, export_list, json_bytes, ledger_rows, ledger_xlsx, records, suggestions_xlsx,
+                            targets_xlsx)
 from luoshi.exports.columns import LEDGER, SUGGESTIONS, TARGETS
 from luoshi.exports.dates import period_label, zh_date
 from luoshi.exports.docx import title_lines
-from luoshi.ledger import Colour, State
+from luoshi.ledger import Colour, Item, Kind, State
 from luoshi.ledger.targets import Status as TargetStatus
 
 TODAY = date(2026, 11, 25)
@@ -345,3 +346,44 @@ def test_libreoffice_converts_the_ledger_and_the_bulletin_to_pdf(tmp_path):
                               text=True, check=True).stdout
         text = "".join(text.split())  # LibreOffice spaces Chinese from digits; lines break anywhere
         assert "青政办督〔2026〕11号" in text and "办结率62.5%" in text
+
+
+# --- rows from the ledger's items
+
+
+def _item(id: str, title: str, state: State, *, due: date, assigned: date, closed: date | None = None,
+          progress: int = 0, lead: str = "u1") -> Item:
+    at = datetime(assigned.year, assigned.month, assigned.day, 9, tzinfo=UTC)
+    return Item(id=id, kind=Kind.DECISION, title=title, state=state, lead_units=(lead,), due=due, assigned_at=at,
+                last_progress_at=at, progress=progress,
+                closed_at=datetime(closed.year, closed.month, closed.day, 9, tzinfo=UTC) if closed else None)
+
+
+ITEMS = [
+    _item("1", "完成青溪大道东延段路面施工", State.IN_PROGRESS, due=date(2026, 10, 15), assigned=date(2026, 9, 1)),
+    _item("2", "拨付农村公路养护资金", State.DONE, due=date(2026, 10, 31), assigned=date(2026, 9, 1),
+          closed=date(2026, 10, 20), lead="u2"),
+    _item("3", "新建城东小学综合楼", State.IN_PROGRESS, due=date(2027, 8, 31), assigned=date(2026, 10, 10), progress=40),
+    _item("4", "九月已办结的事项", State.DONE, due=date(2026, 9, 30), assigned=date(2026, 8, 1), closed=date(2026, 9, 20)),
+    _item("5", "十一月才交办的事项", State.ASSIGNED, due=date(2026, 12, 31), assigned=date(2026, 11, 2)),
+    _item("6", "已撤销的事项", State.CANCELLED, due=date(2026, 10, 1), assigned=date(2026, 9, 1)),
+]
+NAMES = {"u1": "县交通运输局", "u2": "县财政局"}
+
+
+def test_ledger_rows_from_items_colour_them_as_the_ledger_does():
+    rows = ledger_rows(ITEMS[:3], today=date(2026, 11, 1), unit_names=NAMES, sources={"1": "2026年县政府工作报告"},
+                       progress={"1": "路面施工滞后"})
+    assert [(r.no, r.source, r.lead_units, r.progress, r.state, r.warning) for r in rows] == [
+        (1, "2026年县政府工作报告", ("县交通运输局",), "路面施工滞后", State.IN_PROGRESS, Colour.RED),
+        (2, "", ("县财政局",), "", State.DONE, None),
+        (3, "", ("县交通运输局",), "已完成40%", State.IN_PROGRESS, Colour.GREEN),
+    ]
+
+
+def test_bulletin_content_of_a_month_from_items():
+    content = bulletin_content(ITEMS, start=date(2026, 10, 1), end=date(2026, 10, 31), unit_names=NAMES)
+    assert content == BulletinContent(
+        BulletinFigures(total=3, done=1, in_progress=2, overdue=1),
+        [OverdueRow("县交通运输局", "完成青溪大道东延段路面施工", date(2026, 10, 15), 16)],
+        [CompletedRow("县财政局", "拨付农村公路养护资金", date(2026, 10, 31), date(2026, 10, 20))])
