@@ -1,0 +1,64 @@
+"""The migrations build exactly the models' schema, on SQLite and PostgreSQL; a fresh SQLite file is
+migrated on first use, and a database behind the code is refused with the command to run."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from conftest import _skip_or_fail, new_pg_schema, postgres_base_url
+from luoshi.errors import StoreError
+from luoshi.store.db import Database, current_revision, ensure_schema, head_revision, make_engine, upgrade
+from luoshi.store.models import Base
+
+
+def empty_url(backend: str, tmp_path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    base = postgres_base_url()
+    if base is None:
+        _skip_or_fail("PostgreSQL is not reachable at 127.0.0.1:5432; set LUOSHI_TEST_POSTGRES_URL")
+    return new_pg_schema(base)
+
+
+def test_migrations_produce_the_models_schema(backend, tmp_path):
+    engine = make_engine(empty_url(backend, tmp_path))
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_every_model_table_is_created(backend, tmp_path):
+    engine = make_engine(empty_url(backend, tmp_path))
+    upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_a_fresh_sqlite_file_is_migrated_on_first_use(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    assert current_revision(db.engine) == head_revision()
+    db.dispose()
+
+
+def test_a_postgres_database_is_never_migrated_implicitly(tmp_path):
+    base = postgres_base_url()
+    if base is None:
+        _skip_or_fail("PostgreSQL is not reachable at 127.0.0.1:5432; set LUOSHI_TEST_POSTGRES_URL")
+    engine = make_engine(new_pg_schema(base))
+    with pytest.raises(StoreError) as caught:
+        ensure_schema(engine)
+    engine.dispose()
+    assert str(caught.value).endswith(f"is at migration (none), the code needs {head_revision()}: "
+                                      "run `luoshi db upgrade`")
+
+
+def test_a_bad_url_names_what_would_be_valid():
+    with pytest.raises(StoreError) as caught:
+        make_engine("mysql://x@y/z")
+    assert str(caught.value) == "database URL 'mysql://x@y/z': luoshi runs on sqlite or postgresql, not mysql"

@@ -1,0 +1,79 @@
+"""The ledger query's warning filter (SQL) colours every item as `luoshi.ledger.warning` does (Python)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+from luoshi.ledger import Actor, Role, WarningPolicy, warning
+from luoshi.settings import Settings
+from luoshi.store.items import list_items, to_item
+from luoshi.store.models import ItemRow
+
+TODAY = date(2024, 5, 10)
+NOW = datetime(2024, 5, 10, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai, the same day
+OFFICE = Actor("dc1", Role.SUPERVISOR)
+
+
+def rows() -> list[ItemRow]:
+    """A grid of items around every threshold: states, due dates, assignment and progress times."""
+    out = []
+    states = ["draft", "assigned", "in_progress", "completion_requested", "done"]
+    dues = [None, -3, -1, 0, 1, 7, 8, 60]
+    assigned = [-100, -40, -30, -29, -1]  # days before today
+    progress = [None, -31, -30, -29, 0]
+    percents = [0, 60]
+    hours = [0, 23]
+    for n, (state, due, ass, prog, pct, hour) in enumerate(itertools.product(states, dues, assigned, progress,
+                                                                             percents, hours)):
+        t = datetime(2024, 5, 10, hour, 30, tzinfo=UTC)
+        assigned_at = None if state == "draft" else t + timedelta(days=ass)
+        out.append(ItemRow(
+            kind="task", state=state, title=f"item {n}", text="", due=None if due is None else TODAY + timedelta(due),
+            progress=pct, assigned_at=assigned_at,
+            last_progress_at=None if prog is None or assigned_at is None else max(assigned_at, t + timedelta(prog)),
+            completion_requested_at=t + timedelta(days=-2 if n % 2 else 0) if state == "completion_requested" else None,
+            version=1, created_at=NOW, updated_at=NOW))
+    return out
+
+
+def test_sql_and_python_agree_on_every_colour(session):
+    session.add_all(rows())
+    session.commit()
+    settings = Settings(environment="test", secret_key="x", warning_behind_points=50)
+    policy = settings.warning_policy
+    everything = list_items(session, actor=OFFICE, per_page=200, settings=settings, now=NOW)
+    by_python: dict[str, set[int]] = {"red": set(), "yellow": set(), "green": set(), "none": set()}
+    items = []
+    page = 1
+    while True:
+        p = list_items(session, actor=OFFICE, page=page, per_page=200, settings=settings, now=NOW)
+        items += [v.item for v in p.rows]
+        if page >= p.pages:
+            break
+        page += 1
+    for item in items:
+        colour = warning(item, TODAY, policy).colour
+        by_python[colour.value if colour else "none"].add(int(item.id))
+    by_sql = {}
+    for colour in by_python:
+        found, page = set(), 1
+        while True:
+            p = list_items(session, actor=OFFICE, warning=colour, page=page, per_page=200, settings=settings, now=NOW)
+            found |= {v.id for v in p.rows}
+            if page >= p.pages:
+                break
+            page += 1
+        by_sql[colour] = found
+    assert everything.total == len(items) == len(rows())
+    assert all(by_python[c] for c in by_python)  # every colour occurs
+    assert by_sql == by_python
+
+
+def test_the_rows_view_carries_the_python_warning(session):
+    row = rows()[400]
+    session.add(row)
+    session.commit()
+    settings = Settings(environment="test", secret_key="x")
+    [view] = list_items(session, actor=OFFICE, settings=settings, now=NOW).rows
+    assert view.warning == warning(to_item(row), TODAY, WarningPolicy())
