@@ -20,13 +20,16 @@ from docx.shared import Mm, Pt
 
 from luoshi.exports import (LISTS, BulletinContent, BulletinFigures, CompletedRow, ExportError, LedgerRow,
                             Letterhead, OverdueRow, SuggestionRow, TargetRow, bulletin_content, bulletin_docx,
-                            csv_bytes, export_list, json_bytes, ledger_rows, ledger_xlsx, records, suggestions_xlsx,
-                            targets_xlsx)
+                            csv_bytes, export_list, json_bytes, ledger_rows, ledger_xlsx, records, suggestion_rows,
+                            suggestions_xlsx, target_rows, targets_xlsx)
 from luoshi.exports.columns import LEDGER, SUGGESTIONS, TARGETS
 from luoshi.exports.dates import period_label, zh_date
 from luoshi.exports.docx import title_lines
 from luoshi.ledger import Colour, Item, Kind, State
+from luoshi.ledger.suggestions import Round, Satisfaction, Suggestion, SuggestionState
 from luoshi.ledger.targets import Status as TargetStatus
+from luoshi.ledger.targets import Target
+from luoshi.ledger.targets import TargetStatus as TargetStatusValue
 
 TODAY = date(2026, 11, 25)
 ISSUER = "青溪县人民政府"
@@ -387,3 +390,26 @@ def test_bulletin_content_of_a_month_from_items():
         BulletinFigures(total=3, done=1, in_progress=2, overdue=1),
         [OverdueRow("县交通运输局", "完成青溪大道东延段路面施工", date(2026, 10, 15), 16)],
         [CompletedRow("县财政局", "拨付农村公路养护资金", date(2026, 10, 31), date(2026, 10, 20))])
+
+
+def test_target_rows_write_bounded_goals_in_words():
+    targets = [Target(id="t1", indicator="地区生产总值增长", value=Decimal("6"), unit="%", year=2026, bound="左右",
+                      lead_units=("u3",)),
+               Target(id="t2", indicator="城镇新增就业", value=Decimal("3500"), unit="人", year=2026)]
+    statuses = {"t1": TargetStatusValue(TargetStatus.ON_TRACK, "…", Decimal("6.2"))}
+    assert target_rows(targets, statuses=statuses, unit_names={"u3": "县发展和改革局"}) == [
+        TargetRow("地区生产总值增长", "6左右", "%", 2026, ("县发展和改革局",), Decimal("6.2"), TargetStatus.ON_TRACK),
+        TargetRow("城镇新增就业", Decimal("3500"), "人", 2026, (), None, None),
+    ]
+
+
+def test_suggestion_rows_from_suggestions():
+    at = datetime(2026, 3, 31, 9, tzinfo=UTC)
+    rounds = (Round(no=1, assigned_at=at, due=date(2026, 6, 30), satisfaction=Satisfaction.DISSATISFIED),
+              Round(no=2, assigned_at=at, due=date(2026, 9, 30)))
+    suggestion = Suggestion(id="s1", no=12, title="关于增设城区公交线路的建议", category="城乡建设", deputies=("张伟",),
+                            state=SuggestionState.REHANDLING, lead_unit="u1", co_units=("u2",), rounds=rounds)
+    [row] = suggestion_rows([suggestion], unit_names=NAMES)
+    assert row == SuggestionRow(12, "关于增设城区公交线路的建议", ("张伟",), "城乡建设", ("县交通运输局",), ("县财政局",),
+                                date(2026, 9, 30), SuggestionState.REHANDLING, Satisfaction.DISSATISFIED)
+    assert records(SUGGESTIONS, [row])[0]["satisfaction_label"] == "不满意"

@@ -8,9 +8,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from luoshi.exports.rows import BulletinFigures, CompletedRow, LedgerRow, OverdueRow
+from luoshi.exports.rows import BulletinFigures, CompletedRow, LedgerRow, OverdueRow, SuggestionRow, TargetRow
 from luoshi.ledger.items import Item
 from luoshi.ledger.states import State
+from luoshi.ledger.suggestions import Suggestion
+from luoshi.ledger.targets import Bound, Target, TargetStatus, fmt
 from luoshi.ledger.warnings import WarningPolicy, warning
 
 
@@ -33,6 +35,44 @@ def ledger_rows(items: Iterable[Item], *, today: date, unit_names: Mapping[str, 
         rows.append(LedgerRow(no, item.title, sources.get(item.id, ""), _names(item.lead_units, unit_names),
                               _names(item.co_units, unit_names), item.due, text, item.state,
                               warning(item, today, policy).colour))
+    return rows
+
+
+def target_rows(targets: Iterable[Target], *, statuses: Mapping[str, TargetStatus] | None = None,
+                unit_names: Mapping[str, str] | None = None) -> list[TargetRow]:
+    """One `TargetRow` per target; `statuses` maps a target id to its status (from `targets.status`).
+
+    A bounded goal is written as people read it (`5左右`, `1200以上`, `4.5～5`); an unbounded one
+    stays a number, so a spreadsheet can sum and sort it.
+    """
+    statuses, unit_names = statuses or {}, unit_names or {}
+    rows = []
+    for t in targets:
+        found = statuses.get(t.id)
+        rows.append(TargetRow(t.indicator, _goal(t), t.unit or "", t.year,
+                              _names(t.lead_units + t.co_units, unit_names),
+                              found.actual if found else None, found.status if found else None))
+    return rows
+
+
+def _goal(target: Target) -> object:
+    if target.value is None or target.bound is None:
+        return target.value
+    if target.bound is Bound.RANGE:
+        return f"{fmt(target.value)}～{fmt(target.value_max)}"
+    return f"{fmt(target.value)}{target.bound.label}"
+
+
+def suggestion_rows(suggestions: Iterable[Suggestion], *,
+                    unit_names: Mapping[str, str] | None = None) -> list[SuggestionRow]:
+    """One `SuggestionRow` per suggestion: its own number (or its position), the reply due in the
+    current round, and the latest satisfaction."""
+    unit_names = unit_names or {}
+    rows = []
+    for i, s in enumerate(suggestions, start=1):
+        lead = _names([s.lead_unit], unit_names) if s.lead_unit else ()
+        rows.append(SuggestionRow(s.no or i, s.title, s.deputies, s.category or "", lead,
+                                  _names(s.co_units, unit_names), s.due, s.state, s.satisfaction))
     return rows
 
 
