@@ -1,0 +1,68 @@
+"""The web app: `create_app()` wires settings, the database, signed-cookie sessions, security headers,
+the JSON API under /api (OpenAPI at /openapi.json) and the pages. Nothing is kept in the process beyond
+the database connection pool, so several processes can serve the same database side by side.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.staticfiles import StaticFiles
+
+from luoshi.settings import Settings, get_settings
+from luoshi.store.db import Database, open_database
+from luoshi.web import errors, throttle
+from luoshi.web.routes import api, pages
+
+STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "luoshi_session"
+SESSION_MAX_AGE = 12 * 3600  # a working day; the signature carries the time, so expiry needs no server state
+
+# The pages load only their own script and stylesheet; nothing inline, no other origin, no framing.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                    "Referrer-Policy": "same-origin"}
+
+API_DESCRIPTION = """The supervision ledger (督办台账) of luoshi as JSON.
+
+Authenticate with `POST /api/token` (username, password) and send the token as `Authorization: Bearer …`.
+Errors are `{"detail": "…"}`: 401 no or bad token, 403 the action is not yours to take, 404 no such item
+(or one of another unit), 409 the item changed since you read it (send the `version` you read) or the
+action is not possible in its state, 422 a missing or bad value.
+"""
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None,
+               https_only: bool | None = None) -> FastAPI:
+    """The app for `settings` (default: the environment's) on `database` (default: settings.database_url).
+
+    Session cookies are HttpOnly, SameSite=Lax, signed with `secret_key`; `https_only` (default: in
+    production) also marks them Secure.
+    """
+    settings = settings or get_settings()
+    app = FastAPI(title="luoshi 落实 API", description=API_DESCRIPTION, version="1",
+                  openapi_url="/openapi.json", docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.db = database or open_database(settings.database_url)
+    throttle.ensure_tables(app.state.db.engine)
+    secure = settings.environment == "production" if https_only is None else https_only
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
+                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if not request.url.path.startswith("/api/docs"):
+            response.headers["Content-Security-Policy"] = CSP
+        return response
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    app.include_router(api.router, prefix="/api")
+    app.include_router(pages.router)
+    return app

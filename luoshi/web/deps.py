@@ -1,0 +1,150 @@
+"""What routes depend on: a database session, the signed-in user (cookie session for pages, bearer token
+or cookie for the API) and the CSRF check of a form post. Only routes and these deps raise HTTPException.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+
+from luoshi import errors
+from luoshi.ledger import Actor, Role
+from luoshi.settings import Settings
+from luoshi.store import users as store_users
+from luoshi.store.users import UserView, actor_for
+from luoshi.web import csrf
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user as the web sees them, and as the ledger's rules see them (`actor`)."""
+
+    user: UserView
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name or self.user.username
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    @property
+    def role_label(self) -> str:
+        return self.user.role.label
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.user.unit_id
+
+    @property
+    def unit_name(self) -> str | None:
+        return self.user.unit_name
+
+    @property
+    def actor(self) -> Actor:
+        return actor_for(self.user)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "username": self.username, "name": self.name, "role": self.role.value,
+                "role_label": self.role_label, "unit": self.unit_id, "unit_name": self.unit_name}
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.db.session() as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def session_viewer(request: Request, session: Session) -> Viewer | None:
+    """The user of the signed session cookie, if it names an active one."""
+    user_id = request.session.get("uid")
+    if not isinstance(user_id, int):
+        return None
+    try:
+        user = store_users.get_user(session, user_id=user_id)
+    except errors.NotFound:
+        return None
+    if not user.active:
+        return None
+    viewer = Viewer(user)
+    request.state.viewer = viewer
+    return viewer
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a session: the browser is sent to the login page."""
+
+
+def page_user(request: Request, session: SessionDep) -> Viewer:
+    viewer = session_viewer(request, session)
+    if viewer is None:
+        raise LoginRequired()
+    return viewer
+
+
+async def csrf_checked(request: Request) -> None:
+    if request.method not in csrf.SAFE_METHODS and not await csrf.valid(request):
+        raise HTTPException(403, "CSRF 校验失败：请刷新页面后重新提交（表单缺少有效的 csrf_token）")
+
+
+bearer = HTTPBearer(auto_error=False, description="A token from POST /api/token")
+
+
+def api_user(request: Request, session: SessionDep,
+             credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Viewer:
+    """The API caller: a bearer token, or the browser's session (a change then needs X-CSRF-Token)."""
+    if credentials is not None:
+        try:
+            user = store_users.user_for_token(session, token=credentials.credentials)
+        except errors.AuthenticationFailed as exc:
+            raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+        viewer = Viewer(user)
+        request.state.viewer = viewer
+        return viewer
+    viewer = session_viewer(request, session)
+    if viewer is None:
+        raise HTTPException(401, "not authenticated: send Authorization: Bearer <token> (POST /api/token)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if request.method not in csrf.SAFE_METHODS and not _csrf_header_ok(request):
+        raise HTTPException(403, "a change made with a session cookie needs the X-CSRF-Token header")
+    return viewer
+
+
+def _csrf_header_ok(request: Request) -> bool:
+    import hmac
+
+    expected, given = request.session.get("csrf"), request.headers.get(csrf.HEADER)
+    return bool(expected and given and hmac.compare_digest(expected, given))
+
+
+PageUser = Annotated[Viewer, Depends(page_user)]
+CurrentUser = Annotated[Viewer, Depends(api_user)]
+CsrfChecked = Depends(csrf_checked)
+
+
+def require_role(viewer: Viewer, *roles: Role) -> None:
+    if viewer.role not in roles:
+        names = ", ".join(r.value for r in roles)
+        raise HTTPException(403, f"{viewer.role.value} ({viewer.role.label}) may not do this; only {names} may")

@@ -1,0 +1,95 @@
+"""Library errors as HTTP answers: JSON `{"detail": …}` under /api, a Chinese error page elsewhere.
+
+The mapping is the one place a `LuoshiError` becomes a status: not found (or not visible) 404, forbidden
+403, stale version or impossible now 409, bad or missing values 422, wrong credentials 401.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import Request
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from luoshi import errors
+from luoshi.ledger import errors as ledger
+from luoshi.web.throttle import TooManyFailures
+
+STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (TooManyFailures, 429),
+    (errors.NotFound, 404),
+    (errors.AuthenticationFailed, 401),
+    (ledger.PermissionDenied, 403),
+    (ledger.Conflict, 409),
+    (ledger.InvalidTransition, 409),
+    (errors.AlreadyExists, 409),
+    (ledger.MissingField, 422),
+    (ledger.InvalidValue, 422),
+    (errors.ReadError, 422),
+    (errors.LuoshiError, 400),
+)
+
+HEADINGS = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: "未找到", 409: "操作冲突", 422: "填写有误",
+            429: "尝试过于频繁", 500: "系统错误"}
+
+
+def status_of(exc: Exception) -> int:
+    return next(code for cls, code in STATUS if isinstance(exc, cls))
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
+
+def error_page(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    from luoshi.web.render import page
+
+    response = page(request, "error.html", status_code=status, heading=HEADINGS.get(status, "出错了"),
+                    detail=detail, user=getattr(request.state, "viewer", None))
+    response.headers.update(headers or {})
+    return response
+
+
+async def _luoshi_error(request: Request, exc: Exception) -> Response:
+    status = status_of(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, TooManyFailures):
+        headers = {"Retry-After": str(exc.retry_after)}
+    if wants_json(request):
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+    return error_page(request, status, str(exc), headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if wants_json(request):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    return error_page(request, exc.status_code, str(exc.detail), exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
+    if wants_json(request):
+        return JSONResponse({"detail": problems, "errors": jsonable_encoder(exc.errors())}, status_code=422)
+    return error_page(request, 422, problems)
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    from urllib.parse import quote
+
+    target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    if request.headers.get("HX-Request"):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    from luoshi.web.deps import LoginRequired
+
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(errors.LuoshiError, _luoshi_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,90 @@
+"""The form of each action on the item page: which fields it shows, with what label and default, and
+how a posted form becomes the keyword arguments of the action (blank fields left out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from luoshi import glossary
+from luoshi.ledger import Action, Item, Rating
+
+UNIT_FIELDS = ("lead_units", "co_units", "units")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    widget: str = "text"  # text | textarea | date | number | units | select
+    required: bool = False
+    value: Any = None
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    action: str
+    label: str
+    fields: list[Field] = field(default_factory=list)
+    open: bool = False
+
+
+def fields_of(action: Action, item: Item, proposed_due: date | None) -> list[Field]:
+    pending = item.pending_extension
+    ratings = tuple((r.value, r.label) for r in Rating)
+    spec: dict[Action, list[Field]] = {
+        Action.CONFIRM: [Field("title", "事项标题", value=item.title),
+                         Field("lead_units", "牵头单位", "units", value=list(item.lead_units)),
+                         Field("co_units", "配合单位", "units", value=list(item.co_units)),
+                         Field("note", "审核意见", "textarea")],
+        Action.ASSIGN: [Field("lead_units", "牵头单位", "units", True, list(item.lead_units)),
+                        Field("co_units", "配合单位", "units", value=list(item.co_units)),
+                        Field("due", "办理期限", "date", True, proposed_due,
+                              help=f"原文期限：{item.due_text}" if item.due_text else "原文未定期限，按默认规则建议"),
+                        Field("note", "交办意见", "textarea")],
+        Action.ACCEPT: [Field("note", "签收说明", "textarea")],
+        Action.REPORT_PROGRESS: [Field("text", "进展情况", "textarea", True),
+                                 Field("percent", "完成进度（%）", "number", value=item.progress)],
+        Action.REQUEST_EXTENSION: [Field("due", "申请延期至", "date", True), Field("reason", "延期理由", "textarea", True)],
+        Action.APPROVE_EXTENSION: [Field("due", "批准期限", "date", value=pending.requested_due if pending else None,
+                                         help=f"申请理由：{pending.reason}" if pending else ""),
+                                   Field("note", "审批意见", "textarea")],
+        Action.REJECT_EXTENSION: [Field("reason", "驳回理由", "textarea", True)],
+        Action.APPLY_COMPLETION: [Field("text", "办结情况说明", "textarea", True)],
+        Action.APPROVE: [Field("note", "审核意见", "textarea")],
+        Action.RETURN: [Field("reason", "退回理由", "textarea", True)],
+        Action.CANCEL: [Field("reason", "撤销理由", "textarea", True)],
+        Action.REMIND: [Field("text", "催办意见", "textarea")],
+        Action.RATE: [Field("rating", "评价", "select", True, choices=ratings), Field("note", "评语", "textarea")],
+        Action.INSTRUCT: [Field("text", "批示内容", "textarea", True)],
+    }
+    return spec[action]
+
+
+def forms_for(actions: list[Action], item: Item, proposed_due: date | None) -> list[ActionForm]:
+    """The forms of the actions the user may take, the first one unfolded."""
+    return [ActionForm(a.value, glossary.zh(f"action.{a.value}"), fields_of(a, item, proposed_due), open=i == 0)
+            for i, a in enumerate(actions)]
+
+
+def payload(action: Action, form: FormData) -> dict[str, Any]:
+    """The posted fields the action takes; blanks dropped so the rules can say what is missing."""
+    out: dict[str, Any] = {}
+    for f in fields_of(action, _BLANK, None):
+        if f.name in UNIT_FIELDS:
+            values = [v for v in form.getlist(f.name) if isinstance(v, str) and v.strip()]
+            if values:
+                out[f.name] = values
+            continue
+        value = form.get(f.name)
+        if isinstance(value, str) and value.strip():
+            out[f.name] = value.strip()
+    return out
+
+
+_BLANK = Item(id="0", kind="task", title="")  # type: ignore[arg-type]

@@ -1,0 +1,61 @@
+"""A document's text cut into runs, each either plain or inside a highlighted record span.
+
+Spans may nest (an item's title inside its decision paragraph) or overlap; each character belongs to
+the shortest span covering it, so the most specific record wins and the text is shown exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A record to highlight: its `[start, end)` span, where it sits in the record, and the item it became."""
+
+    start: int
+    end: int
+    path: str
+    item_id: str | None = None
+    label: str = ""
+    active: bool = False
+
+
+@dataclass
+class Run:
+    text: str
+    mark: Mark | None = None
+    first: bool = field(default=False)  # the run where `mark` begins: it carries the anchor
+
+
+def record_spans(record: Any, path: str = "") -> Iterator[tuple[str, int, int]]:
+    """Every `(path, start, end)` of an object with a `text` and a `span` in a document record."""
+    if isinstance(record, dict):
+        span = record.get("span")
+        if isinstance(span, (list, tuple)) and len(span) == 2 and "text" in record:
+            yield path, int(span[0]), int(span[1])
+        for key, value in record.items():
+            yield from record_spans(value, f"{path}.{key}" if path else key)
+    elif isinstance(record, list):
+        for i, value in enumerate(record):
+            yield from record_spans(value, f"{path}[{i}]")
+
+
+def runs(text: str, marks: list[Mark]) -> list[Run]:
+    """`text` as consecutive runs; a character inside several marks goes to the shortest one."""
+    valid = [m for m in marks if 0 <= m.start < m.end <= len(text)]
+    cuts = sorted({0, len(text), *(m.start for m in valid), *(m.end for m in valid)})
+    out: list[Run] = []
+    begun: set[Mark] = set()
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [m for m in valid if m.start <= a and b <= m.end]
+        mark = min(covering, key=lambda m: (m.end - m.start, not m.active), default=None)
+        if out and out[-1].mark is mark and mark is not None:
+            out[-1].text += text[a:b]
+            continue
+        first = mark is not None and mark not in begun
+        if mark is not None:
+            begun.add(mark)
+        out.append(Run(text[a:b], mark, first))
+    return out

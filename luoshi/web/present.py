@@ -1,0 +1,109 @@
+"""Ledger values as plain dicts: the JSON the API returns and the context the pages render, so a page
+and its JSON twin always show the same thing. Every enum goes out as its stable value plus its `_label`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from luoshi import glossary
+from luoshi.ledger import Action, Actor, ItemWarning, Role, State
+from luoshi.store.items import ItemView
+
+DOC_TYPES = {"meeting_minutes": "会议纪要", "work_report": "政府工作报告", "congress_review": "人大审议意见",
+             "other": "其他文件"}
+
+# The facts of an event shown under it in a history, in this order, with their Chinese names.
+FACT_LABELS = (("reason", "原因"), ("text", "内容"), ("note", "备注"), ("percent", "进度"), ("due", "办理期限"),
+               ("requested_due", "申请期限"), ("previous_due", "原期限"), ("lead_units", "牵头单位"),
+               ("co_units", "配合单位"), ("units", "催办单位"), ("rating", "评价"), ("title", "标题"))
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def local(value: datetime | None, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def warning_dict(w: ItemWarning) -> dict[str, Any]:
+    return {"colour": w.colour.value if w.colour else None, "label": w.colour.label if w.colour else None,
+            "reasons": [{"code": r.value, "label": r.label} for r in w.reasons],
+            "days_left": w.days_left, "overdue_days": w.overdue_days}
+
+
+def units(ids: tuple[str, ...], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [{"id": int(u) if u.isdigit() else u, "name": names.get(u, u)} for u in ids]
+
+
+def item_dict(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any]:
+    """An item as JSON: its fields, warning today, source, unit names and the viewer's actions now."""
+    item, names = view.item, view.units
+    doc = view.document
+    out: dict[str, Any] = {
+        "id": view.id, "kind": item.kind.value, "kind_label": item.kind.label,
+        "title": item.title, "text": item.text, "state": item.state.value, "state_label": item.state.label,
+        "lead_units": units(item.lead_units, names), "co_units": units(item.co_units, names),
+        "due": iso(item.due), "due_text": item.due_text, "progress": item.progress, "version": item.version,
+        "warning": warning_dict(view.warning),
+        "source": None if item.source is None else {
+            "document": int(item.source.document), "document_title": (doc.title or doc.name) if doc else None,
+            "span": list(item.source.span), "path": item.source.path, "text": view.source_text},
+        "assigned_at": iso(item.assigned_at), "last_progress_at": iso(item.last_progress_at),
+        "completion_requested_at": iso(item.completion_requested_at), "closed_at": iso(item.closed_at),
+        "returns": item.returns, "return_reason": item.return_reason, "cancel_reason": item.cancel_reason,
+        "reminders": item.reminders, "rating": item.rating.value if item.rating else None,
+        "rating_label": item.rating.label if item.rating else None,
+        "extensions": [{"requested_due": iso(e.requested_due), "previous_due": iso(e.previous_due),
+                        "reason": e.reason, "status": e.status.value, "status_label": e.status.label,
+                        "granted_due": iso(e.granted_due), "requested_by": e.requested_by,
+                        "requested_at": iso(e.requested_at), "decided_by": e.decided_by,
+                        "decision_note": e.decision_note} for e in item.extensions],
+        "actions": [{"action": a.value, "label": a.label} for a in view.actions],
+    }
+    if actor is not None and actor.role is Role.UNIT:
+        out["role_label"] = glossary.zh(item.role_of(actor.unit) or "unit")
+    return out
+
+
+def _fact(key: str, value: Any, names: Mapping[str, str]) -> str:
+    if key in ("lead_units", "co_units", "units"):
+        return "、".join(names.get(str(u), str(u)) for u in value)
+    if key == "percent":
+        return f"{value}%"
+    if key == "rating":
+        return glossary.zh(f"rating.{value}")
+    return str(value)
+
+
+def event_dict(data: Mapping[str, Any], *, names: Mapping[str, str], people: Mapping[str, str],
+               zone: ZoneInfo) -> dict[str, Any]:
+    """One audit event (its JSON form) for a history: who, when, what, why."""
+    kind = data["type"]
+    label = glossary.zh(f"action.{kind}") if kind != "create" else glossary.zh("action.create")
+    at = datetime.fromisoformat(data["at"]) if isinstance(data["at"], str) else data["at"]
+    unit = data.get("unit")
+    facts = {k: v for k, v in data.items() if k not in ("type", "item_id", "version", "at", "actor", "role", "unit",
+                                                       "from_state", "to_state", "source", "kind")}
+    details = [(name, _fact(key, data[key], names)) for key, name in FACT_LABELS
+               if data.get(key) not in (None, "", [], ()) and kind not in ("create",)]
+    return {"version": data["version"], "type": kind, "label": label, "at": iso(at), "at_local": local(at, zone),
+            "actor": data["actor"], "actor_name": people.get(data["actor"], data["actor"]),
+            "role": data["role"], "role_label": Role(data["role"]).label, "unit": unit,
+            "unit_name": names.get(str(unit)) if unit else None,
+            "from_state": data.get("from_state"), "to_state": data.get("to_state"),
+            "from_label": State(data["from_state"]).label if data.get("from_state") else None,
+            "to_label": State(data["to_state"]).label if data.get("to_state") else None,
+            "facts": facts, "details": details}
+
+
+def action_label(action: Action) -> str:
+    return action.label
+
+
+def doc_type_label(doc_type: str) -> str:
+    return DOC_TYPES.get(doc_type, doc_type)

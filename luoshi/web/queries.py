@@ -1,0 +1,83 @@
+"""Reads the pages need beyond the store's service functions: display names of users, who may read
+whole documents, and a unit's workspace. Read-only; every write goes through
+`luoshi.store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.ledger import Actor, Colour, Role, SourceRef, State
+from luoshi.settings import Settings
+from luoshi.store import items as store
+from luoshi.store.items import ItemView
+from luoshi.store.models import Document, User
+from luoshi.web.highlight import Mark, runs
+
+OPEN_STATES = [State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value]
+DOCUMENT_READERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER})
+
+
+def people_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """`{username: display name}` for the actors of a history."""
+    names = set(usernames)
+    if not names:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(names)))
+    return {u: d or u for u, d in rows}
+
+
+def may_read_documents(actor: Actor) -> bool:
+    """Whole documents are for the office and leaders; a unit sees the source sentence of its own items."""
+    return actor.role in DOCUMENT_READERS
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A unit's desk: what it has open, what falls due this week, what was returned, what is overdue."""
+
+    open: list[ItemView]
+    due_this_week: list[ItemView]
+    returned: list[ItemView]
+    overdue: list[ItemView]
+
+
+def week_end(today: date) -> date:
+    """The Sunday of `today`'s week."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def workspace(session: Session, *, actor: Actor, unit: int | str, settings: Settings, today: date) -> Workspace:
+    """The open items of `unit` as `actor` sees them (the 200 due first), sorted into the desk's lists."""
+    page = store.list_items(session, actor=actor, unit=unit, state=OPEN_STATES, sort="due",
+                            per_page=store.PER_PAGE_MAX, settings=settings)
+    rows = page.rows
+    end = week_end(today)
+    return Workspace(
+        open=rows,
+        due_this_week=[v for v in rows if v.item.due and today <= v.item.due <= end],
+        returned=[v for v in rows if v.item.returns and v.item.state is State.IN_PROGRESS],
+        overdue=[v for v in rows if v.warning.colour is Colour.RED])
+
+
+CONTEXT = 400  # characters of the document shown on each side of an item's source sentence
+
+
+def source_context(session: Session, source: SourceRef, radius: int = CONTEXT) -> dict[str, object]:
+    """The item's source sentence highlighted within the lines around it in its document."""
+    text = session.scalar(select(Document.text).where(Document.id == int(source.document)))
+    if text is None:
+        return {}
+    start, end = source.span
+    lo = max(0, start - radius)
+    lo = text.find("\n", lo, start) + 1 if text.find("\n", lo, start) >= 0 else lo
+    hi = min(len(text), end + radius)
+    cut = text.rfind("\n", end, hi)
+    hi = cut if cut > end else hi
+    marks = [Mark(start - lo, end - lo, source.path or "", active=True)]
+    return {"source_runs": runs(text[lo:hi], marks), "source_cut_before": lo > 0, "source_cut_after": hi < len(text)}

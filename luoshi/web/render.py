@@ -1,0 +1,57 @@
+"""Rendering pages: the Jinja2 environment, the context every page gets (user, CSRF token, menu,
+flashed messages) and the one-shot messages kept in the signed session between a POST and its redirect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from luoshi.ledger import Role
+from luoshi.web import csrf
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+# (href, label, key, roles that see it); None = every role.
+MENU = (
+    ("/workspace", "工作台", "workspace", {Role.UNIT}),
+    ("/ledger", "督办台账", "ledger", None),
+    ("/documents", "文件", "documents", {Role.ADMIN, Role.SUPERVISOR, Role.LEADER}),
+    ("/orgs", "单位名录", "orgs", None),
+    ("/admin/users", "用户管理", "users", {Role.ADMIN}),
+)
+
+
+def flash(request: Request, kind: str, text: str) -> None:
+    """Keep a message (`ok` or `error`) for the next page this browser shows."""
+    request.session.setdefault("flashes", []).append([kind, text])
+    request.session["flashes"] = request.session["flashes"]
+
+
+def _take_flashes(request: Request) -> list[list[str]]:
+    return request.session.pop("flashes", [])
+
+
+def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page: `template` with the common context; `user` is the signed-in `Viewer` or None."""
+    user = context.get("user")
+    nav = [(href, label, key) for href, label, key, roles in MENU
+           if user is not None and (roles is None or user.role in roles)]
+    common = {"request": request, "csrf_token": csrf.token(request), "nav": nav, "flashes": _take_flashes(request),
+              "user": user}
+    return TEMPLATES.TemplateResponse(request, template, {**common, **context}, status_code=status_code)
+
+
+def partial(request: Request, template: str, **context: Any) -> HTMLResponse:
+    """A fragment for htmx: no layout, no flashes taken."""
+    return TEMPLATES.TemplateResponse(request, template, {"request": request, "csrf_token": csrf.token(request),
+                                                          **context})
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a POST: 303 See Other, so a reload does not post again."""
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,40 @@
+"""/api/token: a bearer token for a username and password (slowed after repeated failures); /api/me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from starlette.requests import Request
+
+from luoshi.store import users as store_users
+from luoshi.web import throttle
+from luoshi.web.deps import CurrentUser, SessionDep
+
+router = APIRouter(tags=["auth"])
+
+
+class Credentials(BaseModel):
+    username: str
+    password: str
+    name: str = ""
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+@router.post("/token", response_model=Token, summary="A bearer token for a username and password",
+             responses={401: {"description": "wrong username or password"},
+                        429: {"description": "too many failures: wait Retry-After seconds"}})
+def token(body: Credentials, request: Request, session: SessionDep) -> dict[str, Any]:
+    user = throttle.login(session, username=body.username, password=body.password, client=throttle.client_of(request))
+    return {"access_token": store_users.create_token(session, user_id=user.id, name=body.name or "api")}
+
+
+@router.get("/me", summary="Who the token (or session) belongs to")
+def me(user: CurrentUser) -> dict[str, Any]:
+    return user.to_dict()
+

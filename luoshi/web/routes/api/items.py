@@ -1,0 +1,168 @@
+"""/api/items: the ledger query, one item, its history, and every action on it (one POST per action).
+
+Each action takes the `version` the caller read; when the item has moved on since, the answer is 409
+and nothing is written, so two people acting at once never overwrite each other.
+"""
+
+# No `from __future__ import annotations`: the action routes are built in a loop and FastAPI must see
+# each body model as a class, not as the string "model".
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from luoshi.ledger import Action, Rating
+from luoshi.store import items as store
+from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.present import event_dict, item_dict
+from luoshi.web.queries import people_names
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+Units = list[str | int] | None
+
+
+class ItemList(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+@router.get("", response_model=ItemList, summary="The ledger (督办台账): filtered, sorted, paged")
+def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
+               state: Annotated[list[str] | None, Query(description="draft, confirmed, assigned, in_progress, "
+                                                        "completion_requested, done, cancelled; repeatable")] = None,
+               unit: Annotated[str | None, Query(description="organisation id or name (lead or co-operating)")] = None,
+               warning: Annotated[str | None, Query(description="red, yellow, green or none")] = None,
+               document: Annotated[int | None, Query(description="source document id")] = None,
+               kind: Annotated[str | None, Query(description="decision, task, target or suggestion")] = None,
+               due_from: date | None = None, due_to: date | None = None,
+               q: Annotated[str | None, Query(description="text in the title or body")] = None,
+               sort: Annotated[str, Query(description=", ".join(store.SORTS))] = "due",
+               page: Annotated[int, Query(ge=1)] = 1,
+               per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50) -> dict[str, Any]:
+    result = store.list_items(session, actor=user.actor, state=state, unit=unit, warning=warning,
+                              document=document, kind=kind, due_from=due_from, due_to=due_to, q=q, sort=sort,
+                              page=page, per_page=per_page, settings=settings)
+    return {"items": [item_dict(v, actor=user.actor) for v in result.rows], "total": result.total,
+            "page": result.page, "per_page": result.per_page, "pages": result.pages}
+
+
+@router.get("/{item_id}", summary="One item, with its warning, source and the actions you may take")
+def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+    return item_dict(store.get_item(session, item_id=item_id, actor=user.actor, settings=settings), actor=user.actor)
+
+
+@router.get("/{item_id}/history", summary="Every step of the item: who, when, what, why")
+def history(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> list[dict[str, Any]]:
+    entries = store.item_history(session, item_id=item_id, actor=user.actor)
+    names = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings).units
+    people = people_names(session, {e.actor for e in entries})
+    return [event_dict(e.data, names=names, people=people, zone=settings.zone) for e in entries]
+
+
+# -- actions -------------------------------------------------------------------------------------------
+
+class Versioned(BaseModel):
+    version: int | None = Field(None, description="the item version you read; 409 if it has changed since")
+
+
+class Confirm(Versioned):
+    title: str | None = None
+    units: Units = Field(None, description="lead units (ids or names); alias of lead_units")
+    lead_units: Units = None
+    co_units: Units = None
+    note: str | None = None
+
+
+class Assign(Versioned):
+    units: Units = Field(None, description="lead units (organisation ids or names); default: the extracted ones")
+    lead_units: Units = Field(None, description="alias of units")
+    co_units: Units = Field(None, description="co-operating units")
+    due: date | None = Field(None, description="default: the date the text fixes, else the kind's default rule")
+    note: str | None = None
+
+
+class Note(Versioned):
+    note: str | None = None
+
+
+class Progress(Versioned):
+    text: str
+    percent: int | None = Field(None, ge=0, le=100)
+    attachments: list[str] | None = None
+
+
+class Extension(Versioned):
+    due: date
+    reason: str
+
+
+class ApproveExtension(Versioned):
+    due: date | None = Field(None, description="the date granted; default: the one asked for")
+    note: str | None = None
+
+
+class Reason(Versioned):
+    reason: str
+
+
+class Complete(Versioned):
+    text: str = Field(description="what was done (办结情况说明)")
+    attachments: list[str] | None = None
+
+
+class Remind(Versioned):
+    units: Units = Field(None, description="the units to chase; default: the lead units")
+    text: str | None = None
+
+
+class Rate(Versioned):
+    rating: Rating
+    note: str | None = None
+
+
+class Instruct(Versioned):
+    text: str
+
+
+def _act(session: SessionDep, user: CurrentUser, settings: SettingsDep, item_id: int, action: Action,
+         body: Versioned) -> dict[str, Any]:
+    data = body.model_dump(exclude_none=True, exclude={"version"})
+    if "units" in data and action in (Action.CONFIRM, Action.ASSIGN):
+        data["lead_units"] = data.pop("units")
+    view = store.act(session, item_id=item_id, actor=user.actor, action=action, expected_version=body.version,
+                     settings=settings, **data)
+    return item_dict(view, actor=user.actor)
+
+
+def _route(path: str, action: Action, model: type[Versioned], summary: str) -> None:
+    def endpoint(item_id: int, body: model, session: SessionDep, user: CurrentUser,  # type: ignore[valid-type]
+                 settings: SettingsDep) -> dict[str, Any]:
+        return _act(session, user, settings, item_id, action, body)
+
+    endpoint.__name__ = f"item_{action.value}"
+    router.add_api_route(f"/{{item_id}}/{path}", endpoint, methods=["POST"], summary=summary,
+                         description=f"{action.label}. Who may: see `luoshi.ledger.workflow.TRANSITIONS`.")
+
+
+for _path, _action, _model, _summary in (
+    ("confirm", Action.CONFIRM, Confirm, "Confirm a draft (确认), correcting title or units"),
+    ("assign", Action.ASSIGN, Assign, "Assign to units with a due date (交办)"),
+    ("accept", Action.ACCEPT, Note, "The lead unit accepts an assigned item (签收)"),
+    ("progress", Action.REPORT_PROGRESS, Progress, "Report progress (报送进展)"),
+    ("extension", Action.REQUEST_EXTENSION, Extension, "Ask for a later due date (申请延期)"),
+    ("extension/approve", Action.APPROVE_EXTENSION, ApproveExtension, "Approve the pending extension (批准延期)"),
+    ("extension/reject", Action.REJECT_EXTENSION, Reason, "Reject the pending extension (驳回延期)"),
+    ("complete", Action.APPLY_COMPLETION, Complete, "Apply for completion (申请办结)"),
+    ("approve", Action.APPROVE, Note, "Approve completion (批准办结)"),
+    ("return", Action.RETURN, Reason, "Return: completion refused, with a reason (退回)"),
+    ("cancel", Action.CANCEL, Reason, "Cancel the item, with a reason (撤销)"),
+    ("remind", Action.REMIND, Remind, "Chase the units (催办)"),
+    ("rate", Action.RATE, Rate, "Rate a done item (评价)"),
+    ("instruct", Action.INSTRUCT, Instruct, "A leader's instruction (批示)"),
+):
+    _route(_path, _action, _model, _summary)

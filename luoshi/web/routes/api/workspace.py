@@ -1,0 +1,27 @@
+"""/api/workspace: a unit's desk (open, due this week, returned, overdue), the JSON twin of /workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+
+from luoshi.ledger import Role
+from luoshi.store.items import today_in
+from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.present import item_dict
+from luoshi.web.queries import workspace as unit_workspace
+
+router = APIRouter(tags=["workspace"])
+
+
+@router.get("/workspace", summary="A unit's open items, what is due this week, returned and overdue")
+def workspace(session: SessionDep, user: CurrentUser, settings: SettingsDep, unit: str | None = None) -> dict[str, Any]:
+    """A unit user gets their own unit; the office and leaders name one with `unit` (id or name)."""
+    if user.role is Role.UNIT:
+        unit = str(user.unit_id)
+    elif not unit:
+        raise HTTPException(422, "unit: name the unit whose workspace to show (an organisation id or name)")
+    ws = unit_workspace(session, actor=user.actor, unit=unit, settings=settings, today=today_in(settings))
+    return {name: [item_dict(v, actor=user.actor) for v in getattr(ws, name)]
+            for name in ("open", "due_this_week", "returned", "overdue")}

@@ -1,0 +1,67 @@
+"""The item page: facts, the source sentence highlighted in its context, progress reports, the history
+(who, when, what, why) and a form for each action the user may take now; the forms post here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from luoshi import glossary
+from luoshi.errors import LuoshiError
+from luoshi.ledger import Action, due_for
+from luoshi.store import items as store
+from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
+from luoshi.web.errors import HEADINGS, status_of
+from luoshi.web.forms import forms_for, payload
+from luoshi.web.present import event_dict, item_dict
+from luoshi.web.queries import may_read_documents, people_names, source_context
+from luoshi.web.render import flash, page, redirect
+
+router = APIRouter()
+REPORTS = (Action.REPORT_PROGRESS.value, Action.APPLY_COMPLETION.value)
+
+
+def item_page(request: Request, session: SessionDep, user: Viewer, settings: Any, item_id: int,
+              status_code: int = 200) -> Response:
+    view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)
+    entries = store.item_history(session, item_id=item_id, actor=user.actor)
+    people = people_names(session, {e.actor for e in entries})
+    history = [event_dict(e.data, names=view.units, people=people, zone=settings.zone) for e in entries]
+    proposed = due_for(view.item, store.today_in(settings), settings.due_policy).date
+    context = source_context(session, view.item.source) if view.item.source else {}
+    from luoshi.store import orgs as store_orgs
+
+    units = store_orgs.list_organisations(session) if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else []
+    return page(request, "item.html", status_code=status_code, user=user, active="ledger", title=view.item.title,
+                item=item_dict(view, actor=user.actor), history=history,
+                reports=[e for e in history if e["type"] in REPORTS][::-1],
+                forms=forms_for(view.actions, view.item, proposed), units=units,
+                full_document=may_read_documents(user.actor), **context)
+
+
+@router.get("/items/{item_id}")
+def item(item_id: int, request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    return item_page(request, session, user, settings, item_id)
+
+
+@router.post("/items/{item_id}/{action}", dependencies=[CsrfChecked])
+async def act(item_id: int, action: Action, request: Request, session: SessionDep, user: PageUser,
+              settings: SettingsDep) -> Response:
+    form = await request.form()
+    version = form.get("version")
+    try:
+        store.act(session, item_id=item_id, actor=user.actor, action=action,
+                  expected_version=int(version) if isinstance(version, str) and version.isdigit() else None,
+                  settings=settings, **payload(action, form))
+    except LuoshiError as exc:
+        status = status_of(exc)
+        if status not in (409, 422):
+            raise
+        session.rollback()
+        flash(request, "error", f"{HEADINGS[status]}：{exc}")
+        return item_page(request, session, user, settings, item_id, status_code=status)
+    flash(request, "ok", f"已{glossary.zh(f'action.{action.value}')}")
+    return redirect(f"/items/{item_id}")

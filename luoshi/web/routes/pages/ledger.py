@@ -1,0 +1,80 @@
+"""The ledger page (督办台账): filters, sorting and paging as plain GET parameters, so every view is a
+link; an htmx request for the table (`HX-Target: ledger-table`) gets only the table back."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from luoshi.ledger import Colour, State
+from luoshi.ledger.actors import OFFICE
+from luoshi.store import documents as store_documents
+from luoshi.store import items as store
+from luoshi.store import orgs as store_orgs
+from luoshi.web.deps import PageUser, SessionDep, SettingsDep
+from luoshi.web.present import item_dict
+from luoshi.web.queries import may_read_documents
+from luoshi.web.render import flash, page, partial
+
+router = APIRouter()
+FILTERS = ("state", "unit", "warning", "document", "due_from", "due_to", "q")
+COLUMNS = (("id", "编号"), ("title", "督办事项"), ("lead", "牵头单位"), ("state", "状态"), ("due", "办理期限"),
+           ("warning", "预警"), ("progress", "进度"))
+SORTABLE = ("id", "title", "state", "due", "progress")
+PER_PAGE = 25
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_of(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "").strip() for k in FILTERS}
+
+
+def _link(filters: dict[str, str], **changes: Any) -> str:
+    params = {k: v for k, v in {**filters, **changes}.items() if v not in ("", None) and (k, v) != ("page", 1)}
+    return "/ledger?" + urlencode(params)
+
+
+@router.get("/ledger")
+def ledger(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    f = filters_of(request)
+    sort = request.query_params.get("sort") or "due"
+    sort = sort if sort in store.SORTS else "due"
+    try:
+        number = max(1, int(request.query_params.get("page") or 1))
+    except ValueError:
+        number = 1
+    for name in ("due_from", "due_to"):
+        if f[name] and _date(f[name]) is None:
+            flash(request, "error", f"日期格式应为 YYYY-MM-DD：{f[name]}")
+            f[name] = ""
+    result = store.list_items(session, actor=user.actor, state=f["state"] or None, unit=f["unit"] or None,
+                              warning=f["warning"] or None,
+                              document=int(f["document"]) if f["document"].isdigit() else None,
+                              due_from=_date(f["due_from"]), due_to=_date(f["due_to"]), q=f["q"] or None,
+                              sort=sort, page=number, per_page=PER_PAGE, settings=settings)
+    base = {**f, "sort": sort if sort != "due" else ""}
+    context = dict(
+        items=[item_dict(v, actor=user.actor) for v in result.rows], total=result.total, page=result.page,
+        pages=result.pages, sort=sort, columns=COLUMNS, sortable=SORTABLE,
+        page_link=lambda n: _link(base, page=n),
+        sort_link=lambda key: _link({**base, "sort": "-" + key if sort == key else key}))
+    if request.headers.get("HX-Target") == "ledger-table":
+        return partial(request, "_items_table.html", **context)
+    documents = store_documents.list_documents(session, per_page=200)[0] if may_read_documents(user.actor) else []
+    return page(request, "ledger.html", user=user, active="ledger", title="督办台账", filters=f,
+                states=[(s.value, s.label) for s in State], colours=[(c.value, c.label) for c in Colour],
+                units=store_orgs.list_organisations(session),
+                documents=[{"id": d.id, "title": d.title or d.name} for d in documents],
+                json_link="/api/items?" + urlencode({k: v for k, v in {**f, "sort": sort, "page": number}.items() if v}),
+                can_upload=user.role in OFFICE, **context)

@@ -1,0 +1,57 @@
+"""User administration (admin): the accounts, adding one, switching one off or on."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from starlette.requests import Request
+from starlette.responses import Response
+
+from luoshi.errors import LuoshiError
+from luoshi.ledger import Role
+from luoshi.store import orgs as store_orgs
+from luoshi.store import users as store
+from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, require_role
+from luoshi.web.render import flash, page, redirect
+
+router = APIRouter()
+
+
+def _users_page(request: Request, session: SessionDep, user: PageUser, status_code: int = 200) -> Response:
+    users = [{"id": u.id, "username": u.username, "name": u.display_name, "role_label": u.role.label,
+              "unit_name": u.unit_name, "active": u.active} for u in store.list_users(session)]
+    return page(request, "users.html", status_code=status_code, user=user, active="users", title="用户管理",
+                users=users, roles=[(r.value, r.label) for r in Role], units=store_orgs.list_organisations(session))
+
+
+@router.get("/admin/users")
+def users(request: Request, session: SessionDep, user: PageUser) -> Response:
+    require_role(user, Role.ADMIN)
+    return _users_page(request, session, user)
+
+
+@router.post("/admin/users", dependencies=[CsrfChecked])
+def add_user(request: Request, session: SessionDep, user: PageUser, username: Annotated[str, Form()],
+             password: Annotated[str, Form()], role: Annotated[str, Form()], name: Annotated[str, Form()] = "",
+             unit: Annotated[str, Form()] = "") -> Response:
+    require_role(user, Role.ADMIN)
+    try:
+        created = store.create_user(session, username=username, password=password, role=role,
+                                    unit=unit or None, display_name=name)
+    except LuoshiError as exc:
+        session.rollback()
+        flash(request, "error", f"新增用户失败：{exc}")
+        return _users_page(request, session, user, status_code=422)
+    flash(request, "ok", f"已新增用户 {created.username}（{created.role.label}）")
+    return redirect("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/{change}", dependencies=[CsrfChecked])
+def set_active(user_id: int, change: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    require_role(user, Role.ADMIN)
+    if change not in ("activate", "deactivate"):
+        return redirect("/admin/users")
+    changed = store.update_user(session, user_id=user_id, active=change == "activate")
+    flash(request, "ok", f"已{'启用' if changed.active else '停用'}用户 {changed.username}")
+    return redirect("/admin/users")
