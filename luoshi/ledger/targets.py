@@ -509,13 +509,12 @@ def validate_actuals(rows: Sequence[Mapping[str, Any]], targets: Iterable[Target
         row = _keyed(raw)
         if all(_blank(v) for v in row.values()):
             continue
-        actual, problems = _row(n, row, by_id, entered_by, at)
-        if actual is not None:
-            key = (actual.target_id, actual.period)
+        actual, problems, key = _row(n, row, by_id, entered_by, at)
+        if key is not None:
             if key in seen:
-                problems.append(RowError(n, glossary.zh("column.period"), actual.period.key,
-                                         f"{actual.target_id} {actual.period.key} is already given in row "
-                                         f"{seen[key]}; give each target one value per period"))
+                problems.append(RowError(n, glossary.zh("column.period"), row.get("period"),
+                                         f"{key[0]} {key[1].key} is already given in row {seen[key]}; "
+                                         f"give each target one value per period"))
             seen.setdefault(key, n)
         errors.extend(problems)
         if actual is not None and not problems:
@@ -523,8 +522,13 @@ def validate_actuals(rows: Sequence[Mapping[str, Any]], targets: Iterable[Target
     return ([] if errors else actuals), errors
 
 
+Key = tuple[str, Period]
+
+
 def _row(n: int, row: dict[str, Any], by_id: dict[str, Target], entered_by: str,
-         at: datetime) -> tuple[Actual | None, list[RowError]]:
+         at: datetime) -> tuple[Actual | None, list[RowError], Key | None]:
+    """The row's actual value (None if any cell is wrong), its problems, and its (target, period) when
+    both of those are readable, so that a repeated period is found even in a row with other faults."""
     heading = {c.key: c.heading for c in TEMPLATE_COLUMNS}
     errors: list[RowError] = []
 
@@ -535,13 +539,13 @@ def _row(n: int, row: dict[str, Any], by_id: dict[str, Target], entered_by: str,
         if c.required and _blank(row.get(c.key)):
             fail(c.key, f"{c.heading} is empty; write e.g. {c.example}")
     if errors:
-        return None, errors
+        return None, errors, None
     tid = str(row["target_id"]).strip()
     target = by_id.get(tid)
     if target is None:
         known = ", ".join(sorted(by_id)[:5]) + (" …" if len(by_id) > 5 else "")
         fail("target_id", f"no target {tid!r}; known targets: {known or 'none'}")
-        return None, errors
+        return None, errors, None
     indicator = row.get("indicator")
     if not _blank(indicator) and str(indicator).strip() != target.indicator:
         fail("indicator", f"{tid} is {target.indicator!r}, not {str(indicator).strip()!r}; check the target id")
@@ -554,10 +558,11 @@ def _row(n: int, row: dict[str, Any], by_id: dict[str, Target], entered_by: str,
     except InvalidValue as e:
         fail("period", str(e))
     value = _value(row, target, fail)
+    key = (tid, period) if period is not None and period.year == target.year else None
     if errors or period is None or value is None:
-        return None, errors
+        return None, errors, key
     note = None if _blank(row.get("note")) else str(row["note"]).strip()
-    return Actual(target_id=tid, period=period, value=value, entered_by=entered_by, at=at, note=note), errors
+    return Actual(target_id=tid, period=period, value=value, entered_by=entered_by, at=at, note=note), errors, key
 
 
 def _value(row: dict[str, Any], target: Target, fail: Any) -> Decimal | None:
