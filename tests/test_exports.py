@@ -309,6 +309,13 @@ def test_period_labels_and_titles():
         "关于2026年10月1日至11月15日督办事项", "办理情况的通报"]
 
 
+def test_bulletin_numbers_requirements_and_refuses_a_reversed_period():
+    doc = Document(io.BytesIO(bulletin(requirements=[f"要求{i}" for i in range(1, 13)])))
+    assert [t for t in paragraphs(doc) if t.startswith("（")][-3:] == ["（十）要求10", "（十一）要求11", "（十二）要求12"]
+    with pytest.raises(ExportError, match="start 2026-10-31 is after end 2026-10-01"):
+        bulletin(start=date(2026, 10, 31), end=date(2026, 10, 1))
+
+
 def test_bulletin_figures_must_add_up():
     assert BulletinFigures(8, 5, 3, 1).completion_rate == 0.625
     assert BulletinFigures(0, 0, 0, 0).completion_rate == 0.0

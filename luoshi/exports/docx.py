@@ -24,7 +24,7 @@ from docx.text.run import Run
 from lxml import etree
 
 from luoshi.exports.dates import period_label, zh_date
-from luoshi.exports.rows import BulletinFigures, CompletedRow, Letterhead, OverdueRow
+from luoshi.exports.rows import BulletinFigures, CompletedRow, ExportError, Letterhead, OverdueRow
 
 RED = RGBColor(0xFF, 0x00, 0x00)
 # Font names as Chinese offices have them; `FALLBACK` is written to the font table as each one's
@@ -59,10 +59,26 @@ def summary_sentence(start: date, end: date, figures: BulletinFigures) -> str:
             f"{figures.done}项，办理中{figures.in_progress}项（含逾期{figures.overdue}项），办结率{rate}。")
 
 
+def bulletin_docx(*, start: date, end: date, figures: BulletinFigures, overdue: Sequence[OverdueRow],
+                  completed: Sequence[CompletedRow], letterhead: Letterhead,
+                  requirements: Sequence[str] = DEFAULT_REQUIREMENTS) -> bytes:
+    """The bulletin of the period `start`..`end` (inclusive) as DOCX bytes.
+
+    `figures` and the rows are as the period stood at `end` (see `from_ledger.bulletin_content`);
+    `requirements` are the numbered paragraphs of the closing section (有关要求).
+    """
+    out = io.BytesIO()
+    write_bulletin(out, start=start, end=end, figures=figures, overdue=overdue, completed=completed,
+                   letterhead=letterhead, requirements=requirements)
+    return out.getvalue()
+
+
 def write_bulletin(stream: BinaryIO, *, start: date, end: date, figures: BulletinFigures,
                    overdue: Sequence[OverdueRow], completed: Sequence[CompletedRow], letterhead: Letterhead,
                    requirements: Sequence[str] = DEFAULT_REQUIREMENTS) -> None:
-    """Write the bulletin of the period `start`..`end` (inclusive) to `stream`."""
+    """Write the bulletin of the period `start`..`end` (inclusive) to a binary `stream`."""
+    if start > end:
+        raise ExportError(f"bulletin period: start {start.isoformat()} is after end {end.isoformat()}")
     doc = Document()
     _page(doc)
     _styles(doc)
@@ -80,7 +96,7 @@ def write_bulletin(stream: BinaryIO, *, start: date, end: date, figures: Bulleti
     _completed(doc, start, end, completed)
     _heading(doc, "四、有关要求")
     for i, text in enumerate(requirements, start=1):
-        _body(doc, f"（{_CN_NUMBERS[i]}）{text}")
+        _body(doc, f"（{cn_number(i)}）{text}")
     _signature(doc, letterhead)
     _record(doc, letterhead)
     _footer_page_number(doc)
@@ -89,14 +105,16 @@ def write_bulletin(stream: BinaryIO, *, start: date, end: date, figures: Bulleti
     doc.save(stream)
 
 
-def bulletin_docx(**kwargs) -> bytes:  # type: ignore[no-untyped-def]
-    """`write_bulletin` into bytes; takes the same keyword arguments."""
-    out = io.BytesIO()
-    write_bulletin(out, **kwargs)
-    return out.getvalue()
+_DIGITS = "〇一二三四五六七八九"
 
 
-_CN_NUMBERS = "〇一二三四五六七八九十"
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99, as list numbers are written)."""
+    if not 0 < n < 100:
+        raise ExportError(f"list number {n} is out of range 1–99")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else f"{_DIGITS[tens]}十"
+    return head + (_DIGITS[ones] if ones else "")
 
 
 # --- page, styles and fonts
