@@ -464,5 +464,6 @@ def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | 
     if reminders and deliver:
         from luoshi.store.reminders import deliver_reminders
 
-        deliver_reminders(session, reminder_ids=[r.id for r in reminders], settings=settings, transport=transport)
+        deliver_reminders(session, reminder_ids=[r.id for r in reminders], settings=settings, transport=transport,
+                          now=now)
     return get_item(session, item_id=item_id, actor=actor, settings=settings, now=now)

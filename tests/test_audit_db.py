@@ -1,0 +1,94 @@
+"""The audit log in the database detects what is done to it behind luoshi's back: a row edited, deleted
+or added with plain SQL, on SQLite and PostgreSQL; `luoshi audit verify` names the first broken entry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from luoshi.cli import app
+from luoshi.ledger import Actor, Role
+from luoshi.settings import get_settings
+from luoshi.store.audit import AuditProblem, verify_audit
+from luoshi.store.items import act, create_item
+from luoshi.store.orgs import create_organisation
+
+NOW = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
+OFFICE = Actor("dc1", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def trail(session, settings):
+    """Item 1 with five entries: create, confirm, assign, accept, report progress."""
+    create_organisation(session, name="市商务局")
+    row = create_item(session, actor=OFFICE, kind="task", title="推进外贸", lead_units=["市商务局"], now=NOW,
+                      settings=settings)
+    unit = Actor("u1", Role.UNIT, unit="1")
+    steps = [(OFFICE, "confirm", {}), (OFFICE, "assign", {"due": "2024-06-30"}), (unit, "accept", {}),
+             (unit, "report_progress", {"text": "已走访20家"})]
+    for version, (actor, action, payload) in enumerate(steps, 1):
+        act(session, item_id=row.id, actor=actor, action=action, expected_version=version, settings=settings,
+            now=NOW + timedelta(days=version), **payload)
+    return row.id
+
+
+def sql(session, statement: str) -> None:
+    session.execute(text(statement))
+    session.commit()
+
+
+def kinds(problems: list[AuditProblem]) -> list[tuple[int, int | None, str]]:
+    return [(p.item_id, p.seq, p.kind) for p in problems]
+
+
+def test_an_untouched_log_verifies(session, trail):
+    assert verify_audit(session) == []
+
+
+def test_an_edited_entry_is_detected(session, trail):
+    sql(session, "UPDATE audit_log SET event = REPLACE(event, '已走访20家', '已走访200家') WHERE seq = 5")
+    assert kinds(verify_audit(session)) == [(1, 5, "changed")]
+
+
+def test_an_edited_copy_column_is_detected(session, trail):
+    sql(session, "UPDATE audit_log SET actor = 'someone' WHERE seq = 2")
+    assert [str(p) for p in verify_audit(session)] == [
+        "item 1 entry 2: column: column actor differs from the hashed event"]
+
+
+def test_a_deleted_entry_is_detected(session, trail):
+    sql(session, "DELETE FROM audit_log WHERE seq = 3")
+    assert kinds(verify_audit(session)) == [(1, 4, "sequence"), (1, 4, "broken_link"), (1, None, "length")]
+
+
+def test_the_last_entry_deleted_is_detected(session, trail):
+    sql(session, "DELETE FROM audit_log WHERE seq = 5")
+    assert kinds(verify_audit(session)) == [(1, None, "length")]
+
+
+def test_an_item_whose_state_was_edited_is_detected(session, trail):
+    sql(session, "UPDATE items SET state = 'done' WHERE id = 1")
+    assert kinds(verify_audit(session)) == [(1, None, "state")]
+
+
+def test_an_entry_rehashed_without_the_key_is_detected(session, settings, tmp_path):
+    keyed = settings.model_copy(update={"audit_key": "kept-elsewhere"})
+    create_item(session, actor=OFFICE, kind="task", title="推进外贸", now=NOW, settings=keyed)
+    assert verify_audit(session, key=b"kept-elsewhere") == []
+    assert kinds(verify_audit(session)) == [(1, 1, "changed")]
+
+
+def test_luoshi_audit_verify_exits_1_naming_the_first_broken_entry(db, session, trail, monkeypatch):
+    sql(session, "UPDATE audit_log SET event = REPLACE(event, '已走访20家', '已走访200家') WHERE seq = 5")
+    monkeypatch.setenv("LUOSHI_DATABASE_URL", db.url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["audit", "verify"])
+    finally:
+        get_settings.cache_clear()
+    assert (result.exit_code, " ".join(result.output.split())) == (
+        1, "error: the audit log is broken at item 1 entry 5: changed: seq 5 does not match its hash: its content "
+           "changed (1 problems in all)")

@@ -1,0 +1,54 @@
+"""The store's commands: `luoshi ingest`, `luoshi users add`, `luoshi db upgrade` (and `audit verify`,
+tested with the audit log), on a SQLite file named by LUOSHI_DATABASE_URL."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from luoshi.cli import app
+from luoshi.settings import get_settings
+from luoshi.store.db import Database, current_revision, head_revision
+
+MINUTES = ("青山县人民政府常务会议纪要\n第12号\n青山县人民政府办公室 2023年12月30日\n"
+           "2023年12月29日上午，县长李明主持召开县政府第37次常务会议。现将会议议定事项纪要如下：\n"
+           "一、审议《方案》\n会议原则同意，县财政局要在年底前落实资金保障。\n")
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    """Run a luoshi command against a fresh SQLite file: (exit code, output with whitespace collapsed)."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("LUOSHI_DATABASE_URL", url)
+    get_settings.cache_clear()
+
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+        result = CliRunner().invoke(app, list(args), input=stdin)
+        return result.exit_code, " ".join(result.output.split())
+
+    run.url = url  # type: ignore[attr-defined]
+    yield run
+    get_settings.cache_clear()
+
+
+def test_db_upgrade_migrates_the_configured_database(cli):
+    assert cli("db", "upgrade") == (0, f"database at migration {head_revision()}")
+    assert current_revision(Database(cli.url, migrate=False).engine) == head_revision()
+
+
+def test_ingest_summarises_and_exits_2_when_a_file_failed(cli, tmp_path):
+    (tmp_path / "m.txt").write_text(MINUTES, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "m.txt"), str(tmp_path / "gone.txt")) == (
+        2, f"error: {tmp_path / 'gone.txt'}: no such file documents: 1 new, 0 new versions, 0 unchanged; "
+           "items: 1 created; errors: 1")
+    assert cli("ingest", str(tmp_path / "m.txt")) == (
+        0, "documents: 0 new, 0 new versions, 1 unchanged; items: 0 created; errors: 0")
+
+
+def test_users_add_reads_the_password_from_stdin(cli):
+    assert cli("users", "add", "li", "--role", "unit", "--unit", "市商务局", "--password-stdin",
+               stdin="secret-123\n") == (0, "user li added: unit of 市商务局")
+    assert cli("users", "add", "li", "--role", "leader", "--password-stdin", stdin="secret-123\n") == (
+        2, "error: user 'li' exists already")
+    assert cli("users", "add", "wang", "--role", "leader") == (
+        2, "error: give the password on stdin with --password-stdin (e.g. `echo secret123 | luoshi users add …`)")
