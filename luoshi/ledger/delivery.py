@@ -123,7 +123,8 @@ def _definitions(glossary: Iterable[Mapping[str, str]]) -> dict[str, str]:
 
 def _spelled(claim: Claim, policy: MatchPolicy, definitions: Mapping[str, str] | None) -> str:
     """The indicator without punctuation, glossary terms expanded and aliases applied."""
-    s = PUNCT.sub("", claim.indicator or NUMBER.sub("", claim.text))
+    s = claim.indicator or NUMBER.sub("", claim.text).replace(claim.unit or "\0", "")
+    s = PUNCT.sub("", s)
     for term, meaning in (definitions or {}).items():
         s = s.replace(term, meaning)
     for alias, full in (policy.aliases if policy.aliases is not None else wording.ALIASES).items():
