@@ -23,6 +23,9 @@ CUES: list[tuple[str, re.Pattern, int, int]] = [
     (WORK_REPORT, re.compile(r"政府工作报告"), 5, 0),
     (WORK_REPORT, re.compile(r"^各位代表[:：，]", re.M), 3, 3),
     (WORK_REPORT, re.compile(r"主要预期目标|主要目标是|工作回顾"), 0, 3),
+    # a report without its head (an abridged text) still opens on the years it reviews
+    (WORK_REPORT, re.compile(r"^(?:过去|这)?[一两三五几]年来|^过去(?:的)?[一五]年", re.M), 3, 0),
+    (WORK_REPORT, re.compile(r"五年计划|五年规划|国民经济和社会发展计划"), 0, 1),
     (CONGRESS_REVIEW, re.compile(r"代表建议|审议意见|审议.{0,30}的情况|审议情况|议案|建议汇总"), 4, 1),
     (CONGRESS_REVIEW, re.compile(r"人大常委会办公室|人民代表大会常务委员会办公室|人大.{0,6}次会议"), 2, 0),
     (CONGRESS_REVIEW, re.compile(r"[一二三四五六七八九十]+是关于.{1,40}?方面[（(]\d+条[）)]"), 0, 5),

@@ -43,6 +43,7 @@ MAGNITUDE = _alternation(_DATA["magnitudes"])
 NOT_UNIT = _alternation(_DATA["not_units_after"])
 PREFIX_BOUND = _lookup(_DATA["bound_prefixes"], "words")
 PREFIX_BOUND_RX = re.compile("(?:" + _alternation(PREFIX_BOUND).pattern + r")$")
+PREFIX_BLOCKERS: dict[str, list[str]] = _DATA["prefix_blockers"]  # 签约1.5万人 is not 约1.5万人
 SUFFIX_BOUND = _lookup(_DATA["bound_suffixes"], "words")
 SUFFIX_BOUND_RX = _alternation(SUFFIX_BOUND)
 APPROXIMATE = frozenset(_DATA["approximate_marks"])
@@ -270,6 +271,8 @@ def _quantity(text: str, m: re.Match, lo: int, end: int) -> Quantity | None:
     elif b:
         bound, pos = SUFFIX_BOUND[b.group()]["bound"], b.end()
     pb = PREFIX_BOUND_RX.search(text, max(lo, ns - 4), ns)
+    if pb and pb.start() > 0 and text[pb.start() - 1] in PREFIX_BLOCKERS.get(pb.group(), ()):
+        pb = None
     if pb:
         qstart = pb.start()
         bound = bound or PREFIX_BOUND[pb.group()]["bound"]

@@ -30,13 +30,15 @@ PLAN_ID, PLAN = _rule(_DATA["sections"]["plan_heading"])
 APPENDIX_ID, APPENDIX = _rule(_DATA["sections"]["appendix_heading"])
 FUTURE_ID, FUTURE = _rule(_DATA["sections"]["future_context"])
 TARGET_CUE_ID, TARGET_CUE = _rule(_DATA["targets"]["cue"])
+TARGET_STOP = re.compile(_DATA["targets"]["stop"])
 NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
 CLAUSE_END = frozenset(_DATA["targets"]["clause_separators"])
 PHRASE_END = frozenset("，。；：！？、,;:!?\n")
 SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 SPEAKER = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
-    r"\n?([\u4e00-\u9fff·]{2,4}?)(?=$|\n|首页|时间|来源|各位代表|[：:，,。（(\s])", re.M)
+    r"\n?([\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[\u4e00-\u9fff]{2,4}?)(?=$|\n|首页|时间|来源|各位代表|所?作|[：:，,。（(\s])",
+    re.M)
 OCCASION = re.compile(r"在((?:[\u4e00-\u9fff]{2,20}?)?第?[一二三四五六七八九十]+届\n?[\u4e00-\u9fff\n]{0,12}?会议)上")
 DELIVERY = re.compile(r"(?:——|（|\(|^)\s*([0-9〇○一二三四五六七八九十年月日]{6,16}日)\s*在", re.M)
 YEAR = re.compile(r"((?:19|20)\d\d)年")
@@ -46,7 +48,8 @@ TRIM = sorted(_DATA["indicator_trim"], key=len, reverse=True)
 SKIP_BEFORE = tuple(_DATA["commitments"]["skip_before"])
 SKIP_AFTER = tuple(_DATA["commitments"]["skip_after"])
 WEB_CHROME = re.compile(_DATA["web_chrome"])
-TITLE = re.compile(r"[^。，：:]{0,30}?工作报告(?:（摘要）)?")
+TITLE_PREFIX = re.compile(_DATA["title_prefix"])
+TITLE = re.compile(r"[^。，：:]{0,40}?工作报告(?:（摘要）|的决议)?")
 LIST_ITEM = re.compile(r"^(?:——|[一二三四五六七八九十]+[是、]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
 
 
@@ -86,9 +89,9 @@ def _find_sections(doc: Document) -> Sections:
     paras, text = doc.paragraphs, doc.text
     body_start, first = 0, 0
     for i, p in enumerate(paras[:40]):
-        if p.text.startswith("各位代表"):
+        if p.text.startswith("各位代表") or re.search(r"各位代表[：:]", p.text):
             body_start, first = p.end, i + 1
-            if len(p.text) < 40 and i + 1 < len(paras) and "审议" in paras[i + 1].text[:80]:
+            if len(p.text) < 80 and i + 1 < len(paras) and "审议" in paras[i + 1].text[:80]:
                 body_start, first = paras[i + 1].end, i + 2
             break
     appendix = len(text)
@@ -101,7 +104,7 @@ def _find_sections(doc: Document) -> Sections:
         p = paras[i]
         if p.start >= appendix:
             break
-        if not _is_heading(p):
+        if not _is_heading(p) or "工作报告" in p.text:
             continue
         if review_i is None and plan_i is None and REVIEW.search(p.text):
             review_i = i
@@ -128,13 +131,16 @@ def _find_sections(doc: Document) -> Sections:
                         and p.text[1:2] == "、":
                     review_end = p.start
                     break
-    review_year = max(_years(paras[review_i].text), default=None) if review_i is not None else None
+    review_years = _years(paras[review_i].text) if review_i is not None else []
+    review_year = min(review_years, default=None)
     plan_year = max(_years(paras[plan_i].text), default=None) if plan_i is not None else None
+    if plan_year is None and len(set(review_years)) > 1:
+        plan_year = max(review_years)  # 1998年工作回顾和1999年工作的总体要求
     if plan_year is None:
         delivered = _delivery_date(doc)
         plan_year = delivered.year if delivered else None
-    if review_year is None and plan_start is not None:
-        lead = re.match(r"(?:刚刚过去的)?((?:19|20)\d\d)年[，,是]", text[review_start:review_start + 200].split("\n", 2)[-1])
+    if review_year is None and review_i is not None and review_i + 1 < len(paras):
+        lead = re.match(r"(?:刚刚过去的)?((?:19|20)\d\d)年[，,是]", paras[review_i + 1].text)
         review_year = int(lead.group(1)) if lead else None
     if review_year is None and plan_year:
         review_year = plan_year - 1
@@ -178,7 +184,7 @@ def _title(head: list[Paragraph]) -> str | None:
             for part in re.split(r"[。！]", candidate):
                 m = TITLE.fullmatch(part)
                 if m and "记者" not in part and not re.search(r"作政府工作报告|听取|审议", part):
-                    return part
+                    return TITLE_PREFIX.sub("", part)
     return None
 
 
@@ -198,9 +204,7 @@ def report_header(doc: Document) -> None:
     delivered = _delivery_date(doc)
     if delivered:
         doc.record["issued"] = iso(delivered)
-    title = _title(head)
-    if title or doc.record.get("title") and "工作报告" not in doc.record["title"]:
-        doc.record["title"] = title
+    doc.record["title"] = _title(head)
     s = sections(doc)
     doc.record["review_year"] = s.review_year
     doc.record["plan_year"] = s.plan_year
@@ -270,7 +274,7 @@ def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
     """A record for every quantity in clean text[lo:hi], its text the phrase that states it."""
     text = doc.text
     quantities = find_quantities(text, lo, hi)
-    prev_end = lo
+    prev_end, previous = lo, None
     for i, q in enumerate(quantities):
         nxt = quantities[i + 1].start if i + 1 < len(quantities) else hi
         start = max(_phrase_start(text, lo, q.start), prev_end)
@@ -285,7 +289,11 @@ def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
         if commitments and (text[max(lo, q.start - 2):q.start].endswith(SKIP_BEFORE)
                             or text.startswith(SKIP_AFTER, q.end) or text.startswith(("的工作", "的重点"), q.end)):
             continue
-        yield _record(doc, q, start, end, year, (start, q.start), after_span)
+        rec = _record(doc, q, start, end, year, (start, q.start), after_span)
+        if rec["indicator"] is None and previous is not None:
+            rec["indicator"] = previous  # 国内生产总值达到134.9万亿元、增长5%: the same indicator
+        previous = rec["indicator"]
+        yield rec
 
 
 def _sentences(doc: Document, lo: int, hi: int) -> Iterator[tuple[int, int]]:
@@ -315,24 +323,32 @@ def _target_span(doc: Document, s: Sections) -> tuple[int, int] | None:
     cue = _target_cue(doc, s.body_start, s.appendix, plan_start)
     if cue is None:
         return None
-    m = re.compile(r"[^。\n]{0,6}?[：:]|[是为]").match(text, cue)
+    m = re.compile(r"[^。]{0,8}?[：:]|\n?[是为]").match(text, cue)
     start = m.end() if m else cue
-    end = text.find("。", start)
-    nl = text.find("\n", start)
-    if nl == start or (nl == start and end > nl):
+    while start < len(text) and text[start] in "\n：:":
         start += 1
-    if 0 <= nl < end or end < 0:
-        end = nl if nl > start else len(text)
-        # targets listed one per paragraph after the cue
+    stop = text.find("。", start)
+    nl = text.find("\n", start)
+    end = nl if nl >= 0 and (stop < 0 or nl < stop) else (stop if stop >= 0 else len(text))
+    while end < len(text) and text[end] == "。":
+        # the targets go on sentence by sentence while each states more of them
+        nxt = SENTENCE.match(text, end + 1)
+        if not nxt or TARGET_STOP.match(nxt.group()) or not _states_targets(text, nxt.start(), nxt.end()):
+            break
+        end = nxt.end() - 1 if nxt.group().endswith("。") else nxt.end()
+    if LIST_ITEM.match(text, start):
+        # targets listed one per paragraph: ——地区生产总值增长5%左右；
         for p in doc.paragraphs_between(end, len(text)):
-            if p.start < end:
+            if p.start <= end:
                 continue
-            if p.start > end + 1 or not (LIST_ITEM.match(p.text) or find_quantities(text, p.start, p.end)):
+            if p.start > end + 1 or not LIST_ITEM.match(p.text):
                 break
             end = p.end
-            if not LIST_ITEM.match(p.text):
-                break
     return start, end
+
+
+def _states_targets(text: str, lo: int, hi: int) -> bool:
+    return bool(find_quantities(text, lo, hi)) or any(rx.search(text, lo, hi) for _, rx in NUMBERLESS)
 
 
 def _clauses(text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
@@ -411,8 +427,8 @@ def achievements(doc: Document) -> None:
 # --- glossary -------------------------------------------------------------------------------------
 
 GLOSS_ENTRY = re.compile(
-    r"^(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])?\s*(?:P\d+)?\s*"
-    r"(?:“(?P<quoted>[^”]{1,40})”|(?P<plain>[^：:，。“”]{1,24}))[：:](?P<definition>.+)$")
+    r"^(?:\[[^\]]{0,40}\])?(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])?\s*(?:P\d+)?\s*(?P<term>[^：:。，]{1,40}?)[：:](?P<definition>.+)$")
+QUOTED = re.compile(r"“([^“”]+)”")
 
 
 @stage("glossary", assigns=("glossary",))
@@ -422,10 +438,12 @@ def glossary(doc: Document) -> None:
     out: list[dict[str, Any]] = []
     for p in doc.paragraphs_between(s.appendix, len(doc.text)):
         m = GLOSS_ENTRY.match(p.text)
-        if not m or not (m["quoted"] or LIST_ITEM.match(p.text)):
+        if not m or not (m["term"].startswith("“") or m.start("term") > 0):
             continue
-        group = "quoted" if m["quoted"] else "plain"
-        out.append({"term": doc.grounded_text(p.start + m.start(group), p.start + m.end(group)),
+        t0, t1 = p.start + m.start("term"), p.start + m.end("term")
+        if QUOTED.fullmatch(m["term"]):  # “五大行动”: the quotes mark the term, they are not part of it
+            t0, t1 = t0 + 1, t1 - 1
+        out.append({"term": doc.grounded_text(t0, t1),
                     "definition": doc.grounded_text(p.start + m.start("definition"), p.end),
                     "span": doc.span(p.start, p.end)})
     doc.record["glossary"] = out
