@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from decimal import Decimal
 
 import openpyxl
@@ -20,12 +21,12 @@ from docx.shared import Mm, Pt
 
 from luoshi.exports import (LISTS, BulletinContent, BulletinFigures, CompletedRow, ExportError, LedgerRow,
                             Letterhead, OverdueRow, SuggestionRow, TargetRow, bulletin_content, bulletin_docx,
-                            csv_bytes, export_list, json_bytes, ledger_rows, ledger_xlsx, records, suggestion_rows,
-                            suggestions_xlsx, target_rows, targets_xlsx)
+                            csv_bytes, export_list, json_bytes, ledger_rows, ledger_rows_from_views, ledger_xlsx,
+                            records, suggestion_rows, suggestions_xlsx, target_rows, targets_xlsx)
 from luoshi.exports.columns import LEDGER, SUGGESTIONS, TARGETS
 from luoshi.exports.dates import period_label, zh_date
 from luoshi.exports.docx import title_lines
-from luoshi.ledger import Colour, Item, Kind, State
+from luoshi.ledger import Colour, Item, ItemWarning, Kind, State
 from luoshi.ledger.suggestions import Round, Satisfaction, Suggestion, SuggestionState
 from luoshi.ledger.targets import Status as TargetStatus
 from luoshi.ledger.targets import Target
@@ -389,6 +390,15 @@ def test_ledger_rows_from_items_colour_them_as_the_ledger_does():
         (2, "", ("县财政局",), "", State.DONE, None),
         (3, "", ("县交通运输局",), "已完成40%", State.IN_PROGRESS, Colour.GREEN),
     ]
+
+
+def test_ledger_rows_from_the_views_the_store_lists():
+    document = SimpleNamespace(id=7, name="minutes-12.docx", title="县政府第12次常务会议纪要", version=1)
+    view = SimpleNamespace(item=ITEMS[0], warning=ItemWarning(Colour.RED), units={"u1": "县交通运输局"},
+                           document=document)
+    assert ledger_rows_from_views([view], first_no=51) == [
+        LedgerRow(51, "完成青溪大道东延段路面施工", "县政府第12次常务会议纪要", ("县交通运输局",), (), date(2026, 10, 15), "",
+                  State.IN_PROGRESS, Colour.RED)]
 
 
 def test_bulletin_content_of_a_month_from_items():

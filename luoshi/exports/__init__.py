@@ -10,8 +10,8 @@ from typing import Any
 
 from luoshi.exports.columns import LISTS, Column, ListSpec, spec_for
 from luoshi.exports.docx import bulletin_docx, bulletin_title, write_bulletin
-from luoshi.exports.from_ledger import (BulletinContent, bulletin_content, ledger_rows, suggestion_rows,
-                                        target_rows)
+from luoshi.exports.from_ledger import (BulletinContent, bulletin_content, ledger_rows, ledger_rows_from_views,
+                                        suggestion_rows, target_rows)
 from luoshi.exports.rows import (BulletinFigures, CompletedRow, ExportError, LedgerRow, Letterhead, OverdueRow,
                                  SuggestionRow, TargetRow)
 from luoshi.exports.tabular import csv_bytes, json_bytes, records
@@ -43,6 +43,7 @@ def export_list(name: str, fmt: str, rows: Sequence[Any], *, issuer: str = "",
 __all__ = [
     "BulletinContent", "BulletinFigures", "Column", "CompletedRow", "DOCX_MEDIA_TYPE", "ExportError", "FORMATS",
     "LISTS", "LedgerRow", "Letterhead", "ListSpec", "OverdueRow", "SuggestionRow", "TargetRow", "bulletin_content",
-    "bulletin_docx", "bulletin_title", "csv_bytes", "export_list", "json_bytes", "ledger_rows", "ledger_xlsx",
-    "records", "spec_for", "suggestion_rows", "suggestions_xlsx", "target_rows", "targets_xlsx", "write_bulletin", "xlsx_bytes",
+    "bulletin_docx", "bulletin_title", "csv_bytes", "export_list", "json_bytes", "ledger_rows",
+    "ledger_rows_from_views", "ledger_xlsx", "records", "spec_for", "suggestion_rows", "suggestions_xlsx",
+    "target_rows", "targets_xlsx", "write_bulletin", "xlsx_bytes",
 ]

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import Any, Protocol
 
 from luoshi.exports.rows import BulletinFigures, CompletedRow, LedgerRow, OverdueRow, SuggestionRow, TargetRow
 from luoshi.ledger.items import Item
 from luoshi.ledger.states import State
 from luoshi.ledger.suggestions import Suggestion
 from luoshi.ledger.targets import Bound, Target, TargetStatus, fmt
-from luoshi.ledger.warnings import WarningPolicy, warning
+from luoshi.ledger.warnings import ItemWarning, WarningPolicy, warning
 
 
 def _names(units: Iterable[str], unit_names: Mapping[str, str]) -> tuple[str, ...]:
@@ -35,6 +36,30 @@ def ledger_rows(items: Iterable[Item], *, today: date, unit_names: Mapping[str, 
         rows.append(LedgerRow(no, item.title, sources.get(item.id, ""), _names(item.lead_units, unit_names),
                               _names(item.co_units, unit_names), item.due, text, item.state,
                               warning(item, today, policy).colour))
+    return rows
+
+
+class ItemViewLike(Protocol):
+    """What `ledger_rows_from_views` reads of a store's item view (`luoshi.store.items.ItemView`)."""
+
+    item: Item
+    warning: ItemWarning
+    units: Mapping[str, str]
+    document: Any
+
+
+def ledger_rows_from_views(views: Iterable[ItemViewLike], *, progress: Mapping[str, str] | None = None,
+                           first_no: int = 1) -> list[LedgerRow]:
+    """`LedgerRow`s of item views as the store lists them (warning already computed, unit names and
+    source document attached), numbered from `first_no` (for the rows of a later page)."""
+    progress = progress or {}
+    rows = []
+    for no, view in enumerate(views, start=first_no):
+        item, doc = view.item, view.document
+        source = (getattr(doc, "title", None) or getattr(doc, "name", "")) if doc is not None else ""
+        text = progress.get(item.id) or (f"已完成{item.progress}%" if item.progress else "")
+        rows.append(LedgerRow(no, item.title, source, _names(item.lead_units, view.units),
+                              _names(item.co_units, view.units), item.due, text, item.state, view.warning.colour))
     return rows
 
 
