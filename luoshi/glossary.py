@@ -22,6 +22,8 @@ class Term:
 _TERMS = (
     # The ledger and who is in it.
     Term("ledger", "督办台账", "supervision ledger", "the list of items under supervision"),
+    Term("bulletin", "督查通报", "supervision bulletin",
+         "the monthly 公文 on items done and overdue, by unit (luoshi.exports.docx)"),
     Term("item", "督办事项", "item", "one decision, task, target or suggestion followed up to completion"),
     Term("unit", "单位", "unit", "a government department or body that handles items (承办单位)"),
     Term("lead", "牵头", "lead", "the unit responsible for an item (牵头单位); only it applies for completion"),
