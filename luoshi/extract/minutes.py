@@ -73,6 +73,7 @@ NOT_SUBJECT = _rx("not_subject")
 LEADS_VERB = _rx("leads_verb")
 SUBMITTED_BY = _rx("submitted_by")
 HEARD = _rx("heard")
+AGREED_PLAN = _rx("agreed_plan")
 COLLECTIVE = _rx("collective")
 ENUMERATOR = _rx("enumerator")
 INLINE_ENUMERATOR = _rx("inline_enumerator")
@@ -407,6 +408,16 @@ def _heard_units(text: str) -> list[str]:
     return []
 
 
+def _planning_units(text: str) -> list[str]:
+    """The units whose plan the meeting agreed (`会议原则同意县教育局下一步工作安排`): with no one else
+    named, they take the item forward."""
+    for m in AGREED_PLAN.finditer(text):
+        units = _units(m["u"])
+        if units:
+            return units
+    return []
+
+
 def _submitting_units(text: str) -> list[str]:
     """The units whose proposal the meeting agreed (`会议原则同意区发改局提出的…计划`): like units heard,
     they take the item forward when they are the first told to act."""
@@ -429,6 +440,7 @@ def _item_record(doc: Document, item: Item, ref: date | None) -> dict[str, Any]:
     heard = _heard_units("\n".join(text[s:e] for s, e in item.body[1:])) or _heard_units(item.title) \
         or _submitting_units(body)
     tasks, leads = _tasks(doc, item, heard)
+    leads = leads or _planning_units(body)
     return {
         "no": item.no,
         "title": item.title,

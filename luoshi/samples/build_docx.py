@@ -41,7 +41,7 @@ ATTENDING = [("县政府办", "刘晓东、张佳宁"), ("县商务局", "周立
 FOOT = ["请假：郑晓燕（公出）。", "青溪县人民政府办公室　　　　　　2024年6月25日印发"]
 
 
-def _add_numbering(document) -> str:
+def add_chinese_numbering(document) -> str:
     """A list of two levels, 一、 and （一）, in chineseCounting; returns its numId."""
     numbering = document.part.numbering_part.element
     abstract = OxmlElement("w:abstractNum")
@@ -64,7 +64,7 @@ def _add_numbering(document) -> str:
     return "90"
 
 
-def _number(paragraph, num_id: str, ilvl: int) -> None:
+def number_paragraph(paragraph, num_id: str, ilvl: int) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     num_pr = OxmlElement("w:numPr")
     for tag, val in (("w:ilvl", str(ilvl)), ("w:numId", num_id)):
@@ -80,7 +80,7 @@ def build(out: Path = OUT) -> Path:
     style.font.size = Pt(16)
     style.font.name = "仿宋_GB2312"
     style.element.rPr.get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
-    num_id = _add_numbering(document)
+    num_id = add_chinese_numbering(document)
     for i, line in enumerate(HEAD):
         p = document.add_paragraph()
         run = p.add_run(line)
@@ -93,7 +93,7 @@ def build(out: Path = OUT) -> Path:
     for level, text in BODY:
         p = document.add_paragraph(text)
         if level is not None:
-            _number(p, num_id, level)
+            number_paragraph(p, num_id, level)
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for unit, names in ATTENDING:

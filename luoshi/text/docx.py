@@ -32,7 +32,9 @@ def chinese_counting(n: int) -> str:
     hundreds, rest = divmod(n, 100)
     if rest == 0:
         return _CN_DIGITS[hundreds] + "百"
-    return _CN_DIGITS[hundreds] + "百" + ("零" + _CN_DIGITS[rest] if rest < 10 else chinese_counting(rest))
+    if rest < 10:
+        return _CN_DIGITS[hundreds] + "百零" + _CN_DIGITS[rest]
+    return _CN_DIGITS[hundreds] + "百" + (("一" + chinese_counting(rest)) if rest < 20 else chinese_counting(rest))
 
 
 def _letters(n: int) -> str:

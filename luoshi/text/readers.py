@@ -1,4 +1,4 @@
-"""Reading a document file into its source text: TXT (UTF-8, GB18030/GBK), DOCX, PDF with a text layer.
+"""Reading a document file into its source text: TXT (UTF-8, GB18030/GBK, UTF-16), DOCX, PDF with a text layer.
 
 `read(path)` returns a `Source`; a file that cannot be read raises a `ReadError` naming the file and
 the problem. The text returned is what record spans index into.
@@ -28,10 +28,14 @@ class Source:
 
 
 def decode_text(data: bytes, path: str) -> tuple[str, str]:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 (with a BOM, or without one when its NUL
+    bytes say so), else GB18030 (a superset of GBK)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     if b"\x00" in data[:4096]:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16, "utf-16"
         raise ReadError(path, "binary file, not text (it contains NUL bytes)")
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -41,6 +45,26 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
         raise ReadError(path, "not UTF-8 or GB18030/GBK text") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: in Chinese and ASCII text one byte of most code
+    units is NUL (ASCII) or none is, so the side where NULs fall tells the byte order; the decoded
+    text must then be printable."""
+    if len(data) % 2:
+        return None
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for encoding, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls > other:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            printable = sum(1 for ch in text[:2048] if ch.isprintable() or ch in "\r\n\t")
+            if printable >= 0.95 * min(len(text), 2048):
+                return text
+    return None
 
 
 def read_txt(path: str) -> Source:
