@@ -93,7 +93,7 @@ class MatchPolicy:
     classifiers (家 vs 个). `change_level_factor`: the weight of a change (增长) against a level or amount;
     `opposite_factor`: of a rise against a fall; `abbreviation`: the similarity an abbreviation is given."""
 
-    threshold: int = 45
+    threshold: int = 55
     counter_factor: float = 0.8
     change_level_factor: float = 0.7
     opposite_factor: float = 0.9
@@ -193,6 +193,24 @@ def _measures(promise: Claim, result: Claim, policy: MatchPolicy) -> tuple[float
     return policy.change_level_factor, 0, f"口径不同（{words}）：变化量与总量不可比"
 
 
+def _likeness(promise: Claim, result: Claim, policy: MatchPolicy,
+              definitions: Mapping[str, str] | None) -> tuple[float, str]:
+    """How alike the indicators are, and why: the best of the words as written, the words with glossary
+    terms expanded (a definition can also hide a full name, so it is only ever a second chance), and an
+    abbreviation read character by character."""
+    best = (-1.0, "")
+    for defs in ({}, definitions) if definitions else ({},):
+        a, b = normalise(promise, policy, defs), normalise(result, policy, defs)
+        sim = similarity(a, b)
+        if sim > best[0]:
+            best = (sim, f"指标相近（{a}/{b}，字二元组相似度{sim:.2f}）")
+    pa, pb = _spelled(promise, policy, None), _spelled(result, policy, None)
+    if best[0] < policy.abbreviation and (abbreviates(pa, pb) or abbreviates(pb, pa)):
+        short, long = sorted((pa, pb), key=len)
+        best = (policy.abbreviation, f"缩略语（{short}/{long}），按相似度{policy.abbreviation:.2f}计")
+    return best
+
+
 def score(promise: Claim, result: Claim, policy: MatchPolicy = MatchPolicy(),
           definitions: Mapping[str, str] | None = None) -> tuple[int, tuple[str, ...]] | None:
     """How well `result` answers `promise` (0–100) with the reasons, or None when it cannot."""
@@ -204,13 +222,7 @@ def score(promise: Claim, result: Claim, policy: MatchPolicy = MatchPolicy(),
     if unit is None:
         return None
     value, unit_weight, unit_reason = unit
-    a, b = normalise(promise, policy, definitions), normalise(result, policy, definitions)
-    sim = similarity(a, b)
-    sim_reason = f"指标相近（{a}/{b}，字二元组相似度{sim:.2f}）"
-    pa, pb = _spelled(promise, policy, definitions), _spelled(result, policy, definitions)
-    if sim < policy.abbreviation and (abbreviates(pa, pb) or abbreviates(pb, pa)):
-        sim = policy.abbreviation
-        sim_reason = f"缩略语（{min(pa, pb, key=len)}/{max(pa, pb, key=len)}），按相似度{sim:.2f}计"
+    sim, sim_reason = _likeness(promise, result, policy, definitions)
     weight, _, measure_reason = _measures(promise, result, policy)
     closeness = 0.0
     if value is not None and value > 0 and promise.value > 0:
