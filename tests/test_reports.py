@@ -1,0 +1,130 @@
+"""Work reports (政府工作报告): head, years, targets, commitments, results of the year and the glossary."""
+
+from __future__ import annotations
+
+from conftest import SHARED, gold, needs_shared, seed_text
+from luoshi.extract import extract
+from luoshi.extract.document import squash
+
+REPORTS = SHARED / "corpus" / "reports"
+
+# A fictional city's report, in the layout of a county's printed report.
+QINGSHAN = """政府工作报告
+——2024年1月9日在青山市第十七届人民代表大会第四次会议上
+青山市人民政府市长  李明
+各位代表：
+现在，我代表市人民政府，向大会报告工作，请予审议。
+一、2023年工作回顾
+过去一年，全市地区生产总值增长6.1%，一般公共预算收入189.4亿元。建成“一城两带”示范区3个。
+二、2024年工作安排
+今年经济社会发展的主要预期目标是：地区生产总值增长5%以上；城镇调查失业率控制在5%以内；规上工业增加值增长4.5%—5%；居民收入增长和经济增长同步；完成上级下达的约束性指标任务。
+新建新能源充电站40座，力争城镇新增就业1.7万人，推动研发投入超92亿元。今年是新中国成立75周年，重点抓好以下5个方面工作。
+名词解释：
+1.“五大行动”：指科技创新、产业升级、城市更新、乡村振兴、民生改善五个方面的专项行动。
+"""
+
+
+def brief(records: list[dict]) -> list[tuple]:
+    return [(r["text"], r["indicator"], r["measure"], r["value"], r.get("value_max"), r["unit"], r["bound"], r["year"])
+            for r in records]
+
+
+def test_fictional_report_head_and_years():
+    r = extract(QINGSHAN, "qingshan.txt")
+    assert {k: r[k] for k in ("doc_type", "title", "issued", "speaker", "occasion", "review_year", "plan_year")} == {
+        "doc_type": "work_report", "title": "政府工作报告", "issued": "2024-01-09", "speaker": "李明",
+        "occasion": "青山市第十七届人民代表大会第四次会议", "review_year": 2023, "plan_year": 2024}
+
+
+def test_fictional_report_targets():
+    r = extract(QINGSHAN, "qingshan.txt")
+    assert brief(r["targets"]) == [
+        ("地区生产总值增长5%以上", "地区生产总值", "增长", 5, None, "%", "以上", 2024),
+        ("城镇调查失业率控制在5%以内", "城镇调查失业率", "控制在", 5, None, "%", "以内", 2024),
+        ("规上工业增加值增长4.5%—5%", "规上工业增加值", "增长", 4.5, 5, "%", "区间", 2024),
+        ("居民收入增长和经济增长同步", "居民收入", None, None, None, None, None, 2024),
+    ]
+    assert [t["rule"] for t in r["targets"]] == ["target.cue/unit.percent"] * 3 + ["target.in_step"]
+
+
+def test_fictional_report_commitments_and_achievements():
+    r = extract(QINGSHAN, "qingshan.txt")
+    assert brief(r["commitments"]) == [
+        ("新建新能源充电站40座", "新能源充电站", "新建", 40, None, "座", None, 2024),
+        ("力争城镇新增就业1.7万人", "城镇新增就业", None, 1.7, None, "万人", None, 2024),
+        ("推动研发投入超92亿元", "研发投入", None, 92, None, "亿元", "以上", 2024),
+    ]
+    assert brief(r["achievements"]) == [
+        ("全市地区生产总值增长6.1%", "地区生产总值", "增长", 6.1, None, "%", None, 2023),
+        ("一般公共预算收入189.4亿元", "一般公共预算收入", None, 189.4, None, "亿元", None, 2023),
+        ("建成“一城两带”示范区3个", "“一城两带”示范区", "建成", 3, None, "个", None, 2023),
+    ]
+
+
+def test_fictional_report_glossary_and_spans():
+    r = extract(QINGSHAN, "qingshan.txt")
+    assert [(g["term"], g["definition"]) for g in r["glossary"]] == [
+        ("五大行动", "指科技创新、产业升级、城市更新、乡村振兴、民生改善五个方面的专项行动。")]
+    for rec in r["targets"] + r["commitments"] + r["achievements"]:
+        start, end = rec["span"]
+        assert squash(QINGSHAN[start:end]) == rec["text"]
+
+
+def test_a_report_without_targets_or_plan_yields_empty_lists():
+    r = extract("各位代表：\n现在，我代表市人民政府向大会报告工作。\n一、工作回顾\n过去一年，我们做了很多工作。\n", "x.txt",
+                doc_type="work_report")
+    assert (r["targets"], r["commitments"], r["glossary"]) == ([], [], [])
+
+
+@needs_shared
+def test_seed_report_matches_gold_targets_and_glossary():
+    g, r = gold("002"), extract(seed_text("002"), "002.txt")
+    assert [(t["text"], t["value"], t["unit"], t["bound"]) for t in r["targets"]] == \
+        [(t["quote"], t["value"], t["unit"], t["bound"]) for t in g["targets"]]
+    assert [x["term"] for x in r["glossary"]] == [x["term"] for x in g["glossary"]]
+    assert (r["speaker"], r["occasion"], r["review_year"], r["plan_year"]) == \
+        (g["speaker"], g["occasion"], g["review_year"], g["plan_year"])
+
+
+def state_council(year: int) -> dict:
+    [path] = (REPORTS / "state_council").glob(f"{year}年*政府工作报告.txt")
+    return extract(path.read_text(encoding="utf-8"), path.name)
+
+
+@needs_shared
+def test_state_council_2024_targets():
+    r = state_council(2024)
+    assert (r["review_year"], r["plan_year"], r["speaker"], r["issued"]) == (2023, 2024, "李强", "2024-03-05")
+    assert [(t["text"], t["value"], t["unit"], t["bound"], t["year"]) for t in r["targets"]] == [
+        ("国内生产总值增长5%左右", 5, "%", "左右", 2024),
+        ("城镇新增就业1200万人以上", 1200, "万人", "以上", 2024),
+        ("城镇调查失业率5.5%左右", 5.5, "%", "左右", 2024),
+        ("居民消费价格涨幅3%左右", 3, "%", "左右", 2024),
+        ("居民收入增长和经济增长同步", None, None, None, 2024),
+        ("国际收支保持基本平衡", None, None, None, 2024),
+        ("粮食产量1.3万亿斤以上", 1.3, "万亿斤", "以上", 2024),
+        ("单位国内生产总值能耗降低2.5%左右", 2.5, "%", "左右", 2024),
+    ]
+
+
+@needs_shared
+def test_state_council_2025_states_the_2024_results():
+    r = state_council(2025)
+    assert (r["review_year"], r["plan_year"]) == (2024, 2025)
+    results = {(a["indicator"], a["value"], a["unit"]) for a in r["achievements"]}
+    assert {("国内生产总值", 134.9, "万亿元"), ("国内生产总值", 5, "%"), ("城镇新增就业", 1256, "万人"),
+            ("居民消费价格", 0.2, "%")} <= results
+    assert {a["year"] for a in r["achievements"]} == {2024}
+    assert [t["text"] for t in r["targets"]][:3] == ["国内生产总值增长5%左右", "城镇调查失业率5.5%左右", "城镇新增就业1200万人以上"]
+
+
+@needs_shared
+def test_provincial_report_behind_web_page_leftovers():
+    [path] = (REPORTS / "provincial_2026").glob("2026_北京市_*.txt")
+    r = extract(path.read_text(encoding="utf-8"), path.name)
+    assert {k: r[k] for k in ("title", "issued", "speaker", "occasion", "review_year", "plan_year")} == {
+        "title": "2026年北京市政府工作报告", "issued": "2026-01-25", "speaker": "殷勇",
+        "occasion": "北京市第十六届人民代表大会第四次会议", "review_year": 2025, "plan_year": 2026}
+    assert [(t["indicator"], t["value"], t["bound"]) for t in r["targets"]] == [
+        ("地区生产总值", 5, "左右"), ("一般公共预算收入", 4, "左右"), ("城镇调查失业率", 5, "以内"),
+        ("居民消费价格", 2, "左右"), ("居民收入", None, None), ("细颗粒物年均浓度", 29, "左右")]
