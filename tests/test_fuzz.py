@@ -4,12 +4,16 @@ inserted into real documents does not change what is extracted."""
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS, needs_shared
+from luoshi.errors import ReadError
 from luoshi.extract import extract
+from luoshi.text.readers import read
 from luoshi.extract.document import squash
 
 # Characters that matter to the rules: 公文 punctuation, numerals, units and keywords.
@@ -63,17 +67,43 @@ def insert_spaces(text: str, rng: random.Random, count: int) -> str:
     return "".join(chars)
 
 
-@needs_shared
-def test_inserted_spaces_do_not_change_seed_records():
-    rng = random.Random(20261124)
-    for path in sorted(SEEDS.glob("*.txt")):
+SAMPLES = Path(__file__).resolve().parents[1] / "luoshi" / "samples"
+
+
+COLUMN_ROW = re.compile(r"^.*\S {4,}\S.*$", re.M)
+
+
+def insert_spaces_outside_columns(text: str, rng: random.Random, count: int) -> str:
+    """Like insert_spaces, but not into rows of a list set in columns (`区商务局      郑  涛`), where
+    the spacing is the layout that says which words go together."""
+    rows = [(m.start(), m.end()) for m in COLUMN_ROW.finditer(text)]
+    chars = list(text)
+    # From the end backwards, so that each position still points into the original text.
+    for i in sorted((rng.randrange(len(text) + 1) for _ in range(count)), reverse=True):
+        if not any(a < i < b for a, b in rows):
+            chars.insert(i, rng.choice([" ", "  ", "\u3000", "\t"]))
+    return "".join(chars)
+
+
+def check_inserted_spaces(paths, seed: int, insert=insert_spaces) -> None:
+    rng = random.Random(seed)
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         expected = without_spans(extract(text, path.name))
         for _ in range(3):
-            noisy = insert_spaces(text, rng, len(text) // 50)
+            noisy = insert(text, rng, len(text) // 50)
             record = extract(noisy, path.name)
             assert spans_ok(record, noisy) == [], path.name
             assert without_spans(record) == expected, path.name
+
+
+@needs_shared
+def test_inserted_spaces_do_not_change_seed_records():
+    check_inserted_spaces(sorted(SEEDS.glob("*.txt")), 20261124)
+
+
+def test_inserted_spaces_do_not_change_sample_records():
+    check_inserted_spaces(sorted(SAMPLES.glob("*.txt")), 20261125, insert_spaces_outside_columns)
 
 
 @needs_shared
@@ -85,3 +115,38 @@ def test_truncated_seeds_extract_with_valid_spans(data):
     cut = data.draw(st.integers(0, len(text)))
     record = extract(text[:cut], "cut.txt")
     assert spans_ok(record, text[:cut]) == []
+
+
+def test_truncated_sample_texts_extract_with_valid_spans():
+    rng = random.Random(7)
+    for path in sorted(SAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for cut in sorted(rng.randrange(len(text)) for _ in range(6)):
+            record = extract(text[:cut], "cut.txt")
+            assert spans_ok(record, text[:cut]) == [], (path.name, cut)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.floats(0, 1), suffix=st.sampled_from([".docx", ".pdf"]))
+def test_truncated_docx_and_pdf_are_read_or_refused_naming_the_file(tmp_path, cut, suffix):
+    """A file cut anywhere is read (when what is left still holds the text) or refused with a
+    ReadError naming it; no other exception gets out of the reader."""
+    good = SAMPLES / "qingxi_county_minutes_13.docx" if suffix == ".docx" else _sample_pdf(tmp_path)
+    data = good.read_bytes()
+    path = tmp_path / f"cut{suffix}"
+    path.write_bytes(data[: int(len(data) * cut)])
+    try:
+        source = read(path)
+    except ReadError as exc:
+        assert str(exc).startswith(f"{path}: ")
+    else:
+        assert source.text.strip()
+
+
+def _sample_pdf(tmp_path) -> Path:
+    path = tmp_path / "sample.pdf"
+    if not path.exists():
+        from test_readers import pdf_minutes
+
+        pdf_minutes(path)
+    return path

@@ -14,7 +14,7 @@ from array import array
 from dataclasses import dataclass
 
 # Conversion leftovers that are not text of the document.
-ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\]|\*\*|__(?=\S)|(?<=\S)__")
+ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\]|\*[ \t\u3000]*\*|__(?=\S)|(?<=\S)__")
 WHITESPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\r\f\v]+")
 
 # The first-line indent of a typeset paragraph (`　　会议原则同意…`).
