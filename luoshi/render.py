@@ -62,33 +62,70 @@ def minutes_tables(record: dict) -> list:
         for a in record["agenda"]:
             agenda.add_row(a.get("verb") or "", a.get("subject") or "")
         out.append(agenda)
-    items = Table(title=f"议定事项（{len(record.get('items') or [])}项）", show_lines=True, title_justify="left")
-    items.add_column("序号", justify="right", no_wrap=True)
-    items.add_column("事项")
-    items.add_column("决定", no_wrap=True)
-    items.add_column("牵头单位")
-    items.add_column("任务（责任单位 · 时限）")
-    for it in record.get("items") or []:
-        tasks = Text()
-        for i, t in enumerate(it.get("tasks") or []):
-            if i:
-                tasks.append("\n")
-            tasks.append(f"{i + 1}. ", style="dim")
-            tasks.append(_v(t.get("owners")), style="bold cyan")
-            tasks.append(" ")
+    items = record.get("items") or []
+    out.append(decisions_table(items))
+    if any(it.get("tasks") for it in items):
+        out.append(tasks_table(items))
+    if record.get("attendees"):
+        out.append(attendees_text(record["attendees"]))
+    return out
+
+
+def decisions_table(items: list[dict]) -> Table:
+    """One row a decision: what, how it was decided, who leads it, how many tasks it gave."""
+    table = Table(title=f"议定事项（{len(items)}项）", title_justify="left")
+    table.add_column("序号", justify="right", no_wrap=True)
+    table.add_column("事项", ratio=3)
+    table.add_column("决定", no_wrap=True)
+    table.add_column("牵头单位", ratio=1, style="bold cyan")
+    table.add_column("任务", justify="right", no_wrap=True)
+    for it in items:
+        table.add_row(str(it.get("no")), it.get("title") or "", _v(it.get("decision")), _v(it.get("leads")),
+                      str(len(it.get("tasks") or [])))
+    return table
+
+
+TASK_TEXT_LIMIT = 90
+
+
+def _due(task: dict) -> Text:
+    if not task.get("due_text"):
+        return Text("—", style="dim")
+    return Text(task["due_text"] + (f"\n{task['due']}" if task.get("due") else ""), style="yellow")
+
+
+def tasks_table(items: list[dict]) -> Table:
+    """Every task, numbered `item.task`, with its responsible units and its due phrase and date."""
+    total = sum(len(it.get("tasks") or []) for it in items)
+    table = Table(title=f"任务（{total}项）", title_justify="left")
+    table.add_column("编号", justify="right", no_wrap=True)
+    table.add_column("责任单位", ratio=1, style="bold cyan")
+    table.add_column("时限", no_wrap=True)
+    table.add_column("任务", ratio=4)
+    for it in items:
+        tasks = it.get("tasks") or []
+        for i, t in enumerate(tasks, 1):
             text = t.get("text") or ""
-            tasks.append(text if len(text) <= 60 else text[:58] + "…")
-            if t.get("due_text"):
-                tasks.append(f" ⏰{t['due_text']}" + (f"（{t['due']}）" if t.get("due") else ""), style="yellow")
-        items.add_row(str(it.get("no")), it.get("title") or "", _v(it.get("decision")), _v(it.get("leads")), tasks)
-    out.append(items)
-    attendees = record.get("attendees") or []
-    if attendees:
-        by_role: dict[str, list[str]] = {}
-        for a in attendees:
-            who = (a.get("org") or "") + (a.get("name") or ("代表" if a.get("org") else ""))
-            by_role.setdefault(a.get("role") or "", []).append(who)
-        out.append(Text("\n".join(f"{role}（{len(names)}人）：{'，'.join(names)}" for role, names in by_role.items())))
+            owners = Text(_v(t.get("owners")), style="" if t.get("owners") else "dim")
+            table.add_row(f"{it.get('no')}.{i}", owners, _due(t),
+                          text if len(text) <= TASK_TEXT_LIMIT else text[: TASK_TEXT_LIMIT - 1] + "…",
+                          end_section=i == len(tasks))
+    return table
+
+
+def attendees_text(attendees: list[dict]) -> Text:
+    """出席/列席/请假 lines; people of one unit are listed together after it (`市政府办：王晨清、倪明德`)."""
+    roles: dict[str, dict[str | None, list[str]]] = {}
+    for a in attendees:
+        units = roles.setdefault(a.get("role") or "", {})
+        units.setdefault(a.get("org"), []).append(a.get("name") or "代表")
+    out = Text()
+    for role, units in roles.items():
+        count = sum(len(names) for names in units.values())
+        out.append(f"{role}（{count}）：", style="bold")
+        groups = ["、".join(names) if org is None else f"{org} {'、'.join(names)}" for org, names in units.items()]
+        out.append("；".join(groups) + "\n")
+    out.rstrip()
     return out
 
 

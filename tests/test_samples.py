@@ -190,3 +190,21 @@ def test_docx_sample_scores_against_its_gold():
     tallies = {s: score.Tally() for s in score.SECTIONS}
     score.score_one(gold, extract(source.text, source.name), source.text, tallies)
     assert score.overall(tallies) >= 0.95, {s: t.row() for s, t in tallies.items()}
+
+
+def test_table_of_the_district_minutes_reads_at_a_glance():
+    from rich.console import Console
+
+    from luoshi.render import print_record
+
+    console = Console(record=True, width=200, color_system=None)
+    print_record(record_of("linchuan_district_minutes_3.txt"), console)
+    lines = [line.rstrip() for line in console.export_text().splitlines()]
+    assert "会议：第16次   2024-03-12 下午   主持：陈志远区长" in "\n".join(lines)
+    assert [line for line in lines if line.startswith(("议定事项", "任务（", "出席", "列席"))] == [
+        "议定事项（4项）", "任务（12项）", "出席（6）：陈志远、刘海波、王建国、孙丽华、赵晓明、杨国庆",
+        "列席（9）：区政府办公室 黄伟；区发展和改革局 周敏；区住房和城乡建设局 吴新民；区商务局 郑涛；区财政局 钱小芳；"
+        "区自然资源局 冯建军；区应急管理局 蒋勇；区生态环境分局 韩冰；临江街道 许文杰"]
+    row = next(line for line in lines if "│  2.2 │" in line)
+    assert [cell.strip() for cell in row.split("│")[2:5]] == [
+        "区住房和城乡建设局", "4月30日前", "区住房和城乡建设局要于4月30日前完成首批12个小区的施工招标"]
