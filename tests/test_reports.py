@@ -128,3 +128,16 @@ def test_provincial_report_behind_web_page_leftovers():
     assert [(t["indicator"], t["value"], t["bound"]) for t in r["targets"]] == [
         ("地区生产总值", 5, "左右"), ("一般公共预算收入", 4, "左右"), ("城镇调查失业率", 5, "以内"),
         ("居民消费价格", 2, "左右"), ("居民收入", None, None), ("细颗粒物年均浓度", 29, "左右")]
+
+
+def test_the_documented_example_is_what_extraction_gives():
+    import json
+    import re
+
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "record-format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Work reports"):doc.index("## Congress review")]
+    source = re.search(r"```text\n(.*?)```", section, re.S).group(1)
+    record = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
+    assert extract(source, "report.txt") == record
