@@ -1,0 +1,232 @@
+"""Deputies' suggestions: assignment, reply rounds, satisfaction and re-handling, who may act, warnings, statistics."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from luoshi import glossary
+from luoshi.ledger import events
+from luoshi.ledger.actors import Actor, Role
+from luoshi.ledger.audit import record_all, verify
+from luoshi.ledger.errors import InvalidTransition, InvalidValue, MissingField, PermissionDenied
+from luoshi.ledger.items import SourceRef
+from luoshi.ledger.suggestions import (Opinion, Outcome, Round, Satisfaction, Suggestion, SuggestionAction,
+                                       SuggestionPolicy, SuggestionState, Tally, apply, available, by_category,
+                                       by_satisfaction, by_unit, can_view, from_record, new_suggestion, warning)
+from luoshi.ledger.warnings import Colour, ItemWarning, Reason, WarningPolicy
+
+CST = timezone(timedelta(hours=8))
+T0 = datetime(2024, 3, 1, 9, tzinfo=CST)
+OFFICE = Actor("dc1", Role.SUPERVISOR)
+CONGRESS = Actor("rd1", Role.CONGRESS)
+LEADER = Actor("mayor", Role.LEADER)
+LEAD = Actor("u-jt", Role.UNIT, unit="县交通运输局")
+CO = Actor("u-ga", Role.UNIT, unit="县公安局")
+OTHER = Actor("u-jy", Role.UNIT, unit="县教育局")
+State, Action = SuggestionState, SuggestionAction
+
+
+def day(n: int) -> datetime:
+    return T0 + timedelta(days=n)
+
+
+def registered() -> Suggestion:
+    s, _ = new_suggestion(id="s-12", no=12, title="优化城乡公交线路", category="城乡建设", deputies=["王明", "李华"],
+                          text="王明、李华代表建议增设城乡公交站点。", actor=CONGRESS, now=T0)
+    return s
+
+
+def assigned(**policy) -> Suggestion:
+    s, _ = apply(registered(), "assign", OFFICE, T0, lead_unit="县交通运输局", co_units=["县公安局"],
+                 policy=SuggestionPolicy(**policy))
+    return s
+
+
+def run(s: Suggestion, *steps: tuple) -> tuple[Suggestion, list[events.Event]]:
+    out = []
+    for action, actor, n, data in steps:
+        s, e = apply(s, action, actor, day(n), **data)
+        out.append(e)
+    return s, out
+
+
+def test_glossary_has_every_term_of_suggestions():
+    assert [set(glossary.terms(f)) for f in ("suggestion_state", "suggestion_action", "satisfaction", "outcome")] == [
+        {m.value for m in e} for e in (SuggestionState, SuggestionAction, Satisfaction, Outcome)]
+    assert [m.label for m in Satisfaction] == ["满意", "基本满意", "不满意"]
+
+
+def test_assignment_sets_the_reply_deadline_three_months_on():
+    s = assigned()
+    assert (s.state, s.lead_unit, s.co_units, s.rounds, s.version) == (
+        State.ASSIGNED, "县交通运输局", ("县公安局",), (Round(no=1, assigned_at=T0, due=date(2024, 6, 1)),), 2)
+
+
+def test_the_reply_deadline_is_configurable_or_given():
+    given, _ = apply(registered(), "assign", OFFICE, T0, lead_unit="县交通运输局", due="2024-04-15")
+    assert (assigned(reply_rule="60d").due, given.due) == (date(2024, 4, 30), date(2024, 4, 15))
+
+
+def test_reply_satisfied_closes_it():
+    s, evs = run(assigned(), ("co_opinion", CO, 10, {"text": "同意增设站点，配合做好交通安全设施"}),
+                 ("reply", LEAD, 40, {"text": "已增设站点2处", "outcome": "solved"}),
+                 ("evaluate", CONGRESS, 50, {"satisfaction": "基本满意"}))
+    assert s == replace(assigned(), state=State.CLOSED, version=5, closed_at=day(50), rounds=(Round(
+        no=1, assigned_at=T0, due=date(2024, 6, 1), opinions=(Opinion("县公安局", "同意增设站点，配合做好交通安全设施", day(10)),),
+        reply="已增设站点2处", outcome=Outcome.SOLVED, replied_at=day(40), replied_by="u-jt",
+        satisfaction=Satisfaction.BASICALLY_SATISFIED, evaluated_at=day(50)),))
+    assert [(e.type, e.from_state, e.to_state) for e in evs] == [
+        ("suggestion.co_opinion", State.ASSIGNED, State.ASSIGNED), ("suggestion.reply", State.ASSIGNED, State.REPLIED),
+        ("suggestion.evaluate", State.REPLIED, State.CLOSED)]
+
+
+def test_dissatisfied_opens_a_rehandling_round_with_its_own_deadline():
+    s, evs = run(assigned(), ("reply", LEAD, 40, {"text": "已研究"}),
+                 ("evaluate", CONGRESS, 50, {"satisfaction": "dissatisfied", "comment": "站点位置不合理"}))
+    assert (s.state, s.due, [r.no for r in s.rounds], s.rounds[0].comment, s.satisfaction, evs[-1].next_due) == (
+        State.REHANDLING, date(2024, 5, 20), [1, 2], "站点位置不合理", Satisfaction.DISSATISFIED, date(2024, 5, 20))
+    s, evs = run(s, ("reply", LEAD, 60, {"text": "调整站点位置", "outcome": "solved"}),
+                 ("evaluate", OFFICE, 65, {"satisfaction": "满意"}))
+    assert (s.state, s.satisfaction, s.rehandled, [r.satisfaction for r in s.rounds]) == (
+        State.CLOSED, Satisfaction.SATISFIED, True, [Satisfaction.DISSATISFIED, Satisfaction.SATISFIED])
+
+
+def test_after_the_last_round_dissatisfied_closes_it():
+    s, _ = run(assigned(), ("reply", LEAD, 40, {"text": "a"}), ("evaluate", CONGRESS, 50, {"satisfaction": "不满意"}),
+               ("reply", LEAD, 60, {"text": "b"}), ("evaluate", CONGRESS, 70, {"satisfaction": "不满意"}))
+    assert (s.state, len(s.rounds), s.satisfaction, s.closed_at) == (
+        State.CLOSED, 2, Satisfaction.DISSATISFIED, day(70))
+    three, _ = run(assigned(max_rounds=3), ("reply", LEAD, 40, {"text": "a"}))
+    three, _ = apply(three, "evaluate", CONGRESS, day(50), satisfaction="不满意", policy=SuggestionPolicy(max_rounds=3))
+    assert three.state is State.REHANDLING
+
+
+def test_reassign_hands_the_round_to_other_units_with_a_fresh_deadline():
+    s, evs = run(assigned(), ("reassign", OFFICE, 5, {"lead_unit": "县住建局", "reason": "站点属城建规划", "co_units": []}))
+    assert (s.lead_unit, s.co_units, s.due, evs[0].previous_lead_unit) == ("县住建局", (), date(2024, 6, 6), "县交通运输局")
+
+
+@pytest.mark.parametrize("action, actor, data, message", [
+    ("reply", CO, {"text": "x"}, "unit '县公安局' may not reply (答复) suggestion 's-12': only the lead unit (主办) may"),
+    ("co_opinion", LEAD, {"text": "x"},
+     "unit '县交通运输局' may not co_opinion (协办意见) suggestion 's-12': only a co-operating unit (协办) may"),
+    ("reply", OTHER, {"text": "x"}, "unit '县教育局' may not reply (答复) suggestion 's-12': only the lead unit (主办) may"),
+    ("reassign", CONGRESS, {"lead_unit": "x", "reason": "y"},
+     "congress (人大) 'rd1' may not reassign (调整交办) a suggestion; only admin, supervisor may"),
+    ("evaluate", LEAD, {"satisfaction": "满意"},
+     "unit (承办单位联络员) 'u-jt' may not evaluate (满意度测评) a suggestion; only admin, congress, supervisor may"),
+    ("remind", LEADER, {}, "leader (领导) 'mayor' may not remind (催办) a suggestion; only admin, congress, supervisor may"),
+])
+def test_who_may_act(action, actor, data, message):
+    with pytest.raises(PermissionDenied, match=message.replace("(", r"\(").replace(")", r"\)")):
+        apply(assigned(), action, actor, day(1), **data)
+
+
+def test_wrong_state_and_wrong_data():
+    with pytest.raises(InvalidTransition, match=r"cannot evaluate \(满意度测评\) suggestion 's-12' in state assigned "
+                                                r"\(办理中\); possible from replied \(已答复\)"):
+        apply(assigned(), "evaluate", CONGRESS, day(1), satisfaction="满意")
+    with pytest.raises(MissingField, match=r"reply \(答复\) needs text"):
+        apply(assigned(), "reply", LEAD, day(1), text="  ")
+    replied, _ = apply(assigned(), "reply", LEAD, day(1), text="x")
+    with pytest.raises(InvalidValue, match=r"satisfaction '还行' is not one of satisfied \(满意\), basically_satisfied "
+                                           r"\(基本满意\), dissatisfied \(不满意\)"):
+        apply(replied, "evaluate", CONGRESS, day(2), satisfaction="还行")
+    with pytest.raises(InvalidValue, match="县交通运输局 cannot be both lead"):
+        apply(registered(), "assign", OFFICE, T0, lead_unit="县交通运输局", co_units=["县交通运输局"])
+
+
+def test_available_actions():
+    assert [available(assigned(), a) for a in (OFFICE, CONGRESS, LEAD, CO, OTHER, LEADER)] == [
+        [Action.REASSIGN, Action.REMIND], [Action.REMIND], [Action.REPLY], [Action.CO_OPINION], [], []]
+    assert available(registered(), OFFICE) == [Action.ASSIGN]
+
+
+def test_who_sees_a_suggestion():
+    assert [can_view(a, registered()) for a in (CONGRESS, LEAD)] == [True, False]
+    assert [can_view(a, assigned()) for a in (LEAD, CO, OTHER, LEADER)] == [True, True, False, True]
+
+
+def test_events_read_back_and_chain():
+    s, created = new_suggestion(id="s-1", title="t", actor=OFFICE, now=T0, source=SourceRef("review-3", (5, 40)))
+    _, evs = run(s, ("assign", OFFICE, 0, {"lead_unit": "县交通运输局", "co_units": ["县公安局"]}),
+                 ("reply", LEAD, 30, {"text": "r", "outcome": "planned"}),
+                 ("evaluate", CONGRESS, 40, {"satisfaction": "不满意"}), ("remind", OFFICE, 45, {"text": "请加快"}))
+    trail = [created, *evs]
+    assert [events.from_dict(e.to_dict()) for e in trail] == trail
+    assert verify(record_all(trail), length=5) == []
+    assert evs[1].to_dict() == {"type": "suggestion.reply", "item_id": "s-1", "version": 3, "at": "2024-03-31T01:00:00+00:00",
+                                "actor": "u-jt", "role": "unit", "unit": "县交通运输局", "from_state": "assigned",
+                                "to_state": "replied", "round": 1, "text": "r", "outcome": "planned", "late_days": 0}
+
+
+def test_from_a_review_record():
+    rec = {"no": 1, "title": "聚焦项目引建", "deputies": ["汪香元", "杨锐"], "text": "1.聚焦项目引建。汪香元、杨锐代表建议…",
+           "span": [120, 160]}
+    s, _ = from_record(rec, id="s-1", actor=CONGRESS, now=T0, category="增强产业发展硬实力", document="review.txt",
+                       path="suggestions[0]")
+    assert s == Suggestion(id="s-1", title="聚焦项目引建", no=1, category="增强产业发展硬实力", deputies=("汪香元", "杨锐"),
+                           text="1.聚焦项目引建。汪香元、杨锐代表建议…", source=SourceRef("review.txt", (120, 160), "suggestions[0]"))
+
+
+# -- warnings -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("today, expected", [
+    (date(2024, 4, 1), ItemWarning(Colour.GREEN, (), 61, 0, 31)),
+    (date(2024, 4, 15), ItemWarning(Colour.YELLOW, (Reason.STALE,), 47, 0, 45)),
+    (date(2024, 5, 17), ItemWarning(Colour.YELLOW, (Reason.DUE_SOON, Reason.STALE), 15, 0, 77)),
+    (date(2024, 6, 3), ItemWarning(Colour.RED, (Reason.OVERDUE, Reason.STALE), -2, 2, 94)),
+])
+def test_warning_colours_by_the_reply_deadline(today, expected):
+    assert warning(assigned(), today) == expected
+
+
+def test_an_opinion_counts_as_activity_and_thresholds_are_configurable():
+    s, _ = run(assigned(), ("co_opinion", CO, 20, {"text": "x"}))
+    assert warning(s, date(2024, 4, 15)).colour is Colour.GREEN
+    strict = SuggestionPolicy(warning=WarningPolicy(near_days=30, stale_days=90, behind_points=None))
+    assert warning(s, date(2024, 5, 2), strict).reasons == (Reason.DUE_SOON,)
+
+
+def test_a_reply_stops_the_clock_and_a_late_one_stays_red():
+    on_time, _ = run(assigned(), ("reply", LEAD, 40, {"text": "x"}))
+    late, evs = run(assigned(), ("reply", LEAD, 95, {"text": "x"}))
+    assert [warning(on_time, date(2024, 7, 1)).colour, warning(late, date(2024, 7, 1)), evs[0].late_days,
+            warning(registered(), date(2024, 7, 1)).colour] == [
+        Colour.GREEN, ItemWarning(Colour.RED, (Reason.OVERDUE,), -3, 3, None), 3, None]
+
+
+# -- statistics -------------------------------------------------------------------------------------------------
+
+def sample() -> list[Suggestion]:
+    a, _ = run(assigned(), ("reply", LEAD, 40, {"text": "x"}), ("evaluate", CONGRESS, 50, {"satisfaction": "满意"}))
+    b, _ = run(assigned(), ("reply", LEAD, 40, {"text": "x"}), ("evaluate", CONGRESS, 50, {"satisfaction": "不满意"}))
+    c = replace(assigned(), id="s-13", category="教育医疗")
+    d, _ = apply(replace(registered(), id="s-14", category="教育医疗"), "assign", OFFICE, T0, lead_unit="县教育局")
+    d, _ = run(d, ("reply", OTHER, 30, {"text": "x"}),
+               ("evaluate", CONGRESS, 35, {"satisfaction": "基本满意"}))
+    return [a, b, c, d, replace(registered(), id="s-15", category=None)]
+
+
+def test_statistics_by_category():
+    # On 10 June the first round (due 1 June) and the re-handling round (due 20 May) are overdue.
+    assert by_category(sample(), date(2024, 6, 10)) == {
+        "城乡建设": Tally(total=2, handling=1, closed=1, overdue=1, rehandled=1, satisfied=1, dissatisfied=1),
+        "教育医疗": Tally(total=2, handling=1, closed=1, overdue=1, basically_satisfied=1),
+        "": Tally(total=1, registered=1)}
+
+
+def test_statistics_by_unit_ranked_by_overdue():
+    assert by_unit(sample(), date(2024, 6, 10)) == {
+        "县交通运输局": Tally(total=3, handling=2, closed=1, overdue=2, rehandled=1, satisfied=1, dissatisfied=1),
+        "县教育局": Tally(total=1, closed=1, basically_satisfied=1)}
+    assert list(by_unit(sample(), co_operating=True)) == ["县公安局"]
+
+
+def test_statistics_by_satisfaction_and_the_rate():
+    stats = sample()
+    assert (by_satisfaction(stats), by_category(stats)["城乡建设"].satisfied_rate, Tally().satisfied_rate) == (
+        {"satisfied": 1, "basically_satisfied": 1, "dissatisfied": 1, "pending": 2}, 50, None)
