@@ -47,8 +47,7 @@ TO_STATE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
+def cheap_password_hashes(monkeypatch) -> None:
     """Argon2 with its cheapest parameters: the tests make many users and logins."""
     monkeypatch.setattr(store_users, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
@@ -126,14 +125,16 @@ def make_web(db, settings) -> Web:
 
 
 @pytest.fixture
-def web(db, settings) -> Web:
+def web(db, settings, monkeypatch) -> Web:
     """The app on each backend, with two units and a user of every role."""
+    cheap_password_hashes(monkeypatch)
     return make_web(db, settings)
 
 
 @pytest.fixture
-def web_sqlite(make_db, settings) -> Web:
+def web_sqlite(make_db, settings, monkeypatch) -> Web:
     """The app on SQLite only (for tests of the web layer that the backend cannot change)."""
+    cheap_password_hashes(monkeypatch)
     return make_web(make_db("sqlite"), settings)
 
 
