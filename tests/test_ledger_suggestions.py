@@ -118,7 +118,8 @@ def test_reassign_hands_the_round_to_other_units_with_a_fresh_deadline():
      "congress (人大) 'rd1' may not reassign (调整交办) a suggestion; only admin, supervisor may"),
     ("evaluate", LEAD, {"satisfaction": "满意"},
      "unit (承办单位联络员) 'u-jt' may not evaluate (满意度测评) a suggestion; only admin, congress, supervisor may"),
-    ("remind", LEADER, {}, "leader (领导) 'mayor' may not remind (催办) a suggestion; only admin, congress, supervisor may"),
+    ("remind", LEADER, {},
+     "leader (领导) 'mayor' may not remind (催办) a suggestion; only admin, congress, supervisor may"),
 ])
 def test_who_may_act(action, actor, data, message):
     with pytest.raises(PermissionDenied, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -158,8 +159,8 @@ def test_events_read_back_and_chain():
     trail = [created, *evs]
     assert [events.from_dict(e.to_dict()) for e in trail] == trail
     assert verify(record_all(trail), length=5) == []
-    assert evs[1].to_dict() == {"type": "suggestion.reply", "item_id": "s-1", "version": 3, "at": "2024-03-31T01:00:00+00:00",
-                                "actor": "u-jt", "role": "unit", "unit": "县交通运输局", "from_state": "assigned",
+    assert evs[1].to_dict() == {"type": "suggestion.reply", "item_id": "s-1", "version": 3,
+                                "at": "2024-03-31T01:00:00+00:00", "actor": "u-jt", "role": "unit", "unit": "县交通运输局", "from_state": "assigned",
                                 "to_state": "replied", "round": 1, "text": "r", "outcome": "planned", "late_days": 0}
 
 

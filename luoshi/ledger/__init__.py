@@ -1,5 +1,6 @@
 """The supervision ledger (督办台账) as pure rules: items, states and transitions, who may act, due dates,
-warnings, reminders and the hash-chained audit trail. No framework and no I/O: the store and web call in.
+warnings, reminders, the hash-chained audit trail, targets, promise versus delivery and deputies' suggestions.
+No framework and no I/O: the store and web call in.
 """
 
 from luoshi.ledger.actors import Actor, Role, Unit
@@ -12,6 +13,13 @@ from luoshi.ledger.reminders import Reminder, reminder_from, webhook_payload
 from luoshi.ledger.states import Action, State
 from luoshi.ledger.warnings import Colour, ItemWarning, Reason, WarningPolicy, warning
 from luoshi.ledger.workflow import TRANSITIONS, apply, available, can_view, new_item
+# Targets, promise versus delivery and suggestions: their functions are called through the modules
+# (`targets.status`, `delivery.match`, `suggestions.apply`); importing suggestions here also registers its
+# events, so `events.from_dict` reads them back wherever the ledger is imported.
+from luoshi.ledger import delivery, suggestions, targets
+from luoshi.ledger.delivery import Claim, Match, Verdict
+from luoshi.ledger.suggestions import Satisfaction, Suggestion, SuggestionAction, SuggestionState
+from luoshi.ledger.targets import Actual, Bound, Period, RowError, Target, TargetStatus
 
 __all__ = [
     "Action", "Actor", "AuditEntry", "Colour", "Conflict", "Due", "DuePolicy", "Event", "Extension",
@@ -19,4 +27,6 @@ __all__ = [
     "MissingField", "PermissionDenied", "Problem", "Rating", "Reason", "Reminder", "Role", "SourceRef", "State",
     "TRANSITIONS", "Unit", "WarningPolicy", "apply", "available", "can_view", "chain", "due_date", "due_for",
     "new_item", "record", "reminder_from", "verify", "warning", "webhook_payload",
+    "Actual", "Bound", "Claim", "Match", "Period", "RowError", "Satisfaction", "Suggestion", "SuggestionAction",
+    "SuggestionState", "Target", "TargetStatus", "Verdict", "delivery", "suggestions", "targets",
 ]

@@ -169,16 +169,15 @@ def similarity(a: str, b: str) -> float:
 
 # -- units and measures ----------------------------------------------------------------------------------
 
-def _in_unit(result: Claim, promise: Claim, policy: MatchPolicy) -> tuple[Decimal | None, float, str] | None:
+def _in_unit(result: Claim, promise: Claim, policy: MatchPolicy) -> tuple[Decimal, float, str] | None:
     """The result's value in the promise's unit, the unit weight and the reason; None: incompatible units."""
-    value = result.value
-    same = convert(value if value is not None else Decimal(0), result.unit, promise.unit)
+    assert result.value is not None
+    same = convert(result.value, result.unit, promise.unit)
     if same is not None:
-        return (same if value is not None else None), 1.0, f"单位一致（{promise.unit or '无'}）"
+        return same, 1.0, f"单位一致（{promise.unit or '无'}）"
     (rf, rb), (pf, pb) = scale(result.unit), scale(promise.unit)
     if rb in wording.COUNTERS and pb in wording.COUNTERS:
-        scaled = value * rf / pf if value is not None else None
-        return scaled, policy.counter_factor, f"量词不同（{promise.unit}/{result.unit}），按数量比较"
+        return result.value * rf / pf, policy.counter_factor, f"量词不同（{promise.unit}/{result.unit}），按数量比较"
     return None
 
 
@@ -225,7 +224,7 @@ def score(promise: Claim, result: Claim, policy: MatchPolicy = MatchPolicy(),
     sim, sim_reason = _likeness(promise, result, policy, definitions)
     weight, _, measure_reason = _measures(promise, result, policy)
     closeness = 0.0
-    if value is not None and value > 0 and promise.value > 0:
+    if value > 0 and promise.value > 0:
         closeness = float(min(value, promise.value) / max(value, promise.value))
     total = min(1.0, sim * unit_weight * weight + 0.05 * closeness)
     reasons = (sim_reason, unit_reason, measure_reason)
@@ -241,7 +240,7 @@ def verdict(promise: Claim, result: Claim, policy: MatchPolicy = MatchPolicy()) 
         return Verdict.UNCLEAR, "承诺或结果无数值，需人工核实"
     unit = _in_unit(result, promise, policy)
     _, sign, measure_reason = _measures(promise, result, policy)
-    if unit is None or unit[0] is None or sign == 0:
+    if unit is None or sign == 0:
         why = measure_reason if sign == 0 else f"单位不可比（{promise.unit}/{result.unit}）"
         return Verdict.UNCLEAR, f"承诺{goal_text(target, policy.judge)}，结果{result.text or fmt(result.value)}：{why}，需人工核实"
     value = unit[0] * sign

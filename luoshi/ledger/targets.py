@@ -192,8 +192,11 @@ class Target:
         """A target from a work report's `targets[i]` or `commitments[i]` record (`quote` read as `text`)."""
         span = record.get("span")
         source = SourceRef(document, tuple(span), path) if document and span else None
+        the_year = record.get("year") or year
+        if not the_year:
+            raise InvalidValue(f"target {id!r} has no year: pass the report's plan_year", "year")
         return cls(id=id, indicator=record.get("indicator") or "", value=record.get("value"),
-                   unit=record.get("unit"), year=record.get("year") or year or 0, measure=record.get("measure"),
+                   unit=record.get("unit"), year=the_year, measure=record.get("measure"),
                    value_max=record.get("value_max"), bound=Bound.parse(record.get("bound")), kind=kind,
                    text=record.get("text") or record.get("quote") or "", source=source, **more)
 
@@ -588,6 +591,6 @@ def _value(row: dict[str, Any], target: Target, fail: Any) -> Decimal | None:
 
 
 __all__ = ["Accumulation", "Actual", "Bound", "Column", "Direction", "Entry", "Period", "Policy", "RowError",
-           "Status", "TEMPLATE_COLUMNS", "Target", "TargetKind", "TargetStatus", "assess", "convert", "fmt", "goal_text",
-           "is_percent", "measure_class", "meets", "number", "scale", "status", "template_header",
+           "Status", "TEMPLATE_COLUMNS", "Target", "TargetKind", "TargetStatus", "assess", "convert", "fmt",
+           "goal_text", "is_percent", "measure_class", "meets", "number", "scale", "status", "template_header",
            "template_rows", "validate_actuals"]
