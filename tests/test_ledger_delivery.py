@@ -303,3 +303,13 @@ def test_state_council_2024_targets_against_the_2025_report():
         hit = [(r, v) for p, (r, v) in linked.items() if _same(target, p)]
         got.append((target, bool(hit) and result in hit[0][0] and hit[0][1] is outcome, hit))
     assert [g for g in got if not g[1]] == []
+
+
+def test_a_match_as_plain_json():
+    from luoshi.ledger.targets import plain
+
+    found = match([claim("新建新能源充电站40座", "新能源充电站", 40, "座")],
+                  [claim("新改建新能源车辆充电场（站）44座", "新能源车辆充电场（站）", 44, "座", kind="achievement")])
+    data = plain(found[0])
+    assert ({k: data[k] for k in ("score", "verdict", "rule")}, data["promise"]["value"], data["result"]["bound"]) == (
+        {"score": 85, "verdict": "achieved", "rule": "承诺40座，实际44座，已兑现"}, "40", None)

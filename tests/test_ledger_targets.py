@@ -10,7 +10,7 @@ import pytest
 from luoshi import glossary
 from luoshi.ledger.errors import InvalidValue
 from luoshi.ledger.targets import (Accumulation, Actual, Bound, Direction, Entry, Period, Policy, RowError, Status,
-                                   Target, TargetKind, TargetStatus, convert, goal_text, meets, scale, status,
+                                   Target, TargetKind, TargetStatus, convert, goal_text, meets, plain, scale, status,
                                    template_header, template_rows, validate_actuals)
 
 CST = timezone(timedelta(hours=8))
@@ -226,3 +226,12 @@ def test_a_missing_column_is_reported_on_the_header_row():
     actuals, errors = validate_actuals([{"指标编号": "t-gdp", "实际值": "4.8"}], TARGETS, entered_by="dc1", at=AT)
     assert (actuals, errors) == ([], [RowError(1, "期间", None, "the header has no column 期间 (period); the template's "
                                                                 "columns are 指标编号, 指标名称, 期间, 实际值, 单位, 备注")])
+
+
+def test_plain_json_of_a_status_and_an_actual():
+    st = status(STATIONS, [actual(STATIONS, "2024-Q3", 28)], date(2024, 10, 10))
+    assert (plain(st), plain(actual(GDP, "2024-03", "5.10"))) == (
+        {"status": "behind", "rule": "目标40座，截至2024年三季度累计28座，按进度应达30座，进度滞后", "actual": "28", "plan": "30",
+         "period": "2024-Q3"},
+        {"target_id": "t-gdp", "period": "2024-03", "value": "5.1", "entered_by": "u-fgw",
+         "at": "2024-10-08T01:00:00+00:00", "note": None})

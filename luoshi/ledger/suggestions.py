@@ -140,7 +140,7 @@ class Round:
 
     @property
     def late_days(self) -> int:
-        """Days the reply came (or, unreplied, has run) after the deadline; 0 on time."""
+        """Days the reply came after the deadline; 0 when on time or not yet replied."""
         return max(0, (self.replied_at.date() - self.due).days) if self.replied_at else 0
 
 

@@ -7,6 +7,7 @@ the one `delivery` uses too, so a target's year-end status and its promise-versu
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 from luoshi import glossary
 from luoshi.ledger import wording
+from luoshi.ledger.canonical import jsonable
 from luoshi.ledger.errors import InvalidValue
 from luoshi.ledger.items import SourceRef
 
@@ -435,6 +437,22 @@ def _cumulative(target: Target, total: Decimal, last: Period, over: bool, goal: 
     return TargetStatus(Status.ON_TRACK if on_track else Status.BEHIND, rule, total, plan, last)
 
 
+def plain(value: Any) -> Any:
+    """JSON-ready data of the values here (an actual, a status, a delivery match): figures as strings written
+    as people write them (`"4.8"`, never a float), periods by key (`"2024-Q3"`), the rest as `canonical` does."""
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, Period):
+        return value.key
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return jsonable(value)
+
+
 # -- import of actual values (CSV/XLSX rows, already parsed) ---------------------------------------------
 
 @dataclass(frozen=True)
@@ -592,5 +610,5 @@ def _value(row: dict[str, Any], target: Target, fail: Any) -> Decimal | None:
 
 __all__ = ["Accumulation", "Actual", "Bound", "Column", "Direction", "Entry", "Period", "Policy", "RowError",
            "Status", "TEMPLATE_COLUMNS", "Target", "TargetKind", "TargetStatus", "assess", "convert", "fmt",
-           "goal_text", "is_percent", "measure_class", "meets", "number", "scale", "status", "template_header",
+           "goal_text", "is_percent", "measure_class", "meets", "number", "plain", "scale", "status", "template_header",
            "template_rows", "validate_actuals"]
