@@ -64,8 +64,7 @@ def test_modern_reports_yield_targets_commitments_and_results():
         counts = (len(r["targets"]), len(r["commitments"]), len(r["achievements"]))
         if min(counts) == 0 or r["plan_year"] is None or r["review_year"] != r["plan_year"] - 1:
             empty[path.name] = (counts, r["review_year"], r["plan_year"])
-    # 2013: a five-year review whose headings name no year ("过去五年", "今年")
-    assert empty == {"2013年中华人民共和国国务院政府工作报告.txt": ((0, 25, 90), None, None)}
+    assert empty == {}
 
 
 def test_every_province_states_its_2026_targets():

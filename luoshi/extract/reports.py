@@ -41,7 +41,9 @@ SPEAKER = re.compile(
     re.M)
 OCCASION = re.compile(r"在((?:[\u4e00-\u9fff]{2,20}?)?第?[一二三四五六七八九十]+届\n?[\u4e00-\u9fff\n]{0,12}?会议)上")
 DELIVERY = re.compile(r"(?:——|（|\(|^)\s*([0-9〇○一二三四五六七八九十年月日]{6,16}日)\s*在", re.M)
-YEAR = re.compile(r"((?:19|20)\d\d)年")
+YEAR = re.compile(r"((?:19|20|１９|２０)[0-9０-９]{2})年")
+YEAR_IS = re.compile(r"(?<![0-9０-９])((?:19|20|１９|２０)[0-9０-９]{2})年是")  # 2013年是…开局之年: the year planned
+JUST_PAST = re.compile(r"刚刚过去的((?:19|20|１９|２０)[0-9０-９]{2})年")
 LEADS = sorted(_DATA["lead_words"], key=len, reverse=True)
 MEASURES = sorted(_DATA["measures"], key=len, reverse=True)
 TRIM = sorted(_DATA["indicator_trim"], key=len, reverse=True)
@@ -131,6 +133,8 @@ def _find_sections(doc: Document) -> Sections:
                         and p.text[1:2] == "、":
                     review_end = p.start
                     break
+    if plan_start is None and review_end < appendix:
+        plan_start = review_end  # what follows a numbered review (一、…回顾 / 二、…) is the work ahead
     review_years = _years(paras[review_i].text) if review_i is not None else []
     review_year = min(review_years, default=None)
     plan_year = max(_years(paras[plan_i].text), default=None) if plan_i is not None else None
@@ -140,8 +144,14 @@ def _find_sections(doc: Document) -> Sections:
         delivered = _delivery_date(doc)
         plan_year = delivered.year if delivered else None
     if review_year is None and review_i is not None and review_i + 1 < len(paras):
-        lead = re.match(r"(?:刚刚过去的)?((?:19|20)\d\d)年[，,是]", paras[review_i + 1].text)
+        lead = re.match(r"(?:刚刚过去的)?((?:19|20|１９|２０)[0-9０-９]{2})年[，,是]", paras[review_i + 1].text)
         review_year = int(lead.group(1)) if lead else None
+    if review_year is None:
+        m = JUST_PAST.search(text, body_start, min(review_end, body_start + 3000))
+        review_year = int(m.group(1)) if m else None
+    if plan_year is None and plan_start is not None:
+        m = YEAR_IS.search(text, plan_start, appendix)
+        plan_year = int(m.group(1)) if m and (review_year is None or int(m.group(1)) > review_year) else None
     if review_year is None and plan_year:
         review_year = plan_year - 1
     if plan_year is None and review_year:
