@@ -169,6 +169,13 @@ def test_period_forms(text, period):
     assert Period.parse(text) == period
 
 
+def test_spreadsheet_cells_read_as_dates_and_floats():
+    rows = [{"指标编号": 12.0, "期间": datetime(2024, 3, 1), "实际值": 4.8}]
+    twelve = Target(id="12", indicator="地区生产总值", value=5, unit="%", year=2024)
+    assert validate_actuals(rows, [twelve], entered_by="dc1", at=AT) == (
+        [Actual(target_id="12", period=Period(2024, 3), value=D("4.8"), entered_by="dc1", at=AT)], [])
+
+
 def test_period_labels_and_a_bad_period():
     assert [Period(2024, 9, True).key, Period(2024, 9, True).label, Period(2024, 3).key, Period(2024, 3).label] == [
         "2024-Q3", "2024年三季度", "2024-03", "2024年3月"]

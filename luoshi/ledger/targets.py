@@ -313,6 +313,9 @@ class Period:
 
     @classmethod
     def parse(cls, text: Any) -> Period:
+        """From `2024-03`, `2024年3月`, `2024-Q3`, `2024年三季度`, or a date (a spreadsheet cell read as one)."""
+        if isinstance(text, date):
+            return cls(text.year, text.month)
         raw = str(text).strip() if text is not None else ""
         for form in PERIOD_FORMS:
             m = form.match(raw)
@@ -504,6 +507,13 @@ def _keyed(row: Mapping[str, Any]) -> dict[str, Any]:
     return {names.get(str(k).strip(), str(k).strip()): v for k, v in row.items()}
 
 
+def _cell(value: Any) -> str:
+    """A cell as text; a whole number a spreadsheet read as a float (12.0) as the id it was typed as (12)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -561,7 +571,7 @@ def _row(n: int, row: dict[str, Any], by_id: dict[str, Target], entered_by: str,
             fail(c.key, f"{c.heading} is empty; write e.g. {c.example}")
     if errors:
         return None, errors, None
-    tid = str(row["target_id"]).strip()
+    tid = _cell(row["target_id"])
     target = by_id.get(tid)
     if target is None:
         known = ", ".join(sorted(by_id)[:5]) + (" …" if len(by_id) > 5 else "")
