@@ -242,3 +242,12 @@ def test_plain_json_of_a_status_and_an_actual():
          "period": "2024-Q3"},
         {"target_id": "t-gdp", "period": "2024-03", "value": "5.1", "entered_by": "u-fgw",
          "at": "2024-10-08T01:00:00+00:00", "note": None})
+
+
+def test_accumulation_can_be_set_for_a_percentage_built_up_over_the_year():
+    share = Target(id="t-rd", indicator="研发投入完成率", value=5, unit="%", bound="以上", year=2024,
+                   accumulation=Accumulation.CUMULATIVE)
+    assert status(share, [Actual(target_id="t-rd", period="2024-Q3", value="4.8", entered_by="u", at=AT)],
+                  date(2024, 10, 10)) == TargetStatus(
+        Status.ON_TRACK, "目标≥5%，截至2024年三季度累计4.8%，按进度应达3.75%，进度正常", D("4.8"), D("3.75"),
+        Period(2024, 9, True))
