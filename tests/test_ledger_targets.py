@@ -130,6 +130,13 @@ def test_per_period_values_are_summed():
         Period(2024, 6))
 
 
+def test_per_period_months_and_quarters_are_not_counted_twice():
+    monthly = Target(id="c-jobs", indicator="城镇新增就业", value=6500, unit="人", year=2024, entry="per_period")
+    actuals = [actual(monthly, "2024-Q1", 1500), actual(monthly, "2024-Q2", 1600), actual(monthly, "2024-04", 500),
+               actual(monthly, "2024-05", 600)]
+    assert status(monthly, actuals, date(2024, 6, 10)).actual == D(2600)  # Q1, then April and May over Q2
+
+
 def test_a_later_entry_corrects_an_earlier_one_for_the_same_period():
     first, fixed = actual(GDP, "2024-Q3", "4.6"), actual(GDP, "2024-Q3", "5.0", AT + timedelta(days=2))
     assert status(GDP, [fixed, first], date(2024, 10, 20)).actual == D("5.0")

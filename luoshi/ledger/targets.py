@@ -401,9 +401,15 @@ def status(target: Target, actuals: Iterable[Actual], today: date, policy: Polic
     last = next(reversed(by_period))
     if target.how is Accumulation.RATE:
         return _rate(target, by_period[last].value, last, over, goal, policy)
-    total = (sum((a.value for a in by_period.values()), Decimal(0)) if target.entry is Entry.PER_PERIOD
-             else by_period[last].value)
+    total = _sum(by_period) if target.entry is Entry.PER_PERIOD else by_period[last].value
     return _cumulative(target, total, last, over, goal, policy)
+
+
+def _sum(by_period: dict[Period, Actual]) -> Decimal:
+    """The total of per-period values; a quarter any of whose months has its own value is not counted twice."""
+    months = {p.end_month for p in by_period if not p.quarterly}
+    return sum((a.value for p, a in by_period.items()
+                if not p.quarterly or not months & {p.end_month - 2, p.end_month - 1, p.end_month}), Decimal(0))
 
 
 def _rate(target: Target, actual: Decimal, last: Period, over: bool, goal: str, policy: Policy) -> TargetStatus:
