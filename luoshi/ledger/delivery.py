@@ -260,35 +260,49 @@ def _same_pledge(a: Claim, b: Claim, policy: MatchPolicy) -> bool:
             (normalise(b, policy), b.value, scale(b.unit), b.bound))
 
 
-def match(promises: Sequence[Claim | Mapping[str, Any]], results: Sequence[Claim | Mapping[str, Any]],
-          policy: MatchPolicy = MatchPolicy(), glossary: Iterable[Mapping[str, str]] = ()) -> list[Match]:
-    """The proposed links, in the order of the promises; each promise and result used at most once (a
-    pledge repeated word for word shares its twin's result). `glossary`: the reports' 名词解释 entries."""
-    ps = [p if isinstance(p, Claim) else Claim.from_record(p, kind="promise") for p in promises]
-    rs = [r if isinstance(r, Claim) else Claim.from_record(r, kind="achievement") for r in results]
-    definitions = _definitions(glossary)
+Scored = tuple[int, tuple[str, ...]]
+
+
+def _best_first(ps: Sequence[Claim], rs: Sequence[Claim], policy: MatchPolicy,
+                definitions: Mapping[str, str]) -> dict[int, tuple[int, Scored]]:
+    """`{promise index: (result index, score and reasons)}`: the highest-scoring pairs first, each promise
+    and each result taken once; ties go to the earlier promise, then the earlier result."""
     candidates = []
     for i, p in enumerate(ps):
         for j, r in enumerate(rs):
             scored = score(p, r, policy, definitions)
             if scored and scored[0] >= policy.threshold:
                 candidates.append((-scored[0], i, j, scored))
-    taken: dict[int, tuple[int, tuple[int, tuple[str, ...]]]] = {}
+    taken: dict[int, tuple[int, Scored]] = {}
     used: set[int] = set()
     for _, i, j, scored in sorted(candidates, key=lambda c: c[:3]):
         if i not in taken and j not in used:
             taken[i] = (j, scored)
             used.add(j)
+    return taken
+
+
+def _share_with_twins(ps: Sequence[Claim], taken: dict[int, tuple[int, Scored]], policy: MatchPolicy) -> None:
+    """A promise left over that repeats a linked one word for word gets the same result."""
     for i, p in enumerate(ps):
         twin = next((k for k in taken if k != i and _same_pledge(p, ps[k], policy)), None)
         if i not in taken and twin is not None:
             j, (points, reasons) = taken[twin]
             taken[i] = (j, (points, reasons + (f"与“{ps[twin].text}”为同一承诺",)))
+
+
+def match(promises: Sequence[Claim | Mapping[str, Any]], results: Sequence[Claim | Mapping[str, Any]],
+          policy: MatchPolicy = MatchPolicy(), glossary: Iterable[Mapping[str, str]] = ()) -> list[Match]:
+    """The proposed links, in the order of the promises; each promise and result used at most once (a
+    pledge repeated word for word shares its twin's result). `glossary`: the reports' 名词解释 entries."""
+    ps = [p if isinstance(p, Claim) else Claim.from_record(p, kind="promise") for p in promises]
+    rs = [r if isinstance(r, Claim) else Claim.from_record(r, kind="achievement") for r in results]
+    taken = _best_first(ps, rs, policy, _definitions(glossary))
+    _share_with_twins(ps, taken, policy)
     out = []
     for i in sorted(taken):
         j, (points, reasons) = taken[i]
-        v, rule = verdict(ps[i], rs[j], policy)
-        out.append(Match(ps[i], rs[j], points, reasons, v, rule))
+        out.append(Match(ps[i], rs[j], points, reasons, *verdict(ps[i], rs[j], policy)))
     return out
 
 
