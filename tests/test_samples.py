@@ -208,3 +208,21 @@ def test_table_of_the_district_minutes_reads_at_a_glance():
     row = next(line for line in lines if "│  2.2 │" in line)
     assert [cell.strip() for cell in row.split("│")[2:5]] == [
         "区住房和城乡建设局", "4月30日前", "区住房和城乡建设局要于4月30日前完成首批12个小区的施工招标"]
+
+
+def test_the_2025_report_states_the_results_of_most_2024_promises():
+    """The samples' promise-versus-delivery links (tests/gold/qingxi_promise_delivery.json) are sound:
+    every 2024 target and commitment has a link, each link quotes both reports, and the 2025 report
+    states the result of at least 90% of them, some achieved and some missed."""
+    links = json.loads((GOLD / "qingxi_promise_delivery.json").read_text(encoding="utf-8"))
+    plan = gold_of("qingxi_2024_work_report.txt")
+    promised = [q["quote"] for q in plan["targets"] + plan["commitments"]]
+    assert sorted(link["promise"] for link in links["links"]) == sorted(promised)
+    text_2024 = squash((SAMPLES / links["promises_source"]).read_text(encoding="utf-8"))
+    text_2025 = squash((SAMPLES / links["results_source"]).read_text(encoding="utf-8"))
+    assert [link["promise"] for link in links["links"] if squash(link["promise"]) not in text_2024] == []
+    assert [link["delivered"] for link in links["links"]
+            if link["delivered"] and squash(link["delivered"]) not in text_2025] == []
+    statuses = [link["status"] for link in links["links"]]
+    assert statuses.count("unreported") <= 0.1 * len(statuses)
+    assert {s: statuses.count(s) for s in sorted(set(statuses))} == {"achieved": 31, "missed": 10, "unreported": 2}
