@@ -48,3 +48,7 @@ class AuthenticationFailed(LuoshiError):
 
 class SettingsError(LuoshiError):
     """A setting has a value luoshi cannot run with (a placeholder secret in production, a bad URL)."""
+
+
+class SearchError(LuoshiError):
+    """The search index was asked for something it does not hold: an unknown kind, an unknown database."""
