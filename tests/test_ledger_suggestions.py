@@ -160,8 +160,9 @@ def test_events_read_back_and_chain():
     assert [events.from_dict(e.to_dict()) for e in trail] == trail
     assert verify(record_all(trail), length=5) == []
     assert evs[1].to_dict() == {"type": "suggestion.reply", "item_id": "s-1", "version": 3,
-                                "at": "2024-03-31T01:00:00+00:00", "actor": "u-jt", "role": "unit", "unit": "县交通运输局", "from_state": "assigned",
-                                "to_state": "replied", "round": 1, "text": "r", "outcome": "planned", "late_days": 0}
+                                "at": "2024-03-31T01:00:00+00:00", "actor": "u-jt", "role": "unit",
+                                "unit": "县交通运输局", "from_state": "assigned", "to_state": "replied", "round": 1,
+                                "text": "r", "outcome": "planned", "late_days": 0}
 
 
 def test_from_a_review_record():
