@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import delete, exists, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
@@ -35,8 +35,8 @@ from luoshi.store.warnings import colour_clause
 LEAD, CO = "lead", "co_operating"
 PER_PAGE_MAX = 200
 SORTS = {
-    "due": (ItemRow.due.is_(None), ItemRow.due, ItemRow.id),
-    "-due": (ItemRow.due.is_(None), ItemRow.due.desc(), ItemRow.id.desc()),
+    "due": (ItemRow.due.asc().nulls_last(), ItemRow.id),
+    "-due": (ItemRow.due.desc().nulls_last(), ItemRow.id.desc()),
     "id": (ItemRow.id,), "-id": (ItemRow.id.desc(),),
     "updated": (ItemRow.updated_at, ItemRow.id), "-updated": (ItemRow.updated_at.desc(), ItemRow.id.desc()),
     "state": (ItemRow.state, ItemRow.id), "title": (ItemRow.title, ItemRow.id),
@@ -271,9 +271,13 @@ def visible_to(actor: Actor) -> Any:
             unit = int(actor.unit or "")
         except ValueError:
             return False
-        mine = exists().where(Assignment.item_id == ItemRow.id, Assignment.organisation_id == unit)
-        return handed_out & mine
+        return handed_out & ItemRow.id.in_(_items_of(unit))
     return handed_out & (ItemRow.kind == Kind.SUGGESTION.value)
+
+
+def _items_of(unit: int) -> Any:
+    """The ids of the items `unit` leads or co-operates on (the assignments index answers it)."""
+    return select(Assignment.item_id).where(Assignment.organisation_id == unit)
 
 
 def _as_list(value: Any) -> list[Any] | None:
@@ -311,7 +315,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         conds.append(ItemRow.state.in_(states))
     if unit not in (None, ""):
         [unit_id] = unit_ids(session, [unit], "unit")
-        conds.append(exists().where(Assignment.item_id == ItemRow.id, Assignment.organisation_id == int(unit_id)))
+        conds.append(ItemRow.id.in_(_items_of(int(unit_id))))
     if warning not in (None, ""):
         try:
             conds.append(colour_clause(warning, today, settings.warning_policy))

@@ -38,13 +38,14 @@ def _red(today: date) -> ColumnElement[bool]:
 
 
 def _behind(today: date, points: int | None) -> ColumnElement[bool]:
-    """100 * days gone // days allowed - progress >= points (integer division on both databases)."""
+    """100 * gone // span - progress >= points, written without division: for whole numbers and span > 0,
+    floor(100 * gone / span) >= k  ⇔  100 * gone >= k * span."""
     if points is None:
         return literal(False)
     start = day_number(utc_date(ItemRow.assigned_at))
     span = day_number(ItemRow.due) - start
-    gone = (day_number(literal(today)) - start) * 100
-    return and_(ItemRow.due.isnot(None), span > 0, (gone / span) - ItemRow.progress >= points)
+    gone = day_number(literal(today)) - start
+    return and_(ItemRow.due.isnot(None), span > 0, gone * 100 >= (ItemRow.progress + points) * span)
 
 
 def _yellow_reason(today: date, policy: WarningPolicy) -> ColumnElement[bool]:
