@@ -62,6 +62,34 @@ COLUMNS = """南川区人民政府
 """
 
 
+# 会议由县长某某主持; titles before the names of those present; decisions headed 一、关于….
+TOPICAL = """青溪县人民政府
+专题会议纪要
+〔2024〕15号
+
+　　2024年7月8日，县政府召开第30次常务会议，会议由县长林振华主持。会议研究了防汛救灾工作，审议了《青溪县城市防洪排涝应急预案（修订）》。现将会议议定事项纪要如下：
+　　一、关于防汛救灾工作
+　　会议认为，当前已进入主汛期，防汛形势严峻复杂。会议要求：县水利局要加强雨情水情监测预警，汛期实行24小时值班。县应急局、各乡镇要在7月15日前完成山洪地质灾害隐患点巡查。各有关部门要备足备齐防汛物资。
+　　二、关于《青溪县城市防洪排涝应急预案（修订）》
+　　会议原则通过该预案，由县应急局按程序印发。县住建局负责城区排水设施维护，确保汛期排水畅通。
+　　出席：县长林振华，副县长周明远、陈丽娟，县政府办公室主任刘晓东
+　　列席：县水利局局长蒋立新，县应急局局长韩磊，县住建局副局长赵文斌，城关镇镇长杨帆
+"""
+
+# No numbering: each paragraph opening 会议听取/会议审议 is one decision; the date comes after 于.
+PARAGRAPHS = """临川区人民政府常务会议纪要
+（第十七次）
+临川区人民政府办公室　　　　二〇二四年四月二日
+
+　　区政府第十七次常务会议于2024年3月29日下午在区行政中心召开，区长陈志远主持会议。会议听取了区教育局关于2024年秋季学期招生工作的汇报，审议了《临川区城市更新专项规划（2024—2035年）》，现纪要如下：
+　　会议听取了区教育局关于2024年秋季学期招生工作的汇报。会议原则同意区教育局提出的招生工作方案。区教育局要做好学区划分公示工作，5月底前向社会公布招生政策。区公安分局、区住建局要配合做好户籍、房产信息核验。
+　　会议审议了《临川区城市更新专项规划（2024—2035年）》。会议原则同意该规划，由区自然资源局根据会议意见修改完善后报市政府审批。区自然资源局要加强与市级部门沟通衔接，争取年内获批。
+　　出席：陈志远　刘海波　王建国　孙丽华
+　　列席：区教育局　周晓梅　区公安分局　林　涛　区住建局　吴新民
+　　区自然资源局　冯建军
+"""
+
+
 def tasks(record: dict) -> list[list[tuple]]:
     return [[(t["owners"], t["due_text"], t["due"]) for t in item["tasks"]] for item in record["items"]]
 
@@ -154,3 +182,40 @@ def test_the_layout_of_a_typeset_document_does_not_change_its_record():
     strip = lambda r: [(i["title"], i["leads"], [(t["text"], t["owners"]) for t in i["tasks"]]) for i in r["items"]]
     assert strip(wrapped) == strip(plain)
     assert people(wrapped) == people(plain)
+
+
+def test_minutes_chaired_as_written_after_the_meeting_with_titled_attendees():
+    record = extract(TOPICAL, "topical.txt")
+    assert (record["title"], record["issuer"], record["serial"], record["issued"]) == (
+        "专题会议纪要", "青溪县人民政府", 15, None)
+    assert record["meeting"] == {"ordinal": 30, "date": "2024-07-08", "part_of_day": None,
+                                 "chair": "林振华", "chair_title": "县长"}
+    assert [(i["title"], i["decision"], i["leads"]) for i in record["items"]] == [
+        ("关于防汛救灾工作", None, []),
+        ("关于《青溪县城市防洪排涝应急预案（修订）》", "原则同意", ["县应急局"]),
+    ]
+    assert tasks(record) == [
+        [(["县水利局"], None, None), (["县应急局", "各乡镇"], "7月15日前", "2024-07-15"), (["各有关部门"], None, None)],
+        [(["县应急局"], None, None), (["县住建局"], None, None)],
+    ]
+    assert people(record) == [
+        ("出席", None, "林振华"), ("出席", None, "周明远"), ("出席", None, "陈丽娟"), ("出席", None, "刘晓东"),
+        ("列席", "县水利局", "蒋立新"), ("列席", "县应急局", "韩磊"), ("列席", "县住建局", "赵文斌"), ("列席", "城关镇", "杨帆"),
+    ]
+
+
+def test_unnumbered_decisions_one_per_meeting_paragraph():
+    record = extract(PARAGRAPHS, "paragraphs.txt")
+    assert (record["issuer"], record["serial"], record["issued"]) == ("临川区人民政府办公室", None, "2024-04-02")
+    assert record["meeting"] == {"ordinal": 17, "date": "2024-03-29", "part_of_day": "下午",
+                                 "chair": "陈志远", "chair_title": "区长"}
+    assert [(i["no"], i["title"], i["decision"], i["leads"]) for i in record["items"]] == [
+        (1, "听取了区教育局关于2024年秋季学期招生工作的汇报", "原则同意", ["区教育局"]),
+        (2, "审议了《临川区城市更新专项规划（2024—2035年）》", "原则同意", ["区自然资源局"]),
+    ]
+    assert tasks(record) == [
+        [(["区教育局"], "5月底前", "2024-05-31"), (["区公安分局", "区住建局"], None, None)],
+        [(["区自然资源局"], None, None), (["区自然资源局"], "年内", "2024-12-31")],
+    ]
+    assert people(record)[4:] == [("列席", "区教育局", "周晓梅"), ("列席", "区公安分局", "林涛"),
+                                  ("列席", "区住建局", "吴新民"), ("列席", "区自然资源局", "冯建军")]
