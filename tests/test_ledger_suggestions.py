@@ -15,7 +15,8 @@ from luoshi.ledger.errors import InvalidTransition, InvalidValue, MissingField, 
 from luoshi.ledger.items import SourceRef
 from luoshi.ledger.suggestions import (Opinion, Outcome, Round, Satisfaction, Suggestion, SuggestionAction,
                                        SuggestionPolicy, SuggestionState, Tally, apply, available, by_category,
-                                       by_satisfaction, by_unit, can_view, from_record, new_suggestion, warning)
+                                       by_satisfaction, by_unit, can_view, from_record, from_review, new_suggestion,
+                                       warning)
 from luoshi.ledger.warnings import Colour, ItemWarning, Reason, WarningPolicy
 
 CST = timezone(timedelta(hours=8))
@@ -172,6 +173,20 @@ def test_from_a_review_record():
                        path="suggestions[0]")
     assert s == Suggestion(id="s-1", title="聚焦项目引建", no=1, category="增强产业发展硬实力", deputies=("汪香元", "杨锐"),
                            text="1.聚焦项目引建。汪香元、杨锐代表建议…", source=SourceRef("review.txt", (120, 160), "suggestions[0]"))
+
+
+def test_from_a_review_summary_with_groups():
+    review = {"source": "review.txt", "suggestion_groups": [
+        {"no": 1, "category": "增强产业发展硬实力", "count": 2, "suggestions": [
+            {"no": 1, "title": "聚焦项目引建", "deputies": ["汪香元", "杨锐"], "text": "1.聚焦项目引建。", "span": [10, 18]},
+            {"no": 2, "title": "做强产业标识", "deputies": ["胡卫江"], "text": "2.做强产业标识。", "span": [20, 28]}]},
+        {"no": 2, "category": "增强对外合作影响力", "count": 1, "suggestions": [
+            {"no": 1, "title": "推进以港强市", "deputies": ["汪香元"], "text": "1.推进以港强市。", "span": [40, 48]}]}]}
+    made = from_review(review, actor=CONGRESS, now=T0)
+    assert [(s.id, s.no, s.category, s.deputies, s.source.path) for s, _ in made] == [
+        ("review.txt-1.1", 1, "增强产业发展硬实力", ("汪香元", "杨锐"), "suggestion_groups[0].suggestions[0]"),
+        ("review.txt-1.2", 2, "增强产业发展硬实力", ("胡卫江",), "suggestion_groups[0].suggestions[1]"),
+        ("review.txt-2.1", 1, "增强对外合作影响力", ("汪香元",), "suggestion_groups[1].suggestions[0]")]
 
 
 # -- warnings -------------------------------------------------------------------------------------------------

@@ -510,6 +510,24 @@ def from_record(record: Mapping[str, Any], *, id: str, actor: Actor, now: dateti
                           text=record.get("text") or "", source=source)
 
 
+def from_review(review: Mapping[str, Any], *, actor: Actor, now: datetime,
+                prefix: str | None = None) -> list[tuple[Suggestion, SuggestionCreated]]:
+    """Every suggestion of a congress review summary, with its group's category: ids `{prefix}-{group}.{no}`
+    (the document's name by default), as the numbering starts again in each group."""
+    doc = review.get("source")
+    prefix = prefix or doc or "suggestion"
+    out = []
+    for gi, group in enumerate(review.get("suggestion_groups") or []):
+        for si, rec in enumerate(group.get("suggestions") or []):
+            out.append(from_record(rec, id=f"{prefix}-{group.get('no', gi + 1)}.{rec.get('no', si + 1)}", actor=actor,
+                                   now=now, category=group.get("category"), document=doc,
+                                   path=f"suggestion_groups[{gi}].suggestions[{si}]"))
+    if out:
+        return out
+    return [from_record(rec, id=f"{prefix}-{rec.get('no', i + 1)}", actor=actor, now=now, document=doc,
+                        path=f"suggestions[{i}]") for i, rec in enumerate(review.get("suggestions") or [])]
+
+
 def can_view(actor: Actor, s: Suggestion) -> bool:
     """The office, leaders and the congress read all suggestions; a unit those it leads or co-operates on."""
     if actor.role is Role.UNIT:
