@@ -30,6 +30,9 @@ def found(text: str) -> list[tuple]:
     ("增长百分之三点五", [("百分之三点五", 3.5, None, "%", None, "unit.percent")]),
     ("投资10亿—20亿元", [("10亿—20亿元", 10, 20, "亿元", "区间", "unit.money")]),
     ("全年增长５％", [("５％", 5, None, "％", None, "unit.percent")]),
+    ("增长4.5％—5％", [("4.5％—5％", 4.5, 5, "％", "区间", "unit.percent")]),
+    ("补助3万元—5万元", [("3万元—5万元", 3, 5, "万元", "区间", "unit.money")]),
+    ("增长5%、6%", [("5%", 5, None, "%", None, "unit.percent"), ("6%", 6, None, "%", None, "unit.percent")]),
 ])
 def test_quantities_are_read_with_unit_and_bound(text, expected):
     assert found(text) == expected

@@ -229,53 +229,58 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
 
 
 def _quantity(text: str, m: re.Match, lo: int, end: int) -> Quantity | None:
-    s = m.group()
-    ns, ne = m.start(), m.end()
-    if _is_name_or_date(text, ns, ne, s) or _in_quoted_name(text, ns):
+    s, ns = m.group(), m.start()
+    if _is_name_or_date(text, ns, m.end(), s) or _in_quoted_name(text, ns):
         return None
     parsed = _number_at(text, m)
     if parsed is None:
         return None
     value, magnitude = parsed
-    if magnitude == "%":
-        reading = _Reading(value, ne, "%", "", False, "unit.percent")
-        s_unit = "%"
+    if magnitude == "%":  # 百分之十五
+        reading = _Reading(value, m.end(), "%", "", False, "unit.percent")
     else:
-        reading = _read_after(text, ne, end, value, magnitude)
-        s_unit = reading.unit
+        reading = _read_after(text, m.end(), end, value, magnitude)
     value_max = None
+    ranged = _range(text, reading, s, end)
+    if ranged is not None:
+        value_max, reading = ranged
+    if reading.rule is None:  # a bare number or magnitude (50亿级, 604省道): not a quantity
+        return None
     pos = reading.end
-    if reading.rule is None or reading.unit in ("%",) and pos < end and text[pos] in RANGE_MARKS:
-        # 4.5—5%, 4.5%—5%, 10亿—20亿元: a range sharing the unit of its second number
-        if pos < end and text[pos] in RANGE_MARKS:
-            m2 = NUMBER.match(text, pos + 1, end)
-            if m2 and m2.group()[0].isdigit() == s[0].isdigit():
-                parsed2 = _number_at(text, m2)
-                if parsed2 is not None:
-                    second = _read_after(text, m2.end(), end, parsed2[0], parsed2[1] if parsed2[1] != "%" else "")
-                    if second.rule is not None and (reading.rule is None or second.unit == reading.unit):
-                        value_max, pos = parsed2[0], second.end
-                        if reading.rule is None:
-                            reading = _Reading(value, second.end, second.unit, second.magnitude,
-                                               reading.approximate, second.rule)
-                            s_unit = second.unit
-        if reading.rule is None:
-            return None
     if reading.unit in RANK_UNITS and text[max(lo, ns - 1):ns] in RANK_BEFORE:
         return None
-    bound = None
-    qstart = ns
-    b = SUFFIX_BOUND_RX.match(text, pos, end)
+    bound, start = None, ns
+    suffix = SUFFIX_BOUND_RX.match(text, pos, end)
     if value_max is not None:
         bound = "区间"
-    elif b:
-        bound, pos = SUFFIX_BOUND[b.group()]["bound"], b.end()
-    pb = PREFIX_BOUND_RX.search(text, max(lo, ns - 4), ns)
-    if pb and pb.start() > 0 and text[pb.start() - 1] in PREFIX_BLOCKERS.get(pb.group(), ()):
-        pb = None
-    if pb:
-        qstart = pb.start()
-        bound = bound or PREFIX_BOUND[pb.group()]["bound"]
+    elif suffix:
+        bound, pos = SUFFIX_BOUND[suffix.group()]["bound"], suffix.end()
+    prefix = PREFIX_BOUND_RX.search(text, max(lo, ns - 4), ns)
+    if prefix and prefix.start() > 0 and text[prefix.start() - 1] in PREFIX_BLOCKERS.get(prefix.group(), ()):
+        prefix = None
+    if prefix:
+        start = prefix.start()
+        bound = bound or PREFIX_BOUND[prefix.group()]["bound"]
     if bound is None and reading.approximate:
-        bound = "以上"
-    return Quantity(qstart, pos, ns, value, s_unit, bound, reading.rule or "unit.percent", value_max)
+        bound = "以上"  # 5300多栋, 166万余件
+    return Quantity(start, pos, ns, value, reading.unit, bound, reading.rule, value_max)
+
+
+def _range(text: str, first: _Reading, s: str, end: int) -> tuple[int | float, _Reading] | None:
+    """`4.5—5%`, `4.5%—5%`, `10亿—20亿元`: the upper value and the reading of the range's unit, or None.
+
+    Both ends are the same kind of numeral; a first number without a unit takes the second's.
+    """
+    pos = first.end
+    if pos >= end or text[pos] not in RANGE_MARKS:
+        return None
+    m2 = NUMBER.match(text, pos + 1, end)
+    if not m2 or m2.group()[0].isdigit() != s[0].isdigit():
+        return None
+    parsed = _number_at(text, m2)
+    if parsed is None or parsed[1] == "%":
+        return None
+    second = _read_after(text, m2.end(), end, parsed[0], parsed[1])
+    if second.rule is None or first.rule is not None and second.unit != first.unit:
+        return None
+    return parsed[0], _Reading(first.value, second.end, second.unit, second.magnitude, first.approximate, second.rule)

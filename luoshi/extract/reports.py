@@ -25,10 +25,10 @@ def _rule(entry: dict) -> tuple[str, re.Pattern]:
     return entry["id"], re.compile(entry["pattern"])
 
 
-REVIEW_ID, REVIEW = _rule(_DATA["sections"]["review_heading"])
-PLAN_ID, PLAN = _rule(_DATA["sections"]["plan_heading"])
-APPENDIX_ID, APPENDIX = _rule(_DATA["sections"]["appendix_heading"])
-FUTURE_ID, FUTURE = _rule(_DATA["sections"]["future_context"])
+_, REVIEW = _rule(_DATA["sections"]["review_heading"])
+_, PLAN = _rule(_DATA["sections"]["plan_heading"])
+_, APPENDIX = _rule(_DATA["sections"]["appendix_heading"])
+_, FUTURE = _rule(_DATA["sections"]["future_context"])
 TARGET_CUE_ID, TARGET_CUE = _rule(_DATA["targets"]["cue"])
 TARGET_STOP = re.compile(_DATA["targets"]["stop"])
 NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
