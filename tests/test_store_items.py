@@ -208,3 +208,33 @@ def test_get_item_shows_the_source_sentence(session, settings):
     assert (view.source_text, text[start:end]) == ("县财政局要在年底前落实资金保障", "县财政局要在年底前落实资金保障")
     assert (view.item.due, view.item.due_text, view.units) == (date(2024, 12, 31), "年底前", {"1": "县财政局"})
     assert view.document.name == "minutes.txt"
+
+
+def test_two_users_acting_at_once_never_lose_an_update(make_db, backend, settings):
+    """Two threads, two sessions, the same version: one wins, the other gets a Conflict, nothing is lost."""
+    import threading
+
+    db = make_db(backend)
+    with db.session() as s:
+        create_organisation(s, name="市商务局")
+        item_id = draft(s, settings).id
+    barrier, outcomes = threading.Barrier(2), []
+
+    def confirm(note: str) -> None:
+        with db.session() as s:
+            barrier.wait()
+            try:
+                act(s, item_id=item_id, actor=OFFICE, action="confirm", expected_version=1, note=note,
+                    settings=settings, now=at(1))
+                outcomes.append("ok")
+            except Conflict:
+                outcomes.append("conflict")
+
+    threads = [threading.Thread(target=confirm, args=(n,)) for n in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with db.session() as s:
+        history = item_history(s, item_id=item_id, actor=OFFICE)
+    assert (sorted(outcomes), [h.seq for h in history]) == (["conflict", "ok"], [1, 2])
