@@ -238,3 +238,21 @@ def test_two_users_acting_at_once_never_lose_an_update(make_db, backend, setting
     with db.session() as s:
         history = item_history(s, item_id=item_id, actor=OFFICE)
     assert (sorted(outcomes), [h.seq for h in history]) == (["conflict", "ok"], [1, 2])
+
+
+def test_returned_items_progress_reports_and_instructions(session, settings, units):
+    from luoshi.store.items import instructions, progress_reports
+
+    sw = unit_user(units[0])
+    item_id = handed_out(session, settings, units)
+    step(session, settings, item_id, sw, "report_progress", 3, 1, text="已走访20家", percent=40, attachments=["表.xlsx"])
+    step(session, settings, item_id, sw, "apply_completion", 4, 2, text="已完成")
+    step(session, settings, item_id, OFFICE, "return", 5, 3, reason="缺少佐证")
+    step(session, settings, item_id, LEADER, "instruct", 6, 4, text="请抓紧")
+    q = dict(session=session, actor=sw, settings=settings, now=at(5))
+    assert (ids(list_items(**q, returned=True)), ids(list_items(**q, returned=False))) == ([item_id], [])
+    assert [(p.version, p.kind, p.text, p.percent, p.attachments, p.by) for p in
+            progress_reports(session, item_id=item_id, actor=sw)] == [
+        (4, "report_progress", "已走访20家", 40, [{"name": "表.xlsx"}], "u1"),
+        (5, "apply_completion", "已完成", None, [], "u1")]
+    assert [(i.text, i.by, i.at) for i in instructions(session, item_id=item_id, actor=sw)] == [("请抓紧", "mayor", at(4))]

@@ -1,0 +1,11 @@
+"""The ledger in a database (SQLite or PostgreSQL): models, migrations and the functions the web app,
+the JSON API and the CLI call.
+
+- `db`: engines, sessions, migrations (`open_database`, `Database`, `upgrade`);
+- `items`: `get_item`, `list_items`, `act`, `item_history`, `create_item`, `progress_reports`, `instructions`;
+- `documents`: `get_document`, `list_documents` (ingest itself is `luoshi.ingest`);
+- `orgs`: the organisation directory and the people seen for each unit;
+- `users`: `create_user`, `authenticate`, tokens, `actor_for`;
+- `reminders`: reminders per unit and their webhook delivery;
+- `audit`: the hash-chained audit log and `verify_audit`.
+"""

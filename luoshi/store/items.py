@@ -289,14 +289,15 @@ def _as_list(value: Any) -> list[Any] | None:
 def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | None = None,
                unit: int | str | None = None, warning: str | None = None, document: int | None = None,
                kind: str | None = None, due_from: date | None = None, due_to: date | None = None,
-               q: str | None = None, sort: str = "due", page: int = 1, per_page: int = 50,
+               q: str | None = None, returned: bool | None = None, sort: str = "due", page: int = 1,
+               per_page: int = 50,
                settings: Settings | None = None, now: datetime | None = None) -> ItemPage:
     """The ledger (督办台账): the items `actor` may see, filtered, sorted and paged, with the total.
 
     - state: one state or several (`draft`, `assigned`, …); unit: an organisation id or name (lead or
       co-operating); warning: `red`, `yellow`, `green` or `none` (computed in SQL, as the ledger's
       `warning` computes it); document: a document id; due_from/due_to: inclusive dates; q: text in the
-      title or body; sort: one of SORTS (`due`, `-due`, `id`, `-id`, `updated`, `-updated`, `state`,
+      title or body; returned: True for items sent back (退回) and being handled again; sort: one of SORTS (`due`, `-due`, `id`, `-id`, `updated`, `-updated`, `state`,
       `title`, `progress`, `-progress`).
     """
     settings = settings or get_settings()
@@ -329,6 +330,9 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         conds.append(ItemRow.due >= due_from)
     if due_to is not None:
         conds.append(ItemRow.due <= due_to)
+    if returned is not None:
+        again = (ItemRow.returns > 0) & (ItemRow.state == State.IN_PROGRESS.value)
+        conds.append(again if returned else ~again)
     if q and q.strip():
         like = f"%{_escape_like(q.strip())}%"
         conds.append(or_(ItemRow.title.like(like, escape="\\"), ItemRow.text.like(like, escape="\\")))
@@ -471,3 +475,44 @@ def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | 
         deliver_reminders(session, reminder_ids=[r.id for r in reminders], settings=settings, transport=transport,
                           now=now)
     return get_item(session, item_id=item_id, actor=actor, settings=settings, now=now)
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """A progress report or completion application (`kind`), as the item page lists them."""
+
+    id: int
+    version: int
+    kind: str
+    text: str
+    percent: int | None
+    attachments: list[dict[str, Any]]
+    unit_id: int | None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class InstructionView:
+    id: int
+    version: int
+    text: str
+    by: str
+    at: datetime
+
+
+def progress_reports(session: Session, *, item_id: int | str, actor: Actor) -> list[ProgressView]:
+    """An item's progress reports and completion applications, oldest first (NotFound if not visible)."""
+    load_item(session, item_id=item_id, actor=actor)
+    rows = session.scalars(select(ProgressReport).where(ProgressReport.item_id == int(item_id))
+                           .order_by(ProgressReport.version))
+    return [ProgressView(r.id, r.version, r.kind, r.text, r.percent, list(r.attachments), r.unit_id, r.by, r.at)
+            for r in rows]
+
+
+def instructions(session: Session, *, item_id: int | str, actor: Actor) -> list[InstructionView]:
+    """The leaders' instructions (批示) on an item, oldest first (NotFound if not visible)."""
+    load_item(session, item_id=item_id, actor=actor)
+    rows = session.scalars(select(Instruction).where(Instruction.item_id == int(item_id))
+                           .order_by(Instruction.version))
+    return [InstructionView(r.id, r.version, r.text, r.by, r.at) for r in rows]
