@@ -9,9 +9,10 @@ import pytest
 
 from luoshi import glossary
 from luoshi.ledger.errors import InvalidValue
+from luoshi.ledger.items import SourceRef
 from luoshi.ledger.targets import (Accumulation, Actual, Bound, Direction, Entry, Period, Policy, RowError, Status,
-                                   Target, TargetKind, TargetStatus, convert, goal_text, meets, plain, scale, status,
-                                   template_header, template_rows, validate_actuals)
+                                   Target, TargetKind, TargetStatus, convert, from_report, goal_text, meets, plain,
+                                   scale, status, template_header, template_rows, validate_actuals)
 
 CST = timezone(timedelta(hours=8))
 AT = datetime(2024, 10, 8, 9, tzinfo=CST)
@@ -165,6 +166,19 @@ def test_from_record():
     assert (t.id, t.indicator, t.value, t.unit, t.bound, t.year, t.kind, t.text, t.source.span, t.lead_units) == (
         "c-1", "新能源充电站", D(40), "座", None, 2024, TargetKind.COMMITMENT, "新建新能源充电站40座", (10, 21),
         ("县发改委",))
+
+
+def test_from_report():
+    report = {"source": "qingxi_2024.txt", "plan_year": 2024, "targets": [
+        {"text": "地区生产总值增长6%左右", "span": [900, 911], "indicator": "地区生产总值", "measure": "增长", "value": 6,
+         "unit": "%", "bound": "左右", "year": 2024}],
+        "commitments": [{"text": "新建新能源充电站40座", "span": [1888, 1899], "indicator": "新能源充电站", "value": 40,
+                         "unit": "座", "bound": None}]}
+    assert [(t.id, t.kind, t.year, t.bound, t.source) for t in from_report(report)] == [
+        ("qingxi_2024.txt-t1", TargetKind.TARGET, 2024, Bound.ABOUT,
+         SourceRef("qingxi_2024.txt", (900, 911), "targets[0]")),
+        ("qingxi_2024.txt-c1", TargetKind.COMMITMENT, 2024, None,
+         SourceRef("qingxi_2024.txt", (1888, 1899), "commitments[0]"))]
 
 
 @pytest.mark.parametrize("text, period", [

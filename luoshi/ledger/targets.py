@@ -222,6 +222,16 @@ class Target:
         return Direction.HIGHER
 
 
+def from_report(report: Mapping[str, Any], *, prefix: str | None = None) -> list[Target]:
+    """The targets and commitments of a work report's plan year as tracked targets, with ids
+    `{prefix}-t1…` and `{prefix}-c1…` (the document's name by default) and their source spans."""
+    doc, year = report.get("source"), report.get("plan_year")
+    prefix = prefix or doc or "report"
+    return [Target.from_record(r, id=f"{prefix}-{kind[0]}{i + 1}", year=year, kind=kind[:-1], document=doc,
+                               path=f"{kind}[{i}]")
+            for kind in ("targets", "commitments") for i, r in enumerate(report.get(kind) or [])]
+
+
 # -- the comparison shared with delivery -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -626,5 +636,5 @@ def _value(row: dict[str, Any], target: Target, fail: Any) -> Decimal | None:
 
 __all__ = ["Accumulation", "Actual", "Bound", "Column", "Direction", "Entry", "Period", "Policy", "RowError",
            "Status", "TEMPLATE_COLUMNS", "Target", "TargetKind", "TargetStatus", "assess", "convert", "fmt",
-           "goal_text", "is_percent", "measure_class", "meets", "number", "plain", "scale", "status", "template_header",
-           "template_rows", "validate_actuals"]
+           "from_report", "goal_text", "is_percent", "measure_class", "meets", "number", "plain", "scale", "status",
+           "template_header", "template_rows", "validate_actuals"]
