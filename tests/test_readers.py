@@ -221,3 +221,41 @@ def test_damaged_files_give_one_line_errors_on_the_command_line(tmp_path):
     errors = sorted(re.match(r"error: .*/([^/:]+): ", line)[1] for line in out.stderr.splitlines() if line.strip())
     assert errors == ["cut.docx", "cut.pdf", "scan.pdf"]
     assert sorted(json.loads(line)["source"] for line in out.stdout.splitlines()) == ["good.docx", "good.pdf"]
+
+
+def typeset_pdf(txt_path, pdf_path):
+    """A TXT typeset as a PDF would be: each line drawn where it stands, a paragraph's indent as a
+    shift to the right (PDFs hold no leading spaces), the head centred."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(pdf_path))
+    y = 800
+    for line in txt_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        if y < 60:
+            c.showPage()
+            y = 800
+        c.setFont("STSong-Light", 14)
+        shift = 28 if line.startswith("\u3000\u3000") else 100 if line.startswith(" ") else 0
+        c.drawString(60 + shift, y, line.lstrip(" \u3000"))
+        y -= 22
+    c.save()
+    return pdf_path
+
+
+def test_pdf_of_typeset_minutes_extracts_like_the_text(tmp_path):
+    from luoshi.samples import sample_paths
+
+    [txt] = [p for p in sample_paths() if p.name == "qingxi_county_minutes_12.txt"]
+    pdf = read(typeset_pdf(txt, tmp_path / "minutes.pdf"))
+    text = read(txt)
+    from_pdf, from_txt = extract(pdf.text, "m"), extract(text.text, "m")
+    without_spans = lambda items: [(i["title"], i["leads"], [(t["text"], t["owners"], t["due"]) for t in i["tasks"]])
+                                   for i in items]
+    assert without_spans(from_pdf["items"]) == without_spans(from_txt["items"])
+    for field in ("title", "issuer", "serial", "issued", "meeting", "agenda", "attendees"):
+        assert from_pdf[field] == from_txt[field], field
