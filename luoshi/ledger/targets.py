@@ -196,7 +196,7 @@ class Target:
         source = SourceRef(document, tuple(span), path) if document and span else None
         the_year = record.get("year") or year
         if not the_year:
-            raise InvalidValue(f"target {id!r} has no year: pass the report's plan_year", "year")
+            raise InvalidValue(f"target {id!r} has no year and its report no plan_year: give the year", "year")
         return cls(id=id, indicator=record.get("indicator") or "", value=record.get("value"),
                    unit=record.get("unit"), year=the_year, measure=record.get("measure"),
                    value_max=record.get("value_max"), bound=Bound.parse(record.get("bound")), kind=kind,
@@ -222,10 +222,10 @@ class Target:
         return Direction.HIGHER
 
 
-def from_report(report: Mapping[str, Any], *, prefix: str | None = None) -> list[Target]:
-    """The targets and commitments of a work report's plan year as tracked targets, with ids
-    `{prefix}-t1…` and `{prefix}-c1…` (the document's name by default) and their source spans."""
-    doc, year = report.get("source"), report.get("plan_year")
+def from_report(report: Mapping[str, Any], *, prefix: str | None = None, year: int | None = None) -> list[Target]:
+    """The targets and commitments of a work report's plan year (or `year`, when the report does not say)
+    as tracked targets, with ids `{prefix}-t1…`, `{prefix}-c1…` (the document's name by default) and spans."""
+    doc, year = report.get("source"), report.get("plan_year") or year
     prefix = prefix or doc or "report"
     return [Target.from_record(r, id=f"{prefix}-{kind[0]}{i + 1}", year=year, kind=kind[:-1], document=doc,
                                path=f"{kind}[{i}]")
