@@ -226,3 +226,10 @@ def test_the_2025_report_states_the_results_of_most_2024_promises():
     statuses = [link["status"] for link in links["links"]]
     assert statuses.count("unreported") <= 0.1 * len(statuses)
     assert {s: statuses.count(s) for s in sorted(set(statuses))} == {"achieved": 31, "missed": 10, "unreported": 2}
+
+
+def test_extract_samples_on_the_command_line():
+    out = subprocess.run([sys.executable, "-m", "luoshi.cli", "extract", "--samples", "--format", "jsonl"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert [json.loads(line)["source"] for line in out.stdout.splitlines()] == [p.name for p in sample_paths()]
