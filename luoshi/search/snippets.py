@@ -11,6 +11,7 @@ from luoshi.search.tokens import is_cjk, normalise_char
 
 SNIPPET_CHARS = 120
 CONTEXT_BEFORE = 20
+SENTENCE_ENDS = "。！？；\n"
 _SPACE = re.compile(r"\s+")
 
 
@@ -67,6 +68,12 @@ def _window(length: int, spans: list[tuple[int, int]], width: int) -> tuple[int,
     return begin, begin + width
 
 
+def _sentence_start(text: str, begin: int, first_match: int) -> int:
+    """`begin` moved up to the start of the sentence of the first match, when it starts in the window."""
+    cut = max(text.rfind(mark, begin, first_match) for mark in SENTENCE_ENDS)
+    return cut + 1 if cut >= 0 else begin
+
+
 def _render(text: str, spans: list[tuple[int, int]]) -> str:
     out: list[str] = []
     at = 0
@@ -86,6 +93,10 @@ def highlight(text: str, terms: list[str], width: int | None = SNIPPET_CHARS) ->
     if width is None:
         return _render(text, spans)
     begin, end = _window(len(text), spans, width)
+    first = next((s for s, _ in spans if s >= begin), None)
+    if begin > 0 and first is not None:
+        begin = _sentence_start(text, begin, first)
+        end = min(len(text), begin + width)
     inside = [(max(s, begin) - begin, min(e, end) - begin) for s, e in spans if s < end and e > begin]
     html_text = _render(text[begin:end], inside)
     return ("…" if begin > 0 else "") + html_text + ("…" if end < len(text) else "")
