@@ -29,6 +29,7 @@ _, REVIEW = _rule(_DATA["sections"]["review_heading"])
 _, PLAN = _rule(_DATA["sections"]["plan_heading"])
 _, APPENDIX = _rule(_DATA["sections"]["appendix_heading"])
 _, FUTURE = _rule(_DATA["sections"]["future_context"])
+_, APPENDIX_PLEDGES = _rule(_DATA["sections"]["appendix_pledges"])
 TARGET_CUE_ID, TARGET_CUE = _rule(_DATA["targets"]["cue"])
 TARGET_STOP = re.compile(_DATA["targets"]["stop"])
 NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
@@ -52,7 +53,8 @@ SKIP_AFTER = tuple(_DATA["commitments"]["skip_after"])
 WEB_CHROME = re.compile(_DATA["web_chrome"])
 TITLE_PREFIX = re.compile(_DATA["title_prefix"])
 TITLE = re.compile(r"[^。，：:]{0,40}?工作报告(?:（摘要）|的决议)?")
-LIST_ITEM = re.compile(r"^(?:——|[一二三四五六七八九十]+[是、]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
+LIST_MARK = re.compile(r"——|[一二三四五六七八九十]+[是、]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?![0-9])")
+LIST_ITEM = re.compile("^(?:" + LIST_MARK.pattern + ")")
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,7 @@ def _phrase_start(text: str, lo: int, pos: int) -> int:
 
 def _phrase_end(text: str, pos: int, hi: int) -> int:
     i = pos
-    while i < hi and text[i] not in PHRASE_END:
+    while i < hi and text[i] not in PHRASE_END and text[i] not in "（(":
         i += 1
     return i
 
@@ -249,7 +251,11 @@ def _strip_words(s: str, words: list[str], *, front: bool = True, back: bool = F
 
 
 def _indicator(before: str, after: str) -> tuple[str | None, str | None]:
-    """(indicator, measure) from the words before a quantity and those after it."""
+    """(indicator, measure) from the words before a quantity and those after it.
+
+    What a count counts follows it when anything does (新增6家苏州市级总部企业); other quantities
+    measure what precedes them (地区生产总值增长5%).
+    """
     s = _strip_words(before, LEADS)
     measure = None
     for m in MEASURES:
@@ -263,7 +269,7 @@ def _indicator(before: str, after: str) -> tuple[str | None, str | None]:
                 break
     s = _strip_words(s, TRIM, front=True, back=True)
     s = re.sub(r"等$", "", s)
-    if not s or len(s) < 2:
+    if after or len(s) < 2:
         s = after
     return (s or None), measure
 
@@ -290,12 +296,17 @@ def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
         start = max(_phrase_start(text, lo, q.start), prev_end)
         while start < q.start and text[start] in "、，,":
             start += 1
+        mark = LIST_MARK.match(text, start, q.start)
+        if mark:  # 2.实现城镇新增就业18万人: the numbering is not part of the phrase
+            start = mark.end()
         end = q.end
         after_span = (q.end, q.end)
         if q.is_count and end < hi and text[end] not in PHRASE_END:
             end = min(_phrase_end(text, end, hi), nxt)  # 6个老旧小区: the thing counted follows the unit
             after_span = (q.end, end)
         prev_end = q.end
+        if q.rule == "unit.duration" and q.end < hi and text[q.end] not in PHRASE_END:
+            continue  # 15分钟生活圈, 24小时服务: a duration that qualifies a noun is not a quantity stated
         if commitments and (text[max(lo, q.start - 2):q.start].endswith(SKIP_BEFORE)
                             or text.startswith(SKIP_AFTER, q.end) or text.startswith(("的工作", "的重点"), q.end)):
             continue
@@ -346,7 +357,7 @@ def _target_span(doc: Document, s: Sections) -> tuple[int, int] | None:
         if not nxt or TARGET_STOP.match(nxt.group()) or not _states_targets(text, nxt.start(), nxt.end()):
             break
         end = nxt.end() - 1 if nxt.group().endswith("。") else nxt.end()
-    if LIST_ITEM.match(text, start):
+    if LIST_MARK.match(text, start):
         # targets listed one per paragraph: ——地区生产总值增长5%左右；
         for p in doc.paragraphs_between(end, len(text)):
             if p.start <= end:
@@ -418,7 +429,20 @@ def commitments(doc: Document) -> None:
             if skip[0] <= a < skip[1] or a <= skip[0] < b or _future(doc, a, b, s.plan_year):
                 continue
             out += quantity_records(doc, a, b, s.plan_year, commitments=True)
+        for a, b in _appendix_pledges(doc, s):
+            out += quantity_records(doc, a, b, s.plan_year, commitments=True)
     doc.record["commitments"] = out
+
+
+def _appendix_pledges(doc: Document, s: Sections) -> Iterator[tuple[int, int]]:
+    """The paragraphs of an appendix listing the year's pledges (附件：2026年民生实事), not its glossary."""
+    pledging = False
+    year = f"{s.plan_year}年" if s.plan_year else None
+    for p in doc.paragraphs_between(s.appendix, len(doc.text)):
+        if _is_heading(p) and not LIST_ITEM.match(p.text):
+            pledging = bool(APPENDIX_PLEDGES.search(p.text) or year and year in p.text and "报告" not in p.text)
+        elif pledging and not GLOSS_ENTRY.match(p.text):
+            yield p.start, p.end
 
 
 @stage("achievements", assigns=("achievements",))
