@@ -1,4 +1,4 @@
-"""Minutes in layouts other than the seeds': 区政府 and 县政府 minutes, decisions under 会议决定事项
+"""Minutes (and a congress review) in layouts other than the seeds': 区政府 and 县政府 minutes, decisions under 会议决定事项
 numbered 1. 2. or （一）, dates in Chinese numerals, attendees in two columns, a name broken across lines.
 
 The documents are written here, for fictional places; each test asserts the whole value extracted.
@@ -87,6 +87,20 @@ PARAGRAPHS = """临川区人民政府常务会议纪要
 　　出席：陈志远　刘海波　王建国　孙丽华
 　　列席：区教育局　周晓梅　区公安分局　林　涛　区住建局　吴新民
 　　区自然资源局　冯建军
+"""
+
+
+# A congress review summary: office and date on one line above the title, groups numbered 一、.
+REVIEW = """临川区人大常委会办公室                二〇二四年三月二十日
+关于区十七届人大四次会议代表审议意见的汇总
+　　区十七届人大四次会议于2024年2月26日至28日召开。会议期间，代表们对《政府工作报告》提出了意见和建议，现汇总如下：
+　　一、关于经济发展方面（2条）
+　　1.加大招商引资力度。刘海波、周敏代表建议围绕主导产业开展精准招商，提高项目落地率。
+　　2.优化营商环境。吴新民代表建议进一步压缩审批时限，推行“一件事一次办”。
+　　二、关于社会民生方面（3条）
+　　1.增加停车泊位。郑涛、钱小芳代表建议在老旧小区周边增设公共停车泊位。
+　　2.加强养老服务。冯建军代表、蒋勇列席代表建议推进社区食堂建设。
+　　3.改善农村供水。韩冰、许文杰、黄伟代表建议加快城乡供水一体化改造。
 """
 
 
@@ -219,3 +233,17 @@ def test_unnumbered_decisions_one_per_meeting_paragraph():
     ]
     assert people(record)[4:] == [("列席", "区教育局", "周晓梅"), ("列席", "区公安分局", "林涛"),
                                   ("列席", "区住建局", "吴新民"), ("列席", "区自然资源局", "冯建军")]
+
+
+def test_review_summary_with_office_and_date_above_the_title():
+    record = extract(REVIEW, "review.txt")
+    assert {k: record[k] for k in ("doc_type", "title", "issuer", "issued", "session", "period")} == {
+        "doc_type": "congress_review", "title": "关于区十七届人大四次会议代表审议意见的汇总",
+        "issuer": "临川区人大常委会办公室", "issued": "2024-03-20", "session": "区十七届人大四次会议",
+        "period": ["2024-02-26", "2024-02-28"]}
+    assert [(g["no"], g["category"], g["count"], [(s["no"], s["title"], s["deputies"]) for s in g["suggestions"]])
+            for g in record["suggestion_groups"]] == [
+        (1, "经济发展", 2, [(1, "加大招商引资力度", ["刘海波", "周敏"]), (2, "优化营商环境", ["吴新民"])]),
+        (2, "社会民生", 3, [(1, "增加停车泊位", ["郑涛", "钱小芳"]), (2, "加强养老服务", ["冯建军", "蒋勇"]),
+                        (3, "改善农村供水", ["韩冰", "许文杰", "黄伟"])]),
+    ]

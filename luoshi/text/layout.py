@@ -22,9 +22,10 @@ INDENT = re.compile(r"\u3000{2}|^ {4}")
 # How many lines must open with an indent before the indent is taken to mark paragraphs.
 INDENTED_LINES = 3
 
-# A line of the head that ends with a date after text without punctuation (the issuing office and
-# the issue date), and a line opening with a date: they are never one paragraph.
+# A short line of the head that ends with a date after text without punctuation (the issuing office
+# and the issue date) ends its paragraph; so does any such line before one opening with a date.
 _YMD = r"(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}日"
+HEAD_LINE = 40  # at most this many characters: an office and a date, not prose that ends with a date
 HEAD_DATE = re.compile(rf"^[^，。；、,;]*{_YMD}$")
 OPENS_WITH_DATE = re.compile(rf"^(?:{_YMD}|[0-9一二三四五六七八九十]{{1,2}}月[0-9一二三四五六七八九十]{{1,3}}日)")
 
@@ -150,8 +151,8 @@ def _continues(prev: _Line, nxt: _Line, width: int | None, indents: bool = False
         return False  # lines that are paragraphs, set apart by blank lines only here and there
     if indents and nxt.indented:
         return False  # a typeset document indents the first line of each paragraph
-    if HEAD_DATE.search(prev.chars) and OPENS_WITH_DATE.match(nxt.chars):
-        return False  # `…办公室　二〇二四年三月十五日` in the head, then the paragraph `二〇二四年三月十二日下午，…`
+    if HEAD_DATE.search(prev.chars) and (len(prev.chars) <= HEAD_LINE or OPENS_WITH_DATE.match(nxt.chars)):
+        return False  # `…办公室　二〇二四年三月十五日` in the head: the title or the first paragraph follows
     if FRAGMENT.match(nxt.chars) or prev.chars.count("《") > prev.chars.count("》"):
         return True
     if width is not None:
@@ -173,10 +174,10 @@ def normalise(source: str) -> Layout:
     """Clean `source`: drop layout whitespace and artifacts, join wrapped lines, keep the offsets."""
     lines = _lines(source)
     width = wrap_width(lines)
-    # Indents mark paragraphs only in a wrapped document where some lines have one and others not
-    # (when every line is indented, the indent tells nothing).
+    # Indents mark paragraphs only in a document where some lines have one and others not (when
+    # every line is indented, the indent tells nothing).
     indented = sum(1 for line in lines if line.indented and line.chars)
-    indents = width is not None and INDENTED_LINES <= indented < 0.9 * sum(1 for line in lines if line.chars)
+    indents = INDENTED_LINES <= indented < 0.9 * sum(1 for line in lines if line.chars)
     # A blank line ends a paragraph where the lines are paragraphs and most are not followed by one
     # (a PDF's text often has a blank line after every line: there blank lines tell nothing).
     blank_breaks = width is None and _blank_after(lines) < 0.5
