@@ -62,3 +62,17 @@ def test_a_bad_url_names_what_would_be_valid():
     with pytest.raises(StoreError) as caught:
         make_engine("mysql://x@y/z")
     assert str(caught.value) == "database URL 'mysql://x@y/z': luoshi runs on sqlite or postgresql, not mysql"
+
+
+def test_the_migrations_go_down_to_nothing_and_up_again(backend, tmp_path):
+    from alembic import command
+
+    from luoshi.store.db import alembic_config
+
+    engine = make_engine(empty_url(backend, tmp_path))
+    upgrade(engine)
+    command.downgrade(alembic_config(engine), "base")
+    assert inspect(engine).get_table_names() == ["alembic_version"]
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
