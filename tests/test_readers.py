@@ -191,6 +191,18 @@ def test_pdf_without_text_layer_is_refused_as_needing_ocr(tmp_path):
     assert str(exc.value) == f"{path}: no text layer in its 1 page(s) (a scan?); OCR is not supported"
 
 
+def test_encrypted_pdf_is_refused_for_want_of_its_password(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt="secret")
+    c.drawString(72, 700, "minutes")
+    c.save()
+    with pytest.raises(ReadError) as exc:
+        read(path)
+    assert str(exc.value) == f"{path}: encrypted PDF: it cannot be read without its password"
+
+
 def damaged(tmp_path, name: str, data: bytes):
     path = tmp_path / name
     path.write_bytes(data)

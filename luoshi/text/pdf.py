@@ -50,7 +50,20 @@ def read_pdf(path: str):
     except ReadError:
         raise
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
+        if _encrypted(exc):
+            raise ReadError(path, "encrypted PDF: it cannot be read without its password") from None
         raise ReadError(path, f"damaged PDF file, cannot be read ({type(exc).__name__}: {exc})") from None
     if pages and not text.strip():
         raise NoTextLayer(path, f"no text layer in its {pages} page(s) (a scan?); OCR is not supported")
     return Source(path, text, "pdf")
+
+
+def _encrypted(exc: BaseException) -> bool:
+    """Whether pdfminer failed for want of a password (pdfplumber wraps its exception in another)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if "Password" in type(exc).__name__ or "Encrypt" in type(exc).__name__:
+            return True
+        exc = exc.__cause__ or exc.__context__ or (exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None)
+    return False
