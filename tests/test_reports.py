@@ -141,3 +141,32 @@ def test_the_documented_example_is_what_extraction_gives():
     source = re.search(r"```text\n(.*?)```", section, re.S).group(1)
     record = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
     assert extract(source, "report.txt") == record
+
+
+def test_another_layout_of_the_head_targets_and_glossary():
+    text = """政府工作报告
+（2024年1月16日）
+——在青山县第十八届人民代表大会第三次会议上
+县长：张三
+各位代表：
+现在，我代表县人民政府，向大会报告工作，请予审议。
+一、过去一年工作回顾
+2023年，全县地区生产总值增长6.1%。
+二、2024年工作安排
+今年全县经济社会发展的主要预期目标建议为：
+——地区生产总值增长5%以上；
+——城镇调查失业率控制在5%以内。
+新建新能源充电站40座。
+附件
+名词解释
+五大行动：指科技创新、产业升级五个方面的专项行动。
+牵头单位：县发改委
+"""
+    r = extract(text, "x.txt")
+    assert {k: r[k] for k in ("title", "issued", "speaker", "occasion", "review_year", "plan_year")} == {
+        "title": "政府工作报告", "issued": "2024-01-16", "speaker": "张三",
+        "occasion": "青山县第十八届人民代表大会第三次会议", "review_year": 2023, "plan_year": 2024}
+    assert [t["text"] for t in r["targets"]] == ["地区生产总值增长5%以上", "城镇调查失业率控制在5%以内"]
+    assert [c["text"] for c in r["commitments"]] == ["新建新能源充电站40座"]
+    assert [a["text"] for a in r["achievements"]] == ["全县地区生产总值增长6.1%"]
+    assert [(g["term"], g["definition"]) for g in r["glossary"]] == [("五大行动", "指科技创新、产业升级五个方面的专项行动。")]

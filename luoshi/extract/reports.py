@@ -38,7 +38,7 @@ PHRASE_END = frozenset("，。；：！？、,;:!?\n")
 SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 SPEAKER = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
-    r"\n?([\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[\u4e00-\u9fff]{2,4}?)(?=$|\n|首页|时间|来源|各位代表|所?作|[：:，,。（(\s])",
+    r"[：:]?\n?([\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[\u4e00-\u9fff]{2,4}?)(?=$|\n|首页|时间|来源|各位代表|所?作|[：:，,。（(\s])",
     re.M)
 OCCASION = re.compile(r"在((?:[\u4e00-\u9fff]{2,20}?)?第?[一二三四五六七八九十]+届\n?[\u4e00-\u9fff\n]{0,12}?会议)上")
 DELIVERY = re.compile(r"(?:——|（|\(|^)\s*([0-9〇○一二三四五六七八九十年月日]{6,16}日)\s*在", re.M)
@@ -177,13 +177,11 @@ def _head(doc: Document) -> list[Paragraph]:
 
 
 def _delivery_date(doc: Document):
+    """The date the report was given: `——2024年1月9日在…会议上`, else the first date of its head."""
     head = "\n".join(p.text for p in _head(doc))
     m = DELIVERY.search(head)
-    if m:
-        dates = find_dates(m.group(1))
-        if dates:
-            return dates[0][2]
-    return None
+    dates = find_dates(m.group(1)) if m else find_dates("\n".join(p.text for p in _head(doc)[:6]))
+    return dates[0][2] if dates else None
 
 
 def _title(head: list[Paragraph]) -> str | None:
@@ -463,6 +461,7 @@ def achievements(doc: Document) -> None:
 GLOSS_ENTRY = re.compile(
     r"^(?:\[[^\]]{0,40}\])?(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])?\s*(?:P\d+)?\s*(?P<term>[^：:。，]{1,40}?)[：:](?P<definition>.+)$")
 QUOTED = re.compile(r"“([^“”]+)”")
+DEFINES = re.compile(r"是指|指|即")  # 五大行动：指…, an entry even when it is not numbered
 
 
 @stage("glossary", assigns=("glossary",))
@@ -472,7 +471,7 @@ def glossary(doc: Document) -> None:
     out: list[dict[str, Any]] = []
     for p in doc.paragraphs_between(s.appendix, len(doc.text)):
         m = GLOSS_ENTRY.match(p.text)
-        if not m or not (m["term"].startswith("“") or m.start("term") > 0):
+        if not m or not (m["term"].startswith("“") or m.start("term") > 0 or DEFINES.match(m["definition"])):
             continue
         t0, t1 = p.start + m.start("term"), p.start + m.end("term")
         if QUOTED.fullmatch(m["term"]):  # “五大行动”: the quotes mark the term, they are not part of it
