@@ -127,6 +127,7 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
 
     settings = settings or get_settings()
     now = now or datetime.now(UTC)
+    data, sha = b"", ""
     try:
         data = Path(path).read_bytes() if Path(path).is_file() else b""
         sha = hashlib.sha256(data).hexdigest()
@@ -144,7 +145,12 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
         return FileResult(path, "error", error=str(exc))
     except SQLAlchemyError as exc:
         session.rollback()
-        return FileResult(path, "error", error=f"{path}: could not be stored: {type(exc).__name__}: {exc}")
+        # Another process may have stored the same file a moment before us: that is a noop, not an error.
+        stored = session.scalars(select(Document).where(Document.sha256 == sha)).first() if data else None
+        if stored is not None:
+            return FileResult(path, "noop", stored.id, stored.version)
+        return FileResult(path, "error", error=f"{path}: could not be stored: {type(exc).__name__}: "
+                                               f"{str(exc).splitlines()[0]}")
     except Exception as exc:  # an extraction bug on one document must not stop the batch
         session.rollback()
         return FileResult(path, "error", error=f"{path}: extraction failed: {type(exc).__name__}: {exc}")

@@ -92,3 +92,15 @@ def test_luoshi_audit_verify_exits_1_naming_the_first_broken_entry(db, session, 
     assert (result.exit_code, " ".join(result.output.split())) == (
         1, "error: the audit log is broken at item 1 entry 5: changed: seq 5 does not match its hash: its content "
            "changed (1 problems in all)")
+
+
+def test_an_items_whole_trail_deleted_is_detected(session, trail):
+    sql(session, "DELETE FROM audit_log WHERE item_id = 1")
+    assert [str(p) for p in verify_audit(session)] == ["item 1: length: no entries, expected 5"]
+
+
+def test_an_entry_added_by_hand_is_detected(session, trail):
+    sql(session, "INSERT INTO audit_log (item_id, seq, type, at, actor, from_state, to_state, event, prev_hash, hash) "
+                 "SELECT item_id, 6, type, at, actor, from_state, to_state, event, hash, hash FROM audit_log "
+                 "WHERE seq = 5")
+    assert kinds(verify_audit(session)) == [(1, 6, "changed"), (1, None, "length")]

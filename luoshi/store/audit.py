@@ -7,6 +7,7 @@ item (seq = the item's version), and `verify_audit` that finds a row edited, del
 from __future__ import annotations
 
 import json
+from itertools import groupby
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ class AuditProblem:
         return f"{where}: {self.kind}: {self.detail}"
 
 
-def _entry(row: AuditEntryRow) -> AuditEntry:
+def _entry(row: Any) -> AuditEntry:
     return AuditEntry(row.seq, row.prev_hash, row.hash, json.loads(row.event))
 
 
@@ -69,27 +70,33 @@ def verify_audit(session: Session, *, key: bytes | None = None, item_id: int | N
 
     Per item: the chain itself (`luoshi.ledger.audit.verify`, with the item's version as its length),
     the query columns against the hashed event, and the item's state against its last event. Entries
-    of an item that no longer exists are reported as `orphan`.
+    of an item that no longer exists are reported as `orphan`. The log is read as a stream, one item's
+    chain in memory at a time.
     """
-    query = select(AuditEntryRow).order_by(AuditEntryRow.item_id, AuditEntryRow.seq)
+    t = AuditEntryRow
+    query = select(t.item_id, t.seq, t.type, t.actor, t.from_state, t.to_state, t.event, t.prev_hash,
+                   t.hash).order_by(t.item_id, t.seq)
     items = select(ItemRow.id, ItemRow.version, ItemRow.state)
     if item_id is not None:
-        query = query.where(AuditEntryRow.item_id == item_id)
+        query = query.where(t.item_id == item_id)
         items = items.where(ItemRow.id == item_id)
     known = {i: (version, state) for i, version, state in session.execute(items)}
-    chains: dict[int, list[AuditEntryRow]] = {i: [] for i in known}
-    for row in session.scalars(query).yield_per(2000):
-        chains.setdefault(row.item_id, []).append(row)
     problems: list[AuditProblem] = []
-    for i, rows in sorted(chains.items()):
-        if i not in known:
-            problems.append(AuditProblem(i, None, "orphan", f"{len(rows)} entries of an item that no longer exists"))
+    seen: set[int] = set()
+    for current, rows in groupby(session.execute(query.execution_options(yield_per=5000)), key=lambda r: r.item_id):
+        chain_rows = list(rows)
+        seen.add(current)
+        if current not in known:
+            problems.append(AuditProblem(current, None, "orphan",
+                                         f"{len(chain_rows)} entries of an item that no longer exists"))
             continue
-        problems += _verify_item(i, rows, *known[i], key)
-    return problems
+        problems += _verify_item(current, chain_rows, *known[current], key)
+    for missing in sorted(set(known) - seen):
+        problems.append(AuditProblem(missing, None, "length", f"no entries, expected {known[missing][0]}"))
+    return sorted(problems, key=lambda p: p.item_id)
 
 
-def _verify_item(item_id: int, rows: list[AuditEntryRow], version: int, state: str,
+def _verify_item(item_id: int, rows: list[Any], version: int, state: str,
                  key: bytes | None) -> list[AuditProblem]:
     out = []
     try:
