@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from luoshi.errors import LuoshiError
+from luoshi.errors import LuoshiError, ReadError
 from luoshi.ledger import Actor, Kind, Role
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import create_item, fingerprint
@@ -129,7 +129,7 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
     now = now or datetime.now(UTC)
     data, sha = b"", ""
     try:
-        data = Path(path).read_bytes() if Path(path).is_file() else b""
+        data = _bytes(path)
         sha = hashlib.sha256(data).hexdigest()
         existing = session.scalars(select(Document).where(Document.sha256 == sha)).first() if data else None
         if existing is not None:
@@ -154,6 +154,16 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
     except Exception as exc:  # an extraction bug on one document must not stop the batch
         session.rollback()
         return FileResult(path, "error", error=f"{path}: extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _bytes(path: str) -> bytes:
+    """The file's bytes, for its hash (b"" when it is no file: `read` then says what is wrong)."""
+    if not Path(path).is_file():
+        return b""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ReadError(path, f"cannot be read: {exc.strerror or exc}") from exc
 
 
 def _store(session: Session, *, path: str, name: str, sha: str, text: str, record: dict[str, Any],
