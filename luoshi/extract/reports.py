@@ -91,52 +91,80 @@ def sections(doc: Document) -> Sections:
 
 def _find_sections(doc: Document) -> Sections:
     paras, text = doc.paragraphs, doc.text
-    body_start, first = 0, 0
-    for i, p in enumerate(paras[:40]):
-        if p.text.startswith("各位代表") or re.search(r"各位代表[：:]", p.text):
-            body_start, first = p.end, i + 1
-            if len(p.text) < 80 and i + 1 < len(paras) and "审议" in paras[i + 1].text[:80]:
-                body_start, first = paras[i + 1].end, i + 2
-            break
-    appendix = len(text)
-    for p in paras[len(paras) * 3 // 5:]:
-        if _is_heading(p) and APPENDIX.match(p.text):
-            appendix = p.start
-            break
-    review_i = plan_i = None
-    for i in range(first, len(paras)):
-        p = paras[i]
-        if p.start >= appendix:
-            break
-        if not _is_heading(p) or "工作报告" in p.text:
-            continue
-        if review_i is None and plan_i is None and REVIEW.search(p.text):
-            review_i = i
-        elif plan_i is None and PLAN.search(p.text) and not REVIEW.search(p.text):
-            years = _years(p.text)
-            review_years = _years(paras[review_i].text) if review_i is not None else []
-            if not years or not review_years or max(years) > max(review_years):
-                plan_i = i
-                break
+    body_start, first = _body_start(paras)
+    appendix = _appendix_start(paras, len(text))
+    review_i, plan_i = _headings(paras, first, appendix)
     review_start = paras[review_i].start if review_i is not None else body_start
     plan_start = paras[plan_i].start if plan_i is not None else None
     if plan_start is None:
         cue = _target_cue(doc, body_start, appendix, None)
         if cue is not None:
             plan_start = next(p.start for p in paras if p.end >= cue)
-    review_end = plan_start if plan_start is not None else appendix
-    if review_i is not None:
-        marker = LIST_ITEM.match(paras[review_i].text)
-        if marker and marker.group().endswith("、"):
-            for p in paras[review_i + 1:]:
-                if p.start >= review_end:
-                    break
-                if _is_heading(p) and LIST_ITEM.match(p.text) and p.text[:1] != paras[review_i].text[:1] \
-                        and p.text[1:2] == "、":
-                    review_end = p.start
-                    break
+    review_end = _review_end(paras, review_i, plan_start if plan_start is not None else appendix)
     if plan_start is None and review_end < appendix:
         plan_start = review_end  # what follows a numbered review (一、…回顾 / 二、…) is the work ahead
+    review_year, plan_year = _section_years(doc, review_i, plan_i, (body_start, review_end),
+                                            (plan_start, appendix) if plan_start is not None else None)
+    plan = (plan_start, appendix) if plan_start is not None else None
+    return Sections(body_start, (review_start, review_end), plan, appendix, review_year, plan_year)
+
+
+def _body_start(paras: list[Paragraph]) -> tuple[int, int]:
+    """Where the body starts (after `各位代表：` and `现在，我代表…请予审议`) and its first paragraph."""
+    for i, p in enumerate(paras[:40]):
+        if p.text.startswith("各位代表") or re.search(r"各位代表[：:]", p.text):
+            if len(p.text) < 80 and i + 1 < len(paras) and "审议" in paras[i + 1].text[:80]:
+                return paras[i + 1].end, i + 2
+            return p.end, i + 1
+    return 0, 0
+
+
+def _appendix_start(paras: list[Paragraph], end: int) -> int:
+    for p in paras[len(paras) * 3 // 5:]:
+        if _is_heading(p) and APPENDIX.match(p.text):
+            return p.start
+    return end
+
+
+def _headings(paras: list[Paragraph], first: int, appendix: int) -> tuple[int | None, int | None]:
+    """The indexes of the review heading (…工作回顾) and of the plan heading (2024年工作安排)."""
+    review_i = None
+    for i in range(first, len(paras)):
+        p = paras[i]
+        if p.start >= appendix:
+            break
+        if not _is_heading(p) or "工作报告" in p.text:
+            continue
+        if review_i is None and REVIEW.search(p.text):
+            review_i = i
+        elif PLAN.search(p.text) and not REVIEW.search(p.text):
+            years = _years(p.text)
+            review_years = _years(paras[review_i].text) if review_i is not None else []
+            if not years or not review_years or max(years) > max(review_years):
+                return review_i, i
+    return review_i, None
+
+
+def _review_end(paras: list[Paragraph], review_i: int | None, end: int) -> int:
+    """A numbered review (一、2023年工作回顾) ends at the next heading of its rank (二、…)."""
+    if review_i is None:
+        return end
+    heading = paras[review_i].text
+    marker = LIST_ITEM.match(heading)
+    if not (marker and marker.group().endswith("、")):
+        return end
+    for p in paras[review_i + 1:]:
+        if p.start >= end:
+            break
+        if _is_heading(p) and p.text[1:2] == "、" and LIST_ITEM.match(p.text) and p.text[:1] != heading[:1]:
+            return p.start
+    return end
+
+
+def _section_years(doc: Document, review_i: int | None, plan_i: int | None, review: tuple[int, int],
+                   plan: tuple[int, int] | None) -> tuple[int | None, int | None]:
+    """(review year, plan year): from the headings, else the delivery date, else the text's own words."""
+    paras, text = doc.paragraphs, doc.text
     review_years = _years(paras[review_i].text) if review_i is not None else []
     review_year = min(review_years, default=None)
     plan_year = max(_years(paras[plan_i].text), default=None) if plan_i is not None else None
@@ -149,17 +177,16 @@ def _find_sections(doc: Document) -> Sections:
         lead = re.match(r"(?:刚刚过去的)?((?:19|20|１９|２０)[0-9０-９]{2})年[，,是]", paras[review_i + 1].text)
         review_year = int(lead.group(1)) if lead else None
     if review_year is None:
-        m = JUST_PAST.search(text, body_start, min(review_end, body_start + 3000))
+        m = JUST_PAST.search(text, review[0], min(review[1], review[0] + 3000))
         review_year = int(m.group(1)) if m else None
-    if plan_year is None and plan_start is not None:
-        m = YEAR_IS.search(text, plan_start, appendix)
+    if plan_year is None and plan is not None:
+        m = YEAR_IS.search(text, *plan)
         plan_year = int(m.group(1)) if m and (review_year is None or int(m.group(1)) > review_year) else None
     if review_year is None and plan_year:
         review_year = plan_year - 1
     if plan_year is None and review_year:
         plan_year = review_year + 1
-    plan = (plan_start, appendix) if plan_start is not None else None
-    return Sections(body_start, (review_start, review_end), plan, appendix, review_year, plan_year)
+    return review_year, plan_year
 
 
 # --- the head: speaker, occasion, date, title ---------------------------------------------------
