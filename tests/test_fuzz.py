@@ -117,6 +117,16 @@ def test_truncated_seeds_extract_with_valid_spans(data):
     assert spans_ok(record, text[:cut]) == []
 
 
+def test_letter_spaced_samples_extract_as_written():
+    """PDF text often has a space between every character (`县 发 改 局 要 …`), indents included."""
+    for path in sorted(SAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        spaced = "\n".join(line if COLUMN_ROW.fullmatch(line) else " ".join(line) for line in text.split("\n"))
+        record = extract(spaced, path.name)
+        assert spans_ok(record, spaced) == [], path.name
+        assert without_spans(record) == without_spans(extract(text, path.name)), path.name
+
+
 def test_truncated_sample_texts_extract_with_valid_spans():
     rng = random.Random(7)
     for path in sorted(SAMPLES.glob("*.txt")):

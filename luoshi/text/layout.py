@@ -17,8 +17,9 @@ from dataclasses import dataclass
 ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\]|\*[ \t\u3000]*\*|__(?=\S)|(?<=\S)__")
 WHITESPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\r\f\v]+")
 
-# The first-line indent of a typeset paragraph (`　　会议原则同意…`).
-INDENT = re.compile(r"\u3000{2}|^ {4}")
+# The first-line indent of a typeset paragraph (`　　会议原则同意…`): two full-width spaces (also when
+# letter-spacing put a space between them) or four spaces.
+INDENT = re.compile(r"^ {4}")
 # How many lines must open with an indent before the indent is taken to mark paragraphs.
 INDENTED_LINES = 3
 
@@ -94,6 +95,10 @@ class _Line:
         return sum(char_width(c) for c in self.chars)
 
 
+def _indented(lead: str) -> bool:
+    return lead.count("\u3000") >= 2 or bool(INDENT.match(lead))
+
+
 def _lines(source: str) -> list[_Line]:
     # Positions covered by artifacts are skipped like whitespace.
     skip = bytearray(len(source))
@@ -110,7 +115,7 @@ def _lines(source: str) -> list[_Line]:
             end = n
         offs = [i for i in range(start, end) if not skip[i]]
         lead = source[start:offs[0]] if offs else ""
-        lines.append(_Line("".join(source[i] for i in offs), offs, end, bool(INDENT.search(lead))))
+        lines.append(_Line("".join(source[i] for i in offs), offs, end, _indented(lead)))
         start = end + 1
     return lines
 
