@@ -256,3 +256,15 @@ def test_returned_items_progress_reports_and_instructions(session, settings, uni
         (4, "report_progress", "已走访20家", 40, [{"name": "表.xlsx"}], "u1"),
         (5, "apply_completion", "已完成", None, [], "u1")]
     assert [(i.text, i.by, i.at) for i in instructions(session, item_id=item_id, actor=sw)] == [("请抓紧", "mayor", at(4))]
+
+
+def test_a_refused_new_item_leaves_nothing_behind(session, settings, units):
+    from luoshi.ledger import MissingField
+    from luoshi.store.models import ItemRow
+
+    with pytest.raises(MissingField):
+        create_item(session, actor=OFFICE, kind="task", title="  ", settings=settings)
+    with pytest.raises(PermissionDenied):
+        create_item(session, actor=LEADER, kind="task", title="新事项", settings=settings)
+    session.commit()
+    assert session.query(ItemRow).count() == 0

@@ -382,15 +382,17 @@ def create_item(session: Session, *, actor: Actor, kind: Kind | str, title: str,
     now = now or utcnow()
     lead = unit_ids(session, lead_units, "lead_units")
     co = unit_ids(session, co_units, "co_units")
+    source = SourceRef(str(document_id), tuple(span), source_path) if document_id and span else None  # type: ignore[arg-type]
+    fields = dict(kind=kind, title=title[:1000], actor=actor, now=now, text=text, source=source, lead_units=lead,
+                  co_units=co, due=due, due_text=due_text)
+    new_item(id="0", **fields)  # the rules refuse bad values before anything is written
     row = ItemRow(kind=Kind(kind).value, state=State.DRAFT.value, title=title[:1000] or "?", text=text,
                   document_id=document_id, span_start=span[0] if span else None,
                   span_end=span[1] if span else None, source_path=source_path,
                   fingerprint=fingerprint(Kind(kind).value, text or title), created_at=now, updated_at=now)
     session.add(row)
     session.flush()
-    source = SourceRef(str(document_id), tuple(span), source_path) if document_id and span else None  # type: ignore[arg-type]
-    item, event = new_item(id=str(row.id), kind=kind, title=title[:1000], actor=actor, now=now, text=text,
-                           source=source, lead_units=lead, co_units=co, due=due, due_text=due_text)
+    item, event = new_item(id=str(row.id), **fields)  # type: ignore[arg-type]
     for name, value in _columns(item, now).items():
         setattr(row, name, value)
     _write_units(session, row.id, item)
