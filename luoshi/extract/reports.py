@@ -485,8 +485,11 @@ def achievements(doc: Document) -> None:
 
 # --- glossary -------------------------------------------------------------------------------------
 
+# `1.P4 “五大行动”：指…`: numbering, a page reference, the term, its definition (a conversion
+# leftover such as `[bookmark: _GoBack]` may precede the numbering)
 GLOSS_ENTRY = re.compile(
-    r"^(?:\[[^\]]{0,40}\])?(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])?\s*(?:P\d+)?\s*(?P<term>[^：:。，]{1,40}?)[：:](?P<definition>.+)$")
+    r"^(?:\[[^\]]{0,40}\])?(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])?\s*(?:P\d+)?\s*"
+    r"(?P<term>[^：:。，]{1,40}?)[：:](?P<definition>.+)$")
 QUOTED = re.compile(r"“([^“”]+)”")
 DEFINES = re.compile(r"是指|指|即")  # 五大行动：指…, an entry even when it is not numbered
 
