@@ -37,7 +37,7 @@ from luoshi.ledger import Actor, Kind, Role
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import create_item, fingerprint
 from luoshi.store.models import Document, ItemRow, Meeting
-from luoshi.store.orgs import is_collective, record_attendees, resolve_unit
+from luoshi.store.orgs import UnitResolver, is_collective, record_attendees
 
 INGEST_ACTOR = Actor("luoshi-ingest", Role.SUPERVISOR, name="luoshi ingest")
 TITLE_MAX = 120
@@ -176,17 +176,18 @@ def _store(session: Session, *, path: str, name: str, sha: str, text: str, recor
                    ingested_at=now, ingested_by=actor.id)
     session.add(doc)
     session.flush()
+    units = UnitResolver(session, now)
     if record.get("doc_type") == "meeting_minutes":
         meeting = _meeting(session, doc, record)
         if meeting is not None:
-            record_attendees(session, meeting=meeting, attendees=record.get("attendees") or [])
+            record_attendees(session, meeting=meeting, attendees=record.get("attendees") or [], units=units)
     known = _known_fingerprints(session, name, doc.id)
     created = kept = 0
     for proposal in proposals(record, text):
         if fingerprint(proposal["kind"], proposal["text"] or proposal["title"]) in known:
             kept += 1
             continue
-        owners = [str(resolve_unit(session, o, now=now).id) for o in proposal.pop("owners") if not is_collective(o)]
+        owners = [str(units(o).id) for o in proposal.pop("owners") if not is_collective(o)]
         create_item(session, actor=actor, document_id=doc.id, lead_units=owners, now=now, settings=settings,
                     commit=False, **proposal)
         created += 1

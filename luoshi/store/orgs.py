@@ -209,27 +209,46 @@ def as_unit(org: Organisation) -> Unit:
     return Unit(str(org.id), org.name, org.webhook_url, org.webhook_format, tuple(org.mobiles or ()))
 
 
-def record_attendees(session: Session, *, meeting: Meeting, attendees: list[dict[str, Any]]) -> int:
+class UnitResolver:
+    """`resolve_unit` with a memory of the names already resolved: one ingest names the same units many
+    times (owners, attendees). Use it within one transaction."""
+
+    def __init__(self, session: Session, now: datetime | None = None):
+        self.session, self.now, self.known = session, now, {}  # type: dict[str, Organisation]
+
+    def __call__(self, name: str) -> Organisation:
+        written = "".join(name.split())
+        org = self.known.get(written)
+        if org is None:
+            org = self.known[written] = resolve_unit(self.session, written, now=self.now)
+        return org
+
+
+def record_attendees(session: Session, *, meeting: Meeting, attendees: list[dict[str, Any]],
+                     units: UnitResolver | None = None) -> int:
     """People of a meeting's attendee list, with the unit each attended for; the memberships added."""
+    units = units or UnitResolver(session)
+    listed = [a for a in attendees if (a.get("name") or "").strip()]
+    wanted = {a["name"].strip() for a in listed}
+    people = {p.name: p for p in session.scalars(select(Person).where(Person.name.in_(wanted)))}
+    for name in sorted(wanted - set(people)):
+        people[name] = Person(name=name)
+        session.add(people[name])
+    session.flush()
+    have = set(session.execute(select(Membership.person_id, Membership.organisation_id)
+                               .where(Membership.meeting_id == meeting.id)).tuples())
     added = 0
-    for a in attendees:
-        name = (a.get("name") or "").strip()
-        if not name:
+    for a in listed:
+        person = people[a["name"].strip()]
+        org = units(a["org"]) if a.get("org") and not is_collective(a["org"]) else None
+        key = (person.id, org.id if org else None)
+        if key in have:
             continue
-        person = session.scalars(select(Person).where(Person.name == name)).first()
-        if person is None:
-            person = Person(name=name)
-            session.add(person)
-            session.flush()
-        org = resolve_unit(session, a["org"]) if a.get("org") and not is_collective(a["org"]) else None
-        exists = session.scalar(select(Membership.id).where(
-            Membership.person_id == person.id, Membership.meeting_id == meeting.id,
-            Membership.organisation_id == (org.id if org else None)))
-        if exists is None:
-            session.add(Membership(person_id=person.id, organisation_id=org.id if org else None,
-                                   meeting_id=meeting.id, role=a.get("role") or "", org_as_written=a.get("org")))
-            session.flush()
-            added += 1
+        have.add(key)
+        session.add(Membership(person_id=person.id, organisation_id=key[1], meeting_id=meeting.id,
+                               role=a.get("role") or "", org_as_written=a.get("org")))
+        added += 1
+    session.flush()
     return added
 
 
