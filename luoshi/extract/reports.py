@@ -28,7 +28,7 @@ def _rule(entry: dict) -> tuple[str, re.Pattern]:
 _, REVIEW = _rule(_DATA["sections"]["review_heading"])
 _, PLAN = _rule(_DATA["sections"]["plan_heading"])
 _, APPENDIX = _rule(_DATA["sections"]["appendix_heading"])
-_, FUTURE = _rule(_DATA["sections"]["future_context"])
+_, OTHER_PERIOD = _rule(_DATA["sections"]["future_context"])
 _, APPENDIX_PLEDGES = _rule(_DATA["sections"]["appendix_pledges"])
 TARGET_CUE_ID, TARGET_CUE = _rule(_DATA["targets"]["cue"])
 TARGET_STOP = re.compile(_DATA["targets"]["stop"])
@@ -36,6 +36,7 @@ NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
 CLAUSE_END = frozenset(_DATA["targets"]["clause_separators"])
 PHRASE_END = frozenset("，。；：！？、,;:!?\n")
 SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 SPEAKER = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
     r"[：:]?\n?([\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[\u4e00-\u9fff]{2,4}?)(?=$|\n|首页|时间|来源|各位代表|所?作|[：:，,。（(\s])",
@@ -101,6 +102,11 @@ def _find_sections(doc: Document) -> Sections:
         if cue is not None:
             plan_start = next(p.start for p in paras if p.end >= cue)
     review_end = _review_end(paras, review_i, plan_start if plan_start is not None else appendix)
+    if plan_i is not None and OTHER_PERIOD.search(paras[plan_i].text):
+        # 二、“十五五”时期目标任务和2026年工作安排: the year's part starts at the year's targets
+        cue = _target_cue(doc, plan_start, appendix, plan_start)
+        if cue is not None:
+            plan_start = next(p.start for p in paras if p.end >= cue)
     if plan_start is None and review_end < appendix:
         plan_start = review_end  # what follows a numbered review (一、…回顾 / 二、…) is the work ahead
     review_year, plan_year = _section_years(doc, review_i, plan_i, (body_start, review_end),
@@ -355,7 +361,7 @@ def _target_cue(doc: Document, lo: int, hi: int, plan_start: int | None) -> int 
     best = None
     for m in TARGET_CUE.finditer(text, lo, hi):
         sentence_start = max(text.rfind("。", lo, m.start()), text.rfind("\n", lo, m.start())) + 1
-        if FUTURE.search(text, sentence_start, m.start()):
+        if OTHER_PERIOD.search(text, sentence_start, m.start()):
             continue
         if plan_start is None or m.start() >= plan_start:
             return m.end()
@@ -378,7 +384,7 @@ def _target_span(doc: Document, s: Sections) -> tuple[int, int] | None:
     end = nl if nl >= 0 and (stop < 0 or nl < stop) else (stop if stop >= 0 else len(text))
     while end < len(text) and text[end] == "。":
         # the targets go on sentence by sentence while each states more of them
-        nxt = SENTENCE.match(text, end + 1)
+        nxt = FULL_SENTENCE.match(text, end + 1)
         if not nxt or TARGET_STOP.match(nxt.group()) or not _states_targets(text, nxt.start(), nxt.end()):
             break
         end = nxt.end() - 1 if nxt.group().endswith("。") else nxt.end()
@@ -434,9 +440,9 @@ def targets(doc: Document) -> None:
 
 # --- commitments and achievements -----------------------------------------------------------------
 
-def _future(doc: Document, a: int, b: int, year: int | None) -> bool:
-    """A sentence about a later period (十五五, 到2030年) is not about the year at hand."""
-    m = FUTURE.search(doc.text, a, b)
+def _other_period(doc: Document, a: int, b: int, year: int | None) -> bool:
+    """A sentence about another period (十五五, 到2030年, 年均增长) is not about the year at hand."""
+    m = OTHER_PERIOD.search(doc.text, a, b)
     if not m:
         return False
     years = _years(m.group())
@@ -451,7 +457,7 @@ def commitments(doc: Document) -> None:
     if s.plan:
         skip = doc.facts.get("target_span") or _target_span(doc, s) or (0, 0)
         for a, b in _sentences(doc, *s.plan):
-            if skip[0] <= a < skip[1] or a <= skip[0] < b or _future(doc, a, b, s.plan_year):
+            if skip[0] <= a < skip[1] or a <= skip[0] < b or _other_period(doc, a, b, s.plan_year):
                 continue
             out += quantity_records(doc, a, b, s.plan_year, commitments=True)
         for a, b in _appendix_pledges(doc, s):
@@ -478,7 +484,7 @@ def achievements(doc: Document) -> None:
     lo, hi = s.review
     if hi > lo and (s.plan or s.review_year):
         for a, b in _sentences(doc, lo, hi):
-            if not _future(doc, a, b, s.review_year):
+            if not _other_period(doc, a, b, s.review_year):
                 out += quantity_records(doc, a, b, s.review_year)
     doc.record["achievements"] = out
 
