@@ -235,8 +235,8 @@ def record_attendees(session: Session, *, meeting: Meeting, attendees: list[dict
         people[name] = Person(name=name)
         session.add(people[name])
     session.flush()
-    have = set(session.execute(select(Membership.person_id, Membership.organisation_id)
-                               .where(Membership.meeting_id == meeting.id)).tuples())
+    have = {(p, o) for p, o in session.execute(select(Membership.person_id, Membership.organisation_id)
+                                               .where(Membership.meeting_id == meeting.id))}
     added = 0
     for a in listed:
         person = people[a["name"].strip()]
