@@ -141,3 +141,12 @@ def test_an_admin_adds_and_switches_off_a_user(web_sqlite):
     assert off.status_code == 200 and "已停用用户 liaison2" in off.text
     assert web_sqlite.browser().post("/api/token", json={"username": "liaison2", "password": "long-enough-1"}
                                      ).status_code == 401
+
+
+def test_every_form_on_a_page_carries_the_sessions_csrf_token(web_sqlite):
+    item_id = web_sqlite.item("draft")
+    client = web_sqlite.browser("office")
+    html = client.get(f"/items/{item_id}").text
+    tokens = set(re.findall(r'name="csrf_token" value="([^"]*)"', html))
+    assert len(tokens) == 1 and "" not in tokens
+    assert html.count('name="csrf_token"') == len(forms_on(html)) + 1  # each action form, and sign-out

@@ -1,43 +1,49 @@
-"""An uploaded document into the store: the file is written under its own name to a private temporary
-folder, ingested like any file (`luoshi.store.ingest`), and the folder removed."""
+"""An uploaded document into the store through `luoshi.ingest.ingest_upload`, and what became of it:
+the stored document (new, a new version, or the same file already stored) and the items it proposed."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 
 from fastapi import UploadFile
 from sqlalchemy.orm import Session
 
 from luoshi.errors import ReadError
+from luoshi.ingest import ingest_upload as store_upload
 from luoshi.ledger import Actor
 from luoshi.settings import Settings
+from luoshi.store import items as store_items
 from luoshi.store.items import ItemView
 
 MAX_BYTES = 20 * 1024 * 1024
+OUTCOMES = {"inserted": "新文件", "updated": "新版本", "noop": "与已存文件相同，未重复入库"}
 
 
 @dataclass(frozen=True)
 class Uploaded:
     document_id: int
-    outcome: str  # inserted | unchanged | new_version
+    outcome: str  # inserted | updated | noop
+    items_created: int
     items: list[ItemView]
 
 
-def safe_name(filename: str | None) -> str:
-    """The file's base name without any folder part, so an upload cannot write outside its folder."""
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()
-    if not name or name in (".", ".."):
-        raise ReadError(filename or "(no name)", "the upload has no file name")
-    return name
-
-
 def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings) -> Uploaded:
-    raise NotImplementedError  # filled in when luoshi.store.ingest lands
+    """Store and extract the upload; ReadError (422) when it cannot be read, is empty or too large."""
+    name = file.filename or "upload.txt"
+    data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ReadError(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    if not data:
+        raise ReadError(name, "the file is empty")
+    result = store_upload(session, name=name, data=data, actor=actor, settings=settings)
+    if result.status == "error" or result.document_id is None:
+        raise ReadError(name, (result.error or "could not be stored").removeprefix(f"{name}: "))
+    items = store_items.list_items(session, actor=actor, document=result.document_id, sort="id",
+                                   per_page=store_items.PER_PAGE_MAX, settings=settings).rows
+    return Uploaded(result.document_id, result.status, result.items_created, items)
 
 
 def outcome_text(result: Uploaded) -> str:
-    if result.outcome == "unchanged":
-        return "与已存文件相同，未重复入库"
-    return f"抽取督办事项 {len(result.items)} 项，待确认"
+    if result.outcome == "noop":
+        return OUTCOMES["noop"]
+    return f"{OUTCOMES[result.outcome]}，抽取督办事项 {result.items_created} 项，待确认"

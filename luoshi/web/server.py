@@ -1,0 +1,35 @@
+"""Running the app under uvicorn, in one process or several sharing one listening socket.
+
+uvicorn creates its shared socket with protocol 0, and asyncio sets TCP_NODELAY only on connections of a
+socket whose protocol is TCP; so every response of a multi-worker server would wait ~40 ms for the
+client's delayed ACK (Nagle's algorithm). `_Config` hands uvicorn the same socket marked as TCP.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+APP = "luoshi.web.app:create_app"
+
+
+class _Config(uvicorn.Config):
+    def bind_socket(self) -> socket.socket:
+        sock = super().bind_socket()
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock = socket.socket(sock.family, socket.SOCK_STREAM, socket.IPPROTO_TCP, fileno=sock.detach())
+            sock.set_inheritable(True)
+        return sock
+
+
+def run(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, log_level: str = "warning") -> None:
+    """Serve `create_app()` (settings from the environment) until interrupted."""
+    config = _Config(APP, factory=True, host=host, port=port, workers=workers, log_level=log_level,
+                     proxy_headers=True)
+    server = uvicorn.Server(config)
+    if workers > 1:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    else:
+        server.run()
