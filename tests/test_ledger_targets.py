@@ -28,7 +28,7 @@ def actual(target: Target, period: str, value, at: datetime = AT) -> Actual:
 @pytest.mark.parametrize("unit, expected", [
     ("万人", (D(10000), "人")), ("亿美元", (D(10) ** 8, "美元")), ("万亿斤", (D(10) ** 12, "斤")),
     ("%", (D(1), "%")), ("个百分点", (D(1), "百分点")), ("百分点", (D(1), "百分点")), ("公里", (D(1000), "米")),
-    ("座", (D(1), "座")), (None, (D(1), "")),
+    ("座", (D(1), "座")), (None, (D(1), "")), ("万千瓦", (D(10) ** 7, "瓦")), ("千瓦时", (D(1000), "瓦时")),
 ])
 def test_scale_reads_the_magnitude_prefix(unit, expected):
     assert scale(unit) == expected

@@ -120,7 +120,8 @@ def scale(unit: str | None) -> tuple[Decimal, str]:
     for prefix, factor in wording.PREFIXES:
         rest = unit[len(prefix):]
         if unit.startswith(prefix) and rest and not rest.startswith(wording.UNSCALED):
-            return factor, wording.UNIT_ALIASES.get(rest, rest)
+            inner, base = scale(rest)  # 万千瓦 is 10⁴ 千瓦, 10⁷ 瓦
+            return factor * inner, base
     return Decimal(1), unit
 
 
