@@ -247,3 +247,25 @@ def test_review_summary_with_office_and_date_above_the_title():
         (2, "社会民生", 3, [(1, "增加停车泊位", ["郑涛", "钱小芳"]), (2, "加强养老服务", ["冯建军", "蒋勇"]),
                         (3, "改善农村供水", ["韩冰", "许文杰", "黄伟"])]),
     ]
+
+
+def test_minutes_as_pdf_text_comes_out_extract_as_written():
+    """The district sample wrapped at 30 characters with a blank line after every line (as text taken
+    from a PDF often is), its column rows left as they are."""
+    import re
+    from pathlib import Path
+
+    from luoshi.samples import sample_paths
+
+    [path] = [p for p in sample_paths() if p.name == "linchuan_district_minutes_3.txt"]
+    text = Path(path).read_text(encoding="utf-8")
+    lines = []
+    for line in text.split("\n"):
+        columns = re.search(r"\S {4,}\S", line)
+        lines += [line] if columns or len(line) < 30 else [line[i:i + 30] for i in range(0, len(line), 30)]
+    wrapped = extract("\n\n".join(lines), path.name)
+    plain = extract(text, path.name)
+    strip = lambda r: [(i["title"], i["leads"], [(t["text"], t["owners"], t["due"]) for t in i["tasks"]]) for i in r["items"]]
+    assert strip(wrapped) == strip(plain)
+    assert [wrapped[k] for k in ("issuer", "issued", "meeting", "agenda")] == [plain[k] for k in ("issuer", "issued", "meeting", "agenda")]
+    assert people(wrapped) == people(plain)
