@@ -203,6 +203,67 @@ def db_upgrade() -> None:
     err.print(f"database at migration {head_revision()}", highlight=False)
 
 
+# -- the web app ---------------------------------------------------------------------------------------
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", help="Server processes; they share nothing but the database."),
+) -> None:
+    """Serve the web app and the JSON API (OpenAPI at /openapi.json) on the configured database."""
+    from luoshi.settings import get_settings
+    from luoshi.store.db import open_database
+
+    try:
+        open_database(get_settings().database_url).dispose()  # fail here, with a message, not in a worker
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    err.print(f"luoshi: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)", highlight=False)
+    from luoshi.web.server import run
+
+    run(host=host, port=port, workers=workers)
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    database: Optional[str] = typer.Option(None, "--database",
+                                           help="SQLite file to create (replaced if it exists). Default: a new temporary file."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Only build the demo database and print the users."),
+) -> None:
+    """A fresh SQLite database with the bundled samples ingested and demo users, then the server."""
+    import os
+    import tempfile
+
+    from luoshi.web.demo import build_demo
+
+    path = database or os.path.join(tempfile.mkdtemp(prefix="luoshi-demo-"), "luoshi-demo.sqlite3")
+    url = f"sqlite:///{os.path.abspath(path)}"
+    try:
+        summary = build_demo(url, replace=True)
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    out = Console(highlight=False)
+    out.print(f"demo database: {path} ({summary.documents} documents, {summary.items} items)")
+    out.print("demo users (username / password / role):")
+    for user in summary.users:
+        out.print(f"  {user.username:<10} {user.password:<16} {user.role_label}{' · ' + user.unit if user.unit else ''}")
+    if no_serve:
+        return
+    os.environ["LUOSHI_DATABASE_URL"] = url
+    from luoshi.settings import get_settings
+
+    get_settings.cache_clear()
+    out.print(f"open http://{host}:{port}/ and sign in as one of the users above (Ctrl-C stops)")
+    from luoshi.web.server import run
+
+    run(host=host, port=port)
+
+
 def main() -> None:
     app()
 

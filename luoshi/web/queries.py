@@ -65,7 +65,7 @@ def workspace(session: Session, *, actor: Actor, unit: int | str, settings: Sett
         overdue=[v for v in rows if v.warning.colour is Colour.RED])
 
 
-CONTEXT = 400  # characters of the document shown on each side of an item's source sentence
+CONTEXT = 160  # characters of the document shown on each side of an item's source sentence
 
 
 def source_context(session: Session, source: SourceRef, radius: int = CONTEXT) -> dict[str, object]:

@@ -1,0 +1,122 @@
+"""The demo: a fresh SQLite database with the bundled sample documents ingested, a user of every role,
+and some items already handed out and worked on, so every page has something to show.
+
+`build_demo(url)` is what `luoshi demo` runs before it starts the server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from luoshi.errors import LuoshiError, StoreError
+from luoshi.ingest import ingest_paths
+from luoshi.ledger import Actor, Role
+from luoshi.samples import sample_paths
+from luoshi.settings import load_settings
+from luoshi.store import items as store_items
+from luoshi.store import users as store_users
+from luoshi.store.db import Database
+from luoshi.store.models import Assignment, ItemRow, Organisation
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role_label: str
+    unit: str | None = None
+
+
+@dataclass
+class DemoSummary:
+    path: str
+    documents: int
+    items: int
+    users: list[DemoUser] = field(default_factory=list)
+
+
+OFFICE = ("duchashi", "luoshi-office", "supervisor", "督查室 张敏")
+OTHERS = (("admin", "luoshi-admin", "admin", "系统管理员"), ("shizhang", "luoshi-leader", "leader", "王县长"),
+          ("renda", "luoshi-congress", "congress", "人大办 周丽"))
+UNIT_PASSWORD = "luoshi-unit"
+
+
+def _fresh_sqlite(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        raise StoreError(f"the demo builds a SQLite file, not {url!r}")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(parsed.database + suffix):
+            os.remove(parsed.database + suffix)
+    return parsed.database
+
+
+def _busiest_units(db: Database, n: int) -> list[tuple[int, str]]:
+    """The units that lead the most items: the demo's unit users work for them."""
+    with db.session() as s:
+        counts = Counter(s.scalars(select(Assignment.organisation_id).where(Assignment.role == "lead")))
+        names = {org_id: name for org_id, name in s.execute(select(Organisation.id, Organisation.name))}
+    return [(org, names[org]) for org, _ in counts.most_common(n)]
+
+
+def build_demo(url: str, *, replace: bool = True) -> DemoSummary:
+    """Build the demo database at `url` (a SQLite file, replaced when `replace`); see the module docstring."""
+    path = _fresh_sqlite(url) if replace else make_url(url).database or ""
+    settings = load_settings(database_url=url)
+    db = Database(url)
+    try:
+        with db.session() as s:
+            report = ingest_paths(s, sample_paths(), settings=settings)
+        if report.errors:
+            raise LuoshiError("; ".join(f.error or f.path for f in report.errors))
+        users = []
+        with db.session() as s:
+            for username, password, role, name in (OFFICE, *OTHERS):
+                view = store_users.create_user(s, username=username, password=password, role=role, display_name=name)
+                users.append(DemoUser(username, password, view.role.label))
+            for i, (org_id, org_name) in enumerate(_busiest_units(db, 2), start=1):
+                view = store_users.create_user(s, username=f"unit{i}", password=UNIT_PASSWORD, role="unit",
+                                               unit=org_id, display_name=f"{org_name}联络员")
+                users.append(DemoUser(view.username, UNIT_PASSWORD, view.role.label, org_name))
+        with db.session() as s:
+            _bring_to_life(s, settings, [u for u in users if u.unit])
+        return DemoSummary(path, len(report.files) - len(report.errors), report.items, users)
+    finally:
+        db.dispose()
+
+
+def _bring_to_life(session, settings, unit_users: list[DemoUser]) -> None:
+    """Hand out the items of the busiest units and move some along, dated over the past weeks."""
+    office = Actor(OFFICE[0], Role.SUPERVISOR, name=OFFICE[3])
+    now = datetime.now(UTC)
+    for user in unit_users:
+        view = store_users.get_user(session, username=user.username)
+        unit = store_users.actor_for(view)
+        ids = session.scalars(select(ItemRow.id).join(Assignment, Assignment.item_id == ItemRow.id)
+                              .where(Assignment.organisation_id == view.unit_id, Assignment.role == "lead",
+                                     ItemRow.state == "draft").order_by(ItemRow.id)).all()
+        for n, item_id in enumerate(ids[:5]):
+            start = now - timedelta(days=40 - n)
+
+            def step(who, action, days, **payload):
+                version = store_items.load_item(session, item_id=item_id, actor=office).version
+                store_items.act(session, item_id=item_id, actor=who, action=action, expected_version=version,
+                                settings=settings, now=start + timedelta(days=days), deliver=False, **payload)
+
+            step(office, "confirm", 0)
+            due = (now + timedelta(days=[60, 5, -3, 30, 90][n])).date().isoformat()
+            step(office, "assign", 0, due=due, note="请按期办结并报送进展")
+            if n in (0, 1, 3):
+                step(unit, "accept", 1)
+                step(unit, "report_progress", 10, text="已制定工作方案，正在推进实施", percent=[40, 20, 0, 70][n])
+            if n == 3:
+                step(unit, "apply_completion", 20, text="工作已全部完成，附验收材料")
+                step(office, "return", 22, reason="请补充验收材料和照片")
+            if n == 2:
+                step(office, "remind", 35, text="该事项已逾期，请尽快办理并报送进展")
