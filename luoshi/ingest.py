@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from luoshi.errors import LuoshiError, ReadError
 from luoshi.ledger import Actor, Kind, Role
 from luoshi.settings import Settings, get_settings
+from luoshi.store.audit import append_admin
 from luoshi.store.items import create_item, fingerprint
 from luoshi.store.models import Document, ItemRow, Meeting
 from luoshi.store.orgs import UnitResolver, is_collective, record_attendees
@@ -191,6 +192,10 @@ def _store(session: Session, *, path: str, name: str, sha: str, text: str, recor
         create_item(session, actor=actor, document_id=doc.id, lead_units=owners, now=now, settings=settings,
                     commit=False, **proposal)
         created += 1
+    append_admin(session, type="document_ingested", actor=actor, subject=f"document:{doc.id}", at=now,
+                 settings=settings, data={"name": name, "sha256": sha, "version": doc.version,
+                                          "previous_id": doc.previous_id, "items_created": created,
+                                          "items_kept": kept})
     return FileResult(path, "updated" if previous else "inserted", doc.id, doc.version, created, kept)
 
 

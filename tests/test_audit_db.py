@@ -104,3 +104,54 @@ def test_an_entry_added_by_hand_is_detected(session, trail):
                  "SELECT item_id, 6, type, at, actor, from_state, to_state, event, hash, hash FROM audit_log "
                  "WHERE seq = 5")
     assert kinds(verify_audit(session)) == [(1, 6, "changed"), (1, None, "length")]
+
+
+# -- the administrative log: users, tokens, organisations, documents ------------------------------------
+
+def test_administrative_changes_are_logged_without_secrets(session):
+    from luoshi.store.audit import admin_log
+    from luoshi.store.users import create_token, create_user, update_user
+
+    user = create_user(session, username="li", password="secret-123", role="unit", unit="市商务局", by=OFFICE)
+    update_user(session, user_id=user.id, active=False, by="admin1")
+    create_token(session, user_id=user.id, name="ci")
+    log = admin_log(session)
+    assert [(e["type"], e["actor"], e["subject"]) for e in log] == [
+        ("token_created", "li", "user:li"), ("user_updated", "admin1", "user:li"), ("user_created", "dc1", "user:li")]
+    assert log[-1]["data"] == {"role": "unit", "unit_id": 1, "display_name": ""}
+    assert "secret-123" not in str(log)
+    assert verify_audit(session) == []
+
+
+def test_an_edited_admin_entry_is_detected(session):
+    from luoshi.store.users import create_user
+
+    create_user(session, username="li", password="secret-123", role="supervisor")
+    create_user(session, username="wang", password="secret-123", role="leader")
+    sql(session, "UPDATE admin_log SET event = REPLACE(event, 'leader', 'admin') WHERE seq = 2")
+    assert [str(p) for p in verify_audit(session)] == [
+        "the admin log entry 2: changed: seq 2 does not match its hash: its content changed"]
+
+
+def test_admin_changes_at_the_same_moment_are_chained_in_turn(make_db, backend):
+    import threading
+
+    from luoshi.store.audit import admin_log
+    from luoshi.store.users import create_user
+
+    db = make_db(backend)
+    barrier = threading.Barrier(4)
+
+    def add(name: str) -> None:
+        with db.session() as s:
+            barrier.wait()
+            create_user(s, username=name, password="secret-123", role="leader")
+
+    threads = [threading.Thread(target=add, args=(f"u{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with db.session() as s:
+        assert (sorted(e["subject"] for e in admin_log(s)), verify_audit(s)) == (
+            ["user:u0", "user:u1", "user:u2", "user:u3"], [])

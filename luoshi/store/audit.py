@@ -1,23 +1,26 @@
 """The audit log in the database: events appended through `luoshi.ledger.audit.record`, one hash chain per
 item (seq = the item's version), and `verify_audit` that finds a row edited, deleted or added by hand.
 
-`append_event` is the one place an event enters the log; `luoshi audit verify` calls `verify_audit`.
+`append_event` is the one place an item's event enters the log; `append_admin` the one place an
+administrative change does (users, tokens, organisations, ingested documents: one chain for all);
+`luoshi audit verify` calls `verify_audit`, which checks both.
 """
 
 from __future__ import annotations
 
 import json
-from itertools import groupby
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from luoshi.ledger.audit import AuditEntry, record, verify
+from luoshi.ledger.audit import GENESIS, AuditEntry, chain, record, verify
 from luoshi.ledger.canonical import canonical_json
 from luoshi.ledger.events import Event
-from luoshi.store.models import AuditEntryRow, ItemRow
+from luoshi.store.models import AdminEntryRow, AuditEntryRow, ItemRow
 
 # The columns copied out of the hashed event for queries, checked against it by `verify_audit`.
 COPIED = ("type", "actor", "from_state", "to_state")
@@ -25,15 +28,17 @@ COPIED = ("type", "actor", "from_state", "to_state")
 
 @dataclass(frozen=True)
 class AuditProblem:
-    """One thing wrong in the log: the item, the entry's seq (None: about the chain as a whole), in words."""
+    """One thing wrong in the log: the item (None: the administrative log), the entry's seq (None: about
+    the chain as a whole), what kind, in words."""
 
-    item_id: int
+    item_id: int | None
     seq: int | None
     kind: str  # changed | broken_link | sequence | length | column | orphan | state
     detail: str
 
     def __str__(self) -> str:
-        where = f"item {self.item_id}" + (f" entry {self.seq}" if self.seq is not None else "")
+        where = "the admin log" if self.item_id is None else f"item {self.item_id}"
+        where += f" entry {self.seq}" if self.seq is not None else ""
         return f"{where}: {self.kind}: {self.detail}"
 
 
@@ -93,7 +98,8 @@ def verify_audit(session: Session, *, key: bytes | None = None, item_id: int | N
         problems += _verify_item(current, chain_rows, *known[current], key)
     for missing in sorted(set(known) - seen):
         problems.append(AuditProblem(missing, None, "length", f"no entries, expected {known[missing][0]}"))
-    return sorted(problems, key=lambda p: p.item_id)
+    problems.sort(key=lambda p: p.item_id or 0)
+    return problems + (verify_admin_log(session, key=key) if item_id is None else [])
 
 
 def _verify_item(item_id: int, rows: list[Any], version: int, state: str,
@@ -121,3 +127,62 @@ def history_rows(session: Session, item_id: int) -> list[dict[str, Any]]:
     rows = session.scalars(select(AuditEntryRow).where(AuditEntryRow.item_id == item_id)
                            .order_by(AuditEntryRow.seq))
     return [json.loads(r.event) for r in rows]
+
+
+# -- the administrative log ---------------------------------------------------------------------------
+
+ADMIN_LOCK = 0x6C756F7368  # "luosh": the advisory lock that orders appends to the admin log on PostgreSQL
+
+def append_admin(session: Session, *, type: str, actor: Any, subject: str, data: dict[str, Any] | None = None,
+                 at: datetime | None = None, settings: Any = None) -> AdminEntryRow:
+    """Add an administrative change to its chain, in the caller's transaction. `actor` is an Actor, a
+    user id, or None ("system"); the audit key comes from `settings` (default: the process's).
+
+    Two writers appending at the same moment collide on the unique seq; the second transaction fails
+    and is retried by its caller (the CLI and web answer with a message to try again).
+    """
+    from luoshi.settings import get_settings
+
+    key = (settings or get_settings()).audit_key_bytes
+    actor = getattr(actor, "id", None) or (actor if isinstance(actor, str) and actor else "system")
+    at = at or datetime.now(UTC)
+    # Hold the right to append before reading the chain's end: SQLite takes its write lock with the
+    # first write (the change being logged, flushed here); PostgreSQL an advisory lock until commit.
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADMIN_LOCK})
+    last = session.execute(select(AdminEntryRow.seq, AdminEntryRow.hash).order_by(AdminEntryRow.seq.desc())
+                           .limit(1)).first()
+    seq, prev_hash = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
+    event = {"type": type, "at": at, "actor": actor, "subject": subject, "data": data or {}}
+    body = canonical_json(event)
+    row = AdminEntryRow(seq=seq, type=type, at=at, actor=actor, subject=subject, event=body, prev_hash=prev_hash,
+                        hash=chain(prev_hash, json.loads(body), seq, key))
+    session.add(row)
+    return row
+
+
+def verify_admin_log(session: Session, *, key: bytes | None = None) -> list[AuditProblem]:
+    """The problems of the administrative log's chain (an entry cut off its end goes unseen: nothing
+    outside the log counts its entries)."""
+    t = AdminEntryRow
+    rows = list(session.execute(select(t.seq, t.type, t.actor, t.subject, t.event, t.prev_hash, t.hash)
+                                .order_by(t.seq)))
+    try:
+        entries = [_entry(r) for r in rows]
+    except ValueError as exc:
+        return [AuditProblem(None, None, "changed", f"an entry is not valid JSON ({exc})")]
+    out = [AuditProblem(None, p.seq, p.kind, p.detail) for p in verify(entries, key=key)]
+    for row, entry in zip(rows, entries):
+        wrong = [c for c in ("type", "actor", "subject") if getattr(row, c) != entry.event.get(c)]
+        if wrong:
+            out.append(AuditProblem(None, row.seq, "column", f"column {', '.join(wrong)} differs from the hashed event"))
+    return out
+
+
+def admin_log(session: Session, *, subject: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Administrative changes, newest first (of one `subject`, e.g. `user:li`), as the hashed dicts."""
+    stmt = select(AdminEntryRow.event).order_by(AdminEntryRow.seq.desc()).limit(limit)
+    if subject:
+        stmt = stmt.where(AdminEntryRow.subject == subject)
+    return [json.loads(e) for e in session.scalars(stmt)]

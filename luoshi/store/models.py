@@ -211,6 +211,23 @@ class AuditEntryRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AdminEntryRow(Base):
+    """The administrative audit log: users, tokens, organisations and ingested documents, one hash chain
+    over all (seq 1, 2, …). `subject` names what changed (`user:li`, `document:12`); no secret is logged."""
+
+    __tablename__ = "admin_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    event: Mapped[str] = mapped_column(Text)  # canonical JSON, exactly as hashed
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class ProgressReport(Base):
     """A progress report or a completion application (办理情况/申请办结), with attachment metadata."""
 

@@ -17,6 +17,7 @@ from luoshi.errors import AlreadyExists, NotFound
 from luoshi.extract import orgs as names
 from luoshi.ledger import InvalidValue, Unit
 from luoshi.ledger.actors import WEBHOOK_FORMATS
+from luoshi.store.audit import append_admin
 from luoshi.store.models import Assignment, Document, Meeting, Membership, Organisation, Person
 
 
@@ -145,7 +146,7 @@ def people_of(session: Session, *, org_id: int) -> list[PersonSeen]:
 
 def create_organisation(session: Session, *, name: str, aliases: list[str] | None = None,
                         parent_id: int | None = None, webhook_url: str | None = None,
-                        webhook_format: str = "json") -> Organisation:
+                        webhook_format: str = "json", by: Any = None) -> Organisation:
     """A confirmed unit, created by hand; AlreadyExists when a unit of that name or key is there."""
     name = "".join(name.split())
     if not name:
@@ -159,13 +160,16 @@ def create_organisation(session: Session, *, name: str, aliases: list[str] | Non
     session.add(org)
     session.flush()
     _set_webhook(org, webhook_url, webhook_format)
+    append_admin(session, type="organisation_created", actor=by, subject=f"organisation:{org.id}",
+                 data={"name": org.name, "aliases": org.aliases, "parent_id": org.parent_id,
+                       "webhook_url": org.webhook_url})
     session.commit()
     return org
 
 
-def update_organisation(session: Session, *, org_id: int, **changes: Any) -> Organisation:
+def update_organisation(session: Session, *, org_id: int, by: Any = None, **changes: Any) -> Organisation:
     """Change a unit: `name`, `aliases`, `parent_id`, `proposed` (False confirms it), `webhook_url`,
-    `webhook_format` (json, dingtalk, wecom), `mobiles`. Commits."""
+    `webhook_format` (json, dingtalk, wecom), `mobiles`; `by` (an Actor) goes into the admin log. Commits."""
     org = session.get(Organisation, org_id)
     if org is None:
         raise NotFound(f"no organisation {org_id}")
@@ -180,6 +184,10 @@ def update_organisation(session: Session, *, org_id: int, **changes: Any) -> Org
         _set_webhook(org, changes.pop("webhook_url", org.webhook_url), changes.pop("webhook_format", org.webhook_format))
     for name, value in changes.items():
         setattr(org, name, value)
+    append_admin(session, type="organisation_updated", actor=by, subject=f"organisation:{org.id}",
+                 data={"name": org.name, "aliases": org.aliases, "parent_id": org.parent_id, "proposed": org.proposed,
+                       "webhook_url": org.webhook_url, "webhook_format": org.webhook_format,
+                       "mobiles": org.mobiles})
     session.commit()
     return org
 

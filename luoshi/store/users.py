@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import AlreadyExists, AuthenticationFailed, NotFound
 from luoshi.ledger import Actor, InvalidValue, Role
+from luoshi.store.audit import append_admin
 from luoshi.store.models import ApiToken, Organisation, User
 
 HASHER = PasswordHasher()
@@ -51,7 +52,7 @@ def _view(session: Session, user: User) -> UserView:
 
 
 def create_user(session: Session, *, username: str, password: str, role: Role | str, unit: str | int | None = None,
-                display_name: str = "") -> UserView:
+                display_name: str = "", by: Actor | str | None = None) -> UserView:
     """A new user; a unit user names its unit (an organisation id or name, created as proposed if new).
 
     Raises AlreadyExists (username taken), InvalidValue (bad role, no unit for a unit user, a unit for
@@ -78,6 +79,9 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
     user = User(username=username, display_name=display_name.strip(), password_hash=HASHER.hash(password),
                 role=Role(role).value, unit_id=org.id if org else None, active=True, created_at=datetime.now(UTC))
     session.add(user)
+    session.flush()
+    append_admin(session, type="user_created", actor=by, subject=f"user:{username}",
+                 data={"role": user.role, "unit_id": user.unit_id, "display_name": user.display_name})
     session.commit()
     return _view(session, user)
 
@@ -117,16 +121,18 @@ def authenticate(session: Session, *, username: str, password: str) -> UserView:
     return _view(session, user)
 
 
-def set_password(session: Session, *, username: str, password: str) -> None:
+def set_password(session: Session, *, username: str, password: str, by: Actor | str | None = None) -> None:
     if len(password) < MIN_PASSWORD:
         raise InvalidValue(f"the password has {len(password)} characters; at least {MIN_PASSWORD}", "password")
     user = _find(session, None, username)
     user.password_hash = HASHER.hash(password)
+    append_admin(session, type="password_set", actor=by, subject=f"user:{user.username}")
     session.commit()
 
 
 def update_user(session: Session, *, user_id: int, active: bool | None = None, role: str | None = None,
-                unit: str | int | None = None, display_name: str | None = None) -> UserView:
+                unit: str | int | None = None, display_name: str | None = None,
+                by: Actor | str | None = None) -> UserView:
     """Change a user's role, unit, name or whether they may log in. Commits."""
     from luoshi.store.orgs import find_organisation
 
@@ -148,6 +154,9 @@ def update_user(session: Session, *, user_id: int, active: bool | None = None, r
         user.active = active
     if display_name is not None:
         user.display_name = display_name.strip()
+    append_admin(session, type="user_updated", actor=by, subject=f"user:{user.username}",
+                 data={"role": user.role, "unit_id": user.unit_id, "active": user.active,
+                       "display_name": user.display_name})
     session.commit()
     return _view(session, user)
 
@@ -156,13 +165,16 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, *, user_id: int, name: str = "", ttl: timedelta | None = None) -> str:
+def create_token(session: Session, *, user_id: int, name: str = "", ttl: timedelta | None = None,
+                 by: Actor | str | None = None) -> str:
     """A new bearer token for a user, returned once (only its hash is kept). Commits."""
     user = _find(session, user_id, None)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name, created_at=now,
                          expires_at=now + ttl if ttl else None))
+    append_admin(session, type="token_created", actor=by or user.username, subject=f"user:{user.username}",
+                 data={"name": name, "token_sha256_prefix": _token_hash(token)[:12]}, at=now)
     session.commit()
     return token
 
@@ -180,9 +192,12 @@ def user_for_token(session: Session, *, token: str, now: datetime | None = None)
     return _view(session, user)
 
 
-def revoke_token(session: Session, *, token: str) -> None:
+def revoke_token(session: Session, *, token: str, by: Actor | str | None = None) -> None:
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip()))).first()
     if row is None:
         raise NotFound("no such token")
     row.revoked_at = datetime.now(UTC)
+    user = session.get(User, row.user_id)
+    append_admin(session, type="token_revoked", actor=by, subject=f"user:{user.username if user else row.user_id}",
+                 data={"token_sha256_prefix": row.token_hash[:12]})
     session.commit()
