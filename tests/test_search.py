@@ -211,3 +211,15 @@ def test_create_schema_twice_and_drop(engine):
     drop_schema(engine)
     create_schema(engine)
     assert search(engine, "港").total == 0
+
+
+def test_past_the_ranked_matches_pages_still_cover_every_match_once(engine, monkeypatch):
+    # PostgreSQL ranks only the first RANKED matches (title matches, then newest); the rest follow
+    monkeypatch.setattr("luoshi.search.query.RANKED", 3)
+    index(engine, [SearchEntry("item", i, "防汛工作" if i in (4, 9) else f"第{i}项", "做好防汛准备。" * (i % 3 + 1),
+                               year=2015 + i, url=f"/items/{i}") for i in range(12)])
+    pages = [search(engine, "防汛", limit=5, offset=offset) for offset in (0, 5, 10, 15)]
+    seen = [hit.ref_id for page in pages for hit in page.hits]
+    assert [page.total for page in pages] == [12, 12, 12, 12]
+    assert sorted(seen, key=int) == [str(i) for i in range(12)]
+    assert set(seen[:2]) == {"4", "9"}

@@ -5,6 +5,7 @@ upserted by (kind, ref_id) and removed, inside the caller's transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Union
@@ -58,12 +59,23 @@ def dialect_of(conn: Session | Connection) -> str:
     return name
 
 
+def filter_tags(kind: str | None = None, unit: str | None = None, year: int | None = None) -> list[str]:
+    """The filter tokens of an entry on SQLite: `kitem`, `u` + a digest of the unit name, `y2024`."""
+    tags = [f"k{kind}"] if kind else []
+    if unit:
+        tags.append("u" + hashlib.blake2b(unit.encode("utf-8"), digest_size=8).hexdigest())
+    if year is not None:
+        tags.append(f"y{int(year)}")
+    return tags
+
+
 def _row(entry: SearchEntry) -> dict[str, Any]:
     check_kind(entry.kind)
     title, body = entry.title or "", entry.body or ""
     return {"kind": entry.kind, "ref_id": str(entry.ref_id), "title": title, "body": body,
             "unit": entry.unit or None, "year": entry.year, "url": entry.url or "",
-            "title_tokens": index_tokens(title), "body_tokens": index_tokens(body)}
+            "title_tokens": index_tokens(title), "body_tokens": index_tokens(body),
+            "tags": " ".join(filter_tags(entry.kind, entry.unit or None, entry.year))}
 
 
 _UPSERT_SQLITE = text(f"""
@@ -74,12 +86,14 @@ ON CONFLICT (kind, ref_id) DO UPDATE SET title = excluded.title, body = excluded
 RETURNING id""")
 
 _UPSERT_POSTGRESQL = text(f"""
-INSERT INTO {ENTRIES} (kind, ref_id, title, body, unit, year, url, document)
+INSERT INTO {ENTRIES} (kind, ref_id, title, body, unit, year, url, document, title_document)
 VALUES (:kind, :ref_id, :title, :body, :unit, :year, :url,
         setweight(to_tsvector('simple', :title_tokens), 'A')
-        || setweight(to_tsvector('simple', :body_tokens), 'D'))
+        || setweight(to_tsvector('simple', :body_tokens), 'D'),
+        to_tsvector('simple', :title_tokens))
 ON CONFLICT (kind, ref_id) DO UPDATE SET title = excluded.title, body = excluded.body,
-    unit = excluded.unit, year = excluded.year, url = excluded.url, document = excluded.document""")
+    unit = excluded.unit, year = excluded.year, url = excluded.url, document = excluded.document,
+    title_document = excluded.title_document""")
 
 
 def index(bind: Bind, entries: Iterable[SearchEntry]) -> int:
@@ -98,8 +112,8 @@ def index(bind: Bind, entries: Iterable[SearchEntry]) -> int:
         for row in rows:
             entry_id = conn.execute(_UPSERT_SQLITE, row).scalar_one()
             conn.execute(text(f"DELETE FROM {FTS} WHERE rowid = :id"), {"id": entry_id})
-            conn.execute(text(f"INSERT INTO {FTS} (rowid, title, body) VALUES (:id, :t, :b)"),
-                         {"id": entry_id, "t": row["title_tokens"], "b": row["body_tokens"]})
+            conn.execute(text(f"INSERT INTO {FTS} (rowid, title, body, tags) VALUES (:id, :t, :b, :tags)"),
+                         {"id": entry_id, "t": row["title_tokens"], "b": row["body_tokens"], "tags": row["tags"]})
     return len(rows)
 
 

@@ -4,13 +4,14 @@ and year, and a snippet of each hit with its matches marked; odd input finds not
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, text
 
-from luoshi.search.entries import Bind, check_kind, connection, dialect_of
+from luoshi.search.entries import Bind, check_kind, connection, dialect_of, filter_tags
 from luoshi.search.schema import ENTRIES, FTS
 from luoshi.search.snippets import highlight
 from luoshi.search.tokens import highlight_terms, query_terms
@@ -45,24 +46,18 @@ class SearchResults:
     terms: list[str] = field(default_factory=list)  # the tokens every hit contains
 
 
-def _filters(kinds: Iterable[str] | None, unit: str | None, year: int | None) -> tuple[str, dict[str, Any]]:
-    where: list[str] = []
-    params: dict[str, Any] = {}
+def _fts5_match(terms: list[str], kinds: list[str] | None, unit: str | None, year: int | None) -> str:
+    """The FTS5 query: every term in the title or body, every filter as a tag. Every token is quoted,
+    so user text never reaches FTS5's syntax (AND, OR, NEAR, *, quotes, parentheses, column names)."""
+
+    def quoted(tokens: list[str]) -> str:
+        return " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+
+    parts = ["{title body} : (" + " AND ".join(quoted([t]) for t in terms) + ")"]
     if kinds is not None:
-        params["kinds"] = [check_kind(k) for k in kinds] or [""]
-        where.append("e.kind IN :kinds")
-    if unit:
-        params["unit"] = unit
-        where.append("e.unit = :unit")
-    if year is not None:
-        params["year"] = int(year)
-        where.append("e.year = :year")
-    return "".join(f" AND {w}" for w in where), params
-
-
-def _fts5_match(terms: list[str]) -> str:
-    # Every term quoted: user text never reaches FTS5's syntax (AND, OR, NEAR, *, quotes, parentheses).
-    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        parts.append(f"tags : ({quoted([filter_tags(kind=k)[0] for k in kinds])})")
+    parts += [f"tags : ({quoted([tag])})" for tag in filter_tags(unit=unit, year=year)]
+    return " AND ".join(parts)
 
 
 def _tsquery(terms: list[str]) -> str:
@@ -70,26 +65,52 @@ def _tsquery(terms: list[str]) -> str:
     return " & ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
 
 
-def _ranked_sql(dialect: str, where: str) -> str:
-    if dialect == "sqlite":
-        return f"""
-SELECT id, score, count(*) OVER () AS total FROM (
-    SELECT e.id, e.kind, e.ref_id, -bm25({FTS}, {TITLE_WEIGHT}, 1.0) AS score
-    FROM {FTS} JOIN {ENTRIES} e ON e.id = {FTS}.rowid
-    WHERE {FTS} MATCH :match{where}
-) ORDER BY score DESC, kind, ref_id LIMIT :limit OFFSET :offset"""
-    return f"""
-SELECT e.id, ts_rank_cd(e.document, q.query, 1) AS score, count(*) OVER () AS total
-FROM {ENTRIES} e, (SELECT CAST(:match AS tsquery) AS query) q
-WHERE e.document @@ q.query{where}
-ORDER BY score DESC, e.kind, e.ref_id LIMIT :limit OFFSET :offset"""
+_SQLITE_RANKED = f"""
+WITH m AS MATERIALIZED (
+    SELECT rowid AS id, bm25({FTS}, {TITLE_WEIGHT}, 1.0, 0.0) AS s FROM {FTS} WHERE {FTS} MATCH :match)
+SELECT id, -s AS score, count(*) OVER () AS total FROM m ORDER BY s, id LIMIT :limit OFFSET :offset"""
+_SQLITE_COUNT = f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH :match"
+
+# PostgreSQL reads a whole tsvector to rank it: past RANKED matches (a query such as 发展 that most
+# entries contain) only the first RANKED in the order title match, newest year, newest entry are
+# ranked, the others follow in that order; so a search stays fast however common its words.
+RANKED = 1000
 
 
-def _count_sql(dialect: str, where: str) -> str:
-    if dialect == "sqlite":
-        return (f"SELECT count(*) FROM {FTS} JOIN {ENTRIES} e ON e.id = {FTS}.rowid "
-                f"WHERE {FTS} MATCH :match{where}")
-    return f"SELECT count(*) FROM {ENTRIES} e WHERE e.document @@ CAST(:match AS tsquery){where}"
+def _postgresql_sql(where: str) -> tuple[str, str]:
+    matches = f"""
+WITH m AS MATERIALIZED (
+    SELECT e.id, e.year, e.title_document @@ CAST(:match AS tsquery) AS in_title
+    FROM {ENTRIES} e WHERE e.document @@ CAST(:match AS tsquery){where}
+), o AS MATERIALIZED (
+    SELECT id, count(*) OVER () AS total,
+           row_number() OVER (ORDER BY in_title DESC, year DESC NULLS LAST, id DESC) AS n
+    FROM m
+)"""
+    ranked = matches + f"""
+SELECT o.id, o.total, CASE WHEN o.n <= :ranked
+                           THEN ts_rank_cd(e.document, CAST(:match AS tsquery), 1) ELSE 0.0 END AS score
+FROM o JOIN {ENTRIES} e ON e.id = o.id
+WHERE o.n <= greatest(:ranked, :offset + :limit)
+ORDER BY o.n <= :ranked DESC, score DESC, CASE WHEN o.n <= :ranked THEN o.id ELSE o.n END
+LIMIT :limit OFFSET :offset"""
+    count = f"SELECT count(*) FROM {ENTRIES} e WHERE e.document @@ CAST(:match AS tsquery){where}"
+    return ranked, count
+
+
+def _postgresql_filters(kinds: list[str] | None, unit: str | None, year: int | None) -> tuple[str, dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if kinds is not None:
+        params["kinds"] = kinds
+        where.append("e.kind IN :kinds")
+    if unit:
+        params["unit"] = unit
+        where.append("e.unit = :unit")
+    if year is not None:
+        params["year"] = year
+        where.append("e.year = :year")
+    return "".join(f" AND {w}" for w in where), params
 
 
 def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str | None = None,
@@ -101,29 +122,47 @@ def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str 
     kind in `kinds` raises SearchError naming the valid ones.
     """
     q = q if isinstance(q, str) else ""
-    where, params = _filters(kinds, unit, year)
+    kind_list = None if kinds is None else [check_kind(k) for k in kinds]
+    year = None if year is None else int(year)
+    unit = unit or None
     terms = query_terms(q)
-    if not terms:
-        return SearchResults(total=0, query=q)
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    offset = max(0, int(offset))
+    if not terms or kind_list == []:
+        return SearchResults(total=0, query=q, terms=terms)
+    page = {"limit": max(1, min(int(limit), MAX_LIMIT)), "offset": max(0, int(offset))}
     with connection(bind) as conn:
-        dialect = dialect_of(conn)
-        params["match"] = _fts5_match(terms) if dialect == "sqlite" else _tsquery(terms)
-        sql = text(_ranked_sql(dialect, where))
-        count = text(_count_sql(dialect, where))
-        if "kinds" in params:
-            sql = sql.bindparams(bindparam("kinds", expanding=True))
-            count = count.bindparams(bindparam("kinds", expanding=True))
-        ranked = conn.execute(sql, {**params, "limit": limit, "offset": offset}).all()
+        if dialect_of(conn) == "sqlite":
+            params: dict[str, Any] = {"match": _fts5_match(terms, kind_list, unit, year)}
+            ranked = conn.execute(text(_SQLITE_RANKED), {**params, **page}).all()
+            count_sql = text(_SQLITE_COUNT)
+        else:
+            where, params = _postgresql_filters(kind_list, unit, year)
+            params["match"] = _tsquery(terms)
+            ranked_sql, count_sql = (text(sql) for sql in _postgresql_sql(where))
+            if kind_list is not None:
+                ranked_sql = ranked_sql.bindparams(bindparam("kinds", expanding=True))
+                count_sql = count_sql.bindparams(bindparam("kinds", expanding=True))
+            with _index_scans_only(conn):
+                ranked = conn.execute(ranked_sql, {**params, **page, "ranked": RANKED}).all()
         if ranked:
             total = ranked[0].total
+        elif page["offset"]:
+            total = conn.execute(count_sql, params).scalar_one()
         else:
-            total = conn.execute(count, params).scalar_one() if offset else 0
+            total = 0
         rows = _entries(conn, [r.id for r in ranked])
     marks = highlight_terms(q)
     hits = [_hit(rows[r.id], float(r.score), marks) for r in ranked]
     return SearchResults(total=int(total), hits=hits, query=q, terms=terms)
+
+
+@contextmanager
+def _index_scans_only(conn: Any) -> Iterator[None]:
+    """Keep PostgreSQL on the GIN index even for a word most entries hold: a sequential scan would read
+    every tsvector. Set for this statement's transaction only, and put back after it."""
+    previous = conn.execute(text("SELECT current_setting('enable_seqscan')")).scalar_one()
+    conn.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+    yield
+    conn.execute(text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous})
 
 
 def _entries(conn: Any, ids: list[int]) -> dict[int, Any]:

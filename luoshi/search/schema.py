@@ -10,7 +10,8 @@ ENTRIES = "search_entries"
 FTS = "search_fts"
 
 # Title tokens and body tokens are two FTS5 columns (bm25 weighs them apart); '.' is a token character
-# so that `pm2.5` and `5.2` stay whole, exactly as luoshi.search.tokens cut them.
+# so that `pm2.5` and `5.2` stay whole, exactly as luoshi.search.tokens cut them. `tags` holds the
+# filters as tokens (kind, unit, year) so a filtered query is one FTS5 lookup, never a join over matches.
 _SQLITE = [
     f"""CREATE TABLE IF NOT EXISTS {ENTRIES} (
     id INTEGER PRIMARY KEY,
@@ -26,12 +27,13 @@ _SQLITE = [
     f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_unit ON {ENTRIES} (unit)",
     f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_year ON {ENTRIES} (year)",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(
-    title, body, tokenize = "unicode61 remove_diacritics 0 tokenchars '.'"
+    title, body, tags, tokenize = "unicode61 remove_diacritics 0 tokenchars '.'"
 )""",
 ]
 
 # `document` is setweight(title, 'A') || setweight(body, 'D') over the same pre-cut tokens ('simple'
 # only lower-cases); it is written by luoshi.search.index, not by a trigger, so both backends agree.
+# `title_document` (small, stored inline) tells title matches apart without reading `document`.
 _POSTGRESQL = [
     f"""CREATE TABLE IF NOT EXISTS {ENTRIES} (
     id BIGSERIAL PRIMARY KEY,
@@ -43,6 +45,7 @@ _POSTGRESQL = [
     year INTEGER,
     url VARCHAR(1000) NOT NULL,
     document TSVECTOR NOT NULL,
+    title_document TSVECTOR NOT NULL,
     CONSTRAINT uq_{ENTRIES}_kind_ref_id UNIQUE (kind, ref_id)
 )""",
     f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_unit ON {ENTRIES} (unit)",
