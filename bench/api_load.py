@@ -1,11 +1,11 @@
 """Load on the web app: a synthetic ledger of 100 000 items, on SQLite and on PostgreSQL, served by
 `luoshi serve` in a subprocess and read by 16 concurrent clients over loopback.
 
-Run: python bench/api_load.py [--items 100000] [--clients 16] [--requests 40] [--workers 2]
+Run: python bench/api_load.py [--items 100000] [--clients 16] [--requests 25] [--workers 2]
      [--backends sqlite,postgresql] [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
-Prints, per backend, p50/p95/max in ms of: the ledger query (GET /api/items, filtered by state, unit and
-warning, sorted, paged — and the same as the HTML page /ledger), and an item (GET /api/items/{id} and
-the HTML item page with its history and source). Each client makes `--requests` requests of each kind.
+Prints, per backend, p50/p95/max in ms of: the ledger query (GET /api/items filtered by state and
+warning colour, of one unit or of all units, sorted, paged — and the one-unit view as the HTML page
+/ledger), and an item (GET /api/items/{id}, and the HTML item page with its history and source). Each client makes `--requests` requests of each kind.
 Goal: p95 under 100 ms on both databases. PostgreSQL gets a fresh schema, dropped afterwards.
 """
 
@@ -138,15 +138,17 @@ class Client:
         self.cookie = response.getheader("set-cookie").split(";")[0]
 
 
-def ledger_query(rng: random.Random) -> dict[str, object]:
+def ledger_query(rng: random.Random, unit: bool = True) -> dict[str, object]:
+    """A ledger view: a state and a warning colour, of one unit or of all, sorted, one of the first pages."""
     return {"state": rng.choice(["in_progress", "assigned", "completion_requested"]),
-            "unit": rng.randint(1, UNITS), "warning": rng.choice(["", "red", "yellow", "green"]),
+            "unit": rng.randint(1, UNITS) if unit else "", "warning": rng.choice(["", "red", "yellow", "green"]),
             "sort": rng.choice(["due", "-due", "id"]), "page": rng.randint(1, 3), "per_page": 25}
 
 
 def load(port: int, tokens: dict[str, str], n_items: int, clients: int, requests: int) -> dict[str, list[float]]:
-    timings: dict[str, list[float]] = {"GET /api/items (ledger)": [], "GET /ledger (page)": [],
-                                       "GET /api/items/{id}": [], "GET /items/{id} (page)": []}
+    timings: dict[str, list[float]] = {"GET /api/items (one unit)": [], "GET /api/items (all units)": [],
+                                       "GET /ledger (page)": [], "GET /api/items/{id}": [],
+                                       "GET /items/{id} (page)": []}
     lock = threading.Lock()
     barrier = threading.Barrier(clients)
     errors: list[str] = []
@@ -160,8 +162,10 @@ def load(port: int, tokens: dict[str, str], n_items: int, clients: int, requests
             mine: dict[str, list[float]] = {name: [] for name in timings}
             for _ in range(requests):
                 query = urlencode({k: v for k, v in ledger_query(rng).items() if v != ""})
-                mine["GET /api/items (ledger)"].append(client.get(f"/api/items?{query}"))
+                mine["GET /api/items (one unit)"].append(client.get(f"/api/items?{query}"))
                 mine["GET /ledger (page)"].append(client.get(f"/ledger?{query}", cookie=True))
+                query = urlencode({k: v for k, v in ledger_query(rng, unit=False).items() if v != ""})
+                mine["GET /api/items (all units)"].append(client.get(f"/api/items?{query}"))
                 item = rng.randint(1, n_items)
                 mine["GET /api/items/{id}"].append(client.get(f"/api/items/{item}"))
                 mine["GET /items/{id} (page)"].append(client.get(f"/items/{item}", cookie=True))
@@ -247,7 +251,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--requests", type=int, default=40, help="requests of each kind per client")
+    parser.add_argument("--requests", type=int, default=25, help="requests of each kind per client")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres-url", default=os.environ.get("LUOSHI_TEST_POSTGRES_URL",

@@ -16,7 +16,7 @@ from luoshi.ledger import Actor, Colour, Role, SourceRef, State
 from luoshi.settings import Settings
 from luoshi.store import items as store
 from luoshi.store.items import ItemView
-from luoshi.store.models import Document, User
+from luoshi.store.models import Document, Organisation, User
 from luoshi.web.highlight import Mark, runs
 
 OPEN_STATES = [State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value]
@@ -81,3 +81,25 @@ def source_context(session: Session, source: SourceRef, radius: int = CONTEXT) -
     hi = cut if cut > end else hi
     marks = [Mark(start - lo, end - lo, source.path or "", active=True)]
     return {"source_runs": runs(text[lo:hi], marks), "source_cut_before": lo > 0, "source_cut_after": hi < len(text)}
+
+
+def unit_options(session: Session) -> list[dict[str, object]]:
+    """`[{id, name}]` of every unit, by name: the choices of a unit filter or field (no counts: cheap)."""
+    rows = session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    return [{"id": i, "name": n} for i, n in rows]
+
+
+def document_options(session: Session, limit: int = 200) -> list[dict[str, object]]:
+    """`[{id, title}]` of the newest documents: the choices of the source-document filter."""
+    rows = session.execute(select(Document.id, Document.title, Document.name)
+                           .order_by(Document.ingested_at.desc(), Document.id.desc()).limit(limit))
+    return [{"id": i, "title": t or n} for i, t, n in rows]
+
+
+def unit_names(session: Session, ids: set[str]) -> dict[str, str]:
+    """`{unit id: name}` for the units a history names."""
+    keys = [int(i) for i in ids if str(i).isdigit()]
+    if not keys:
+        return {}
+    rows = session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(keys)))
+    return {str(i): n for i, n in rows}

@@ -17,7 +17,7 @@ from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, View
 from luoshi.web.errors import HEADINGS, status_of
 from luoshi.web.forms import forms_for, payload
 from luoshi.web.present import event_dict, item_dict
-from luoshi.web.queries import may_read_documents, people_names, source_context
+from luoshi.web.queries import may_read_documents, people_names, source_context, unit_names, unit_options
 from luoshi.web.render import flash, page, redirect
 
 router = APIRouter()
@@ -29,12 +29,13 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Any
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)
     entries = store.item_history(session, item_id=item_id, actor=user.actor)
     people = people_names(session, {e.actor for e in entries})
-    history = [event_dict(e.data, names=view.units, people=people, zone=settings.zone) for e in entries]
+    named = {str(u) for e in entries for key in ("lead_units", "co_units", "units", "unit")
+             for u in ([e.data[key]] if key == "unit" else e.data.get(key) or ()) if u}
+    names = {**unit_names(session, named - set(view.units)), **view.units}
+    history = [event_dict(e.data, names=names, people=people, zone=settings.zone) for e in entries]
     proposed = due_for(view.item, store.today_in(settings), settings.due_policy).date
     context = source_context(session, view.item.source) if view.item.source else {}
-    from luoshi.store import orgs as store_orgs
-
-    units = store_orgs.list_organisations(session) if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else []
+    units = unit_options(session) if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else []
     return page(request, "item.html", status_code=status_code, user=user, active="ledger", title=view.item.title,
                 item=item_dict(view, actor=user.actor), history=history,
                 reports=[e for e in history if e["type"] in REPORTS][::-1],

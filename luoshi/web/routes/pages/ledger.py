@@ -13,12 +13,10 @@ from starlette.responses import Response
 
 from luoshi.ledger import Colour, State
 from luoshi.ledger.actors import OFFICE
-from luoshi.store import documents as store_documents
 from luoshi.store import items as store
-from luoshi.store import orgs as store_orgs
 from luoshi.web.deps import PageUser, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
-from luoshi.web.queries import may_read_documents
+from luoshi.web.queries import document_options, may_read_documents, unit_options
 from luoshi.web.render import flash, page, partial
 
 router = APIRouter()
@@ -71,10 +69,9 @@ def ledger(request: Request, session: SessionDep, user: PageUser, settings: Sett
         sort_link=lambda key: _link({**base, "sort": "-" + key if sort == key else key}))
     if request.headers.get("HX-Target") == "ledger-table":
         return partial(request, "_items_table.html", **context)
-    documents = store_documents.list_documents(session, per_page=200)[0] if may_read_documents(user.actor) else []
     return page(request, "ledger.html", user=user, active="ledger", title="督办台账", filters=f,
                 states=[(s.value, s.label) for s in State], colours=[(c.value, c.label) for c in Colour],
-                units=store_orgs.list_organisations(session),
-                documents=[{"id": d.id, "title": d.title or d.name} for d in documents],
+                units=unit_options(session),
+                documents=document_options(session) if may_read_documents(user.actor) else [],
                 json_link="/api/items?" + urlencode({k: v for k, v in {**f, "sort": sort, "page": number}.items() if v}),
                 can_upload=user.role in OFFICE, **context)

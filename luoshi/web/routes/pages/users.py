@@ -10,9 +10,9 @@ from starlette.responses import Response
 
 from luoshi.errors import LuoshiError
 from luoshi.ledger import Role
-from luoshi.store import orgs as store_orgs
 from luoshi.store import users as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, require_role
+from luoshi.web.queries import unit_options
 from luoshi.web.render import flash, page, redirect
 
 router = APIRouter()
@@ -22,7 +22,7 @@ def _users_page(request: Request, session: SessionDep, user: PageUser, status_co
     users = [{"id": u.id, "username": u.username, "name": u.display_name, "role_label": u.role.label,
               "unit_name": u.unit_name, "active": u.active} for u in store.list_users(session)]
     return page(request, "users.html", status_code=status_code, user=user, active="users", title="用户管理",
-                users=users, roles=[(r.value, r.label) for r in Role], units=store_orgs.list_organisations(session))
+                users=users, roles=[(r.value, r.label) for r in Role], units=unit_options(session))
 
 
 @router.get("/admin/users")
