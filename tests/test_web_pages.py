@@ -150,3 +150,19 @@ def test_every_form_on_a_page_carries_the_sessions_csrf_token(web_sqlite):
     tokens = set(re.findall(r'name="csrf_token" value="([^"]*)"', html))
     assert len(tokens) == 1 and "" not in tokens
     assert html.count('name="csrf_token"') == len(forms_on(html)) + 1  # each action form, and sign-out
+
+
+def test_the_directory_shows_each_unit_and_the_people_seen_for_it(web_sqlite):
+    from conftest import ROOT
+
+    minutes = (ROOT / "luoshi" / "samples" / "qingxi_county_minutes_12.txt").read_bytes()
+    web_sqlite.api("office").post("/api/documents", files={"file": ("m12.txt", minutes, "text/plain")})
+    client = web_sqlite.browser("unit_a")
+    orgs = client.get("/api/orgs").json()
+    housing = next(o for o in orgs if o["name"] == "县住房和城乡建设局")
+    detail = client.get(f"/api/orgs/{housing['id']}").json()
+    assert [(p["name"], p["first_seen"], [m["role"] for m in p["meetings"]]) for p in detail["people"]] == [
+        ("赵文斌", "2024-05-16", ["列席"])]
+    html = client.get(f"/orgs/{housing['id']}").text
+    assert "赵文斌" in html and "2024-05-16" in html and "常务会议纪要" in html
+    assert "县住房和城乡建设局" in client.get("/orgs").text
