@@ -1,0 +1,239 @@
+"""Promise versus delivery in the database: links from the targets of year Y to the results a later work
+report states for Y, proposed by `luoshi.ledger.delivery.match` and confirmed or rejected by the office.
+
+Proposals are made when either report of a pair is tracked (`propose_links`, from `track_report`), once
+per promise and result document; a confirmation or rejection goes into the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from luoshi.errors import NotFound
+from luoshi.ledger import Actor, Conflict, InvalidTransition
+from luoshi.ledger.delivery import Claim, Verdict, match, results_of
+from luoshi.ledger.targets import Bound, Target
+from luoshi.settings import Settings
+from luoshi.store.audit import append_admin
+from luoshi.store.items import DocumentRef, utcnow
+from luoshi.store.models import Document
+from luoshi.store.targets import _documents, _require_office, to_target
+from luoshi.store.tracking import DeliveryLinkRow, TargetRow
+
+PROPOSED, CONFIRMED, REJECTED = "proposed", "confirmed", "rejected"
+LINK_STATES = (PROPOSED, CONFIRMED, REJECTED)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One side of a link as shown side by side: the document, where in it, and the words."""
+
+    document: DocumentRef | None
+    span: tuple[int, int] | None
+    path: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class LinkView:
+    id: int
+    year: int
+    target: Target
+    promise: Sentence
+    result: Sentence
+    result_value: Decimal | None
+    result_unit: str | None
+    score: int
+    reasons: list[str]
+    verdict: Verdict
+    rule: str
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+    note: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A year's promises: the links proposed or decided, and the targets no result was linked to
+    (not reported, or reported in words the rules missed)."""
+
+    year: int
+    links: list[LinkView]
+    unlinked: list[Target]
+
+    @property
+    def linked_share(self) -> float:
+        total = len({link.target.id for link in self.links if link.state != REJECTED}) + len(self.unlinked)
+        return 0.0 if not total else 1 - len(self.unlinked) / total
+
+
+# -- proposing -------------------------------------------------------------------------------------------
+
+def claim_of(row: TargetRow) -> Claim:
+    span = (row.span_start, row.span_end) if row.span_start is not None and row.span_end is not None else None
+    return Claim(kind=row.kind, text=row.text, indicator=row.indicator,
+                 value=Decimal(row.value) if row.value is not None else None, unit=row.unit, measure=row.measure,
+                 value_max=Decimal(row.value_max) if row.value_max is not None else None,
+                 bound=Bound(row.bound) if row.bound else None, year=row.year, document=str(row.document_id),
+                 span=span, path=row.source_path)
+
+
+def reviews_of(session: Session, year: int) -> list[Document]:
+    """The latest version of every stored work report that reviews `year`."""
+    superseded = select(Document.previous_id).where(Document.previous_id.isnot(None))
+    docs = session.scalars(select(Document).where(Document.doc_type == "work_report", Document.id.not_in(superseded))
+                           .order_by(Document.id))
+    return [d for d in docs if (d.record or {}).get("review_year") == year]
+
+
+def propose_links(session: Session, *, year: int, actor: Any = None, now: datetime | None = None,
+                  settings: Settings | None = None, commit: bool = True) -> int:
+    """Propose links from the targets of `year` to the results of each stored report reviewing `year`;
+    targets and results already linked from that report are left out. Returns how many were proposed."""
+    now = now or utcnow()
+    rows = session.scalars(select(TargetRow).where(TargetRow.year == year).order_by(TargetRow.document_id,
+                                                                                    TargetRow.id)).all()
+    proposed = 0
+    for review in reviews_of(session, year):
+        proposed += _propose(session, review, [r for r in rows if r.document_id != review.id], year, now)
+    if proposed:
+        append_admin(session, type="delivery_proposed", actor=actor, subject=f"delivery:{year}", at=now,
+                     settings=settings, data={"year": year, "proposed": proposed})
+    if commit:
+        session.commit()
+    return proposed
+
+
+def _propose(session: Session, review: Document, rows: list[TargetRow], year: int, now: datetime) -> int:
+    existing = session.scalars(select(DeliveryLinkRow).where(DeliveryLinkRow.result_document_id == review.id)).all()
+    linked = {e.target_id for e in existing}
+    used = {e.result_path for e in existing}
+    open_rows = [r for r in rows if r.id not in linked]
+    if not open_rows:
+        return 0
+    claims = [claim_of(r) for r in open_rows]
+    row_of = {id(c): r for c, r in zip(claims, open_rows)}
+    results = [c for c in results_of(review.record or {}, year) if c.path not in used]
+    glossary = [*((review.record or {}).get("glossary") or [])]
+    for doc_id in sorted({r.document_id for r in open_rows}):
+        doc = session.get(Document, doc_id)
+        glossary += (doc.record or {}).get("glossary") or [] if doc else []
+    found = match(claims, results, glossary=glossary)
+    for m in found:
+        row = row_of[id(m.promise)]
+        span = m.result.span
+        session.add(DeliveryLinkRow(
+            target_id=row.id, year=year, result_document_id=review.id, result_path=m.result.path,
+            result_text=m.result.text, result_span_start=span[0] if span else None,
+            result_span_end=span[1] if span else None,
+            result_value=format(m.result.value.normalize(), "f") if m.result.value is not None else None,
+            result_unit=m.result.unit, score=m.score, reasons=list(m.reasons), verdict=m.verdict.value, rule=m.rule,
+            state=PROPOSED, version=1, created_at=now))
+    session.flush()
+    return len(found)
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+def _view(link: DeliveryLinkRow, target: TargetRow, docs: dict[int, DocumentRef]) -> LinkView:
+    def span(a: int | None, b: int | None) -> tuple[int, int] | None:
+        return (a, b) if a is not None and b is not None else None
+
+    return LinkView(
+        link.id, link.year, to_target(target),
+        Sentence(docs.get(target.document_id), span(target.span_start, target.span_end), target.source_path,
+                 target.text),
+        Sentence(docs.get(link.result_document_id), span(link.result_span_start, link.result_span_end),
+                 link.result_path, link.result_text),
+        Decimal(link.result_value) if link.result_value is not None else None, link.result_unit, link.score,
+        list(link.reasons), Verdict(link.verdict), link.rule, link.state, link.decided_by, link.decided_at, link.note,
+        link.version)
+
+
+def list_delivery(session: Session, *, year: int, state: str | None = None) -> Delivery:
+    """The promises of `year` side by side with the results linked to them (in the order of the promise
+    report), and the targets without a link (rejected links leave their target unlinked)."""
+    if state is not None and state not in LINK_STATES:
+        raise _bad_state(state)
+    targets = session.scalars(select(TargetRow).where(TargetRow.year == year)
+                              .order_by(TargetRow.document_id, TargetRow.kind.desc(), TargetRow.id)).all()
+    order = {t.id: i for i, t in enumerate(targets)}
+    by_id = {t.id: t for t in targets}
+    links = session.scalars(select(DeliveryLinkRow).where(DeliveryLinkRow.year == year)).all()
+    links = sorted(links, key=lambda link: (order.get(link.target_id, 0), link.id))
+    docs = _documents(session, {t.document_id for t in targets} | {link.result_document_id for link in links})
+    live = {link.target_id for link in links if link.state != REJECTED}
+    shown = [_view(link, by_id[link.target_id], docs) for link in links if state is None or link.state == state]
+    return Delivery(year, shown, [to_target(t) for t in targets if t.id not in live])
+
+
+def get_link(session: Session, *, link_id: int | str) -> LinkView:
+    link = _link(session, link_id)
+    target = session.get(TargetRow, link.target_id)
+    assert target is not None
+    return _view(link, target, _documents(session, {target.document_id, link.result_document_id}))
+
+
+def _link(session: Session, link_id: int | str) -> DeliveryLinkRow:
+    try:
+        key = int(link_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no delivery link {link_id!r}: link ids are whole numbers") from None
+    link = session.scalars(select(DeliveryLinkRow).where(DeliveryLinkRow.id == key)
+                           .execution_options(populate_existing=True)).first()
+    if link is None:
+        raise NotFound(f"no delivery link {link_id}")
+    return link
+
+
+def _bad_state(state: str) -> Exception:
+    from luoshi.ledger import InvalidValue
+
+    return InvalidValue(f"state {state!r} is not one of {', '.join(LINK_STATES)}", "state")
+
+
+# -- deciding ----------------------------------------------------------------------------------------
+
+def _decide(session: Session, link_id: int | str, actor: Actor, to: str, expected_version: int | None,
+            note: str | None, settings: Settings | None, now: datetime | None) -> LinkView:
+    _require_office(actor, f"{'confirm' if to == CONFIRMED else 'reject'} a delivery link")
+    now = now or utcnow()
+    link = _link(session, link_id)
+    if expected_version is not None and expected_version != link.version:
+        raise Conflict(f"delivery link {link.id} changed since it was read (version {expected_version}, now "
+                       f"{link.version}); reload it and try again")
+    if link.state != PROPOSED:
+        raise InvalidTransition(f"delivery link {link.id} is already {link.state}; only a proposed link can be "
+                                "confirmed or rejected")
+    done = session.execute(update(DeliveryLinkRow).where(DeliveryLinkRow.id == link.id,
+                                                         DeliveryLinkRow.version == link.version)
+                           .values(state=to, decided_by=actor.id, decided_at=now, note=note, version=link.version + 1)
+                           .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        session.rollback()
+        raise Conflict(f"delivery link {link.id} was decided by someone else since version {link.version} was read")
+    append_admin(session, type=f"delivery_link_{to}", actor=actor, subject=f"delivery_link:{link.id}", at=now,
+                 settings=settings, data={"target_id": link.target_id, "verdict": link.verdict, "from_state": PROPOSED,
+                                          "to_state": to, "note": note, "version": link.version + 1})
+    session.commit()
+    return get_link(session, link_id=link.id)
+
+
+def confirm_link(session: Session, *, link_id: int | str, actor: Actor, expected_version: int | None = None,
+                 note: str | None = None, settings: Settings | None = None, now: datetime | None = None) -> LinkView:
+    """The office confirms a proposed link (the result does answer the promise). Commits."""
+    return _decide(session, link_id, actor, CONFIRMED, expected_version, note, settings, now)
+
+
+def reject_link(session: Session, *, link_id: int | str, actor: Actor, expected_version: int | None = None,
+                note: str | None = None, settings: Settings | None = None, now: datetime | None = None) -> LinkView:
+    """The office rejects a proposed link (the result answers something else); its target shows unlinked."""
+    return _decide(session, link_id, actor, REJECTED, expected_version, note, settings, now)

@@ -1,0 +1,383 @@
+"""Deputies' suggestions (代表建议) in the database: tracking a congress review summary's suggestions, entering
+one by hand, acting on one (assign, reply, evaluate, re-handle…) with optimistic locking, the list with its
+reply-deadline warnings, statistics by category, unit and satisfaction, and each suggestion's history.
+
+The rules are `luoshi.ledger.suggestions`'; a suggestion's id in them is `str(row.id)`, a unit's
+`str(organisation.id)`. Every event goes into the hash-chained audit log (`append_admin`, subject
+`suggestion:{id}`), in the transaction that changes the suggestion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from luoshi.errors import NotFound
+from luoshi.ledger import Actor, Conflict, InvalidValue, Role, SourceRef
+from luoshi.ledger.suggestions import (Opinion, Outcome, Round, Satisfaction, Suggestion, SuggestionAction,
+                                       SuggestionEvent, SuggestionPolicy, SuggestionState, Tally, apply, available,
+                                       by_category, by_satisfaction, by_unit, can_view, from_review, new_suggestion,
+                                       warning)
+from luoshi.ledger.warnings import ItemWarning
+from luoshi.settings import Settings, get_settings
+from luoshi.store.audit import append_admin
+from luoshi.store.items import DocumentRef, today_in, unit_ids, utcnow
+from luoshi.store.models import AdminEntryRow, Document, Organisation
+from luoshi.store.targets import _document, _documents, _system
+from luoshi.store.tracking import SuggestionCoUnit, SuggestionRound, SuggestionRow, Tracked
+
+PER_PAGE_MAX = 200
+WARNINGS = ("red", "yellow", "green", "none")
+
+
+def policy_of(settings: Settings) -> SuggestionPolicy:
+    """The suggestion rules with the configured reply period (`due_suggestion`, three months by default)."""
+    try:
+        return SuggestionPolicy(reply_rule=settings.due_suggestion)
+    except InvalidValue:
+        return SuggestionPolicy()
+
+
+# -- what the web gets ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """A suggestion with its reply-deadline warning today, the viewer's actions, its document and the
+    names of its units (`units[id] = name`)."""
+
+    suggestion: Suggestion
+    warning: ItemWarning
+    actions: list[SuggestionAction]
+    document: DocumentRef | None
+    units: dict[str, str]
+
+    @property
+    def id(self) -> int:
+        return int(self.suggestion.id)
+
+
+@dataclass(frozen=True)
+class SuggestionPage:
+    rows: list[SuggestionView]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class SuggestionStatistics:
+    """Tallies by category, by lead unit (keyed by unit name) and counts by satisfaction."""
+
+    by_category: dict[str, Tally]
+    by_unit: dict[str, Tally]
+    by_satisfaction: dict[str, int]
+
+
+# -- rows ↔ ledger suggestions ----------------------------------------------------------------------------
+
+def to_suggestion(row: SuggestionRow) -> Suggestion:
+    source = None
+    if row.document_id is not None and row.span_start is not None and row.span_end is not None:
+        source = SourceRef(str(row.document_id), (row.span_start, row.span_end), row.source_path)
+    return Suggestion(id=str(row.id), title=row.title, no=row.no, category=row.category,
+                      deputies=tuple(row.deputies or ()), text=row.text, source=source,
+                      state=SuggestionState(row.state),
+                      lead_unit=str(row.lead_unit_id) if row.lead_unit_id is not None else None,
+                      co_units=tuple(str(c.organisation_id) for c in row.co_units),
+                      rounds=tuple(_round(r) for r in row.rounds), reminders=row.reminders,
+                      closed_at=row.closed_at, version=row.version)
+
+
+def _round(r: SuggestionRound) -> Round:
+    opinions = tuple(Opinion(o["unit"], o["text"], datetime.fromisoformat(o["at"])) for o in r.opinions or ())
+    return Round(no=r.no, assigned_at=r.assigned_at, due=r.due, opinions=opinions, reply=r.reply,
+                 outcome=Outcome(r.outcome) if r.outcome else None, replied_at=r.replied_at, replied_by=r.replied_by,
+                 satisfaction=Satisfaction(r.satisfaction) if r.satisfaction else None, comment=r.comment,
+                 evaluated_at=r.evaluated_at)
+
+
+def _round_columns(r: Round) -> dict[str, Any]:
+    return dict(no=r.no, assigned_at=r.assigned_at, due=r.due,
+                opinions=[{"unit": o.unit, "text": o.text, "at": o.at.isoformat()} for o in r.opinions],
+                reply=r.reply, outcome=r.outcome.value if r.outcome else None, replied_at=r.replied_at,
+                replied_by=r.replied_by, satisfaction=r.satisfaction.value if r.satisfaction else None,
+                comment=r.comment, evaluated_at=r.evaluated_at)
+
+
+def _columns(s: Suggestion, now: datetime) -> dict[str, Any]:
+    return dict(state=s.state.value, lead_unit_id=int(s.lead_unit) if s.lead_unit else None, due=s.due,
+                reminders=s.reminders, closed_at=s.closed_at, version=s.version, updated_at=now)
+
+
+def fingerprint(title: str, text: str) -> str:
+    return hashlib.sha256(f"{title}\0{''.join(text.split())}".encode("utf-8")).hexdigest()
+
+
+def _log(session: Session, event: SuggestionEvent, settings: Settings | None) -> None:
+    append_admin(session, type=event.type, actor=event.actor, subject=f"suggestion:{event.item_id}", at=event.at,
+                 settings=settings, data=event.to_dict())
+
+
+# -- creating --------------------------------------------------------------------------------------------
+
+def _insert(session: Session, s: Suggestion, now: datetime, document_id: int | None = None) -> SuggestionRow:
+    row = SuggestionRow(no=s.no, title=s.title, category=s.category, deputies=list(s.deputies), text=s.text,
+                        document_id=document_id, span_start=s.source.span[0] if s.source else None,
+                        span_end=s.source.span[1] if s.source else None,
+                        source_path=s.source.path if s.source else None, fingerprint=fingerprint(s.title, s.text),
+                        state=s.state.value, reminders=0, version=1, created_at=now, updated_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _created(session: Session, row: SuggestionRow, actor: Actor, now: datetime, settings: Settings | None) -> None:
+    """The creation event under the row's id, now that it has one."""
+    s = to_suggestion(row)
+    _, event = new_suggestion(id=s.id, title=s.title, actor=actor, now=now, no=s.no, category=s.category,
+                              deputies=s.deputies, text=s.text, source=s.source)
+    _log(session, event, settings)
+
+
+def track_review(session: Session, *, document: Document | int, actor: Actor | None = None,
+                 now: datetime | None = None, settings: Settings | None = None, commit: bool = True) -> Tracked:
+    """Turn a stored congress review summary's suggestions into registered suggestions (待交办), each with
+    its group's category, deputies and source sentence. Idempotent: a suggestion this document or an
+    earlier version of it already gave (same title and text) is `kept`."""
+    doc = _document(session, document)
+    now, actor = now or utcnow(), actor or _system()
+    result = Tracked()
+    if doc.doc_type != "congress_review":
+        return result
+    known = set(session.scalars(select(SuggestionRow.fingerprint).join(Document, Document.id == SuggestionRow.document_id)
+                                .where(Document.name == doc.name)))
+    for s, _ in from_review({**(doc.record or {}), "source": str(doc.id)}, actor=actor, now=now):
+        print_ = fingerprint(s.title, s.text)
+        if print_ in known:
+            result.kept += 1
+            continue
+        known.add(print_)
+        row = _insert(session, s, now, doc.id)
+        _created(session, row, actor, now, settings)
+        result.inserted += 1
+        result.ids.append(row.id)
+    if commit:
+        session.commit()
+    return result
+
+
+def create_suggestion(session: Session, *, actor: Actor, title: str, no: int | None = None,
+                      category: str | None = None, deputies: Iterable[str] = (), text: str = "",
+                      settings: Settings | None = None, now: datetime | None = None) -> SuggestionView:
+    """A suggestion entered by hand (the office or the congress office). Commits."""
+    now = now or utcnow()
+    s, _ = new_suggestion(id="new", title=title, actor=actor, now=now, no=no, category=category, deputies=deputies,
+                          text=text)
+    row = _insert(session, s, now)
+    _created(session, row, actor, now, settings)
+    session.commit()
+    return get_suggestion(session, suggestion_id=row.id, actor=actor, settings=settings, now=now)
+
+
+# -- reading ----------------------------------------------------------------------------------------------
+
+def _row(session: Session, suggestion_id: int | str) -> SuggestionRow:
+    try:
+        key = int(suggestion_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no suggestion {suggestion_id!r}: suggestion ids are whole numbers") from None
+    row = session.scalars(select(SuggestionRow).where(SuggestionRow.id == key)
+                          .execution_options(populate_existing=True)).first()
+    if row is None:
+        raise NotFound(f"no suggestion {suggestion_id}")
+    return row
+
+
+def load_suggestion(session: Session, *, suggestion_id: int | str, actor: Actor) -> Suggestion:
+    """The ledger `Suggestion` as `actor` may see it; NotFound when absent or not theirs to see."""
+    s = to_suggestion(_row(session, suggestion_id))
+    if not can_view(actor, s):
+        raise NotFound(f"no suggestion {suggestion_id}")
+    return s
+
+
+def _names(session: Session, items: Sequence[Suggestion]) -> dict[str, str]:
+    ids = {int(u) for s in items for u in ((s.lead_unit,) if s.lead_unit else ()) + s.co_units}
+    if not ids:
+        return {}
+    return {str(i): n for i, n in session.execute(select(Organisation.id, Organisation.name)
+                                                   .where(Organisation.id.in_(ids)))}
+
+
+def _views(session: Session, items: Sequence[Suggestion], actor: Actor, today: date,
+           policy: SuggestionPolicy) -> list[SuggestionView]:
+    names = _names(session, items)
+    docs = _documents(session, {int(s.source.document) for s in items if s.source})
+    return [SuggestionView(s, warning(s, today, policy), available(s, actor),
+                           docs.get(int(s.source.document)) if s.source else None,
+                           {u: names.get(u, u) for u in ((s.lead_unit,) if s.lead_unit else ()) + s.co_units})
+            for s in items]
+
+
+def get_suggestion(session: Session, *, suggestion_id: int | str, actor: Actor, settings: Settings | None = None,
+                   now: datetime | None = None) -> SuggestionView:
+    settings = settings or get_settings()
+    s = load_suggestion(session, suggestion_id=suggestion_id, actor=actor)
+    return _views(session, [s], actor, today_in(settings, now), policy_of(settings))[0]
+
+
+def _visible(actor: Actor) -> Any:
+    """The SQL condition for the suggestions `actor` may see (as `suggestions.can_view` decides)."""
+    if actor.role is not Role.UNIT:
+        return True
+    try:
+        unit = int(actor.unit or "")
+    except ValueError:
+        return False
+    co = select(SuggestionCoUnit.suggestion_id).where(SuggestionCoUnit.organisation_id == unit)
+    return (SuggestionRow.state != SuggestionState.REGISTERED.value) & or_(SuggestionRow.lead_unit_id == unit,
+                                                                           SuggestionRow.id.in_(co))
+
+
+def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[str] | None = None,
+                     category: str | None = None, unit: int | str | None = None, warning: str | None = None,
+                     satisfaction: str | None = None, document: int | None = None, q: str | None = None,
+                     page: int = 1, per_page: int = 50, settings: Settings | None = None,
+                     now: datetime | None = None) -> SuggestionPage:
+    """The suggestions `actor` may see, filtered and paged, by reply deadline (none last), then id.
+
+    state: one or several of registered, assigned, replied, rehandling, closed; unit: lead or co-operating
+    (id or name); warning: red, yellow, green or none (the reply-deadline colour today); satisfaction: the
+    latest evaluation (satisfied, basically_satisfied, dissatisfied or their Chinese labels); q: text in
+    the title, text or deputies.
+    """
+    settings = settings or get_settings()
+    if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
+        raise InvalidValue(f"page must be ≥ 1 and per_page 1–{PER_PAGE_MAX}, not {page} and {per_page}", "page")
+    conds: list[Any] = [_visible(actor)]
+    states = [state] if isinstance(state, str) else list(state or [])
+    for s in states:
+        if s not in {m.value for m in SuggestionState}:
+            raise InvalidValue(f"state {s!r} is not one of {', '.join(m.value for m in SuggestionState)}", "state")
+    if states:
+        conds.append(SuggestionRow.state.in_(states))
+    if category:
+        conds.append(SuggestionRow.category == category)
+    if document is not None:
+        conds.append(SuggestionRow.document_id == int(document))
+    if unit not in (None, ""):
+        [unit_id] = unit_ids(session, [unit], "unit")
+        co = select(SuggestionCoUnit.suggestion_id).where(SuggestionCoUnit.organisation_id == int(unit_id))
+        conds.append(or_(SuggestionRow.lead_unit_id == int(unit_id), SuggestionRow.id.in_(co)))
+    if q:
+        like = f"%{q.strip()}%"
+        conds.append(or_(SuggestionRow.title.like(like), SuggestionRow.text.like(like)))
+    if warning not in (None, "") and warning not in WARNINGS:
+        raise InvalidValue(f"warning {warning!r} is not one of {', '.join(WARNINGS)}", "warning")
+    wanted = Satisfaction.parse(satisfaction) if satisfaction else None
+    stmt = select(SuggestionRow).where(*conds).order_by(SuggestionRow.due.asc().nulls_last(), SuggestionRow.id)
+    today, policy = today_in(settings, now), policy_of(settings)
+    if warning or wanted:
+        items = [to_suggestion(r) for r in session.scalars(stmt)]
+        if wanted:
+            items = [s for s in items if s.satisfaction is wanted]
+        views = _views(session, items, actor, today, policy)
+        if warning:
+            views = [v for v in views if _colour(v.warning) == warning]
+        return SuggestionPage(views[(page - 1) * per_page: page * per_page], len(views), page, per_page)
+    total = session.scalar(select(func.count(SuggestionRow.id)).where(*conds)) or 0
+    rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return SuggestionPage(_views(session, [to_suggestion(r) for r in rows], actor, today, policy), total, page,
+                          per_page)
+
+
+def _colour(w: ItemWarning) -> str:
+    return w.colour.value if w.colour is not None else "none"
+
+
+def suggestion_statistics(session: Session, *, actor: Actor, category: str | None = None,
+                          settings: Settings | None = None, now: datetime | None = None) -> SuggestionStatistics:
+    """Counts of the suggestions `actor` may see: by category, by lead unit (named) and by satisfaction;
+    `overdue` counts the replies past their deadline today."""
+    settings = settings or get_settings()
+    stmt = select(SuggestionRow).where(_visible(actor)).order_by(SuggestionRow.id)
+    if category:
+        stmt = stmt.where(SuggestionRow.category == category)
+    items = [to_suggestion(r) for r in session.scalars(stmt)]
+    today, policy = today_in(settings, now), policy_of(settings)
+    names = _names(session, items)
+    units = {names.get(k, k): v for k, v in by_unit(items, today, policy).items()}
+    return SuggestionStatistics(by_category(items, today, policy), units, by_satisfaction(items))
+
+
+def suggestion_history(session: Session, *, suggestion_id: int | str, actor: Actor) -> list[dict[str, Any]]:
+    """The events of a suggestion, oldest first, as the JSON dicts the audit log hashed."""
+    s = load_suggestion(session, suggestion_id=suggestion_id, actor=actor)
+    rows = session.scalars(select(AdminEntryRow.event).where(AdminEntryRow.subject == f"suggestion:{s.id}")
+                           .order_by(AdminEntryRow.seq))
+    return [json.loads(r)["data"] for r in rows]
+
+
+# -- acting ---------------------------------------------------------------------------------------------
+
+def _resolve(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    """Units named in a request (ids or any name) as organisation ids."""
+    if payload.get("lead_unit") not in (None, ""):
+        [payload["lead_unit"]] = unit_ids(session, [payload["lead_unit"]], "lead_unit")
+    for name in ("co_units", "units"):
+        value = payload.get(name)
+        if value is not None:
+            values = [value] if isinstance(value, (str, int)) else value
+            payload[name] = list(unit_ids(session, [v for v in values if str(v).strip()], name))
+    return payload
+
+
+def _save(session: Session, row_id: int, old: Suggestion, new: Suggestion, now: datetime) -> None:
+    done = session.execute(update(SuggestionRow).where(SuggestionRow.id == row_id, SuggestionRow.version == old.version)
+                           .values(**_columns(new, now)).execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        session.rollback()
+        raise Conflict(f"suggestion {old.id} was changed by someone else since version {old.version} was read; "
+                       "reload it and try again")
+    if old.co_units != new.co_units:
+        session.execute(delete(SuggestionCoUnit).where(SuggestionCoUnit.suggestion_id == row_id))
+        if new.co_units:
+            session.execute(insert(SuggestionCoUnit), [{"suggestion_id": row_id, "organisation_id": int(u),
+                                                        "position": i} for i, u in enumerate(new.co_units)])
+    if old.rounds != new.rounds:
+        session.execute(delete(SuggestionRound).where(SuggestionRound.suggestion_id == row_id))
+        session.execute(insert(SuggestionRound), [{"suggestion_id": row_id, **_round_columns(r)} for r in new.rounds])
+
+
+def act_on_suggestion(session: Session, *, suggestion_id: int | str, actor: Actor, action: SuggestionAction | str,
+                      expected_version: int | None, settings: Settings | None = None, now: datetime | None = None,
+                      **payload: Any) -> SuggestionView:
+    """Take `action` on a suggestion as `actor`, and commit the new state with its audit entry.
+
+    Actions and their fields (see `luoshi.ledger.suggestions.STEPS`): assign (`lead_unit`, `co_units`,
+    `due`, `note`; the office), reassign (`lead_unit`, `reason`, `co_units`, `due`), co_opinion (`text`; a
+    co-operating unit), reply (`text`, `outcome`; the lead unit), evaluate (`satisfaction` 满意/基本满意/
+    不满意, `comment`; the office or congress: 不满意 opens a re-handling round), remind (`units`, `text`).
+    Units may be ids or names. Raises NotFound, PermissionDenied, Conflict (stale `expected_version`),
+    InvalidTransition, MissingField, InvalidValue.
+    """
+    settings = settings or get_settings()
+    now = now or utcnow()
+    old = load_suggestion(session, suggestion_id=suggestion_id, actor=actor)
+    new, event = apply(old, action, actor, now, policy=policy_of(settings), expected_version=expected_version,
+                       **_resolve(session, payload))
+    _save(session, int(old.id), old, new, now)
+    _log(session, event, settings)
+    session.commit()
+    return get_suggestion(session, suggestion_id=old.id, actor=actor, settings=settings, now=now)
