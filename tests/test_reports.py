@@ -170,3 +170,13 @@ def test_another_layout_of_the_head_targets_and_glossary():
     assert [c["text"] for c in r["commitments"]] == ["新建新能源充电站40座"]
     assert [a["text"] for a in r["achievements"]] == ["全县地区生产总值增长6.1%"]
     assert [(g["term"], g["definition"]) for g in r["glossary"]] == [("五大行动", "指科技创新、产业升级五个方面的专项行动。")]
+
+
+def test_long_sentences_without_punctuation_are_read_in_linear_time():
+    import time
+
+    text = "各位代表：\n一、2023年工作回顾\n" + "产值增长5%" * 5000 + "\n二、2024年工作安排\n" + "新建充电站40座" * 5000
+    start = time.perf_counter()
+    r = extract(text, "long.txt", doc_type="work_report")
+    assert (len(r["achievements"]), len(r["commitments"])) == (5000, 5000)
+    assert time.perf_counter() - start < 3  # quadratic, it took minutes

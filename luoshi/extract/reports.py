@@ -100,13 +100,13 @@ def _find_sections(doc: Document) -> Sections:
     if plan_start is None:
         cue = _target_cue(doc, body_start, appendix, None)
         if cue is not None:
-            plan_start = next(p.start for p in paras if p.end >= cue)
+            plan_start = next((p.start for p in paras if p.end >= cue), cue)
     review_end = _review_end(paras, review_i, plan_start if plan_start is not None else appendix)
     if plan_i is not None and OTHER_PERIOD.search(paras[plan_i].text):
         # 二、“十五五”时期目标任务和2026年工作安排: the year's part starts at the year's targets
         cue = _target_cue(doc, plan_start, appendix, plan_start)
         if cue is not None:
-            plan_start = next(p.start for p in paras if p.end >= cue)
+            plan_start = next((p.start for p in paras if p.end >= cue), cue)
     if plan_start is None and review_end < appendix:
         plan_start = review_end  # what follows a numbered review (一、…回顾 / 二、…) is the work ahead
     review_year, plan_year = _section_years(doc, review_i, plan_i, (body_start, review_end),
@@ -324,7 +324,7 @@ def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
     prev_end, previous = lo, None
     for i, q in enumerate(quantities):
         nxt = quantities[i + 1].start if i + 1 < len(quantities) else hi
-        start = max(_phrase_start(text, lo, q.start), prev_end)
+        start = _phrase_start(text, max(lo, prev_end), q.start)
         while start < q.start and text[start] in "、，,":
             start += 1
         mark = LIST_MARK.match(text, start, q.start)
@@ -333,7 +333,7 @@ def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
         end = q.end
         after_span = (q.end, q.end)
         if q.is_count and end < hi and text[end] not in PHRASE_END:
-            end = min(_phrase_end(text, end, hi), nxt)  # 6个老旧小区: the thing counted follows the unit
+            end = _phrase_end(text, end, min(hi, nxt))  # 6个老旧小区: the thing counted follows the unit
             after_span = (q.end, end)
         prev_end = q.end
         if q.rule == "unit.duration" and q.end < hi and text[q.end] not in PHRASE_END:
