@@ -360,7 +360,8 @@ def _target_cue(doc: Document, lo: int, hi: int, plan_start: int | None) -> int 
     text = doc.text
     best = None
     for m in TARGET_CUE.finditer(text, lo, hi):
-        sentence_start = max(text.rfind("。", lo, m.start()), text.rfind("\n", lo, m.start())) + 1
+        near = max(lo, m.start() - 200)  # the sentence of the cue, looked for close by
+        sentence_start = max(text.rfind("。", near, m.start()), text.rfind("\n", near, m.start()), near - 1) + 1
         if OTHER_PERIOD.search(text, sentence_start, m.start()):
             continue
         if plan_start is None or m.start() >= plan_start:
