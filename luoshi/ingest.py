@@ -39,6 +39,7 @@ from luoshi.store.audit import append_admin
 from luoshi.store.items import create_item, fingerprint
 from luoshi.store.models import Document, ItemRow, Meeting
 from luoshi.store.orgs import UnitResolver, is_collective, record_attendees
+from luoshi.store.tracking import track_document
 
 INGEST_ACTOR = Actor("luoshi-ingest", Role.SUPERVISOR, name="luoshi ingest")
 TITLE_MAX = 120
@@ -192,6 +193,7 @@ def _store(session: Session, *, path: str, name: str, sha: str, text: str, recor
         create_item(session, actor=actor, document_id=doc.id, lead_units=owners, now=now, settings=settings,
                     commit=False, **proposal)
         created += 1
+    track_document(session, document=doc, actor=actor, now=now, settings=settings)  # targets, suggestions, delivery
     append_admin(session, type="document_ingested", actor=actor, subject=f"document:{doc.id}", at=now,
                  settings=settings, data={"name": name, "sha256": sha, "version": doc.version,
                                           "previous_id": doc.previous_id, "items_created": created,

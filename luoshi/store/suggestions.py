@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
 from luoshi.ledger import Actor, Conflict, InvalidValue, Role, SourceRef
-from luoshi.ledger.suggestions import (Opinion, Outcome, Round, Satisfaction, Suggestion, SuggestionAction,
+from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Round, Satisfaction, Suggestion, SuggestionAction,
                                        SuggestionEvent, SuggestionPolicy, SuggestionState, Tally, apply, available,
                                        by_category, by_satisfaction, by_unit, can_view, from_review, new_suggestion,
                                        warning)
@@ -156,7 +156,10 @@ def track_review(session: Session, *, document: Document | int, actor: Actor | N
     its group's category, deputies and source sentence. Idempotent: a suggestion this document or an
     earlier version of it already gave (same title and text) is `kept`."""
     doc = _document(session, document)
-    now, actor = now or utcnow(), actor or _system()
+    now = now or utcnow()
+    # Whoever stored the document, the suggestions are registered as the system's (only the office and
+    # the congress may register them; an upload by anyone else must not fail for that).
+    actor = actor if actor is not None and actor.role in CONGRESS_AND_OFFICE else _system()
     result = Tracked()
     if doc.doc_type != "congress_review":
         return result
