@@ -298,6 +298,11 @@ def _indicator(before: str, after: str) -> tuple[str | None, str | None]:
             if s.startswith(m):
                 measure, s = m, s[len(m):]
                 break
+    if measure is not None:  # 完成城镇燃气管道更新改造45公里: a second verb in front is not the indicator either
+        for m in MEASURES:
+            if s.startswith(m) and len(s) > len(m) + 1:
+                s = s[len(m):]
+                break
     s = _strip_words(s, TRIM, front=True, back=True)
     s = re.sub(r"等$", "", s)
     if after or len(s) < 2:
