@@ -78,21 +78,19 @@ RANKED = 1000
 
 
 def _postgresql_sql(where: str) -> tuple[str, str]:
-    matches = f"""
+    ranked = f"""
 WITH m AS MATERIALIZED (
     SELECT e.id, e.year, e.title_document @@ CAST(:match AS tsquery) AS in_title
     FROM {ENTRIES} e WHERE e.document @@ CAST(:match AS tsquery){where}
-), o AS MATERIALIZED (
-    SELECT id, count(*) OVER () AS total,
-           row_number() OVER (ORDER BY in_title DESC, year DESC NULLS LAST, id DESC) AS n
-    FROM m
-)"""
-    ranked = matches + f"""
-SELECT o.id, o.total, CASE WHEN o.n <= :ranked
-                           THEN ts_rank_cd(e.document, CAST(:match AS tsquery), 1) ELSE 0.0 END AS score
-FROM o JOIN {ENTRIES} e ON e.id = o.id
-WHERE o.n <= greatest(:ranked, :offset + :limit)
-ORDER BY o.n <= :ranked DESC, score DESC, CASE WHEN o.n <= :ranked THEN o.id ELSE o.n END
+), p AS (
+    SELECT id, row_number() OVER (ORDER BY in_title DESC, year DESC NULLS LAST, id DESC) AS n
+    FROM (SELECT * FROM m ORDER BY in_title DESC, year DESC NULLS LAST, id DESC
+          LIMIT greatest(:ranked, :offset + :limit)) first
+)
+SELECT p.id, (SELECT count(*) FROM m) AS total,
+       CASE WHEN p.n <= :ranked THEN ts_rank_cd(e.document, CAST(:match AS tsquery), 1) ELSE 0.0 END AS score
+FROM p JOIN {ENTRIES} e ON e.id = p.id
+ORDER BY p.n <= :ranked DESC, score DESC, CASE WHEN p.n <= :ranked THEN p.id ELSE p.n END
 LIMIT :limit OFFSET :offset"""
     count = f"SELECT count(*) FROM {ENTRIES} e WHERE e.document @@ CAST(:match AS tsquery){where}"
     return ranked, count
