@@ -344,7 +344,7 @@ def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
         if q.rule == "unit.duration" and q.end < hi and text[q.end] not in PHRASE_END:
             continue  # 15分钟生活圈, 24小时服务: a duration that qualifies a noun is not a quantity stated
         if commitments and (text[max(lo, q.start - 2):q.start].endswith(SKIP_BEFORE)
-                            or text.startswith(SKIP_AFTER, q.end) or text.startswith(("的工作", "的重点"), q.end)):
+                            or text.startswith(SKIP_AFTER, q.end)):
             continue
         rec = _record(doc, q, start, end, year, (start, q.start), after_span)
         if rec["indicator"] is None and previous is not None:
