@@ -28,7 +28,7 @@ from luoshi.settings import Settings, get_settings
 from luoshi.store.audit import append_admin
 from luoshi.store.items import DocumentRef, today_in, unit_ids, utcnow
 from luoshi.store.models import Document, Organisation
-from luoshi.store.tracking import ActualRow, TargetRow, TargetUnit, Tracked
+from luoshi.store.tracking import ActualRow, DeliveryLinkRow, TargetRow, TargetUnit, Tracked
 
 LEAD, CO = "lead", "co_operating"
 PER_PAGE_MAX = 200
@@ -243,6 +243,7 @@ def _views(session: Session, rows: Sequence[TargetRow], today: date, *, full: bo
     targets = [to_target(r) for r in rows]
     names = _names(session, targets)
     docs = _documents(session, {r.document_id for r in rows})
+    delivered = _confirmed_links(session, [r.id for r in rows])
     out = []
     for row, t in zip(rows, targets):
         values = [to_actual(a) for a in actuals[row.id]]
@@ -252,9 +253,28 @@ def _views(session: Session, rows: Sequence[TargetRow], today: date, *, full: bo
         if full and row.span_start is not None and row.span_end is not None:
             text = session.scalar(select(func.substr(Document.text, row.span_start + 1, row.span_end - row.span_start))
                                   .where(Document.id == row.document_id))
-        out.append(TargetView(t, status(t, values, today), docs.get(row.document_id),
+        judged = status(t, values, today)
+        if judged.status is Status.NO_DATA and today.year > t.year and row.id in delivered:
+            judged = _as_delivered(t, delivered[row.id])
+        out.append(TargetView(t, judged, docs.get(row.document_id),
                               {u: names.get(u, u) for u in t.lead_units + t.co_units}, shown, text))
     return out
+
+
+def _confirmed_links(session: Session, target_ids: list[int]) -> dict[int, DeliveryLinkRow]:
+    if not target_ids:
+        return {}
+    links = session.scalars(select(DeliveryLinkRow).where(DeliveryLinkRow.target_id.in_(target_ids),
+                                                          DeliveryLinkRow.state == "confirmed")
+                            .order_by(DeliveryLinkRow.decided_at))
+    return {link.target_id: link for link in links if link.verdict in ("achieved", "missed")}
+
+
+def _as_delivered(target: Target, link: DeliveryLinkRow) -> TargetStatus:
+    """A year over without actual values: the verdict of the confirmed link to the next report's result."""
+    value = Decimal(link.result_value) if link.result_value is not None and link.result_unit == target.unit else None
+    verdict = Status.ACHIEVED if link.verdict == "achieved" else Status.MISSED
+    return TargetStatus(verdict, f"{link.rule}（据下一年政府工作报告：{link.result_text}）", value)
 
 
 def get_target(session: Session, *, target_id: int | str, settings: Settings | None = None,
@@ -420,7 +440,7 @@ def import_actuals(session: Session, *, actor: Actor, rows: Sequence[Mapping[str
     actuals, errors = validate_actuals(table, targets, entered_by=actor.id, at=now)
     errors += _foreign(actor, table, {t.id: t for t in targets})
     if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
+        raise ImportRejected(sorted(errors, key=lambda e: e.row))
     if not actuals:
         raise InvalidValue("nothing to import: the file has no filled rows", "rows")
     stored = _store_actuals(session, actuals, "import")
