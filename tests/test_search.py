@@ -223,3 +223,11 @@ def test_past_the_ranked_matches_pages_still_cover_every_match_once(engine, monk
     assert [page.total for page in pages] == [12, 12, 12, 12]
     assert sorted(seen, key=int) == [str(i) for i in range(12)]
     assert set(seen[:2]) == {"4", "9"}
+
+
+def test_the_unit_filter_finds_co_operating_units_too(engine):
+    index(engine, [SearchEntry("item", 1, "河道整治", unit="水利局", co_units=("财政局", "生态环境局"), url="/items/1"),
+                   SearchEntry("item", 2, "河道保洁", unit="城市管理局", url="/items/2")])
+    assert found(search(engine, "河道", unit="财政局")) == [("item", "1")]
+    assert found(search(engine, "河道", unit="城市管理局")) == [("item", "2")]
+    assert [hit.unit for hit in search(engine, "河道", unit="生态环境局").hits] == ["水利局"]

@@ -25,7 +25,8 @@ Bind = Union[Session, Connection, Engine]
 @dataclass(frozen=True)
 class SearchEntry:
     """One searchable thing: what it is (`kind`, `ref_id` its id in the store), what is searched
-    (`title` weighs more than `body`), what it is filtered by (`unit`, `year`) and where it opens (`url`)."""
+    (`title` weighs more than `body`), what it is filtered by (`unit`, the lead, and `co_units`, the
+    co-operating units that the unit filter finds too; `year`) and where it opens (`url`)."""
 
     kind: str
     ref_id: str | int
@@ -34,6 +35,10 @@ class SearchEntry:
     unit: str | None = None
     year: int | None = None
     url: str = ""
+    co_units: tuple[str, ...] = ()
+
+    def all_units(self) -> list[str]:
+        return list(dict.fromkeys(u for u in (self.unit, *self.co_units) if u))
 
 
 def check_kind(kind: str) -> str:
@@ -59,10 +64,10 @@ def dialect_of(conn: Session | Connection) -> str:
     return name
 
 
-def filter_tags(kind: str | None = None, unit: str | None = None, year: int | None = None) -> list[str]:
-    """The filter tokens of an entry on SQLite: `kitem`, `u` + a digest of the unit name, `y2024`."""
+def filter_tags(kind: str | None = None, units: Iterable[str] = (), year: int | None = None) -> list[str]:
+    """The filter tokens of an entry on SQLite: `kitem`, `u` + a digest of each unit's name, `y2024`."""
     tags = [f"k{kind}"] if kind else []
-    if unit:
+    for unit in units:
         tags.append("u" + hashlib.blake2b(unit.encode("utf-8"), digest_size=8).hexdigest())
     if year is not None:
         tags.append(f"y{int(year)}")
@@ -73,9 +78,9 @@ def _row(entry: SearchEntry) -> dict[str, Any]:
     check_kind(entry.kind)
     title, body = entry.title or "", entry.body or ""
     return {"kind": entry.kind, "ref_id": str(entry.ref_id), "title": title, "body": body,
-            "unit": entry.unit or None, "year": entry.year, "url": entry.url or "",
+            "unit": entry.unit or None, "units": entry.all_units(), "year": entry.year, "url": entry.url or "",
             "title_tokens": index_tokens(title), "body_tokens": index_tokens(body),
-            "tags": " ".join(filter_tags(entry.kind, entry.unit or None, entry.year))}
+            "tags": " ".join(filter_tags(entry.kind, entry.all_units(), entry.year))}
 
 
 _UPSERT_SQLITE = text(f"""
@@ -86,13 +91,14 @@ ON CONFLICT (kind, ref_id) DO UPDATE SET title = excluded.title, body = excluded
 RETURNING id""")
 
 _UPSERT_POSTGRESQL = text(f"""
-INSERT INTO {ENTRIES} (kind, ref_id, title, body, unit, year, url, document, title_document)
-VALUES (:kind, :ref_id, :title, :body, :unit, :year, :url,
+INSERT INTO {ENTRIES} (kind, ref_id, title, body, unit, units, year, url, document, title_document)
+VALUES (:kind, :ref_id, :title, :body, :unit, :units, :year, :url,
         setweight(to_tsvector('simple', :title_tokens), 'A')
         || setweight(to_tsvector('simple', :body_tokens), 'D'),
         to_tsvector('simple', :title_tokens))
 ON CONFLICT (kind, ref_id) DO UPDATE SET title = excluded.title, body = excluded.body,
-    unit = excluded.unit, year = excluded.year, url = excluded.url, document = excluded.document,
+    unit = excluded.unit, units = excluded.units, year = excluded.year, url = excluded.url,
+    document = excluded.document,
     title_document = excluded.title_document""")
 
 

@@ -56,7 +56,7 @@ def _fts5_match(terms: list[str], kinds: list[str] | None, unit: str | None, yea
     parts = ["{title body} : (" + " AND ".join(quoted([t]) for t in terms) + ")"]
     if kinds is not None:
         parts.append(f"tags : ({quoted([filter_tags(kind=k)[0] for k in kinds])})")
-    parts += [f"tags : ({quoted([tag])})" for tag in filter_tags(unit=unit, year=year)]
+    parts += [f"tags : ({quoted([tag])})" for tag in filter_tags(units=[unit] if unit else [], year=year)]
     return " AND ".join(parts)
 
 
@@ -104,7 +104,7 @@ def _postgresql_filters(kinds: list[str] | None, unit: str | None, year: int | N
         where.append("e.kind IN :kinds")
     if unit:
         params["unit"] = unit
-        where.append("e.unit = :unit")
+        where.append("e.units @> CAST(ARRAY[:unit] AS TEXT[])")
     if year is not None:
         params["year"] = year
         where.append("e.year = :year")

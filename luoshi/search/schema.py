@@ -24,8 +24,6 @@ _SQLITE = [
     url VARCHAR(1000) NOT NULL,
     CONSTRAINT uq_{ENTRIES}_kind_ref_id UNIQUE (kind, ref_id)
 )""",
-    f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_unit ON {ENTRIES} (unit)",
-    f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_year ON {ENTRIES} (year)",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(
     title, body, tags, tokenize = "unicode61 remove_diacritics 0 tokenchars '.'"
 )""",
@@ -33,7 +31,8 @@ _SQLITE = [
 
 # `document` is setweight(title, 'A') || setweight(body, 'D') over the same pre-cut tokens ('simple'
 # only lower-cases); it is written by luoshi.search.index, not by a trigger, so both backends agree.
-# `title_document` (small, stored inline) tells title matches apart without reading `document`.
+# `title_document` (small, stored inline) tells title matches apart without reading `document`;
+# `units` is the lead unit and the co-operating ones, which the unit filter all finds.
 _POSTGRESQL = [
     f"""CREATE TABLE IF NOT EXISTS {ENTRIES} (
     id BIGSERIAL PRIMARY KEY,
@@ -44,11 +43,12 @@ _POSTGRESQL = [
     unit VARCHAR(200),
     year INTEGER,
     url VARCHAR(1000) NOT NULL,
+    units TEXT[] NOT NULL,
     document TSVECTOR NOT NULL,
     title_document TSVECTOR NOT NULL,
     CONSTRAINT uq_{ENTRIES}_kind_ref_id UNIQUE (kind, ref_id)
 )""",
-    f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_unit ON {ENTRIES} (unit)",
+    f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_units ON {ENTRIES} USING gin (units)",
     f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_year ON {ENTRIES} (year)",
     f"CREATE INDEX IF NOT EXISTS ix_{ENTRIES}_document ON {ENTRIES} USING gin (document)",
 ]
