@@ -231,9 +231,9 @@ def _unit_names(session: Session, items: Sequence[Item]) -> dict[str, str]:
     return {str(r.id): r.name for r in rows}
 
 
-def _view(item: Item, actor: Actor, today: date, settings: Settings, documents: dict[int, DocumentRef],
-          names: dict[str, str], source_text: str | None = None) -> ItemView:
-    doc = documents.get(int(item.source.document)) if item.source else None
+def _view(row: ItemRow, item: Item, actor: Actor, today: date, settings: Settings,
+          documents: dict[int, DocumentRef], names: dict[str, str], source_text: str | None = None) -> ItemView:
+    doc = documents.get(row.document_id) if row.document_id is not None else None
     units = {u: names.get(u, u) for u in item.lead_units + item.co_units}
     return ItemView(item, warning(item, today, settings.warning_policy), available(item, actor), doc, units,
                     source_text)
@@ -257,7 +257,7 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
         text = session.scalar(select(func.substr(Document.text, row.span_start + 1, row.span_end - row.span_start))
                               .where(Document.id == row.document_id))
         source_text = text
-    return _view(item, actor, today_in(settings, now), settings, documents, _unit_names(session, [item]),
+    return _view(row, item, actor, today_in(settings, now), settings, documents, _unit_names(session, [item]),
                  source_text)
 
 
@@ -345,7 +345,8 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     items = [to_item(r) for r in rows]
     documents = _documents(session, {r.document_id for r in rows if r.document_id})
     names = _unit_names(session, items)
-    return ItemPage([_view(i, actor, today, settings, documents, names) for i in items], total, page, per_page)
+    return ItemPage([_view(r, i, actor, today, settings, documents, names) for r, i in zip(rows, items)], total,
+                    page, per_page)
 
 
 def _escape_like(text: str) -> str:
