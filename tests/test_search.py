@@ -231,3 +231,8 @@ def test_the_unit_filter_finds_co_operating_units_too(engine):
     assert found(search(engine, "河道", unit="财政局")) == [("item", "1")]
     assert found(search(engine, "河道", unit="城市管理局")) == [("item", "2")]
     assert [hit.unit for hit in search(engine, "河道", unit="生态环境局").hits] == ["水利局"]
+
+
+def test_a_nul_in_the_text_is_dropped(engine):
+    index(engine, [SearchEntry("document", 1, "港口\x00规划", "航道\x00整治", url="/documents/1")])
+    assert [hit.title for hit in search(engine, "港口").hits] == ["港口规划"]

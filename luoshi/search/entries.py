@@ -76,7 +76,8 @@ def filter_tags(kind: str | None = None, units: Iterable[str] = (), year: int | 
 
 def _row(entry: SearchEntry) -> dict[str, Any]:
     check_kind(entry.kind)
-    title, body = entry.title or "", entry.body or ""
+    # PostgreSQL text cannot hold NUL; drop it on both backends so they index the same text
+    title, body = (entry.title or "").replace("\x00", ""), (entry.body or "").replace("\x00", "")
     return {"kind": entry.kind, "ref_id": str(entry.ref_id), "title": title, "body": body,
             "unit": entry.unit or None, "units": entry.all_units(), "year": entry.year, "url": entry.url or "",
             "title_tokens": index_tokens(title), "body_tokens": index_tokens(body),
