@@ -1,0 +1,157 @@
+"""Deputies' suggestions in the database: a review summary's suggestions registered once, the loop of
+assignment, reply, 不满意, re-handling and 满意 through `act_on_suggestion` (with optimistic locking and the
+audit log), who may see and do what, reply-deadline warnings, and the statistics."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from luoshi.errors import NotFound
+from luoshi.ingest import ingest_paths
+from luoshi.ledger import Actor, Conflict, PermissionDenied, Role
+from luoshi.ledger.suggestions import Tally
+from luoshi.store.audit import verify_audit
+from luoshi.store.orgs import create_organisation
+from luoshi.store.suggestions import (act_on_suggestion, create_suggestion, get_suggestion, list_suggestions,
+                                      suggestion_history, suggestion_statistics)
+
+NOW = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+OFFICE = Actor("dc1", Role.SUPERVISOR)
+CONGRESS = Actor("rd1", Role.CONGRESS)
+REVIEW = Path(__file__).resolve().parents[1] / "luoshi" / "samples" / "qingxi_congress_review_2024.txt"
+
+
+def at(days: int) -> datetime:
+    return NOW + timedelta(days=days)
+
+
+@pytest.fixture
+def units(session):
+    """县住建局 (lead), 县财政局 (co-operating), 县教育局 (a stranger)."""
+    return {n: create_organisation(session, name=n).id for n in ("县住建局", "县财政局", "县教育局")}
+
+
+def unit_user(unit_id: int) -> Actor:
+    return Actor(f"u{unit_id}", Role.UNIT, unit=str(unit_id))
+
+
+@pytest.fixture
+def registered(session, settings, units):
+    """The sample review summary ingested: ten registered suggestions."""
+    ingest_paths(session, [REVIEW], settings=settings, now=NOW)
+    return list_suggestions(session, actor=OFFICE, settings=settings, now=NOW).rows
+
+
+def step(session, settings, sid, actor, action, version, days, **payload):
+    return act_on_suggestion(session, suggestion_id=sid, actor=actor, action=action, expected_version=version,
+                             settings=settings, now=at(days), **payload)
+
+
+def test_a_review_summary_registers_its_suggestions_once(session, settings, registered):
+    again = ingest_paths(session, [REVIEW], settings=settings, now=NOW)
+    rows = list_suggestions(session, actor=CONGRESS, settings=settings, now=NOW).rows
+    assert again.noop == 1
+    assert [(v.suggestion.category, v.suggestion.no, v.suggestion.title, v.suggestion.deputies) for v in rows[:4]] == [
+        ("推动产业转型升级", 1, "加快项目落地", ("周建华", "吴秀英")), ("推动产业转型升级", 2, "扶持中小企业", ("陈国平",)),
+        ("推动产业转型升级", 3, "壮大文旅产业", ("欧阳明辉", "钱晓云", "许志远")),
+        ("提升城乡建设品质", 1, "改善农村道路", ("冯国强", "韩立新"))]
+    first = rows[0]
+    assert (len(rows), first.suggestion.state.value, first.suggestion.source.path, first.document.name,
+            first.actions) == (10, "registered", "suggestion_groups[0].suggestions[0]", REVIEW.name, [])
+
+
+def test_assigned_replied_dissatisfied_rehandled_then_satisfied(session, settings, units, registered):
+    sid = registered[4].id  # 推进老旧小区改造
+    lead, co = unit_user(units["县住建局"]), unit_user(units["县财政局"])
+    step(session, settings, sid, OFFICE, "assign", 1, 0, lead_unit="县住建局", co_units=["县财政局"])
+    step(session, settings, sid, co, "co_opinion", 2, 10, text="已安排改造补助资金")
+    step(session, settings, sid, lead, "reply", 3, 30, text="已征求居民意见，增设停车位", outcome="planned")
+    view = step(session, settings, sid, CONGRESS, "evaluate", 4, 40, satisfaction="不满意", comment="充电设施未落实")
+    assert (view.suggestion.state.value, view.suggestion.due, view.actions) == ("rehandling", date(2024, 5, 10), ["remind"])
+    step(session, settings, sid, lead, "reply", 5, 60, text="新增充电桩120个", outcome="solved")
+    view = step(session, settings, sid, CONGRESS, "evaluate", 6, 70, satisfaction="满意")
+    s = view.suggestion
+    assert (s.state.value, s.version, s.satisfaction.value, s.rehandled, s.closed_at, view.units) == (
+        "closed", 7, "satisfied", True, at(70), {str(units["县住建局"]): "县住建局", str(units["县财政局"]): "县财政局"})
+    assert [(r.no, r.due, r.reply, r.outcome.value, r.satisfaction.value, [o.text for o in r.opinions])
+            for r in s.rounds] == [
+        (1, date(2024, 6, 1), "已征求居民意见，增设停车位", "planned", "dissatisfied", ["已安排改造补助资金"]),
+        (2, date(2024, 5, 10), "新增充电桩120个", "solved", "satisfied", [])]
+    history = suggestion_history(session, suggestion_id=sid, actor=lead)
+    assert [(h["type"], h["version"], h["actor"], h["from_state"], h["to_state"]) for h in history] == [
+        ("suggestion.create", 1, "luoshi-ingest", None, "registered"),
+        ("suggestion.assign", 2, "dc1", "registered", "assigned"),
+        ("suggestion.co_opinion", 3, f"u{units['县财政局']}", "assigned", "assigned"),
+        ("suggestion.reply", 4, f"u{units['县住建局']}", "assigned", "replied"),
+        ("suggestion.evaluate", 5, "rd1", "replied", "rehandling"),
+        ("suggestion.reply", 6, f"u{units['县住建局']}", "rehandling", "replied"),
+        ("suggestion.evaluate", 7, "rd1", "replied", "closed")]
+    assert verify_audit(session) == []
+
+
+def test_a_stale_version_is_a_conflict_and_nothing_is_written(session, settings, units, registered):
+    sid = registered[0].id
+    step(session, settings, sid, OFFICE, "assign", 1, 0, lead_unit="县住建局")
+    with pytest.raises(Conflict) as caught:
+        step(session, settings, sid, OFFICE, "reassign", 1, 1, lead_unit="县教育局", reason="职能调整")
+    view = get_suggestion(session, suggestion_id=sid, actor=OFFICE, settings=settings, now=at(1))
+    assert (str(caught.value), view.suggestion.lead_unit, view.suggestion.version) == (
+        f"suggestion '{sid}' changed since it was read (version 1, now 2); reload it and try again",
+        str(units["县住建局"]), 2)
+
+
+def test_who_may_see_and_act(session, settings, units, registered):
+    sid = registered[0].id
+    lead, co, stranger = (unit_user(units[n]) for n in ("县住建局", "县财政局", "县教育局"))
+    with pytest.raises(NotFound):  # a unit does not see a suggestion before it is handed out
+        get_suggestion(session, suggestion_id=sid, actor=lead, settings=settings, now=NOW)
+    step(session, settings, sid, OFFICE, "assign", 1, 0, lead_unit="县住建局", co_units=["县财政局"])
+    with pytest.raises(NotFound):
+        get_suggestion(session, suggestion_id=sid, actor=stranger, settings=settings, now=NOW)
+    with pytest.raises(PermissionDenied) as caught:
+        step(session, settings, sid, co, "reply", 2, 1, text="答复")
+    assert str(caught.value) == (f"unit '{units['县财政局']}' may not reply (答复) suggestion '{sid}': only the lead "
+                                 "unit (主办) may")
+    assert [[v.id for v in list_suggestions(session, actor=a, settings=settings, now=NOW).rows]
+            for a in (lead, co, stranger)] == [[sid], [sid], []]
+    assert get_suggestion(session, suggestion_id=sid, actor=lead, settings=settings, now=NOW).actions == [
+        "reply"]
+
+
+def test_reply_deadline_warnings(session, settings, units, registered):
+    sid = registered[0].id
+    view = step(session, settings, sid, OFFICE, "assign", 1, 0, lead_unit="县住建局")
+    assert view.suggestion.due == date(2024, 6, 1)  # three months
+
+    def colour(day: date) -> tuple:
+        now = datetime(day.year, day.month, day.day, 2, tzinfo=UTC)
+        w = get_suggestion(session, suggestion_id=sid, actor=OFFICE, settings=settings, now=now).warning
+        red = [v.id for v in list_suggestions(session, actor=OFFICE, warning="red", settings=settings, now=now).rows]
+        return w.colour.value, w.days_left, red
+
+    assert [colour(date(2024, 3, 20)), colour(date(2024, 5, 20)), colour(date(2024, 6, 3))] == [
+        ("green", 73, []), ("yellow", 12, []), ("red", -2, [sid])]
+
+
+def test_statistics_by_category_unit_and_satisfaction(session, settings, units, registered):
+    for i, view in enumerate(registered[:3]):
+        step(session, settings, view.id, OFFICE, "assign", 1, 0, lead_unit="县住建局" if i < 2 else "县教育局")
+    lead = unit_user(units["县住建局"])
+    for view in registered[:2]:
+        step(session, settings, view.id, lead, "reply", 2, 10, text="已办理")
+    step(session, settings, registered[0].id, OFFICE, "evaluate", 3, 20, satisfaction="基本满意")
+    step(session, settings, registered[1].id, OFFICE, "evaluate", 3, 20, satisfaction="不满意")
+    create_suggestion(session, actor=CONGRESS, title="加强河道保洁", category="提升城乡建设品质", deputies=["李明"],
+                      settings=settings, now=at(21))
+    stats = suggestion_statistics(session, actor=OFFICE, settings=settings, now=at(100))
+    assert stats.by_category == {
+        "推动产业转型升级": Tally(total=3, handling=2, closed=1, overdue=2, rehandled=1, basically_satisfied=1,
+                          dissatisfied=1),
+        "提升城乡建设品质": Tally(total=4, registered=4), "增进民生福祉": Tally(total=4, registered=4)}
+    assert stats.by_unit == {"县住建局": Tally(total=2, handling=1, closed=1, overdue=1, rehandled=1,
+                                            basically_satisfied=1, dissatisfied=1),
+                             "县教育局": Tally(total=1, handling=1, overdue=1)}
+    assert stats.by_satisfaction == {"satisfied": 0, "basically_satisfied": 1, "dissatisfied": 1, "pending": 9}
