@@ -129,28 +129,35 @@ def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str 
     page = {"limit": max(1, min(int(limit), MAX_LIMIT)), "offset": max(0, int(offset))}
     with connection(bind) as conn:
         if dialect_of(conn) == "sqlite":
-            params: dict[str, Any] = {"match": _fts5_match(terms, kind_list, unit, year)}
-            ranked = conn.execute(text(_SQLITE_RANKED), {**params, **page}).all()
-            count_sql = text(_SQLITE_COUNT)
+            ranked, total = _ranked_sqlite(conn, _fts5_match(terms, kind_list, unit, year), page)
         else:
-            where, params = _postgresql_filters(kind_list, unit, year)
-            params["match"] = _tsquery(terms)
-            ranked_sql, count_sql = (text(sql) for sql in _postgresql_sql(where))
-            if kind_list is not None:
-                ranked_sql = ranked_sql.bindparams(bindparam("kinds", expanding=True))
-                count_sql = count_sql.bindparams(bindparam("kinds", expanding=True))
-            with _index_scans_only(conn):
-                ranked = conn.execute(ranked_sql, {**params, **page, "ranked": RANKED}).all()
-        if ranked:
-            total = ranked[0].total
-        elif page["offset"]:
-            total = conn.execute(count_sql, params).scalar_one()
-        else:
-            total = 0
+            ranked, total = _ranked_postgresql(conn, _tsquery(terms), kind_list, unit, year, page)
         rows = _entries(conn, [r.id for r in ranked])
     marks = highlight_terms(q)
     hits = [_hit(rows[r.id], float(r.score), marks) for r in ranked]
-    return SearchResults(total=int(total), hits=hits, query=q, terms=terms)
+    return SearchResults(total=total, hits=hits, query=q, terms=terms)
+
+
+def _ranked_sqlite(conn: Any, match: str, page: dict[str, int]) -> tuple[list[Any], int]:
+    ranked = conn.execute(text(_SQLITE_RANKED), {"match": match, **page}).all()
+    if ranked or not page["offset"]:
+        return ranked, ranked[0].total if ranked else 0
+    return ranked, conn.execute(text(_SQLITE_COUNT), {"match": match}).scalar_one()
+
+
+def _ranked_postgresql(conn: Any, match: str, kinds: list[str] | None, unit: str | None, year: int | None,
+                       page: dict[str, int]) -> tuple[list[Any], int]:
+    where, params = _postgresql_filters(kinds, unit, year)
+    params["match"] = match
+    ranked_sql, count_sql = (text(sql) for sql in _postgresql_sql(where))
+    if kinds is not None:
+        ranked_sql = ranked_sql.bindparams(bindparam("kinds", expanding=True))
+        count_sql = count_sql.bindparams(bindparam("kinds", expanding=True))
+    with _index_scans_only(conn):
+        ranked = conn.execute(ranked_sql, {**params, **page, "ranked": RANKED}).all()
+        if ranked or not page["offset"]:
+            return ranked, ranked[0].total if ranked else 0
+        return ranked, conn.execute(count_sql, params).scalar_one()
 
 
 @contextmanager
