@@ -236,3 +236,13 @@ def test_the_unit_filter_finds_co_operating_units_too(engine):
 def test_a_nul_in_the_text_is_dropped(engine):
     index(engine, [SearchEntry("document", 1, "港口\x00规划", "航道\x00整治", url="/documents/1")])
     assert [hit.title for hit in search(engine, "港口").hits] == ["港口规划"]
+
+
+def test_the_tables_of_the_index_are_known_by_name(engine):
+    from sqlalchemy import inspect
+
+    from luoshi.search import is_search_table
+
+    names = set(inspect(engine).get_table_names())
+    assert {name for name in names if is_search_table(name)} == names
+    assert not is_search_table("items") and not is_search_table("search_history")

@@ -4,7 +4,7 @@ and PostgreSQL (tsvector): the store feeds it `SearchEntry` rows, the web asks i
 
 from luoshi.search.entries import KINDS, SearchEntry, clear, index, remove
 from luoshi.search.query import Hit, SearchResults, search
-from luoshi.search.schema import create_schema, drop_schema, drop_statements, statements
+from luoshi.search.schema import create_schema, drop_schema, drop_statements, is_search_table, statements
 
 __all__ = ["KINDS", "Hit", "SearchEntry", "SearchResults", "clear", "create_schema", "drop_schema",
-           "drop_statements", "index", "remove", "search", "statements"]
+           "drop_statements", "index", "is_search_table", "remove", "search", "statements"]

@@ -59,6 +59,12 @@ _DROP = {
 }
 
 
+def is_search_table(name: str) -> bool:
+    """A table of the search index, FTS5's own shadow tables included: what Alembic's autogenerate
+    and a schema-versus-models comparison should leave alone (`include_name`)."""
+    return name in (ENTRIES, FTS) or name.startswith(f"{FTS}_")
+
+
 def statements(dialect: str) -> list[str]:
     """The DDL of the index for `dialect` ("sqlite" or "postgresql"), idempotent (IF NOT EXISTS).
 
