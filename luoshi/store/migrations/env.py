@@ -26,7 +26,9 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
-    context.configure(connection=connection, target_metadata=target_metadata,
+    from luoshi.store.db import include_name
+
+    context.configure(connection=connection, target_metadata=target_metadata, include_name=include_name,
                       render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
