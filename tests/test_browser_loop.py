@@ -128,3 +128,22 @@ def test_the_whole_loop_in_a_browser(chromium, site):
     office.goto(f"{site.url}/ledger?state=done")
     assert office.locator("#ledger-table tbody tr").count() == 1
     screenshot(office, "07-ledger-filtered")
+
+
+def test_the_ledger_filters_update_the_table_in_place(chromium, site):
+    office = sign_in(chromium, site, "zhangmin")
+    office.goto(f"{site.url}/ledger")
+    rows_before = office.locator("#ledger-table tbody tr").count()
+    office.evaluate("window.sentinel = 1")  # survives only if the page is not reloaded
+    office.select_option("#state", "draft")
+    office.wait_for_url(re.compile(r"/ledger\?.*state=draft"))
+    office.wait_for_function("() => [...document.querySelectorAll('#ledger-table .state')]"
+                             ".every(s => s.textContent === '待确认')")
+    assert office.evaluate("window.sentinel") == 1
+    drafts = office.locator("#ledger-table tbody tr").count()
+    assert 0 < drafts < rows_before or rows_before == 0
+    office.fill("#q", "燃气")
+    office.wait_for_url(re.compile(r"q=%E7%87%83%E6%B0%94"))
+    office.wait_for_function("() => document.querySelectorAll('#ledger-table tbody tr').length >= 1")
+    assert office.evaluate("window.sentinel") == 1
+    screenshot(office, "08-ledger-htmx-filter")

@@ -41,9 +41,10 @@ class DemoSummary:
     users: list[DemoUser] = field(default_factory=list)
 
 
-OFFICE = ("duchashi", "luoshi-office", "supervisor", "督查室 张敏")
+OFFICE = ("duchashi", "luoshi-office", "supervisor", "张敏")
 OTHERS = (("admin", "luoshi-admin", "admin", "系统管理员"), ("shizhang", "luoshi-leader", "leader", "王县长"),
-          ("renda", "luoshi-congress", "congress", "人大办 周丽"))
+          ("renda", "luoshi-congress", "congress", "周丽"))
+UNIT_PEOPLE = ("李强", "王芳")
 UNIT_PASSWORD = "luoshi-unit"
 
 
@@ -82,7 +83,7 @@ def build_demo(url: str, *, replace: bool = True) -> DemoSummary:
                 users.append(DemoUser(username, password, view.role.label))
             for i, (org_id, org_name) in enumerate(_busiest_units(db, 2), start=1):
                 view = store_users.create_user(s, username=f"unit{i}", password=UNIT_PASSWORD, role="unit",
-                                               unit=org_id, display_name=f"{org_name}联络员")
+                                               unit=org_id, display_name=UNIT_PEOPLE[i - 1])
                 users.append(DemoUser(view.username, UNIT_PASSWORD, view.role.label, org_name))
         with db.session() as s:
             _bring_to_life(s, settings, [u for u in users if u.unit])
