@@ -1,12 +1,15 @@
 """Promise versus delivery in the database: links from the targets of year Y to the results a later work
 report states for Y, proposed by `luoshi.ledger.delivery.match` and confirmed or rejected by the office.
 
-Proposals are made when either report of a pair is tracked (`propose_links`, from `track_report`), once
-per promise and result document; a confirmation or rejection goes into the audit log.
+Proposals are brought up to date whenever a work report is tracked (`propose_links`, from `track_report`):
+a review report is paired with the plan report of the same government, and its results matched to that
+report's targets; a confirmation or rejection goes into the audit log and is never undone by a proposal.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -94,51 +97,121 @@ def reviews_of(session: Session, year: int) -> list[Document]:
     return [d for d in docs if (d.record or {}).get("review_year") == year]
 
 
+ORDINALS = re.compile(r"第[一二三四五六七八九十百零〇\d]+(?:届|次)|会议|上$")
+
+
+def series(record: dict[str, Any] | None) -> str | None:
+    """Which government's reports a report belongs to, from the assembly it was made to, without the term
+    and session (`青溪县第十八届人民代表大会第三次会议` → `青溪县人民代表大会`); None when the record does not say."""
+    occasion = "".join(((record or {}).get("occasion") or "").split())
+    return ORDINALS.sub("", occasion) or None
+
+
+MIN_PAIR = 3  # links a plan report and a review report must share to be taken for the same government's
+
+
+@dataclass
+class _Pair:
+    review: Document
+    plan: str  # the plan report's file name: all its versions' targets
+    matches: list[Any]
+    fixed: bool  # a link between them was already confirmed or rejected
+
+
 def propose_links(session: Session, *, year: int, actor: Any = None, now: datetime | None = None,
                   settings: Settings | None = None, commit: bool = True) -> int:
-    """Propose links from the targets of `year` to the results of each stored report reviewing `year`;
-    targets and results already linked from that report are left out. Returns how many were proposed."""
+    """Bring the proposed links of `year` up to date with the reports stored, and return how many are new.
+
+    Each report reviewing `year` is paired with the plan report of the same government (by the assembly
+    they were made to, when both say) whose targets its results answer most (at least MIN_PAIR links),
+    each report used once; a pair with a decided link stays a pair. Proposals are `delivery.match` over
+    each pair, leaving out the targets and results decided already; a proposal no pair makes any longer is
+    withdrawn (deleted), one already there is kept as it is.
+    """
     now = now or utcnow()
-    rows = session.scalars(select(TargetRow).where(TargetRow.year == year).order_by(TargetRow.document_id,
-                                                                                    TargetRow.id)).all()
-    proposed = 0
-    for review in reviews_of(session, year):
-        proposed += _propose(session, review, [r for r in rows if r.document_id != review.id], year, now)
-    if proposed:
+    links = session.scalars(select(DeliveryLinkRow).where(DeliveryLinkRow.year == year)).all()
+    targets = session.execute(select(TargetRow, Document.name).join(Document, Document.id == TargetRow.document_id)
+                              .where(TargetRow.year == year).order_by(TargetRow.document_id, TargetRow.id)).all()
+    plans: dict[str, list[TargetRow]] = {}
+    for row, name in targets:
+        plans.setdefault(name, []).append(row)
+    pairs = _pairs(session, reviews_of(session, year), plans, links, year)
+    wanted = {(row_id, pair.review.id): (pair.review, m) for pair in pairs for row_id, m in pair.matches}
+    stale = [link for link in links if link.state == PROPOSED and (link.target_id, link.result_document_id) not in wanted]
+    for link in stale:
+        session.delete(link)
+    session.flush()
+    have = {(link.target_id, link.result_document_id): link for link in links if link not in stale}
+    added = 0
+    for (row_id, _), (review, m) in wanted.items():
+        old = have.get((row_id, review.id))
+        if old is not None and old.result_path == m.result.path:
+            continue
+        if old is not None:  # the same target, now answered by another result of the report
+            session.delete(old)
+            session.flush()
+        session.add(_link_row(row_id, review, year, m, now))
+        added += 1
+    session.flush()
+    if added or stale:
         append_admin(session, type="delivery_proposed", actor=actor, subject=f"delivery:{year}", at=now,
-                     settings=settings, data={"year": year, "proposed": proposed})
+                     settings=settings, data={"year": year, "proposed": added, "withdrawn": [s.id for s in stale]})
     if commit:
         session.commit()
-    return proposed
+    return added
 
 
-def _propose(session: Session, review: Document, rows: list[TargetRow], year: int, now: datetime) -> int:
-    existing = session.scalars(select(DeliveryLinkRow).where(DeliveryLinkRow.result_document_id == review.id)).all()
-    linked = {e.target_id for e in existing}
-    used = {e.result_path for e in existing}
-    open_rows = [r for r in rows if r.id not in linked]
-    if not open_rows:
-        return 0
+def _pairs(session: Session, reviews: list[Document], plans: dict[str, list[TargetRow]],
+           links: Sequence[DeliveryLinkRow], year: int) -> list[_Pair]:
+    """The (review, plan) pairs with their matches: decided pairs first, then the best-matched, greedily."""
+    decided = [link for link in links if link.state != PROPOSED]
+    plan_of = {row.id: name for name, rows in plans.items() for row in rows}
+    fixed = {(link.result_document_id, plan_of.get(link.target_id)) for link in decided}
+    candidates = []
+    for review in reviews:
+        key = series(review.record)
+        for name, rows in plans.items():
+            plan_key = series(session.get(Document, rows[0].document_id).record)  # type: ignore[union-attr]
+            if name == review.name or (key and plan_key and key != plan_key and (review.id, name) not in fixed):
+                continue
+            found = _match(session, review, rows, [d for d in decided if d.result_document_id == review.id], year)
+            if (review.id, name) in fixed or len(found) >= MIN_PAIR:
+                candidates.append(_Pair(review, name, found, (review.id, name) in fixed))
+    candidates.sort(key=lambda p: (not p.fixed, -len(p.matches), p.review.id, p.plan))
+    chosen, reviews_used, plans_used = [], set(), set()
+    for pair in candidates:
+        if pair.fixed or (pair.review.id not in reviews_used and pair.plan not in plans_used):
+            chosen.append(pair)
+            reviews_used.add(pair.review.id)
+            plans_used.add(pair.plan)
+    return chosen
+
+
+def _match(session: Session, review: Document, rows: list[TargetRow], decided: list[DeliveryLinkRow],
+           year: int) -> list[tuple[int, Any]]:
+    """`delivery.match` of the plan's targets (those not decided against this review) and the review's
+    results for `year` (those not confirmed for another target), as (target id, match)."""
+    closed = {d.target_id for d in decided}
+    used = {d.result_path for d in decided if d.state == CONFIRMED}
+    open_rows = [r for r in rows if r.id not in closed]
     claims = [claim_of(r) for r in open_rows]
-    row_of = {id(c): r for c, r in zip(claims, open_rows)}
+    row_of = {id(c): r.id for c, r in zip(claims, open_rows)}
     results = [c for c in results_of(review.record or {}, year) if c.path not in used]
-    glossary = [*((review.record or {}).get("glossary") or [])]
+    glossary = list((review.record or {}).get("glossary") or [])
     for doc_id in sorted({r.document_id for r in open_rows}):
         doc = session.get(Document, doc_id)
-        glossary += (doc.record or {}).get("glossary") or [] if doc else []
-    found = match(claims, results, glossary=glossary)
-    for m in found:
-        row = row_of[id(m.promise)]
-        span = m.result.span
-        session.add(DeliveryLinkRow(
-            target_id=row.id, year=year, result_document_id=review.id, result_path=m.result.path,
-            result_text=m.result.text, result_span_start=span[0] if span else None,
-            result_span_end=span[1] if span else None,
-            result_value=format(m.result.value.normalize(), "f") if m.result.value is not None else None,
-            result_unit=m.result.unit, score=m.score, reasons=list(m.reasons), verdict=m.verdict.value, rule=m.rule,
-            state=PROPOSED, version=1, created_at=now))
-    session.flush()
-    return len(found)
+        glossary += ((doc.record or {}).get("glossary") or []) if doc else []
+    return [(row_of[id(m.promise)], m) for m in match(claims, results, glossary=glossary)]
+
+
+def _link_row(target_id: int, review: Document, year: int, m: Any, now: datetime) -> DeliveryLinkRow:
+    span = m.result.span
+    return DeliveryLinkRow(
+        target_id=target_id, year=year, result_document_id=review.id, result_path=m.result.path,
+        result_text=m.result.text, result_span_start=span[0] if span else None, result_span_end=span[1] if span else None,
+        result_value=format(m.result.value.normalize(), "f") if m.result.value is not None else None,
+        result_unit=m.result.unit, score=m.score, reasons=list(m.reasons), verdict=m.verdict.value, rule=m.rule,
+        state=PROPOSED, version=1, created_at=now)
 
 
 # -- reading -----------------------------------------------------------------------------------------
