@@ -130,3 +130,23 @@ def test_reports_of_two_governments_in_one_database_are_paired_by_government(mak
     right, wrong, _ = grade(delivery)
     assert (sorted(pairs), len(right)) == ([("2024年中华人民共和国国务院政府工作报告.txt", "2025年中华人民共和国国务院政府工作报告.txt"),
                                            ("qingxi_2024_work_report.txt", "qingxi_2025_work_report.txt")], 42)
+
+
+@pytest.mark.skipif(not STATE_COUNCIL.is_dir(), reason="../shared is absent: no State Council reports")
+def test_proposals_to_another_governments_report_are_withdrawn_when_the_right_one_comes(make_db, settings):
+    """The 2025 State Council file does not name its assembly, so the county's 2024 report is first paired
+    with it (six coincidences of wording); the county's own 2025 report, answering forty, takes its place."""
+    from luoshi.store.audit import admin_log
+
+    db = make_db("sqlite")
+    with db.session() as session:
+        ingest_paths(session, [COUNTY[0], STATE_COUNCIL / "2025年中华人民共和国国务院政府工作报告.txt"], settings=settings,
+                     now=NOW)
+        before = {link.result.document.name for link in list_delivery(session, year=2024).links}
+        ingest_paths(session, [COUNTY[1]], settings=settings, now=NOW)
+        after = list_delivery(session, year=2024).links
+        logged = [e["data"] for e in admin_log(session) if e["type"] == "delivery_proposed"]
+    assert (before, {link.result.document.name for link in after}, len(after)) == (
+        {"2025年中华人民共和国国务院政府工作报告.txt"}, {"qingxi_2025_work_report.txt"}, 40)
+    assert logged == [{"year": 2024, "proposed": 40, "withdrawn": [1, 2, 3, 4, 5, 6]},
+                      {"year": 2024, "proposed": 6, "withdrawn": []}]
