@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Tokens reach the databases as space-separated text: FTS5's unicode61 (with '.' as a token character)
 # and PostgreSQL's `simple` configuration then split it exactly where we did.
@@ -21,6 +22,7 @@ def is_cjk(char: str) -> bool:
             or code == 0x3007)  # 〇 as in 二〇二四
 
 
+@lru_cache(maxsize=65536)  # a text repeats few distinct characters; NFKC per call is the cost
 def normalise_char(char: str) -> str:
     """Full-width forms to ASCII, compatibility forms unfolded, lower case: one character at a time,
     so the snippet code can map a match back to the text as written."""
