@@ -246,3 +246,19 @@ def test_the_tables_of_the_index_are_known_by_name(engine):
     names = set(inspect(engine).get_table_names())
     assert {name for name in names if is_search_table(name)} == names
     assert not is_search_table("items") and not is_search_table("search_history")
+
+
+def test_both_backends_find_the_same_entries(pg_url):
+    if pg_url is None or pg_url.startswith("error:"):
+        _skip_or_fail("PostgreSQL is not reachable at 127.0.0.1:5432; set LUOSHI_TEST_POSTGRES_URL")
+    engines = [create_engine("sqlite://"), create_engine(pg_url)]
+    answers = []
+    for engine in engines:
+        create_schema(engine)
+        clear(engine)
+        index(engine, ENTRIES)
+        answers.append([(q, sorted(found(search(engine, q))), search(engine, q).total)
+                        for q in ("港", "教育", "新建", "发展", "新能源", "pm2.5", "5G基站", "30微克", "建设", "汽车")])
+        clear(engine)
+        engine.dispose()
+    assert answers[0] == answers[1]
