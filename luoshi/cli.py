@@ -220,7 +220,7 @@ def serve(
     except LuoshiError as exc:
         fail(str(exc))
         raise typer.Exit(2)
-    err.print(f"luoshi: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)", highlight=False)
+    err.print(f"luoshi: http://{host}:{port}/  (API: http://{host}:{port}/openapi.json)", highlight=False)
     from luoshi.web.server import run
 
     run(host=host, port=port, workers=workers)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.staticfiles import StaticFiles
 
 from luoshi.settings import Settings, get_settings
@@ -21,7 +22,8 @@ STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "luoshi_session"
 SESSION_MAX_AGE = 12 * 3600  # a working day; the signature carries the time, so expiry needs no server state
 
-# The pages load only their own script and stylesheet; nothing inline, no other origin, no framing.
+# The pages load only their own script and stylesheet (htmx is vendored, no CDN); nothing inline, no
+# other origin, no framing.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
@@ -36,6 +38,27 @@ action is not possible in its state, 422 a missing or bad value.
 """
 
 
+class SecurityHeaders:
+    """Adds the security headers to every response (a plain ASGI middleware: no per-request task)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                headers["Content-Security-Policy"] = CSP
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None,
                https_only: bool | None = None) -> FastAPI:
     """The app for `settings` (default: the environment's) on `database` (default: settings.database_url).
@@ -45,7 +68,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     """
     settings = settings or get_settings()
     app = FastAPI(title="luoshi 落实 API", description=API_DESCRIPTION, version="1",
-                  openapi_url="/openapi.json", docs_url="/api/docs", redoc_url=None)
+                  openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.db = database or open_database(settings.database_url)
     throttle.ensure_tables(app.state.db.engine)
@@ -53,14 +76,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        if not request.url.path.startswith("/api/docs"):
-            response.headers["Content-Security-Policy"] = CSP
-        return response
-
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.include_router(api.router, prefix="/api")
