@@ -180,3 +180,30 @@ def test_long_sentences_without_punctuation_are_read_in_linear_time():
     r = extract(text, "long.txt", doc_type="work_report")
     assert (len(r["achievements"]), len(r["commitments"])) == (5000, 5000)
     assert time.perf_counter() - start < 3  # quadratic, it took minutes
+
+
+def test_five_year_goals_stay_out_and_appendix_pledges_count():
+    text = """2026年青山省政府工作报告
+——2026年1月20日在青山省第十四届人民代表大会第四次会议上
+省长 王五
+各位代表：
+现在，我代表省人民政府向大会报告工作，请予审议。
+一、2025年和“十四五”时期工作回顾
+地区生产总值年均增长5.5%。2025年，全省城镇新增就业50万人。
+二、“十五五”时期目标任务和2026年工作安排
+经济发展方面，提出6项指标，其中地区生产总值增长5%左右。
+今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。
+新建5G基站1万个。
+附件
+2026年省民生实事
+1.新增托育服务机构100家（牵头单位：省卫健委）。
+名词解释
+1.“两新”：是指大规模设备更新和消费品以旧换新。
+"""
+    r = extract(text, "x.txt")
+    assert (r["review_year"], r["plan_year"], r["speaker"]) == (2025, 2026, "王五")
+    assert [a["text"] for a in r["achievements"]] == ["全省城镇新增就业50万人"]
+    assert [t["text"] for t in r["targets"]] == ["地区生产总值增长5%左右"]
+    assert [(c["text"], c["indicator"], c["value"], c["unit"]) for c in r["commitments"]] == [
+        ("新建5G基站1万个", "5G基站", 1, "万个"), ("新增托育服务机构100家", "托育服务机构", 100, "家")]
+    assert [g["term"] for g in r["glossary"]] == ["两新"]

@@ -478,7 +478,7 @@ def _appendix_pledges(doc: Document, s: Sections) -> Iterator[tuple[int, int]]:
     for p in doc.paragraphs_between(s.appendix, len(doc.text)):
         if _is_heading(p) and not LIST_ITEM.match(p.text):
             pledging = bool(APPENDIX_PLEDGES.search(p.text) or year and year in p.text and "报告" not in p.text)
-        elif pledging and not GLOSS_ENTRY.match(p.text):
+        elif pledging and not _gloss_entry(p.text):
             yield p.start, p.end
 
 
@@ -506,13 +506,21 @@ QUOTED = re.compile(r"“([^“”]+)”")
 DEFINES = re.compile(r"是指|指|即")  # 五大行动：指…, an entry even when it is not numbered
 
 
+def _gloss_entry(text: str) -> re.Match | None:
+    """An entry `term：definition`; a colon inside brackets (…（牵头单位：…）) does not end a term."""
+    m = GLOSS_ENTRY.match(text)
+    if m and m["term"].count("（") + m["term"].count("(") != m["term"].count("）") + m["term"].count(")"):
+        return None
+    return m
+
+
 @stage("glossary", assigns=("glossary",))
 def glossary(doc: Document) -> None:
     """`[{term, definition, span}]` from the appendix of explanations (名词解释/附件)."""
     s = sections(doc)
     out: list[dict[str, Any]] = []
     for p in doc.paragraphs_between(s.appendix, len(doc.text)):
-        m = GLOSS_ENTRY.match(p.text)
+        m = _gloss_entry(p.text)
         if not m or not (m["term"].startswith("“") or m.start("term") > 0 or DEFINES.match(m["definition"])):
             continue
         t0, t1 = p.start + m.start("term"), p.start + m.end("term")
