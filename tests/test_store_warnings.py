@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from luoshi.ledger import Actor, Role, WarningPolicy, warning
 from luoshi.settings import Settings
 from luoshi.store.items import list_items, to_item
@@ -22,8 +24,8 @@ def rows() -> list[ItemRow]:
     dues = [None, -3, -1, 0, 1, 7, 8, 60]
     assigned = [-100, -40, -30, -29, -1]  # days before today
     progress = [None, -31, -30, -29, 0]
-    percents = [0, 60]
-    hours = [0, 23]
+    percents = [0]
+    hours = [0, 15, 16, 23]  # 15:30 and 16:30 UTC are either side of midnight in Shanghai
     for n, (state, due, ass, prog, pct, hour) in enumerate(itertools.product(states, dues, assigned, progress,
                                                                              percents, hours)):
         t = datetime(2024, 5, 10, hour, 30, tzinfo=UTC)
@@ -37,10 +39,11 @@ def rows() -> list[ItemRow]:
     return out
 
 
-def test_sql_and_python_agree_on_every_colour(session):
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_sql_and_python_agree_on_every_colour(session, zone):
     session.add_all(rows())
     session.commit()
-    settings = Settings(environment="test", secret_key="x", warning_behind_points=50)
+    settings = Settings(environment="test", secret_key="x", warning_behind_points=50, timezone=zone)
     policy = settings.warning_policy
     everything = list_items(session, actor=OFFICE, per_page=200, settings=settings, now=NOW)
     by_python: dict[str, set[int]] = {"red": set(), "yellow": set(), "green": set(), "none": set()}
@@ -76,4 +79,4 @@ def test_the_rows_view_carries_the_python_warning(session):
     session.commit()
     settings = Settings(environment="test", secret_key="x")
     [view] = list_items(session, actor=OFFICE, settings=settings, now=NOW).rows
-    assert view.warning == warning(to_item(row), TODAY, WarningPolicy())
+    assert view.warning == warning(to_item(row, settings.zone), TODAY, WarningPolicy())

@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 import httpx
@@ -98,8 +98,12 @@ class HistoryEntry:
 
 # -- rows ↔ ledger items -------------------------------------------------------------------------------
 
-def to_item(row: ItemRow) -> Item:
-    """The ledger's `Item` of a row (with its assignments and extensions loaded)."""
+def to_item(row: ItemRow, zone: tzinfo | None = None) -> Item:
+    """The ledger's `Item` of a row (with its assignments and extensions loaded); its times in `zone`
+    (the office's, so that the ledger's dates of them are local dates), else in UTC."""
+    def t(value: datetime | None) -> datetime | None:
+        return value.astimezone(zone) if value is not None and zone is not None else value
+
     source = None
     if row.document_id is not None and row.span_start is not None and row.span_end is not None:
         source = SourceRef(str(row.document_id), (row.span_start, row.span_end), row.source_path)
@@ -107,17 +111,20 @@ def to_item(row: ItemRow) -> Item:
         id=str(row.id), kind=Kind(row.kind), title=row.title, text=row.text, source=source, state=State(row.state),
         lead_units=tuple(str(a.organisation_id) for a in row.assignments if a.role == LEAD),
         co_units=tuple(str(a.organisation_id) for a in row.assignments if a.role == CO),
-        due=row.due, due_text=row.due_text, progress=row.progress, last_progress_at=row.last_progress_at,
-        assigned_at=row.assigned_at, completion_requested_at=row.completion_requested_at, closed_at=row.closed_at,
-        cancel_reason=row.cancel_reason, returns=row.returns, return_reason=row.return_reason,
-        reminders=row.reminders, last_reminded_at=row.last_reminded_at,
-        extensions=tuple(_extension(e) for e in row.extensions),
+        due=row.due, due_text=row.due_text, progress=row.progress, last_progress_at=t(row.last_progress_at),
+        assigned_at=t(row.assigned_at), completion_requested_at=t(row.completion_requested_at),
+        closed_at=t(row.closed_at), cancel_reason=row.cancel_reason, returns=row.returns,
+        return_reason=row.return_reason, reminders=row.reminders, last_reminded_at=t(row.last_reminded_at),
+        extensions=tuple(_extension(e, zone) for e in row.extensions),
         rating=Rating(row.rating) if row.rating else None, version=row.version)
 
 
-def _extension(e: ExtensionRow) -> Extension:
-    return Extension(e.requested_due, e.previous_due, e.reason, e.requested_by, e.requested_at,
-                     ExtensionStatus(e.status), e.granted_due, e.decided_by, e.decided_at, e.decision_note)
+def _extension(e: ExtensionRow, zone: tzinfo | None = None) -> Extension:
+    def t(value: datetime | None) -> datetime | None:
+        return value.astimezone(zone) if value is not None and zone is not None else value
+
+    return Extension(e.requested_due, e.previous_due, e.reason, e.requested_by, t(e.requested_at),  # type: ignore[arg-type]
+                     ExtensionStatus(e.status), e.granted_due, e.decided_by, t(e.decided_at), e.decision_note)
 
 
 def _columns(item: Item, now: datetime) -> dict[str, Any]:
@@ -248,7 +255,7 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
     """
     settings = settings or get_settings()
     row = _row(session, item_id, fresh=True)
-    item = to_item(row)
+    item = to_item(row, settings.zone)
     if not can_view(actor, item):
         raise NotFound(f"no item {item_id}")
     documents = _documents(session, {row.document_id} if row.document_id else set())
@@ -319,7 +326,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         conds.append(ItemRow.id.in_(_items_of(int(unit_id))))
     if warning not in (None, ""):
         try:
-            conds.append(colour_clause(warning, today, settings.warning_policy))
+            conds.append(colour_clause(warning, today, settings.warning_policy, settings.timezone))
         except ValueError:
             raise InvalidValue(f"warning {warning!r} is not one of red, yellow, green, none", "warning") from None
     if kind:
@@ -342,7 +349,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     total = session.scalar(select(func.count(ItemRow.id)).where(*where)) or 0
     rows = session.scalars(select(ItemRow).where(*where).order_by(*SORTS[sort])
                            .limit(per_page).offset((page - 1) * per_page)).all()
-    items = [to_item(r) for r in rows]
+    items = [to_item(r, settings.zone) for r in rows]
     documents = _documents(session, {r.document_id for r in rows if r.document_id})
     names = _unit_names(session, items)
     return ItemPage([_view(r, i, actor, today, settings, documents, names) for r, i in zip(rows, items)], total,

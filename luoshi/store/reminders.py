@@ -58,7 +58,7 @@ def deliver_reminders(session: Session, *, reminder_ids: Sequence[int] | None = 
                 continue
             reminder = Reminder(str(r.item_id), (str(r.unit_id),), r.text, r.by, r.at, r.version)
             link = f"{settings.base_url.rstrip('/')}/items/{r.item_id}"
-            body = webhook_payload(reminder, to_item(item_row), as_unit(org), link, today_in(settings, now))
+            body = webhook_payload(reminder, to_item(item_row, settings.zone), as_unit(org), link, today_in(settings, now))
             r.delivery_error = _post(client, org.webhook_url, body)
             r.delivery = "failed" if r.delivery_error else "sent"
             r.delivered_at = None if r.delivery_error else (now or datetime.now(UTC))

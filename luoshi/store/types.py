@@ -1,13 +1,14 @@
 """Column types and SQL functions that behave the same on SQLite and PostgreSQL.
 
-Times are stored in UTC and always come back timezone-aware; `utc_date` and `day_number` let a query
+Times are stored in UTC and always come back timezone-aware; `local_date` and `day_number` let a query
 do the date arithmetic of `luoshi.ledger.warnings` in SQL on either database.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Integer
 from sqlalchemy.ext.compiler import compiles
@@ -35,21 +36,28 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class utc_date(FunctionElement[Any]):
-    """The UTC calendar date of a UTCDateTime column, comparable with a Date column."""
+class local_date(FunctionElement[Any]):
+    """The calendar date of a UTCDateTime column in time zone `zone` (the office's), comparable with a
+    Date column. PostgreSQL converts exactly; SQLite adds the zone's UTC offset now (exact for zones
+    without summer time, such as Asia/Shanghai)."""
 
-    inherit_cache = True
-    name = "utc_date"
+    inherit_cache = False
+    name = "local_date"
+
+    def __init__(self, column: Any, zone: str = "UTC"):
+        self.zone = ZoneInfo(zone).key  # validates the name before it is written into SQL
+        self.minutes = int((datetime.now(ZoneInfo(zone)).utcoffset() or timedelta(0)).total_seconds() // 60)
+        super().__init__(column)
 
 
-@compiles(utc_date, "sqlite")
-def _utc_date_sqlite(element: utc_date, compiler: Any, **kw: Any) -> str:
-    return f"date({compiler.process(element.clauses, **kw)})"
+@compiles(local_date, "sqlite")
+def _local_date_sqlite(element: local_date, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, '{element.minutes:+d} minutes')"
 
 
-@compiles(utc_date, "postgresql")
-def _utc_date_pg(element: utc_date, compiler: Any, **kw: Any) -> str:
-    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC' AS DATE)"
+@compiles(local_date, "postgresql")
+def _local_date_pg(element: local_date, compiler: Any, **kw: Any) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE '{element.zone}' AS DATE)"
 
 
 class day_number(FunctionElement[int]):
