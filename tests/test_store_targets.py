@@ -69,7 +69,8 @@ def test_a_report_is_tracked_once_and_a_new_version_adds_only_what_is_new(sessio
     first = track_report(session, document=store_report(session), now=NOW, settings=settings)
     again = track_report(session, document=session.get(Document, 1), now=NOW, settings=settings)
     changed = {**RECORD, "commitments": RECORD["commitments"] + [
-        {"text": "新增养老床位300张", "span": span("新增养老床位300张", TEXT + "新增养老床位300张。"), "indicator": "新增养老床位", "value": 300, "unit": "张"}]}
+        {"text": "新增养老床位300张", "span": span("新增养老床位300张", TEXT + "新增养老床位300张。"),
+         "indicator": "新增养老床位", "value": 300, "unit": "张"}]}
     second = track_report(session, document=store_report(session, record=changed, text=TEXT + "新增养老床位300张。",
                                                           previous=1), now=NOW, settings=settings)
     rows = session.scalars(select(TargetRow).order_by(TargetRow.id)).all()

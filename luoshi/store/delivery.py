@@ -137,7 +137,8 @@ def propose_links(session: Session, *, year: int, actor: Any = None, now: dateti
         plans.setdefault(name, []).append(row)
     pairs = _pairs(session, reviews_of(session, year), plans, links, year)
     wanted = {(row_id, pair.review.id): (pair.review, m) for pair in pairs for row_id, m in pair.matches}
-    stale = [link for link in links if link.state == PROPOSED and (link.target_id, link.result_document_id) not in wanted]
+    stale = [link for link in links
+             if link.state == PROPOSED and (link.target_id, link.result_document_id) not in wanted]
     for link in stale:
         session.delete(link)
     session.flush()
@@ -208,7 +209,8 @@ def _link_row(target_id: int, review: Document, year: int, m: Any, now: datetime
     span = m.result.span
     return DeliveryLinkRow(
         target_id=target_id, year=year, result_document_id=review.id, result_path=m.result.path,
-        result_text=m.result.text, result_span_start=span[0] if span else None, result_span_end=span[1] if span else None,
+        result_text=m.result.text, result_span_start=span[0] if span else None,
+        result_span_end=span[1] if span else None,
         result_value=format(m.result.value.normalize(), "f") if m.result.value is not None else None,
         result_unit=m.result.unit, score=m.score, reasons=list(m.reasons), verdict=m.verdict.value, rule=m.rule,
         state=PROPOSED, version=1, created_at=now)

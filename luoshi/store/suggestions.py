@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
 from luoshi.ledger import Actor, Conflict, InvalidValue, Role, SourceRef
-from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Round, Satisfaction, Suggestion, SuggestionAction,
-                                       SuggestionEvent, SuggestionPolicy, SuggestionState, Tally, apply, available,
-                                       by_category, by_satisfaction, by_unit, can_view, from_review, new_suggestion,
-                                       warning)
+from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Round, Satisfaction, Suggestion,
+                                       SuggestionAction, SuggestionEvent, SuggestionPolicy, SuggestionState, Tally,
+                                       apply, available, by_category, by_satisfaction, by_unit, can_view, from_review,
+                                       new_suggestion, warning)
 from luoshi.ledger.warnings import ItemWarning
 from luoshi.settings import Settings, get_settings
 from luoshi.store.audit import append_admin
@@ -163,7 +163,8 @@ def track_review(session: Session, *, document: Document | int, actor: Actor | N
     result = Tracked()
     if doc.doc_type != "congress_review":
         return result
-    known = set(session.scalars(select(SuggestionRow.fingerprint).join(Document, Document.id == SuggestionRow.document_id)
+    known = set(session.scalars(select(SuggestionRow.fingerprint)
+                                .join(Document, Document.id == SuggestionRow.document_id)
                                 .where(Document.name == doc.name)))
     for s, _ in from_review({**(doc.record or {}), "source": str(doc.id)}, actor=actor, now=now):
         print_ = fingerprint(s.title, s.text)
