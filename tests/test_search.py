@@ -199,7 +199,7 @@ def test_odd_input_never_fails(indexed, query):
 
 
 @pytest.mark.parametrize("query, expected", [
-    ('"港', 2), ("港*", 2), ("NEAR(港 教育)", 0), ("港 OR 教育", 0), ("-港", 2), ("港" * 5000, 0),
+    ('"港', 2), ("港*", 2), ("kitem", 0), ("y2024", 0), ("tags:kitem", 0), ("NEAR(港 教育)", 0), ("港 OR 教育", 0), ("-港", 2), ("港" * 5000, 0),
 ])
 def test_operators_are_only_text(indexed, query, expected):
     assert search(indexed, query).total == expected
