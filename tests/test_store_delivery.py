@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from luoshi.ingest import ingest_paths
 from luoshi.ledger import Actor, Conflict, InvalidTransition, PermissionDenied, Role
 from luoshi.store.audit import verify_audit
 from luoshi.store.delivery import confirm_link, list_delivery, reject_link
 from luoshi.store.targets import list_targets
-from luoshi.store.tracking import DeliveryLinkRow
+from luoshi.store.tracking import DeliveryLinkRow, TargetRow, track_stored
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "luoshi" / "samples"
@@ -150,3 +150,13 @@ def test_proposals_to_another_governments_report_are_withdrawn_when_the_right_on
         {"2025年中华人民共和国国务院政府工作报告.txt"}, {"qingxi_2025_work_report.txt"}, 40)
     assert logged == [{"year": 2024, "proposed": 40, "withdrawn": [1, 2, 3, 4, 5, 6]},
                       {"year": 2024, "proposed": 6, "withdrawn": []}]
+
+
+def test_documents_stored_before_tracking_are_tracked_once(session, settings):
+    ingest_paths(session, COUNTY, settings=settings, now=NOW)
+    session.execute(delete(DeliveryLinkRow))
+    session.execute(delete(TargetRow))
+    session.commit()
+    first = track_stored(session, settings=settings, now=NOW)
+    second = track_stored(session, settings=settings, now=NOW)
+    assert [(t.inserted, t.kept, t.proposed) for t in (first, second)] == [(66, 0, 40), (0, 66, 0)]

@@ -92,9 +92,9 @@ def claim_of(row: TargetRow) -> Claim:
 def reviews_of(session: Session, year: int) -> list[Document]:
     """The latest version of every stored work report that reviews `year`."""
     superseded = select(Document.previous_id).where(Document.previous_id.isnot(None))
-    docs = session.scalars(select(Document).where(Document.doc_type == "work_report", Document.id.not_in(superseded))
-                           .order_by(Document.id))
-    return [d for d in docs if (d.record or {}).get("review_year") == year]
+    return list(session.scalars(select(Document).where(Document.doc_type == "work_report",
+                                                       Document.record["review_year"].as_integer() == year,
+                                                       Document.id.not_in(superseded)).order_by(Document.id)))
 
 
 ORDINALS = re.compile(r"第[一二三四五六七八九十百零〇\d]+(?:届|次)|会议|上$")

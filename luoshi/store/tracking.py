@@ -204,3 +204,18 @@ def track_document(session: Session, *, document: Document | int, actor: Any = N
     if doc is not None and doc.doc_type == "congress_review":
         return track_review(session, **kw)
     return Tracked()
+
+
+def track_stored(session: Session, *, actor: Any = None, now: datetime | None = None, settings: Any = None) -> Tracked:
+    """Track every stored work report and congress review, oldest first, and commit: for a database whose
+    documents were ingested before tracking existed (idempotent, so running it again changes nothing)."""
+    from sqlalchemy import select
+
+    total = Tracked()
+    ids = session.scalars(select(Document.id).where(Document.doc_type.in_(("work_report", "congress_review")))
+                          .order_by(Document.id)).all()
+    for doc_id in ids:
+        done = track_document(session, document=doc_id, actor=actor, now=now, settings=settings, commit=True)
+        total.inserted, total.kept, total.proposed = (total.inserted + done.inserted, total.kept + done.kept,
+                                                      total.proposed + done.proposed)
+    return total
