@@ -23,6 +23,12 @@ def token(request: Request) -> str:
     return value
 
 
+def header_valid(request: Request) -> bool:
+    """Whether the request's X-CSRF-Token header is the session's token (the API with a cookie)."""
+    expected, given = request.session.get("csrf"), request.headers.get(HEADER)
+    return bool(expected and given and hmac.compare_digest(given, expected))
+
+
 async def valid(request: Request) -> bool:
     """Whether an unsafe request carries the session's token in its header or form field."""
     expected = request.session.get("csrf")

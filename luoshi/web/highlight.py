@@ -59,3 +59,16 @@ def runs(text: str, marks: list[Mark]) -> list[Run]:
             begun.add(mark)
         out.append(Run(text[a:b], mark, first))
     return out
+
+
+def document_marks(record: Any, items: list[tuple[int, tuple[int, int] | None, str | None, str]]) -> list[Mark]:
+    """A mark for every record of a document with a span; a record that became an item links to it.
+
+    `items` are `(item id, span, record path, title)`; an item whose path is not in the record (made by
+    hand, or from an older record) is marked by its span alone.
+    """
+    by_path = {path: (item_id, title) for item_id, _, path, title in items if path}
+    marks = [Mark(a, b, path, *by_path.get(path, (None, path))) for path, a, b in record_spans(record)]
+    linked = {m.item_id for m in marks if m.item_id}
+    return marks + [Mark(span[0], span[1], path or "", item_id, title)
+                    for item_id, span, path, title in items if span and item_id not in linked]

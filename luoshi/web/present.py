@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from luoshi import glossary
-from luoshi.ledger import Action, Actor, ItemWarning, Role, State
+from luoshi.ledger import Actor, ItemWarning, Role, State
 from luoshi.store.items import ItemView
 
 DOC_TYPES = {"meeting_minutes": "会议纪要", "work_report": "政府工作报告", "congress_review": "人大审议意见",
@@ -99,10 +99,6 @@ def event_dict(data: Mapping[str, Any], *, names: Mapping[str, str], people: Map
             "from_label": State(data["from_state"]).label if data.get("from_state") else None,
             "to_label": State(data["to_state"]).label if data.get("to_state") else None,
             "facts": facts, "details": details}
-
-
-def action_label(action: Action) -> str:
-    return action.label
 
 
 def doc_type_label(doc_type: str) -> str:

@@ -16,7 +16,7 @@ from luoshi.store import documents as store
 from luoshi.store import items as store_items
 from luoshi.web import uploads
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
-from luoshi.web.highlight import Mark, record_spans, runs
+from luoshi.web.highlight import document_marks, runs
 from luoshi.web.present import doc_type_label, item_dict
 from luoshi.web.render import flash, page, redirect
 
@@ -59,13 +59,7 @@ def document(document_id: int, request: Request, session: SessionDep, user: Page
              settings: SettingsDep) -> Response:
     require_role(user, *READERS)
     view = store.get_document(session, document_id=document_id, actor=user.actor)
-    by_path = {i.path: i for i in view.items if i.path}
-    marks = [Mark(a, b, path, by_path[path].item_id if path in by_path else None,
-                  by_path[path].title if path in by_path else path)
-             for path, a, b in record_spans(view.record)]
-    linked = {m.item_id for m in marks if m.item_id}
-    marks += [Mark(i.span[0], i.span[1], i.path or "", i.item_id, i.title)
-              for i in view.items if i.span and i.item_id not in linked]
+    marks = document_marks(view.record, [(i.item_id, i.span, i.path, i.title) for i in view.items])
     items = store_items.list_items(session, actor=user.actor, document=document_id, sort="id",
                                    per_page=store_items.PER_PAGE_MAX, settings=settings).rows
     doc = {"id": view.id, "title": view.title or view.name, "filename": view.name, "issued": view.issued,

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from luoshi.store import documents as store_documents
 from luoshi.store import orgs as store
 from luoshi.web.deps import PageUser, SessionDep
 from luoshi.web.render import page
@@ -26,8 +27,6 @@ def orgs(request: Request, session: SessionDep, user: PageUser) -> Response:
 @router.get("/orgs/{org_id}")
 def org(org_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
     detail = store.get_organisation(session, org_id=org_id)
-    from luoshi.store import documents as store_documents
-
     titles = {d.id: d.title or d.name for d in store_documents.list_documents(session, per_page=500)[0]}
     people = [{"name": p.name, "first": p.first_seen, "last": p.last_seen,
                "role": "、".join(sorted({role for _, _, role in p.meetings})),
