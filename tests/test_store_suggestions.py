@@ -156,3 +156,10 @@ def test_statistics_by_category_unit_and_satisfaction(session, settings, units, 
                                             basically_satisfied=1, dissatisfied=1),
                              "县教育局": Tally(total=1, handling=1, overdue=1)}
     assert stats.by_satisfaction == {"satisfied": 0, "basically_satisfied": 1, "dissatisfied": 1, "pending": 9}
+
+
+def test_the_reply_period_counts_from_the_offices_day(session, settings, units, registered):
+    late_evening = datetime(2024, 2, 29, 17, 0, tzinfo=UTC)  # 1 March, 01:00 in Shanghai
+    view = act_on_suggestion(session, suggestion_id=registered[0].id, actor=OFFICE, action="assign",
+                             expected_version=1, lead_unit="县住建局", settings=settings, now=late_evening)
+    assert view.suggestion.due == date(2024, 6, 1)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
 from luoshi.ledger import Actor, Conflict, InvalidValue, Role, SourceRef
+from luoshi.ledger.due import by_rule
 from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Round, Satisfaction, Suggestion,
                                        SuggestionAction, SuggestionEvent, SuggestionPolicy, SuggestionState, Tally,
                                        apply, available, by_category, by_satisfaction, by_unit, can_view, from_review,
@@ -379,7 +380,12 @@ def act_on_suggestion(session: Session, *, suggestion_id: int | str, actor: Acto
     settings = settings or get_settings()
     now = now or utcnow()
     old = load_suggestion(session, suggestion_id=suggestion_id, actor=actor)
-    new, event = apply(old, action, actor, now, policy=policy_of(settings), expected_version=expected_version,
+    policy = policy_of(settings)
+    if str(action) in ("assign", "reassign") and payload.get("due") in (None, ""):
+        # The reply period counts from today where the office is, not from the UTC date of `now`.
+        rule = policy.reply_rule if str(action) == "assign" or len(old.rounds) <= 1 else policy.rehandle_rule
+        payload["due"] = by_rule(rule, today_in(settings, now))
+    new, event = apply(old, action, actor, now, policy=policy, expected_version=expected_version,
                        **_resolve(session, payload))
     _save(session, int(old.id), old, new, now)
     _log(session, event, settings)
