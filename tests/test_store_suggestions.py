@@ -163,3 +163,29 @@ def test_the_reply_period_counts_from_the_offices_day(session, settings, units, 
     view = act_on_suggestion(session, suggestion_id=registered[0].id, actor=OFFICE, action="assign",
                              expected_version=1, lead_unit="县住建局", settings=settings, now=late_evening)
     assert view.suggestion.due == date(2024, 6, 1)
+
+
+def test_two_writers_of_one_version_one_conflict(make_db, backend, settings):
+    from luoshi.ledger.suggestions import apply
+    from luoshi.store.suggestions import load_suggestion, save
+
+    db = make_db(backend)
+    with db.session() as a, db.session() as b:
+        sid = create_suggestion(a, actor=OFFICE, title="加强河道保洁", settings=settings, now=NOW).id
+        create_organisation(a, name="县住建局")
+        create_organisation(a, name="县水利局")
+        read_a = load_suggestion(a, suggestion_id=sid, actor=OFFICE)
+        read_b = load_suggestion(b, suggestion_id=sid, actor=OFFICE)
+        new_a, event_a = apply(read_a, "assign", OFFICE, at(1), lead_unit="1")
+        new_b, event_b = apply(read_b, "assign", OFFICE, at(1), lead_unit="2")
+        save(a, old=read_a, new=new_a, event=event_a, settings=settings)
+        a.commit()
+        with pytest.raises(Conflict) as caught:
+            save(b, old=read_b, new=new_b, event=event_b, settings=settings)
+        assert str(caught.value) == (f"suggestion {sid} was changed by someone else since version 1 was read; "
+                                     "reload it and try again")
+    with db.session() as c:
+        view = get_suggestion(c, suggestion_id=sid, actor=OFFICE, settings=settings, now=at(1))
+        history = suggestion_history(c, suggestion_id=sid, actor=OFFICE)
+        assert (view.suggestion.lead_unit, view.suggestion.version, [h["type"] for h in history]) == (
+            "1", 2, ["suggestion.create", "suggestion.assign"])

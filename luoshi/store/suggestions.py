@@ -348,7 +348,12 @@ def _resolve(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def _save(session: Session, row_id: int, old: Suggestion, new: Suggestion, now: datetime) -> None:
+def save(session: Session, *, old: Suggestion, new: Suggestion, event: SuggestionEvent,
+         settings: Settings | None = None, now: datetime | None = None) -> None:
+    """Write `new` over `old` (rows of units and rounds included) with its event, without committing;
+    Conflict when the row is no longer at `old`'s version (someone else wrote it first)."""
+    now = now or event.at
+    row_id = int(old.id)
     done = session.execute(update(SuggestionRow).where(SuggestionRow.id == row_id, SuggestionRow.version == old.version)
                            .values(**_columns(new, now)).execution_options(synchronize_session=False))
     if done.rowcount != 1:
@@ -363,6 +368,7 @@ def _save(session: Session, row_id: int, old: Suggestion, new: Suggestion, now: 
     if old.rounds != new.rounds:
         session.execute(delete(SuggestionRound).where(SuggestionRound.suggestion_id == row_id))
         session.execute(insert(SuggestionRound), [{"suggestion_id": row_id, **_round_columns(r)} for r in new.rounds])
+    _log(session, event, settings)
 
 
 def act_on_suggestion(session: Session, *, suggestion_id: int | str, actor: Actor, action: SuggestionAction | str,
@@ -387,7 +393,6 @@ def act_on_suggestion(session: Session, *, suggestion_id: int | str, actor: Acto
         payload["due"] = by_rule(rule, today_in(settings, now))
     new, event = apply(old, action, actor, now, policy=policy, expected_version=expected_version,
                        **_resolve(session, payload))
-    _save(session, int(old.id), old, new, now)
-    _log(session, event, settings)
+    save(session, old=old, new=new, event=event, settings=settings, now=now)
     session.commit()
     return get_suggestion(session, suggestion_id=old.id, actor=actor, settings=settings, now=now)
