@@ -121,7 +121,9 @@ def test_a_unit_enters_values_only_for_its_own_targets(session, settings, tracke
     (gdp, stations, jobs), (fgw, rsj) = tracked
     view = enter_actual(session, target_id=jobs, actor=unit_user(fgw), period="2024-06", value="1", settings=settings,
                         now=NOW)  # 县发改委 co-operates on jobs
-    assert view.status.status.value == "on_track"
+    assert (view.status.status.value, view.editable) == ("on_track", True)
+    page = list_targets(session, actor=unit_user(rsj), year=2024, settings=settings, now=NOW)
+    assert [(v.id, v.editable) for v in page.rows] == [(gdp, False), (stations, False), (jobs, True)]
     refused = []
     for actor, target in ((unit_user(rsj), stations), (unit_user(rsj), gdp), (LEADER, jobs)):
         with pytest.raises(PermissionDenied) as caught:

@@ -65,6 +65,7 @@ class TargetView:
     units: dict[str, str]
     actuals: list[ActualView] | None = None
     source_text: str | None = None
+    editable: bool = False  # the viewer may enter actual values
 
     @property
     def id(self) -> int:
@@ -238,7 +239,8 @@ def _documents(session: Session, ids: set[int]) -> dict[int, DocumentRef]:
     return {r.id: DocumentRef(r.id, r.name, r.title, r.version) for r in rows}
 
 
-def _views(session: Session, rows: Sequence[TargetRow], today: date, *, full: bool = False) -> list[TargetView]:
+def _views(session: Session, rows: Sequence[TargetRow], today: date, *, full: bool = False,
+           actor: Actor | None = None) -> list[TargetView]:
     actuals = _actuals(session, [r.id for r in rows])
     targets = [to_target(r) for r in rows]
     names = _names(session, targets)
@@ -257,7 +259,8 @@ def _views(session: Session, rows: Sequence[TargetRow], today: date, *, full: bo
         if judged.status is Status.NO_DATA and today.year > t.year and row.id in delivered:
             judged = _as_delivered(t, delivered[row.id])
         out.append(TargetView(t, judged, docs.get(row.document_id),
-                              {u: names.get(u, u) for u in t.lead_units + t.co_units}, shown, text))
+                              {u: names.get(u, u) for u in t.lead_units + t.co_units}, shown, text,
+                              actor is not None and may_enter(actor, t)))
     return out
 
 
@@ -277,11 +280,11 @@ def _as_delivered(target: Target, link: DeliveryLinkRow) -> TargetStatus:
     return TargetStatus(verdict, f"{link.rule}（据下一年政府工作报告：{link.result_text}）", value)
 
 
-def get_target(session: Session, *, target_id: int | str, settings: Settings | None = None,
-               now: datetime | None = None) -> TargetView:
+def get_target(session: Session, *, target_id: int | str, actor: Actor | None = None,
+               settings: Settings | None = None, now: datetime | None = None) -> TargetView:
     """One target with its status, its actual values (every entry, oldest first) and its source sentence."""
     settings = settings or get_settings()
-    return _views(session, [_row(session, target_id)], today_in(settings, now), full=True)[0]
+    return _views(session, [_row(session, target_id)], today_in(settings, now), full=True, actor=actor)[0]
 
 
 def target_status(session: Session, *, target_id: int | str, settings: Settings | None = None,
@@ -319,11 +322,12 @@ def list_targets(session: Session, *, actor: Actor, year: int | None = None, uni
     today = today_in(settings, now)
     if status:
         wanted = _status(status)
-        views = [v for v in _views(session, session.scalars(stmt).all(), today) if v.status.status is wanted]
+        views = [v for v in _views(session, session.scalars(stmt).all(), today, actor=actor)
+                 if v.status.status is wanted]
         return TargetPage(views[(page - 1) * per_page: page * per_page], len(views), page, per_page)
     total = session.scalar(select(func.count(TargetRow.id)).where(*conds)) or 0
     rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return TargetPage(_views(session, rows, today), total, page, per_page)
+    return TargetPage(_views(session, rows, today, actor=actor), total, page, per_page)
 
 
 def _status(value: str) -> Status:
@@ -363,7 +367,7 @@ def assign_target(session: Session, *, target_id: int | str, actor: Actor, lead_
                  data={"lead_units": list(leads), "co_units": list(cos), "version": row.version})
     session.commit()
     session.expire(row)
-    return get_target(session, target_id=row.id, settings=settings, now=now)
+    return get_target(session, target_id=row.id, actor=actor, settings=settings, now=now)
 
 
 # -- actual values ------------------------------------------------------------------------------------
@@ -412,7 +416,7 @@ def enter_actual(session: Session, *, target_id: int | str, actor: Actor, period
     append_admin(session, type="actual_entered", actor=actor, subject=f"target:{target.id}", at=now,
                  settings=settings, data={"actual": stored.id, "period": stored.period, "value": stored.value})
     session.commit()
-    return get_target(session, target_id=target.id, settings=settings, now=now)
+    return get_target(session, target_id=target.id, actor=actor, settings=settings, now=now)
 
 
 @dataclass(frozen=True)
