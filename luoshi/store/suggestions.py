@@ -168,11 +168,11 @@ def track_review(session: Session, *, document: Document | int, actor: Actor | N
                                 .join(Document, Document.id == SuggestionRow.document_id)
                                 .where(Document.name == doc.name)))
     for s, _ in from_review({**(doc.record or {}), "source": str(doc.id)}, actor=actor, now=now):
-        print_ = fingerprint(s.title, s.text)
-        if print_ in known:
+        key = fingerprint(s.title, s.text)
+        if key in known:
             result.kept += 1
             continue
-        known.add(print_)
+        known.add(key)
         row = _insert(session, s, now, doc.id)
         _created(session, row, actor, now, settings)
         result.inserted += 1

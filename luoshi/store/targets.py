@@ -166,17 +166,17 @@ def track_report(session: Session, *, document: Document | int, actor: Actor | N
         return result
     known = _known(session, doc)
     for t in _pledges(doc):
-        print_ = fingerprint(t.kind.value, t.year, t.text)
-        if print_ in known:
+        key = fingerprint(t.kind.value, t.year, t.text)
+        if key in known:
             result.kept += 1
             continue
-        known.add(print_)
+        known.add(key)
         row = TargetRow(kind=t.kind.value, year=t.year, indicator=t.indicator, measure=t.measure,
                         value=_text(t.value), value_max=_text(t.value_max), unit=t.unit,
                         bound=t.bound.value if t.bound else None, text=t.text, document_id=doc.id,
                         span_start=t.source.span[0] if t.source else None,
                         span_end=t.source.span[1] if t.source else None, source_path=t.id,
-                        fingerprint=print_, version=1, created_at=now, updated_at=now)
+                        fingerprint=key, version=1, created_at=now, updated_at=now)
         session.add(row)
         session.flush()
         result.inserted += 1
