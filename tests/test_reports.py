@@ -207,3 +207,28 @@ def test_five_year_goals_stay_out_and_appendix_pledges_count():
     assert [(c["text"], c["indicator"], c["value"], c["unit"]) for c in r["commitments"]] == [
         ("新建5G基站1万个", "5G基站", 1, "万个"), ("新增托育服务机构100家", "托育服务机构", 100, "家")]
     assert [g["term"] for g in r["glossary"]] == ["两新"]
+
+
+def test_qualifying_amounts_and_respective_figures():
+    report = """政府工作报告
+——2024年1月10日在安平县第十八届人民代表大会第三次会议上
+县长  周立新
+一、2023年工作回顾
+    城乡居民人均可支配收入分别达到45620元和23180元，分别增长5.1%和7.3%。PM2.5平均浓度下降到31微克/立方米。
+二、2024年工作安排
+    新签约亿元以上项目40个，其中10亿元以上项目5个。改扩建中小学5所。
+"""
+    record = extract(report)
+    assert [(r["text"], r["indicator"], r["measure"], r["value"], r["unit"], r["bound"])
+            for r in record["commitments"]] == [
+        ("新签约亿元以上项目40个", "亿元以上项目", "新签约", 40, "个", None),
+        ("其中10亿元以上项目5个", "10亿元以上项目", None, 5, "个", None),
+        ("改扩建中小学5所", "中小学", "改扩建", 5, "所", None),
+    ]
+    assert [(r["indicator"], r["measure"], r["value"], r["unit"]) for r in record["achievements"]] == [
+        ("城乡居民人均可支配收入", "达到", 45620, "元"),
+        ("城乡居民人均可支配收入", None, 23180, "元"),
+        ("城乡居民人均可支配收入", "增长", 5.1, "%"),
+        ("城乡居民人均可支配收入", None, 7.3, "%"),
+        ("PM2.5平均浓度", "下降到", 31, "微克/立方米"),
+    ]

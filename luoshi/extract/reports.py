@@ -34,6 +34,7 @@ TARGET_CUE_ID, TARGET_CUE = _rule(_DATA["targets"]["cue"])
 TARGET_STOP = re.compile(_DATA["targets"]["stop"])
 NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
 CLAUSE_END = frozenset(_DATA["targets"]["clause_separators"])
+QUALIFIER_REACH = 12  # characters between a qualifying amount and the count it qualifies
 PHRASE_END = frozenset("，。；：！？、,;:!?\n")
 SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -329,6 +330,8 @@ def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
     prev_end, previous = lo, None
     for i, q in enumerate(quantities):
         nxt = quantities[i + 1].start if i + 1 < len(quantities) else hi
+        if i + 1 < len(quantities) and _qualifies(text, q, quantities[i + 1]):
+            continue  # 10亿元以上项目5个: the amount says which projects; the count is what is stated
         start = _phrase_start(text, max(lo, prev_end), q.start)
         while start < q.start and text[start] in "、，,":
             start += 1
@@ -351,6 +354,14 @@ def quantity_records(doc: Document, lo: int, hi: int, year: int | None, *,
             rec["indicator"] = previous  # 国内生产总值达到134.9万亿元、增长5%: the same indicator
         previous = rec["indicator"]
         yield rec
+
+
+def _qualifies(text: str, q: Quantity, nxt: Quantity) -> bool:
+    """A bounded amount that names a class of things counted next (亿元以上项目40个, 10万元以下的小额贷款3000笔)."""
+    if q.bound not in ("以上", "以下") or not nxt.is_count or nxt.start - q.end > QUALIFIER_REACH:
+        return False
+    between = text[q.end:nxt.start]
+    return bool(between) and "\u4e00" <= between[0] <= "\u9fff" and not any(c in PHRASE_END for c in between)
 
 
 def _sentences(doc: Document, lo: int, hi: int) -> Iterator[tuple[int, int]]:
