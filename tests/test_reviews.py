@@ -323,3 +323,18 @@ def test_the_documented_example_is_what_luoshi_extracts():
     fields = ("doc_type", "session", "period", "suggestion_groups", "suggestions")
     got = extract(source, record["source"])
     assert {f: got[f] for f in fields} == {f: record[f] for f in fields}
+
+
+def test_a_role_in_brackets_after_the_deputy():
+    text = """关于县十八届人大三次会议代表审议《政府工作报告》意见建议的汇总
+安平县人大常委会办公室
+2024年1月20日
+    二、关于增进民生福祉方面（2条）
+    4.改善农村学校办学条件。陈志刚代表建议，加快农村薄弱学校改造。
+    5.提升基层医疗服务能力。周晓红代表（列席）建议，加强乡镇卫生院人才队伍建设。
+"""
+    record = extract(text)
+    assert [(s["no"], s["title"], s["deputies"]) for s in record["suggestions"]] == [
+        (4, "改善农村学校办学条件", ["陈志刚"]),
+        (5, "提升基层医疗服务能力", ["周晓红"]),
+    ]

@@ -48,7 +48,9 @@ _MORE = _RULES["more_deputies"]
 _ADVERBS = rf"(?:{_RULES['deputy_adverbs']})*"
 _VERBS = _RULES["deputy_verbs"]
 # `汪香元、杨锐代表建议`, `吴敬宇代表、傅玖列席代表建议`, `张三等5名代表：`: the names run back from here.
-DEPUTIES_BEFORE = re.compile(rf"(?:{_MORE})?{_ROLE}(?!们){_ADVERBS}(?P<verb>{_VERBS}|[:：])")
+# `周晓红代表（列席）建议`: the role may follow in brackets.
+_ROLE_NOTE = rf"(?:[（(](?:{_RULES['deputy_roles']})(?:代表)?[）)])?"
+DEPUTIES_BEFORE = re.compile(rf"(?:{_MORE})?{_ROLE}(?!们){_ROLE_NOTE}{_ADVERBS}(?P<verb>{_VERBS}|[:：])")
 NAMES_RUN = re.compile(rf"[{CJK}、]+$")
 RUN_MAX = 60
 # `代表张三提出`, `市人大代表张三、李四建议`
