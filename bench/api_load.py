@@ -225,10 +225,16 @@ def bench(backend: str, url: str, args: argparse.Namespace) -> None:
     proc, port = serve(url, args.workers)
     try:
         load(port, data["tokens"], args.items, args.clients, 2)  # warm-up
+        before = os.getloadavg()[0]
+        started = time.perf_counter()
         timings = load(port, data["tokens"], args.items, args.clients, args.requests)
+        elapsed = time.perf_counter() - started
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    total = sum(len(v) for v in timings.values())
+    print(f"  {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s) on {os.cpu_count()} CPUs shared with the "
+          f"clients; load average {before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(f"  {'request':<26} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, values in timings.items():
         print(f"  {name:<26} {len(values):>5} {statistics.median(values):>8.1f} {percentile(values, 95):>8.1f} "
