@@ -239,3 +239,48 @@ def test_seed_tasks_score(stem):
         score.score_tasks(gi["tasks"], pi["tasks"], tasks, inherited)
     assert tasks.f1() >= 0.95, tasks.row()
     assert inherited.recall() == 1.0, inherited.row()
+
+
+def test_the_documented_example_is_what_extraction_gives():
+    import json
+    import re
+
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "record-format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Meeting minutes"):doc.index("## Work reports")]
+    source = re.search(r"```text\n(.*?)```", section, re.S).group(1)
+    record = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
+    assert extract(source, "minutes.txt") == record
+
+
+FORM_TASKS = """西城区人民政府常务会议纪要
+〔2024〕8号
+西城区人民政府办公室                2024年5月8日
+2024年5月6日下午，区长黄永明主持召开区政府第八次常务会议。现将会议议定事项纪要如下：
+一、关于老旧小区加装电梯工作
+会议听取了区住建局关于老旧小区加装电梯工作推进情况的汇报。会议议定：
+（一）今年完成加装电梯200部。责任单位：区住建局；配合单位：各街道办事处；完成时限：2024年12月底前。
+（二）建立加装电梯财政补助机制（责任单位：区财政局、区住建局，完成时限：6月30日前）。
+二、关于春季造林绿化工作
+会议要求，全面完成春季造林1.5万亩（牵头单位：区园林绿化局，配合单位：各街道，完成时限：7月底前）。区应急管理局要加强森林防火巡查。
+出席：黄永明、韩雪
+"""
+
+
+def test_tasks_written_as_forms_take_their_labelled_units_and_due_dates():
+    record = extract(FORM_TASKS)
+    assert [(i["no"], i["leads"], [(t["text"], t["owners"], t["co_owners"], t["due_text"], t["due"])
+                                   for t in i["tasks"]]) for i in record["items"]] == [
+        (1, ["区住建局"], [
+            ("今年完成加装电梯200部。责任单位：区住建局；配合单位：各街道办事处；完成时限：2024年12月底前",
+             ["区住建局"], ["各街道办事处"], "2024年12月底前", "2024-12-31"),
+            ("建立加装电梯财政补助机制（责任单位：区财政局、区住建局，完成时限：6月30日前）",
+             ["区财政局", "区住建局"], [], "6月30日前", "2024-06-30"),
+        ]),
+        (2, ["区园林绿化局"], [
+            ("全面完成春季造林1.5万亩（牵头单位：区园林绿化局，配合单位：各街道，完成时限：7月底前）",
+             ["区园林绿化局"], ["各街道"], "7月底前", "2024-07-31"),
+            ("区应急管理局要加强森林防火巡查", ["区应急管理局"], [], None, None),
+        ]),
+    ]

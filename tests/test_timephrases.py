@@ -84,3 +84,8 @@ def test_words_that_only_look_like_dues():
     assert find_due("去年底已完成", REF) == []
     assert find_due("每月底前报送进度", REF) == []
     assert find_due("进入下周期", REF) == []
+
+
+def test_a_month_just_past_is_not_read_as_this_month():
+    assert [(d.text, d.date) for d in find_due("完成时限：4月底前", date(2024, 5, 8))] == []
+    assert [(d.text, d.date) for d in find_due("本月底前报送", date(2024, 5, 8))] == [("本月底前", date(2024, 5, 31))]

@@ -78,6 +78,12 @@ COLLECTIVE = _rx("collective")
 ENUMERATOR = _rx("enumerator")
 INLINE_ENUMERATOR = _rx("inline_enumerator")
 TITLE = re.compile(r"《([^《》]+)》")
+# A task written as a form: `…。责任单位：区住建局；配合单位：各街道；完成时限：2024年12月底前。`
+OWNER_LABEL = re.compile(rf"[（(]?(?:{_RULES['owner_labels']})[:：]")
+LABEL_FIELD = re.compile(
+    rf"[（(]?(?:(?P<owner>{_RULES['owner_labels']})|(?P<co>{_RULES['co_labels']})|(?P<due>{_RULES['due_labels']}))"
+    r"[:：]\s*(?P<value>[^；;。，,\n）)]*)[）)]?")
+LABEL_GAP = re.compile(r"[；;，,\s]*")
 # An item heading that is only a document's title (`关于《…方案》`): the meeting considered (审议) it.
 DOCUMENT_HEADING = re.compile(r"(?:关于)?《([^《》]+)》")
 PARENTHESES = re.compile(r"[（(][^（）()]*[）)]")
@@ -459,12 +465,15 @@ class Task:
     end: int
     owners: list[str]
     lead_rank: int = 0  # how surely the owners lead the item: 3 由X, 2 会后X, 1 X牵头 or X提交的…, 0 not a lead
+    co_owners: list[str] = field(default_factory=list)  # 配合单位 of a task written as a form
+    due_at: tuple[int, int] | None = None  # where a 完成时限 label puts the due phrase
 
 
 def _task_record(doc: Document, t: Task, ref: date | None) -> dict[str, Any]:
     rec = doc.ground(t.start, t.end)
-    due = best_due(doc.text[t.start:t.end], ref)
-    rec.update(owners=t.owners, due_text=due.text if due else None, due=iso(due.date) if due else None)
+    due = best_due(doc.text[slice(*(t.due_at or (t.start, t.end)))], ref)
+    rec.update(owners=t.owners, co_owners=t.co_owners, due_text=due.text if due else None,
+               due=iso(due.date) if due else None)
     return rec
 
 
@@ -552,7 +561,11 @@ def _tasks(doc: Document, item: Item, heard: list[str]) -> tuple[list[Task], lis
         first = len(tasks)
         owners: list[str] = []
         going = False  # the sentence before was a directive: an imperative one goes on with it
+        labelled = _labelled_tasks(text, *scope)
+        tasks += labelled
         for s, e in _sentences(text, *scope):
+            if any(t.start < e and s < t.end for t in labelled):
+                continue
             s = _clean_start(text, s, e)
             s, e = _strip(text, s, e)
             if e - s < 4:
@@ -564,6 +577,38 @@ def _tasks(doc: Document, item: Item, heard: list[str]) -> tuple[list[Task], lis
                 tasks += new
         leads = leads or _leads(tasks[first:])
     return tasks, leads or _heard_leads(tasks, heard, text)
+
+
+def _labelled_tasks(text: str, start: int, end: int) -> list[Task]:
+    """Tasks written as a form: the sentence before `责任单位：…`, owned by the units the label names, with
+    the co-operating units and the due phrase of the labels that follow it."""
+    out: list[Task] = []
+    floor = start
+    for m in OWNER_LABEL.finditer(text, start, end):
+        if m.start() < floor:
+            continue
+        pos, owners, co, due_at, block_end = m.start(), [], [], None, m.start()
+        while (f := LABEL_FIELD.match(text, pos, end)) is not None:
+            value = f["value"].strip()
+            if f["owner"]:
+                owners = _split_units(value) if value else []
+            elif f["co"]:
+                co = _split_units(value) if value else []
+            else:
+                due_at = (f.start("value"), f.end("value"))
+            block_end = f.end()
+            pos = LABEL_GAP.match(text, f.end(), end).end()
+        if not owners:
+            continue
+        s, e = _strip(text, floor, m.start(), "，,。；;：: *\n")
+        while e > s and text[e - 1] in "（(。；;，, ":  # `…机制（责任单位：…）`
+            e -= 1
+        cut = max(text.rfind(c, s, e) for c in "。！？\n")
+        s = _clean_start(text, cut + 1 if cut >= s else s, e)
+        if e - s >= 4:
+            out.append(Task(s, _strip(text, s, block_end)[1], owners, 1, co, due_at))
+        floor = block_end
+    return out
 
 
 def _sentence_tasks(text: str, s: int, e: int, owners: list[str], heard: list[str], going: bool) -> list[Task]:
