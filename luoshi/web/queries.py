@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from luoshi.store import items as store
 from luoshi.store.items import ItemView
 from luoshi.store.models import Document, Organisation, User
 from luoshi.web.highlight import Mark, runs
+from luoshi.web.present import event_dict
 
 OPEN_STATES = [State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value]
 DOCUMENT_READERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER})
@@ -103,3 +105,15 @@ def unit_names(session: Session, ids: set[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(keys)))
     return {str(i): n for i, n in rows}
+
+
+def history(session: Session, *, item_id: int, actor: Actor, zone: ZoneInfo,
+            known: dict[str, str] | None = None) -> list[dict[str, object]]:
+    """An item's history for a page or the API: each event with who (display name), when (local
+    time), what and why, and the names of the units it mentions (`known` names are not looked up)."""
+    entries = store.item_history(session, item_id=item_id, actor=actor)
+    people = people_names(session, {e.actor for e in entries})
+    named = {str(u) for e in entries for key in ("lead_units", "co_units", "units", "unit")
+             for u in ([e.data[key]] if key == "unit" else e.data.get(key) or ()) if u}
+    names = {**unit_names(session, named - set(known or {})), **(known or {})}
+    return [event_dict(e.data, names=names, people=people, zone=zone) for e in entries]

@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 from luoshi.ledger import Action, Rating
 from luoshi.store import items as store
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
-from luoshi.web.present import event_dict, item_dict
-from luoshi.web.queries import people_names, unit_names
+from luoshi.web.present import item_dict
+from luoshi.web.queries import history
 
 router = APIRouter(prefix="/items", tags=["items"])
 
@@ -57,16 +57,8 @@ def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: Set
 
 
 @router.get("/{item_id}/history", summary="Every step of the item: who, when, what, why")
-def history(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> list[dict[str, Any]]:
-    entries = store.item_history(session, item_id=item_id, actor=user.actor)
-    names = unit_names(session, {u for e in entries for u in _units_named(e.data)})
-    people = people_names(session, {e.actor for e in entries})
-    return [event_dict(e.data, names=names, people=people, zone=settings.zone) for e in entries]
-
-
-def _units_named(data: dict[str, Any]) -> list[str]:
-    return [str(u) for key in ("lead_units", "co_units", "units") for u in data.get(key) or ()] + (
-        [str(data["unit"])] if data.get("unit") else [])
+def get_history(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> list[dict[str, Any]]:
+    return history(session, item_id=item_id, actor=user.actor, zone=settings.zone)
 
 
 # -- actions -------------------------------------------------------------------------------------------

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,33 +10,29 @@ from starlette.responses import Response
 from luoshi import glossary
 from luoshi.errors import LuoshiError
 from luoshi.ledger import Action, due_for
+from luoshi.settings import Settings
 from luoshi.store import items as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
 from luoshi.web.errors import HEADINGS, status_of
 from luoshi.web.forms import forms_for, payload
-from luoshi.web.present import event_dict, item_dict
-from luoshi.web.queries import may_read_documents, people_names, source_context, unit_names, unit_options
+from luoshi.web.present import item_dict
+from luoshi.web.queries import history, may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, redirect
 
 router = APIRouter()
 REPORTS = (Action.REPORT_PROGRESS.value, Action.APPLY_COMPLETION.value)
 
 
-def item_page(request: Request, session: SessionDep, user: Viewer, settings: Any, item_id: int,
+def item_page(request: Request, session: SessionDep, user: Viewer, settings: Settings, item_id: int,
               status_code: int = 200) -> Response:
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)
-    entries = store.item_history(session, item_id=item_id, actor=user.actor)
-    people = people_names(session, {e.actor for e in entries})
-    named = {str(u) for e in entries for key in ("lead_units", "co_units", "units", "unit")
-             for u in ([e.data[key]] if key == "unit" else e.data.get(key) or ()) if u}
-    names = {**unit_names(session, named - set(view.units)), **view.units}
-    history = [event_dict(e.data, names=names, people=people, zone=settings.zone) for e in entries]
+    events = history(session, item_id=item_id, actor=user.actor, zone=settings.zone, known=view.units)
     proposed = due_for(view.item, store.today_in(settings), settings.due_policy).date
     context = source_context(session, view.item.source) if view.item.source else {}
     units = unit_options(session) if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else []
     return page(request, "item.html", status_code=status_code, user=user, active="ledger", title=view.item.title,
-                item=item_dict(view, actor=user.actor), history=history,
-                reports=[e for e in history if e["type"] in REPORTS][::-1],
+                item=item_dict(view, actor=user.actor), history=events,
+                reports=[e for e in events if e["type"] in REPORTS][::-1],
                 forms=forms_for(view.actions, view.item, proposed), units=units,
                 full_document=may_read_documents(user.actor), **context)
 
