@@ -96,12 +96,16 @@ def test_a_unit_sees_its_workspace(web):
     with web.db.session() as s:
         act(s, item_id=returned, actor=web.actor("office"), action="return", expected_version=5,
             settings=web.settings, reason="缺少验收材料")
-    web.item("in_progress", title="建设停车设施")
+    chased = web.item("in_progress", title="建设停车设施")
+    with web.db.session() as s:
+        act(s, item_id=chased, actor=web.actor("office"), action="remind", expected_version=4,
+            settings=web.settings, deliver=False, text="请抓紧办理")
     api = web.api("unit_a").get("/api/workspace").json()
     assert {k: [i["title"] for i in v] for k, v in api.items()} == {
-        "open": ["整治燃气管道", "建设停车设施"], "due_this_week": [], "returned": ["整治燃气管道"], "overdue": []}
+        "open": ["整治燃气管道", "建设停车设施"], "due_this_week": [], "returned": ["整治燃气管道"], "overdue": [],
+        "reminded": ["建设停车设施"]}
     html = web.browser("unit_a").get("/workspace").text
-    assert "市商务局 · 工作台" in html and "被退回，需重新办理" in html
+    assert "市商务局 · 工作台" in html and "被退回，需重新办理" in html and "督查室催办" in html
 
 
 def test_the_ledger_filters_are_links_and_htmx_gets_only_the_table(web_sqlite):

@@ -41,12 +41,14 @@ def may_read_documents(actor: Actor) -> bool:
 
 @dataclass(frozen=True)
 class Workspace:
-    """A unit's desk: what it has open, what falls due this week, what was returned, what is overdue."""
+    """A unit's desk: what it has open, what falls due this week, what was returned, what is overdue,
+    what the office chased (催办)."""
 
     open: list[ItemView]
     due_this_week: list[ItemView]
     returned: list[ItemView]
     overdue: list[ItemView]
+    reminded: list[ItemView]
 
 
 def week_end(today: date) -> date:
@@ -64,7 +66,8 @@ def workspace(session: Session, *, actor: Actor, unit: int | str, settings: Sett
         open=rows,
         due_this_week=[v for v in rows if v.item.due and today <= v.item.due <= end],
         returned=[v for v in rows if v.item.returns and v.item.state is State.IN_PROGRESS],
-        overdue=[v for v in rows if v.warning.colour is Colour.RED])
+        overdue=[v for v in rows if v.warning.colour is Colour.RED],
+        reminded=sorted((v for v in rows if v.item.reminders), key=lambda v: v.item.last_reminded_at, reverse=True))
 
 
 CONTEXT = 160  # characters of the document shown on each side of an item's source sentence

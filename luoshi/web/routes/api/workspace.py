@@ -24,4 +24,4 @@ def workspace(session: SessionDep, user: CurrentUser, settings: SettingsDep, uni
         raise HTTPException(422, "unit: name the unit whose workspace to show (an organisation id or name)")
     ws = unit_workspace(session, actor=user.actor, unit=unit, settings=settings, today=today_in(settings))
     return {name: [item_dict(v, actor=user.actor) for v in getattr(ws, name)]
-            for name in ("open", "due_this_week", "returned", "overdue")}
+            for name in ("open", "due_this_week", "returned", "overdue", "reminded")}

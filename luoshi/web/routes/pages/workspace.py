@@ -30,6 +30,6 @@ def workspace(request: Request, session: SessionDep, user: PageUser, settings: S
     org = store_orgs.get_organisation(session, org_id=unit).summary
     ws = unit_workspace(session, actor=user.actor, unit=unit, settings=settings, today=store.today_in(settings))
     lists = {name: [item_dict(v, actor=user.actor) for v in getattr(ws, name)]
-             for name in ("open", "due_this_week", "returned", "overdue")}
+             for name in ("open", "due_this_week", "returned", "overdue", "reminded")}
     return page(request, "workspace.html", user=user, active="workspace", title="工作台", ws=lists,
                 unit={"id": org.id, "name": org.name}, unit_param=user.role is not Role.UNIT)
