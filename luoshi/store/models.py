@@ -115,8 +115,10 @@ class ItemRow(Base):
     __tablename__ = "items"
     __table_args__ = (
         Index("ix_items_state_due", "state", "due"),
-        Index("ix_items_state_assigned_at", "state", "assigned_at"),
-        Index("ix_items_state_last_progress_at", "state", "last_progress_at"),
+        # Every input of the warning colour (luoshi.store.warnings), so the colour filters of the ledger
+        # read the index alone instead of 40 000 rows of a 100 000-item table.
+        Index("ix_items_warning", "state", "assigned_at", "due", "last_progress_at", "completion_requested_at",
+              "progress"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
