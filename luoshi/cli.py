@@ -124,7 +124,8 @@ def ingest(
 
     db = _database()
     with db.session() as session, Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
-                                           TextColumn("{task.description}"), console=err, transient=True) as bar:
+                                           TextColumn("{task.description}"), console=err, transient=True,
+                                           disable=not err.is_terminal) as bar:
         task = bar.add_task("", total=None)
         report = ingest_paths(session, paths, progress=lambda done, total, path: bar.update(
             task, completed=done, total=total, description=path))
