@@ -78,3 +78,14 @@ def test_the_migrations_go_down_to_nothing_and_up_again(backend, tmp_path):
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_the_migrations_form_one_line():
+    """Two migrations written at once off the same parent make two heads: renumber the later one."""
+    from alembic.script import ScriptDirectory
+
+    from luoshi.store.db import MIGRATIONS
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    revisions = [r.revision for r in script.walk_revisions()]
+    assert (script.get_heads(), revisions) == ([head_revision()], sorted(revisions, reverse=True))
