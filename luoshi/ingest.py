@@ -38,6 +38,7 @@ from luoshi.settings import Settings, get_settings
 from luoshi.store.audit import append_admin
 from luoshi.store.items import create_item, fingerprint
 from luoshi.store.models import Document, ItemRow, Meeting
+from luoshi.store.search_index import index_document
 from luoshi.store.orgs import UnitResolver, is_collective, record_attendees
 from luoshi.store.tracking import track_document
 
@@ -194,6 +195,7 @@ def _store(session: Session, *, path: str, name: str, sha: str, text: str, recor
                     commit=False, **proposal)
         created += 1
     track_document(session, document=doc, actor=actor, now=now, settings=settings)  # targets, suggestions, delivery
+    index_document(session, doc.id)  # the document and its targets and suggestions (items: as created)
     append_admin(session, type="document_ingested", actor=actor, subject=f"document:{doc.id}", at=now,
                  settings=settings, data={"name": name, "sha256": sha, "version": doc.version,
                                           "previous_id": doc.previous_id, "items_created": created,

@@ -27,7 +27,7 @@ from luoshi.ledger import (Action, Actor, Conflict, Event, Extension, ExtensionS
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
-from luoshi.store import audit
+from luoshi.store import audit, search_index
 from luoshi.store.models import (Assignment, AuditEntryRow, Document, ExtensionRow, Instruction, ItemRow,
                                  Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store.warnings import colour_clause
@@ -405,6 +405,7 @@ def create_item(session: Session, *, actor: Actor, kind: Kind | str, title: str,
         setattr(row, name, value)
     _write_units(session, row.id, item)
     audit.append_event(session, row.id, event, key=settings.audit_key_bytes)
+    search_index.index_items(session, [row.id])
     if commit:
         session.commit()
     return row
@@ -429,6 +430,7 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
     audit.append_event(session, item_id, event, key=settings.audit_key_bytes)
     reminders = _record_facts(session, item_id, event)
     session.flush()
+    search_index.index_items(session, [item_id])
     row = session.get(ItemRow, item_id)
     if row is not None:
         session.expire(row)

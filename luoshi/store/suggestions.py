@@ -28,6 +28,7 @@ from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Ro
                                        new_suggestion, warning)
 from luoshi.ledger.warnings import ItemWarning
 from luoshi.settings import Settings, get_settings
+from luoshi.store import search_index
 from luoshi.store.audit import append_admin
 from luoshi.store.items import DocumentRef, today_in, unit_ids, utcnow
 from luoshi.store.models import AdminEntryRow, Document, Organisation
@@ -191,6 +192,7 @@ def create_suggestion(session: Session, *, actor: Actor, title: str, no: int | N
                           text=text)
     row = _insert(session, s, now)
     _created(session, row, actor, now, settings)
+    search_index.index_suggestions(session, [row.id])
     session.commit()
     return get_suggestion(session, suggestion_id=row.id, actor=actor, settings=settings, now=now)
 
@@ -369,6 +371,7 @@ def save(session: Session, *, old: Suggestion, new: Suggestion, event: Suggestio
         session.execute(delete(SuggestionRound).where(SuggestionRound.suggestion_id == row_id))
         session.execute(insert(SuggestionRound), [{"suggestion_id": row_id, **_round_columns(r)} for r in new.rounds])
     _log(session, event, settings)
+    search_index.index_suggestions(session, [row_id])
 
 
 def act_on_suggestion(session: Session, *, suggestion_id: int | str, actor: Actor, action: SuggestionAction | str,

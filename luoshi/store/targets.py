@@ -25,6 +25,7 @@ from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.targets import (TEMPLATE_COLUMNS, Actual, Bound, Period, RowError, Status, Target, TargetKind,
                                    TargetStatus, fmt, status, template_header, template_rows, validate_actuals)
 from luoshi.settings import Settings, get_settings
+from luoshi.store import search_index
 from luoshi.store.audit import append_admin
 from luoshi.store.items import DocumentRef, today_in, unit_ids, utcnow
 from luoshi.store.models import Document, Organisation
@@ -365,6 +366,7 @@ def assign_target(session: Session, *, target_id: int | str, actor: Actor, lead_
     row.updated_at = now
     append_admin(session, type="target_units_set", actor=actor, subject=f"target:{row.id}", at=now, settings=settings,
                  data={"lead_units": list(leads), "co_units": list(cos), "version": row.version})
+    search_index.index_targets(session, [row.id])
     session.commit()
     session.expire(row)
     return get_target(session, target_id=row.id, actor=actor, settings=settings, now=now)

@@ -1,0 +1,216 @@
+"""The store's side of search: `SearchEntry` rows for stored documents, items, targets and suggestions
+(fed where they are stored, in the same transaction), and `search_for`, the search a user may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.ledger import Actor, Role
+from luoshi.ledger.actors import OFFICE
+from luoshi.search import KINDS, Hit, SearchEntry, clear, index
+from luoshi.search import search as search_index
+from luoshi.store.models import Assignment, Document, ItemRow, Organisation
+from luoshi.store.tracking import SuggestionRow, TargetRow, TargetUnit
+
+KIND_LABELS = {"document": "文件", "item": "督办事项", "target": "目标指标", "suggestion": "代表建议"}
+DOCUMENT_READERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER})
+BATCH = 500
+# Hits a restricted viewer's search looks through (the visible ones among them are counted and paged).
+SCAN_LIMIT = 1000
+
+
+# -- feeding -------------------------------------------------------------------------------------------
+
+def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    keys = {int(i) for i in ids if i is not None}
+    if not keys:
+        return {}
+    return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(keys))).all())
+
+
+def _year(*values: Any) -> int | None:
+    for value in values:
+        if value is None:
+            continue
+        year = getattr(value, "year", value)
+        if isinstance(year, int):
+            return year
+    return None
+
+
+def _units(lead: Sequence[int], co: Sequence[int], names: dict[int, str]) -> tuple[str | None, tuple[str, ...]]:
+    """The lead unit's name and the other units' names, as a `SearchEntry` wants them."""
+    all_names = [names[u] for u in [*lead, *co] if u in names]
+    return (all_names[0] if all_names else None), tuple(all_names[1:])
+
+
+def document_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
+    rows = session.scalars(select(Document).where(Document.id.in_(list(ids)))).all()
+    return [SearchEntry("document", d.id, d.title or d.name, d.text,
+                        year=_year(d.issued, (d.record or {}).get("plan_year"), d.ingested_at),
+                        url=f"/documents/{d.id}") for d in rows]
+
+
+def item_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
+    rows = session.scalars(select(ItemRow).where(ItemRow.id.in_(list(ids)))).all()
+    units = session.execute(select(Assignment.item_id, Assignment.organisation_id, Assignment.role)
+                            .where(Assignment.item_id.in_([r.id for r in rows]))
+                            .order_by(Assignment.item_id, Assignment.position)).all()
+    names = _names(session, [u.organisation_id for u in units])
+    out = []
+    for r in rows:
+        lead = [u.organisation_id for u in units if u.item_id == r.id and u.role == "lead"]
+        co = [u.organisation_id for u in units if u.item_id == r.id and u.role != "lead"]
+        unit, others = _units(lead, co, names)
+        body = r.text if r.text and r.text != r.title else ""
+        out.append(SearchEntry("item", r.id, r.title, body, unit=unit, co_units=others,
+                               year=_year(r.due, r.created_at), url=f"/items/{r.id}"))
+    return out
+
+
+def target_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
+    rows = session.scalars(select(TargetRow).where(TargetRow.id.in_(list(ids)))).all()
+    units = session.execute(select(TargetUnit.target_id, TargetUnit.organisation_id, TargetUnit.role)
+                            .where(TargetUnit.target_id.in_([r.id for r in rows]))
+                            .order_by(TargetUnit.target_id, TargetUnit.position)).all()
+    names = _names(session, [u.organisation_id for u in units])
+    out = []
+    for r in rows:
+        lead = [u.organisation_id for u in units if u.target_id == r.id and u.role == "lead"]
+        co = [u.organisation_id for u in units if u.target_id == r.id and u.role != "lead"]
+        unit, others = _units(lead, co, names)
+        out.append(SearchEntry("target", r.id, r.indicator, r.text, unit=unit, co_units=others, year=r.year,
+                               url=f"/targets/{r.id}"))
+    return out
+
+
+def suggestion_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
+    from luoshi.store.tracking import SuggestionCoUnit
+
+    rows = session.scalars(select(SuggestionRow).where(SuggestionRow.id.in_(list(ids)))).all()
+    co = session.execute(select(SuggestionCoUnit.suggestion_id, SuggestionCoUnit.organisation_id)
+                         .where(SuggestionCoUnit.suggestion_id.in_([r.id for r in rows]))
+                         .order_by(SuggestionCoUnit.suggestion_id, SuggestionCoUnit.position)).all()
+    names = _names(session, [r.lead_unit_id for r in rows] + [c.organisation_id for c in co])
+    out = []
+    for r in rows:
+        unit, others = _units([r.lead_unit_id] if r.lead_unit_id else [],
+                              [c.organisation_id for c in co if c.suggestion_id == r.id], names)
+        body = "\n".join(p for p in (r.text, "、".join(r.deputies or ()), r.category or "") if p)
+        out.append(SearchEntry("suggestion", r.id, r.title, body, unit=unit, co_units=others,
+                               year=_year(r.created_at), url=f"/suggestions/{r.id}"))
+    return out
+
+
+ENTRIES = {"document": document_entries, "item": item_entries, "target": target_entries,
+           "suggestion": suggestion_entries}
+
+
+def index_items(session: Session, ids: Iterable[int]) -> int:
+    """(Re)index these items in the caller's transaction: the hook of item creation and every change."""
+    return index(session, item_entries(session, ids))
+
+
+def index_targets(session: Session, ids: Iterable[int]) -> int:
+    return index(session, target_entries(session, ids))
+
+
+def index_suggestions(session: Session, ids: Iterable[int]) -> int:
+    return index(session, suggestion_entries(session, ids))
+
+
+def index_document(session: Session, document_id: int) -> int:
+    """Index a stored document with the targets and suggestions tracked from it (ingest's hook; the
+    items it proposed were indexed as they were created)."""
+    targets = session.scalars(select(TargetRow.id).where(TargetRow.document_id == document_id)).all()
+    suggestions = session.scalars(select(SuggestionRow.id).where(SuggestionRow.document_id == document_id)).all()
+    return (index(session, document_entries(session, [document_id])) + index_targets(session, targets)
+            + index_suggestions(session, suggestions))
+
+
+REF_TABLES = {"document": Document, "item": ItemRow, "target": TargetRow, "suggestion": SuggestionRow}
+
+
+def index_all(session: Session) -> dict[str, int]:
+    """Empty the index and feed it everything stored, in batches, and commit: `luoshi search reindex`,
+    for a database filled before the hooks existed. How many entries of each kind were written."""
+    clear(session)
+    counts = {}
+    for kind in KINDS:
+        table = REF_TABLES[kind]
+        ids = session.scalars(select(table.id).order_by(table.id)).all()
+        counts[kind] = 0
+        for start in range(0, len(ids), BATCH):
+            counts[kind] += index(session, ENTRIES[kind](session, ids[start:start + BATCH]))
+            session.flush()
+            session.expunge_all()
+    session.commit()
+    return counts
+
+
+# -- asking, as a user may see ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VisibleResults:
+    """One page of the hits a user may see, best first; `total` is exact unless `capped` (a restricted
+    viewer's query with more than SCAN_LIMIT hits in all)."""
+
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    capped: bool = False
+
+
+def kinds_for(actor: Actor) -> list[str]:
+    """The kinds a user may find: whole documents are for the office and leaders."""
+    return [k for k in KINDS if k != "document" or actor.role in DOCUMENT_READERS]
+
+
+def _restricted(actor: Actor) -> bool:
+    return actor.role not in OFFICE and actor.role is not Role.LEADER
+
+
+def _visible_ids(session: Session, actor: Actor, hits: list[Hit]) -> set[tuple[str, str]]:
+    from luoshi.store.items import visible_to
+    from luoshi.store.suggestions import _visible
+
+    keep = {(h.kind, h.ref_id) for h in hits if h.kind == "target"}
+    for kind, table, condition in (("item", ItemRow, visible_to(actor)),
+                                   ("suggestion", SuggestionRow, _visible(actor))):
+        ids = [int(h.ref_id) for h in hits if h.kind == kind]
+        if not ids or condition is False:
+            continue
+        where = [table.id.in_(ids)] + ([] if condition is True else [condition])
+        keep |= {(kind, str(i)) for i in session.scalars(select(table.id).where(*where))}
+    return keep
+
+
+def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] | None = None,
+               unit: str | None = None, year: int | None = None, page: int = 1, per_page: int = 20) -> VisibleResults:
+    """Search as `actor` sees the ledger: the office and leaders everything; a unit user targets, and
+    only the items and suggestions handed to its unit; the congress office handed-out suggestions.
+    `kinds` narrows the search (an unknown kind raises SearchError naming the valid ones)."""
+    allowed = kinds_for(actor)
+    wanted = [k for k in (kinds or allowed) if k in allowed or k not in KINDS]
+    offset = (max(1, page) - 1) * per_page
+    if not _restricted(actor):
+        found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=per_page, offset=offset)
+        return VisibleResults(found.total, found.hits, found.terms)
+    seen: list[Hit] = []
+    terms: list[str] = []
+    total = 0
+    while len(seen) < SCAN_LIMIT:
+        found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=100, offset=len(seen))
+        terms, total = found.terms, found.total
+        seen += found.hits
+        if not found.hits or len(seen) >= total:
+            break
+    keep = _visible_ids(session, actor, seen)
+    visible = [h for h in seen if (h.kind, h.ref_id) in keep]
+    return VisibleResults(len(visible), visible[offset:offset + per_page], terms, capped=total > len(seen))
