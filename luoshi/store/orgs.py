@@ -18,7 +18,7 @@ from luoshi.extract import orgs as names
 from luoshi.ledger import InvalidValue, Unit
 from luoshi.ledger.actors import WEBHOOK_FORMATS
 from luoshi.store.audit import append_admin
-from luoshi.store.models import Assignment, Document, Meeting, Membership, Organisation, Person
+from luoshi.store.models import Assignment, Meeting, Membership, Organisation, Person
 
 
 def key_of(name: str) -> str:
@@ -258,8 +258,3 @@ def record_attendees(session: Session, *, meeting: Meeting, attendees: list[dict
         added += 1
     session.flush()
     return added
-
-
-def document_of(session: Session, meeting_id: int) -> Document | None:
-    meeting = session.get(Meeting, meeting_id)
-    return session.get(Document, meeting.document_id) if meeting else None
