@@ -209,6 +209,21 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen, int]:
     raise SystemExit(f"the server did not start: {proc.stderr.read().decode()[-2000:]}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its descendants so far, from /proc (Linux; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                children += [int(c) for c in f.read().split()]
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return own + sum(cpu_seconds(c) for c in children)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -222,19 +237,24 @@ def bench(backend: str, url: str, args: argparse.Namespace) -> None:
     data = synthesize(url, args.items)
     print(f"\n{backend}: {args.items} items synthesized in {time.perf_counter() - started:.1f} s; "
           f"{args.clients} clients × {args.requests} requests of each kind, {args.workers} server workers")
+    engine = make_engine(url)
+    upgrade(engine)  # again: a migration may have landed in the checkout while the ledger was made
+    engine.dispose()
     proc, port = serve(url, args.workers)
     try:
         load(port, data["tokens"], args.items, args.clients, 2)  # warm-up
-        before = os.getloadavg()[0]
+        before, cpu = os.getloadavg()[0], cpu_seconds(proc.pid)
         started = time.perf_counter()
         timings = load(port, data["tokens"], args.items, args.clients, args.requests)
         elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(proc.pid) - cpu
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     total = sum(len(v) for v in timings.values())
     print(f"  {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s) on {os.cpu_count()} CPUs shared with the "
-          f"clients; load average {before:.1f} before, {os.getloadavg()[0]:.1f} after")
+          f"clients; load average {before:.1f} before, {os.getloadavg()[0]:.1f} after; server CPU "
+          f"{1000 * cpu / total:.1f} ms per request")
     print(f"  {'request':<26} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, values in timings.items():
         print(f"  {name:<26} {len(values):>5} {statistics.median(values):>8.1f} {percentile(values, 95):>8.1f} "
