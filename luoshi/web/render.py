@@ -19,8 +19,12 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # (href, label, key, roles that see it); None = every role.
 MENU = (
     ("/workspace", "工作台", "workspace", {Role.UNIT}),
+    ("/dashboard", "驾驶舱", "dashboard", None),
     ("/ledger", "督办台账", "ledger", None),
     ("/documents", "文件", "documents", {Role.ADMIN, Role.SUPERVISOR, Role.LEADER}),
+    ("/targets", "指标", "targets", None),
+    ("/delivery", "承诺兑现", "delivery", {Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CONGRESS}),
+    ("/suggestions", "代表建议", "suggestions", None),
     ("/orgs", "单位名录", "orgs", None),
     ("/admin/users", "用户管理", "users", {Role.ADMIN}),
 )

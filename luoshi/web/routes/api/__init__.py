@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from luoshi.web.routes.api import auth, documents, items, orgs, users, workspace
+from luoshi.web.routes.api import auth, dashboard, documents, items, orgs, users, workspace
+from luoshi.web.routes.api import delivery, suggestions, targets
 
 router = APIRouter()
-for module in (auth, documents, items, workspace, orgs, users):
+for module in (auth, dashboard, documents, items, workspace, orgs, users, targets, delivery, suggestions):
     router.include_router(module.router)

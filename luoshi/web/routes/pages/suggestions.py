@@ -1,0 +1,96 @@
+"""The pages of deputies' suggestions (代表建议): the list with its filters and statistics by category and
+unit, and one suggestion with its text, deputies, rounds, history and a form for each action the user may
+take now (assign, reassign, co-operating opinion, reply, satisfaction, remind); the forms post here."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from luoshi.errors import LuoshiError
+from luoshi.ledger.suggestions import SuggestionAction
+from luoshi.settings import Settings
+from luoshi.store import suggestions as store
+from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
+from luoshi.web.errors import HEADINGS, status_of
+from luoshi.web.queries import may_read_documents, source_context, unit_options
+from luoshi.web.render import flash, page, partial, redirect
+from luoshi.web.tracking_views import (OUTCOMES, SATISFACTIONS, SUGGESTION_STATES, categories, default_due,
+                                       statistics_dict, suggestion_dict, suggestion_history, suggestion_payload)
+
+router = APIRouter()
+FILTERS = ("state", "category", "unit", "satisfaction", "warning", "q")
+PER_PAGE = 50
+WARNINGS = (("red", "已逾期"), ("yellow", "临近期限"), ("green", "正常"))
+
+
+def _link(filters: dict[str, str], **changes: Any) -> str:
+    params = {k: v for k, v in {**filters, **changes}.items() if v not in ("", None) and (k, v) != ("page", 1)}
+    return "/suggestions?" + urlencode(params)
+
+
+@router.get("/suggestions")
+def suggestions(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    f = {k: request.query_params.get(k, "").strip() for k in FILTERS}
+    number = int(request.query_params.get("page", "1")) if request.query_params.get("page", "").isdigit() else 1
+    result = store.list_suggestions(session, actor=user.actor, state=f["state"] or None,
+                                    category=f["category"] or None, unit=f["unit"] or None,
+                                    satisfaction=f["satisfaction"] or None, warning=f["warning"] or None,
+                                    q=f["q"] or None, page=max(1, number), per_page=PER_PAGE, settings=settings)
+    context = dict(suggestions=[suggestion_dict(v, settings.zone) for v in result.rows], total=result.total,
+                   page=result.page, pages=result.pages, page_link=lambda n: _link(f, page=n))
+    if request.headers.get("HX-Target") == "suggestions-table":
+        return partial(request, "suggestions_table.html", **context)
+    stats = statistics_dict(store.suggestion_statistics(session, actor=user.actor, settings=settings))
+    return page(request, "suggestions.html", user=user, active="suggestions", title="代表建议", filters=f,
+                states=SUGGESTION_STATES, satisfactions=SATISFACTIONS, warnings=WARNINGS,
+                categories=categories(session), units=unit_options(session), stats=stats,
+                json_link="/api/suggestions?" + urlencode({k: v for k, v in f.items() if v}), **context)
+
+
+def suggestion_page(request: Request, session: SessionDep, user: Viewer, settings: Settings, suggestion_id: int,
+                    status_code: int = 200) -> Response:
+    view = store.get_suggestion(session, suggestion_id=suggestion_id, actor=user.actor, settings=settings)
+    s = view.suggestion
+    context = source_context(session, s.source) if s.source else {}
+    actions = {a.value for a in view.actions}
+    return page(request, "suggestion.html", status_code=status_code, user=user, active="suggestions",
+                title=s.title, s=suggestion_dict(view, settings.zone), actions=actions,
+                history=suggestion_history(session, suggestion_id=suggestion_id, actor=user.actor,
+                                           zone=settings.zone, known=view.units),
+                units=unit_options(session) if actions & {"assign", "reassign"} else [],
+                default_due=default_due(settings).isoformat(),
+                rehandle_due=default_due(settings, store.policy_of(settings).rehandle_rule).isoformat(),
+                outcomes=OUTCOMES, satisfactions=SATISFACTIONS, full_document=may_read_documents(user.actor),
+                **context)
+
+
+@router.get("/suggestions/{suggestion_id}")
+def suggestion(suggestion_id: int, request: Request, session: SessionDep, user: PageUser,
+               settings: SettingsDep) -> Response:
+    return suggestion_page(request, session, user, settings, suggestion_id)
+
+
+@router.post("/suggestions/{suggestion_id}/{action}", dependencies=[CsrfChecked])
+async def act(suggestion_id: int, action: SuggestionAction, request: Request, session: SessionDep, user: PageUser,
+              settings: SettingsDep) -> Response:
+    form = await request.form()
+    values = {k: form.getlist(k) if k in ("co_units", "units") else form.get(k) for k in form}
+    version = form.get("version")
+    try:
+        store.act_on_suggestion(session, suggestion_id=suggestion_id, actor=user.actor, action=action,
+                                expected_version=int(version) if isinstance(version, str) and version.isdigit()
+                                else None, settings=settings, **suggestion_payload(action, values))
+    except LuoshiError as exc:
+        status = status_of(exc)
+        if status not in (409, 422):
+            raise
+        session.rollback()
+        flash(request, "error", f"{HEADINGS[status]}：{exc}")
+        return suggestion_page(request, session, user, settings, suggestion_id, status_code=status)
+    flash(request, "ok", f"已{action.label}")
+    return redirect(f"/suggestions/{suggestion_id}")
