@@ -204,6 +204,124 @@ def db_upgrade() -> None:
     err.print(f"database at migration {head_revision()}", highlight=False)
 
 
+# -- exports and search --------------------------------------------------------------------------------
+
+export_app = typer.Typer(no_args_is_help=True, help="Export the ledger, targets or suggestions (XLSX, CSV, JSON) "
+                                                    "and the bulletin (DOCX).")
+app.add_typer(export_app, name="export")
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+def _write_export(output: str, make) -> None:
+    """Run `make(session)` on the configured database and write its bytes to `output`, or exit 2."""
+    from pathlib import Path
+
+    db = _database()
+    try:
+        with db.session() as session:
+            data = make(session)
+        Path(output).write_bytes(data)
+    except (LuoshiError, OSError) as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    err.print(f"written: {output} ({len(data)} bytes)", highlight=False)
+
+
+def _day(value: Optional[str], name: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        fail(f"{name} {value!r} is not a date: give YYYY-MM-DD")
+        raise typer.Exit(2)
+
+
+OUTPUT = typer.Option(..., "--output", "-o", help="The file to write.")
+FORMAT = typer.Option(ExportFormat.xlsx, "--format", "-f", help="xlsx, csv or json.")
+
+
+@export_app.command("ledger")
+def export_ledger(
+    output: str = OUTPUT, format: ExportFormat = FORMAT,
+    state: Optional[list[str]] = typer.Option(None, "--state", help="Only items in this state (repeatable)."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Only items of this unit (lead or co-operating; name or id)."),
+    warning: Optional[str] = typer.Option(None, "--warning", help="red, yellow, green or none."),
+    document: Optional[int] = typer.Option(None, "--document", help="Only items of this source document (id)."),
+    due_from: Optional[str] = typer.Option(None, "--due-from", help="Due on or after (YYYY-MM-DD)."),
+    due_to: Optional[str] = typer.Option(None, "--due-to", help="Due on or before (YYYY-MM-DD)."),
+) -> None:
+    """The supervision ledger (督办事项台账) with the ledger's filters."""
+    from luoshi.store.exporting import CLI_ACTOR, export_file
+
+    filters = dict(state=state or None, unit=unit, warning=warning, document=document,
+                   due_from=_day(due_from, "--due-from"), due_to=_day(due_to, "--due-to"))
+    _write_export(output, lambda s: export_file(s, "ledger", format.value, actor=CLI_ACTOR, **filters))
+
+
+@export_app.command("targets")
+def export_targets(
+    output: str = OUTPUT, format: ExportFormat = FORMAT,
+    year: Optional[int] = typer.Option(None, "--year", help="Only the targets of this year."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Only targets of this unit (name or id)."),
+    status: Optional[str] = typer.Option(None, "--status", help="on_track, behind, achieved, missed or no_data."),
+) -> None:
+    """The targets (目标指标) with their actual values and status."""
+    from luoshi.store.exporting import CLI_ACTOR, export_file
+
+    _write_export(output, lambda s: export_file(s, "targets", format.value, actor=CLI_ACTOR, year=year, unit=unit,
+                                                status=status))
+
+
+@export_app.command("suggestions")
+def export_suggestions(
+    output: str = OUTPUT, format: ExportFormat = FORMAT,
+    state: Optional[list[str]] = typer.Option(None, "--state", help="Only suggestions in this state (repeatable)."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Only suggestions of this unit (name or id)."),
+    category: Optional[str] = typer.Option(None, "--category", help="Only suggestions of this category."),
+) -> None:
+    """The deputies' suggestions (代表建议) and how they are handled."""
+    from luoshi.store.exporting import CLI_ACTOR, export_file
+
+    _write_export(output, lambda s: export_file(s, "suggestions", format.value, actor=CLI_ACTOR,
+                                                state=state or None, unit=unit, category=category))
+
+
+@export_app.command("bulletin")
+def export_bulletin(
+    output: str = OUTPUT,
+    start: str = typer.Option(..., "--from", help="First day of the period (YYYY-MM-DD)."),
+    end: str = typer.Option(..., "--to", help="Last day of the period (YYYY-MM-DD)."),
+    issuer: str = typer.Option("县人民政府办公室", "--issuer", help="The issuing office (letterhead and signature)."),
+    number: str = typer.Option("", "--number", help="The document number (文号), e.g. 青政办督〔2026〕11号."),
+) -> None:
+    """The supervision bulletin (督查通报) of a period as DOCX."""
+    from luoshi.store.exporting import bulletin_file
+
+    first, last = _day(start, "--from"), _day(end, "--to")
+    _write_export(output, lambda s: bulletin_file(s, start=first, end=last, issuer=issuer, number=number))
+
+
+search_app = typer.Typer(no_args_is_help=True, help="The search index: rebuild it.")
+app.add_typer(search_app, name="search")
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from everything stored (it is kept current as things are stored)."""
+    from luoshi.store.search_index import index_all
+
+    db = _database()
+    with db.session() as session:
+        counts = index_all(session)
+    err.print("indexed: " + ", ".join(f"{n} {kind}s" for kind, n in counts.items()), highlight=False)
+
+
 # -- the web app ---------------------------------------------------------------------------------------
 
 @app.command()

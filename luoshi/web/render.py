@@ -26,6 +26,8 @@ MENU = (
     ("/delivery", "承诺兑现", "delivery", {Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CONGRESS}),
     ("/suggestions", "代表建议", "suggestions", None),
     ("/orgs", "单位名录", "orgs", None),
+    ("/bulletin", "督查通报", "bulletin", {Role.ADMIN, Role.SUPERVISOR}),
+    ("/publishing", "公开发布", "publishing", {Role.ADMIN, Role.SUPERVISOR}),
     ("/admin/users", "用户管理", "users", {Role.ADMIN}),
 )
 

@@ -1,0 +1,139 @@
+"""The exports from the database: every row of a list (ledger, targets, suggestions) that a user may see
+under the list's filters, as the files of `luoshi.exports`, and the bulletin (督查通报) of a period.
+The CLI and the web call these; the layouts are `luoshi.exports`'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from luoshi import exports
+from luoshi.ledger import Actor, InvalidValue, Role, State
+from luoshi.settings import Settings, get_settings
+from luoshi.store.items import to_item, today_in
+from luoshi.store.models import ItemRow, Organisation, ProgressReport
+
+# The office as the CLI acts: it sees every list whole.
+CLI_ACTOR = Actor("luoshi-cli", Role.SUPERVISOR, name="luoshi export")
+LISTS = ("ledger", "targets", "suggestions")
+PAGE = 200
+MAX_ROWS = 100_000  # a guard: an export is a file a person opens, not a dump of the database
+DEFAULT_ISSUER = "县人民政府办公室"
+
+
+def _pages(fetch: Callable[[int], Any]) -> list[Any]:
+    """Every row of a paged store query (`fetch(page)` → a page with `.rows` and `.pages`)."""
+    rows, number = [], 1
+    while True:
+        page = fetch(number)
+        rows += page.rows
+        if number >= page.pages or not page.rows or len(rows) >= MAX_ROWS:
+            return rows
+        number += 1
+
+
+def _latest_progress(session: Session, item_ids: list[int]) -> dict[str, str]:
+    """`{item id: the latest progress text}` for the 进展情况 column."""
+    out: dict[str, str] = {}
+    for start in range(0, len(item_ids), 1000):
+        chunk = item_ids[start:start + 1000]
+        latest = (select(ProgressReport.item_id, func.max(ProgressReport.version).label("v"))
+                  .where(ProgressReport.item_id.in_(chunk)).group_by(ProgressReport.item_id).subquery())
+        rows = session.execute(select(ProgressReport.item_id, ProgressReport.text)
+                               .join(latest, (latest.c.item_id == ProgressReport.item_id)
+                                     & (latest.c.v == ProgressReport.version)))
+        out.update({str(i): t for i, t in rows})
+    return out
+
+
+def ledger_rows(session: Session, *, actor: Actor, settings: Settings | None = None, now: datetime | None = None,
+                **filters: Any) -> list[exports.LedgerRow]:
+    """The ledger's rows under `filters` (those of `luoshi.store.items.list_items`), in the ledger's order."""
+    from luoshi.store.items import PER_PAGE_MAX, list_items
+
+    filters.setdefault("sort", "due")
+    views = _pages(lambda n: list_items(session, actor=actor, page=n, per_page=PER_PAGE_MAX, settings=settings,
+                                        now=now, **filters))
+    progress = _latest_progress(session, [v.id for v in views])
+    return exports.ledger_rows_from_views(views, progress=progress)
+
+
+def target_rows(session: Session, *, actor: Actor, settings: Settings | None = None, now: datetime | None = None,
+                **filters: Any) -> list[exports.TargetRow]:
+    """The targets under `filters` (those of `luoshi.store.targets.list_targets`), each with its status."""
+    from luoshi.store.targets import PER_PAGE_MAX, list_targets
+
+    views = _pages(lambda n: list_targets(session, actor=actor, page=n, per_page=PER_PAGE_MAX, settings=settings,
+                                          now=now, **filters))
+    names = {u: n for v in views for u, n in v.units.items()}
+    return exports.target_rows([v.target for v in views], statuses={v.target.id: v.status for v in views},
+                               unit_names=names)
+
+
+def suggestion_rows(session: Session, *, actor: Actor, settings: Settings | None = None,
+                    now: datetime | None = None, **filters: Any) -> list[exports.SuggestionRow]:
+    """The suggestions `actor` may see under `filters` (those of `list_suggestions`)."""
+    from luoshi.store.suggestions import PER_PAGE_MAX, list_suggestions
+
+    views = _pages(lambda n: list_suggestions(session, actor=actor, page=n, per_page=PER_PAGE_MAX,
+                                              settings=settings, now=now, **filters))
+    names = {u: n for v in views for u, n in v.units.items()}
+    return exports.suggestion_rows([v.suggestion for v in views], unit_names=names)
+
+
+ROWS: Mapping[str, Callable[..., list[Any]]] = {"ledger": ledger_rows, "targets": target_rows,
+                                                "suggestions": suggestion_rows}
+
+
+def export_file(session: Session, name: str, fmt: str, *, actor: Actor, settings: Settings | None = None,
+                now: datetime | None = None, issuer: str = "", **filters: Any) -> bytes:
+    """The list `name` (ledger, targets, suggestions) as `fmt` (xlsx, csv, json) bytes: the rows `actor`
+    may see under `filters`. An unknown list or format raises ExportError naming the valid ones."""
+    if name not in ROWS:
+        raise exports.ExportError(f"no list {name!r} to export; lists are: {', '.join(LISTS)}")
+    if fmt not in exports.FORMATS:
+        raise exports.ExportError(f"no export format {fmt!r}; formats are: {', '.join(exports.FORMATS)}")
+    settings = settings or get_settings()
+    rows = ROWS[name](session, actor=actor, settings=settings, now=now,
+                      **{k: v for k, v in filters.items() if v not in (None, "")})
+    return exports.export_list(name, fmt, rows, issuer=issuer, generated=today_in(settings, now))
+
+
+def file_name(name: str, fmt: str, today: date) -> str:
+    """`督办事项台账-2026-11-25.xlsx`: what the download is saved as."""
+    return f"{exports.spec_for(name).title}-{today.isoformat()}{exports.FORMATS[fmt][0]}"
+
+
+# -- the bulletin --------------------------------------------------------------------------------------------
+
+def bulletin_content(session: Session, *, start: date, end: date,
+                     settings: Settings | None = None) -> exports.BulletinContent:
+    """The figures and tables of the bulletin for `start`..`end` from the items handed out by `end` and
+    still open at `start` (the rules are `luoshi.exports.bulletin_content`')."""
+    settings = settings or get_settings()
+    if start > end:
+        raise InvalidValue(f"bulletin period: from {start.isoformat()} is after to {end.isoformat()}", "from")
+    rows = session.scalars(select(ItemRow).where(ItemRow.assigned_at.isnot(None),
+                                                 ItemRow.state != State.CANCELLED.value)
+                           .order_by(ItemRow.due.asc().nulls_last(), ItemRow.id)).all()
+    items = [to_item(r, settings.zone) for r in rows]
+    ids = {int(u) for i in items for u in i.lead_units}
+    names = {str(i): n for i, n in session.execute(select(Organisation.id, Organisation.name)
+                                                    .where(Organisation.id.in_(ids)))} if ids else {}
+    return exports.bulletin_content(items, start=start, end=end, unit_names=names, tz=settings.zone)
+
+
+def bulletin_file(session: Session, *, start: date, end: date, issuer: str = DEFAULT_ISSUER, number: str = "",
+                  settings: Settings | None = None, now: datetime | None = None) -> bytes:
+    """The bulletin (督查通报) of `start`..`end` as DOCX bytes, issued today by `issuer` as `number`."""
+    settings = settings or get_settings()
+    content = bulletin_content(session, start=start, end=end, settings=settings)
+    today = today_in(settings, now)
+    letterhead = exports.Letterhead(issuer=issuer or DEFAULT_ISSUER, number=number, issued=today)
+    return exports.bulletin_docx(start=start, end=end, figures=content.figures, overdue=content.overdue,
+                                 completed=content.completed, letterhead=letterhead)

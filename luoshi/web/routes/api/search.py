@@ -1,0 +1,48 @@
+"""/api/search: one ranked search over documents, items, targets and suggestions, as the caller may see
+them; the search page renders exactly this dict."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.ledger import Actor
+from luoshi.store.models import Organisation
+from luoshi.store.search_index import KIND_LABELS, search_for
+from luoshi.web.deps import CurrentUser, SessionDep
+
+router = APIRouter(tags=["search"])
+PER_PAGE_MAX = 100
+
+
+def unit_name(session: Session, unit: str | None) -> str | None:
+    """The unit filter as the index holds it (a name): an organisation id is looked up."""
+    unit = (unit or "").strip()
+    if unit.isdigit():
+        return session.scalar(select(Organisation.name).where(Organisation.id == int(unit))) or unit
+    return unit or None
+
+
+def search_dict(session: Session, actor: Actor, *, q: str, kinds: list[str] | None = None, unit: str | None = None,
+                year: int | None = None, page: int = 1, per_page: int = 20) -> dict[str, Any]:
+    page, per_page = max(1, page), max(1, min(per_page, PER_PAGE_MAX))
+    found = search_for(session, q, actor=actor, kinds=kinds or None, unit=unit_name(session, unit), year=year,
+                       page=page, per_page=per_page)
+    hits = [{"kind": h.kind, "kind_label": KIND_LABELS[h.kind], "id": int(h.ref_id) if h.ref_id.isdigit() else h.ref_id,
+             "title": h.title, "url": h.url, "score": round(h.score, 6), "title_html": h.title_html,
+             "snippet_html": h.snippet_html, "unit": h.unit, "year": h.year} for h in found.hits]
+    return {"query": q, "terms": found.terms, "total": found.total, "capped": found.capped, "page": page,
+            "per_page": per_page, "pages": max(1, -(-found.total // per_page)), "hits": hits}
+
+
+@router.get("/search", summary="Search documents, items, targets and suggestions (ranked, highlighted)")
+def search(session: SessionDep, user: CurrentUser, q: str = "",
+           kind: Annotated[list[str] | None, Query(description="document, item, target, suggestion")] = None,
+           unit: str | None = None, year: int | None = None, page: int = 1, per_page: int = 20) -> dict[str, Any]:
+    """Hits best first, each with `title_html` and `snippet_html` (HTML-escaped, matches in `<mark>`). A unit
+    user finds targets and only its own unit's items and suggestions; documents are for the office and
+    leaders."""
+    return search_dict(session, user.actor, q=q, kinds=kind, unit=unit, year=year, page=page, per_page=per_page)

@@ -1,0 +1,39 @@
+"""The search page (/search): the box in every page's header lands here; filters by kind, unit and year
+as plain GET parameters; the hits are those of GET /api/search."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from luoshi.store.search_index import KIND_LABELS, kinds_for
+from luoshi.web.deps import PageUser, SessionDep
+from luoshi.web.queries import unit_options
+from luoshi.web.render import page
+from luoshi.web.routes.api.search import search_dict
+
+router = APIRouter()
+PER_PAGE = 20
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+@router.get("/search")
+def search(request: Request, session: SessionDep, user: PageUser) -> Response:
+    params = request.query_params
+    f = {k: params.get(k, "").strip() for k in ("q", "kind", "unit", "year")}
+    allowed = kinds_for(user.actor)
+    kind = f["kind"] if f["kind"] in allowed else ""
+    number = _int(params.get("page")) or 1
+    result = search_dict(session, user.actor, q=f["q"], kinds=[kind] if kind else None, unit=f["unit"] or None,
+                         year=_int(f["year"]), page=number, per_page=PER_PAGE)
+    base = {k: v for k, v in f.items() if v}
+    return page(request, "search.html", user=user, title=f"搜索：{f['q']}" if f["q"] else "搜索", search_q=f["q"],
+                filters=f, result=result, kinds=[(k, KIND_LABELS[k]) for k in allowed],
+                units=unit_options(session), json_link="/api/search?" + urlencode({**base, "page": number}),
+                page_link=lambda n: "/search?" + urlencode({**base, "page": n}))
