@@ -30,7 +30,7 @@ def home(request: Request, session: SessionDep) -> Response:
     viewer = session_viewer(request, session)
     if viewer is None:
         return redirect("/login")
-    return redirect("/workspace" if viewer.role is Role.UNIT else "/ledger")
+    return redirect({Role.UNIT: "/workspace", Role.LEADER: "/dashboard"}.get(viewer.role, "/ledger"))
 
 
 @router.get("/login")
