@@ -34,6 +34,12 @@ def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(keys))).all())
 
 
+def _fresh(stmt: Any) -> Any:
+    # The store writes items and suggestions with UPDATE statements that leave the session's copies as
+    # they were: read the rows as they are now.
+    return stmt.execution_options(populate_existing=True)
+
+
 def _year(*values: Any) -> int | None:
     for value in values:
         if value is None:
@@ -51,14 +57,14 @@ def _units(lead: Sequence[int], co: Sequence[int], names: dict[int, str]) -> tup
 
 
 def document_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
-    rows = session.scalars(select(Document).where(Document.id.in_(list(ids)))).all()
+    rows = session.scalars(_fresh(select(Document).where(Document.id.in_(list(ids))))).all()
     return [SearchEntry("document", d.id, d.title or d.name, d.text,
                         year=_year(d.issued, (d.record or {}).get("plan_year"), d.ingested_at),
                         url=f"/documents/{d.id}") for d in rows]
 
 
 def item_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
-    rows = session.scalars(select(ItemRow).where(ItemRow.id.in_(list(ids)))).all()
+    rows = session.scalars(_fresh(select(ItemRow).where(ItemRow.id.in_(list(ids))))).all()
     units = session.execute(select(Assignment.item_id, Assignment.organisation_id, Assignment.role)
                             .where(Assignment.item_id.in_([r.id for r in rows]))
                             .order_by(Assignment.item_id, Assignment.position)).all()
@@ -75,7 +81,7 @@ def item_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
 
 
 def target_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
-    rows = session.scalars(select(TargetRow).where(TargetRow.id.in_(list(ids)))).all()
+    rows = session.scalars(_fresh(select(TargetRow).where(TargetRow.id.in_(list(ids))))).all()
     units = session.execute(select(TargetUnit.target_id, TargetUnit.organisation_id, TargetUnit.role)
                             .where(TargetUnit.target_id.in_([r.id for r in rows]))
                             .order_by(TargetUnit.target_id, TargetUnit.position)).all()
@@ -93,7 +99,7 @@ def target_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
 def suggestion_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
     from luoshi.store.tracking import SuggestionCoUnit
 
-    rows = session.scalars(select(SuggestionRow).where(SuggestionRow.id.in_(list(ids)))).all()
+    rows = session.scalars(_fresh(select(SuggestionRow).where(SuggestionRow.id.in_(list(ids))))).all()
     co = session.execute(select(SuggestionCoUnit.suggestion_id, SuggestionCoUnit.organisation_id)
                          .where(SuggestionCoUnit.suggestion_id.in_([r.id for r in rows]))
                          .order_by(SuggestionCoUnit.suggestion_id, SuggestionCoUnit.position)).all()
