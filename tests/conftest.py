@@ -73,9 +73,14 @@ def schema_url(base: str, schema: str) -> str:
         hide_password=False)
 
 
+SCHEMA_PREFIX = "luoshi_test_"
+
+
 def new_pg_schema(base: str) -> str:
-    """A new empty schema on the server of `base`; its URL."""
-    schema = f"luoshi_test_{uuid.uuid4().hex[:12]}"
+    """A new empty schema on the server of `base`, named after this process; its URL."""
+    if base not in _SWEPT:
+        _drop_stale_schemas(base)
+    schema = f"{SCHEMA_PREFIX}{os.getpid()}_{uuid.uuid4().hex[:8]}"
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -85,6 +90,31 @@ def new_pg_schema(base: str) -> str:
 
 
 _PG_SCHEMAS: list[tuple[str, str]] = []
+_SWEPT: set[str] = set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _drop_stale_schemas(base: str) -> None:
+    """Drop the schemas of test runs on this machine whose process is gone (killed runs leave them)."""
+    _SWEPT.add(base)
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        names = conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
+                             {"p": SCHEMA_PREFIX + "%"}).scalars().all()
+        for name in names:
+            pid = name[len(SCHEMA_PREFIX):].split("_")[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    engine.dispose()
 
 
 def _drop_pg_schemas() -> None:
@@ -94,6 +124,13 @@ def _drop_pg_schemas() -> None:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
     _PG_SCHEMAS.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pg_schemas_dropped_at_exit():
+    """Whatever schemas this run made (the run's own, the schema tests' empty ones) are dropped at its end."""
+    yield
+    _drop_pg_schemas()
 
 
 @pytest.fixture(scope="session")
@@ -114,7 +151,6 @@ def pg_migrated_url():
     upgrade(engine)
     engine.dispose()
     yield url
-    _drop_pg_schemas()
 
 
 @pytest.fixture(scope="session")
