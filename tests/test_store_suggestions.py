@@ -189,3 +189,14 @@ def test_two_writers_of_one_version_one_conflict(make_db, backend, settings):
         history = suggestion_history(c, suggestion_id=sid, actor=OFFICE)
         assert (view.suggestion.lead_unit, view.suggestion.version, [h["type"] for h in history]) == (
             "1", 2, ["suggestion.create", "suggestion.assign"])
+
+
+def test_the_rehandling_period_counts_from_the_offices_day(session, settings, units, registered):
+    sid = registered[4].id
+    lead = unit_user(units["县住建局"])
+    step(session, settings, sid, OFFICE, "assign", 1, 0, lead_unit="县住建局")
+    step(session, settings, sid, lead, "reply", 2, 30, text="已征求居民意见", outcome="planned")
+    late_evening = datetime(2024, 4, 9, 17, 0, tzinfo=UTC)  # 10 April, 01:00 in Shanghai
+    view = act_on_suggestion(session, suggestion_id=sid, actor=CONGRESS, action="evaluate", expected_version=3,
+                             satisfaction="不满意", settings=settings, now=late_evening)
+    assert (view.suggestion.state.value, view.suggestion.due) == ("rehandling", date(2024, 5, 10))

@@ -387,11 +387,12 @@ def act_on_suggestion(session: Session, *, suggestion_id: int | str, actor: Acto
     InvalidTransition, MissingField, InvalidValue.
     """
     settings = settings or get_settings()
-    now = now or utcnow()
+    # The rules take their dates from `now` (reply and re-handling periods): in the office's time zone
+    # they count from the office's today, not from the UTC date.
+    now = (now or utcnow()).astimezone(settings.zone)
     old = load_suggestion(session, suggestion_id=suggestion_id, actor=actor)
     policy = policy_of(settings)
     if str(action) in ("assign", "reassign") and payload.get("due") in (None, ""):
-        # The reply period counts from today where the office is, not from the UTC date of `now`.
         rule = policy.reply_rule if str(action) == "assign" or len(old.rounds) <= 1 else policy.rehandle_rule
         payload["due"] = by_rule(rule, today_in(settings, now))
     new, event = apply(old, action, actor, now, policy=policy, expected_version=expected_version,
