@@ -194,6 +194,12 @@ def test_the_ledger_query_refuses_unknown_values_by_name(session, settings, unit
         list_items(session, actor=OFFICE, sort="colour", settings=settings)
     with pytest.raises(InvalidValue):
         list_items(session, actor=OFFICE, warning="blue", settings=settings)
+    with pytest.raises(InvalidValue) as caught:
+        list_items(session, actor=OFFICE, document="minutes", settings=settings)
+    assert str(caught.value) == "document 'minutes' is not a document id (a whole number)"
+    with pytest.raises(InvalidValue) as caught:
+        list_items(session, actor=OFFICE, kind="wish", settings=settings)
+    assert str(caught.value) == "kind 'wish' is not one of decision, task, target, suggestion"
 
 
 def test_get_item_shows_the_source_sentence(session, settings):

@@ -294,7 +294,7 @@ def _as_list(value: Any) -> list[Any] | None:
 
 
 def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | None = None,
-               unit: int | str | None = None, warning: str | None = None, document: int | None = None,
+               unit: int | str | None = None, warning: str | None = None, document: int | str | None = None,
                kind: str | None = None, due_from: date | None = None, due_to: date | None = None,
                q: str | None = None, returned: bool | None = None, sort: str = "due", page: int = 1,
                per_page: int = 50,
@@ -330,9 +330,13 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         except ValueError:
             raise InvalidValue(f"warning {warning!r} is not one of red, yellow, green, none", "warning") from None
     if kind:
-        conds.append(ItemRow.kind == Kind(kind).value)
-    if document is not None:
-        conds.append(ItemRow.document_id == int(document))
+        if kind not in {k.value for k in Kind}:
+            raise InvalidValue(f"kind {kind!r} is not one of {', '.join(k.value for k in Kind)}", "kind")
+        conds.append(ItemRow.kind == kind)
+    if document not in (None, ""):
+        if not str(document).strip().isdigit():
+            raise InvalidValue(f"document {document!r} is not a document id (a whole number)", "document")
+        conds.append(ItemRow.document_id == int(str(document).strip()))
     if due_from is not None:
         conds.append(ItemRow.due >= due_from)
     if due_to is not None:
