@@ -54,13 +54,13 @@
       legend: { orient: "vertical", right: 4, top: "middle", itemWidth: 10, itemHeight: 10, itemGap: 10,
                 textStyle: { fontSize: 12, color: INK },
                 formatter: function (name) { return name + "  " + n(counts[name]); } },
-      graphic: total ? [{ type: "group", left: "28%", top: "middle", bounding: "raw", children: [
+      graphic: total ? [{ type: "group", left: "34%", top: "middle", bounding: "raw", children: [
         { type: "text", style: { text: n(total), x: 0, y: -10, fill: INK, fontSize: 26, fontWeight: 600,
                                  textAlign: "center", textVerticalAlign: "middle", fontFamily: FONT } },
         { type: "text", style: { text: "事项总数", x: 0, y: 16, fill: MUTED, fontSize: 12, textAlign: "center",
                                  textVerticalAlign: "middle", fontFamily: FONT } }] }] : [empty()],
       series: [{
-        name: "事项状态", type: "pie", radius: ["48%", "72%"], center: ["28%", "50%"], avoidLabelOverlap: true,
+        name: "事项状态", type: "pie", radius: ["44%", "66%"], center: ["34%", "50%"], avoidLabelOverlap: true,
         label: { show: false }, labelLine: { show: false },
         itemStyle: { borderColor: "#fff", borderWidth: 2 },
         tooltip: { formatter: function (p) { return p.name + "：" + n(p.value) + " 项（" + p.percent + "%）"; } },
@@ -74,7 +74,7 @@
   function warningChart(d) {
     var total = sum(d.by_warning, "count");
     return base({
-      grid: { left: 8, right: 12, top: 28, bottom: 4, containLabel: true },
+      grid: { left: 8, right: 12, top: 34, bottom: 4, containLabel: true },
       tooltip: { trigger: "item", renderMode: "richText", backgroundColor: "rgba(31,41,55,.92)", borderWidth: 0,
                  textStyle: { color: "#fff", fontSize: 12 },
                  formatter: function (p) { return p.name + "：" + n(p.value) + " 项，占在办 " + pct(p.value, total); } },
@@ -86,7 +86,7 @@
       series: [{
         name: "预警", type: "bar", barWidth: "46%",
         label: { show: true, position: "top", color: INK, fontSize: 13, fontWeight: 600,
-                 formatter: function (p) { return n(p.value) + "\n" + pct(p.value, total); } },
+                 formatter: function (p) { return n(p.value) + " 项 · " + pct(p.value, total); } },
         data: d.by_warning.map(function (e) {
           return { name: e.label, value: e.count, link: e.link,
                    itemStyle: { color: WARNING[e.key], borderRadius: [3, 3, 0, 0] } };
@@ -136,7 +136,7 @@
     }
     return base({
       legend: { top: 0, right: 8, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 12 } },
-      grid: { left: 8, right: 12, top: 30, bottom: 4, containLabel: true },
+      grid: { left: 8, right: 12, top: 42, bottom: 4, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText",
                  backgroundColor: "rgba(31,41,55,.92)", borderWidth: 0, textStyle: { color: "#fff", fontSize: 12 },
                  formatter: function (ps) {
@@ -145,7 +145,7 @@
                      "\n点击查看当月到期事项";
                  } },
       xAxis: { type: "category", data: labels, axisTick: { show: false }, axisLine: { lineStyle: { color: LINE } },
-               axisLabel: { color: MUTED, fontSize: 11, interval: 0 } },
+               axisLabel: { color: MUTED, fontSize: 11, hideOverlap: true } },
       yAxis: valueAxis(),
       series: [bars("新增事项", "created", "#5b7db1"), bars("办结事项", "completed", WARNING.green)]
     });
@@ -168,7 +168,7 @@
       series: [{
         name: "目标指标", type: "bar", barMaxWidth: 20,
         label: { show: true, position: "right", fontSize: 12, color: INK,
-                 formatter: function (p) { return n(p.value) + "  " + pct(p.value, t.total); } },
+                 formatter: function (p) { return p.value ? n(p.value) + "  " + pct(p.value, t.total) : ""; } },
         data: rows.map(function (e) {
           return { name: e.label, value: e.count, link: e.link, itemStyle: { color: TARGET[e.key], borderRadius: [0, 3, 3, 0] } };
         })
@@ -186,17 +186,18 @@
                 textStyle: { color: "#fff", fontSize: 12 } };
     return base({
       tooltip: Object.assign({ trigger: "item" }, tip),
-      title: [{ text: "满意度", left: "23%", top: 0, textAlign: "center",
+      title: [{ text: "满意度", left: "24%", top: 0, textAlign: "center",
                 textStyle: { fontSize: 12, color: MUTED, fontWeight: "normal", fontFamily: FONT } },
               { text: "办理状态", left: "72%", top: 0, textAlign: "center",
                 textStyle: { fontSize: 12, color: MUTED, fontWeight: "normal", fontFamily: FONT } }],
       graphic: s.total ? [
-        { type: "text", left: "23%", top: "46%", silent: true,
-          style: { text: evaluated ? pct(sum(content, "count"), evaluated) : "—", fill: INK, fontSize: 18,
-                   fontWeight: 600, textAlign: "center", fontFamily: FONT } },
-        { type: "text", left: "23%", top: "56%", silent: true,
-          style: { text: evaluated ? "满意及基本满意" : "尚无测评", fill: MUTED, fontSize: 11, textAlign: "center",
-                   fontFamily: FONT } }] : [empty("暂无代表建议")],
+        { type: "group", left: "24%", top: "52%", bounding: "raw", silent: true, children: [
+          { type: "text", style: { text: evaluated ? pct(sum(content, "count"), evaluated) : "—", x: 0, y: -8,
+                                   fill: INK, fontSize: 18, fontWeight: 600, textAlign: "center",
+                                   textVerticalAlign: "middle", fontFamily: FONT } },
+          { type: "text", style: { text: evaluated ? "满意率" : "尚无测评", x: 0, y: 13, fill: MUTED, fontSize: 11,
+                                   textAlign: "center", textVerticalAlign: "middle", fontFamily: FONT } }] }
+      ] : [empty("暂无代表建议")],
       legend: { bottom: 0, left: 0, width: "48%", itemWidth: 8, itemHeight: 8, itemGap: 6,
                 textStyle: { fontSize: 11 }, data: rated.map(function (e) { return e.label; }) },
       grid: { left: "50%", right: 34, top: 24, bottom: 4, containLabel: true },
@@ -204,7 +205,7 @@
       yAxis: { type: "category", data: states.map(function (e) { return e.label; }), axisTick: { show: false },
                axisLine: { lineStyle: { color: LINE } }, axisLabel: { color: INK, fontSize: 12 } },
       series: [{
-        name: "满意度", type: "pie", radius: ["38%", "58%"], center: ["23%", "52%"], label: { show: false },
+        name: "满意度", type: "pie", radius: ["32%", "48%"], center: ["24%", "52%"], label: { show: false },
         itemStyle: { borderColor: "#fff", borderWidth: 2 },
         tooltip: { formatter: function (p) { return p.name + "：" + n(p.value) + " 件（" + pct(p.value, evaluated) + "）"; } },
         data: rated.filter(function (e) { return e.count > 0; }).map(function (e) {
