@@ -171,7 +171,7 @@ def period_choices(year: int) -> list[tuple[str, str]]:
 
 def import_errors(errors: Iterable[Any]) -> list[dict[str, Any]]:
     return [{"row": e.row, "column": e.column, "value": None if e.value is None else str(e.value),
-             "message": e.message} for e in errors]
+             "message": e.message, "message_zh": in_chinese(e.message)} for e in errors]
 
 
 # -- promise versus delivery --------------------------------------------------------------------------------
@@ -370,3 +370,35 @@ def filled_rows(data: bytes) -> list[dict[str, Any]]:
 
     return [{k: None for k in r} if blank(r.get(period, r.get("period"))) and blank(r.get(value, r.get("value")))
             else r for r in rows]
+
+
+# The import's problems in Chinese for the page (the API keeps the library's words beside them): each
+# pattern of `luoshi.ledger.targets.validate_actuals` and `store.targets.import_actuals`, else the words as they are.
+ROW_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"^'(?P<v>.*)' is not a number; write e\.g\. 4\.8 \(in (?P<u>.*)\)$", "「{v}」不是数字，请填写数字，如 4.8（单位：{u}）"),
+    (r"^(?P<h>\S+) is empty; write e\.g\. (?P<e>.*)$", "未填写{h}，请填写，如 {e}"),
+    (r"^no target '(?P<v>.*)'; known targets: .*$", "没有编号为 {v} 的指标，请核对指标编号（勿修改模板中的编号）"),
+    (r"^(?P<t>\S+) is '(?P<a>.*)', not '(?P<b>.*)'; check the target id$",
+     "编号 {t} 的指标是「{a}」，不是「{b}」，请核对指标编号"),
+    (r"^period '(?P<v>.*)' is not a month or quarter; write 2024-03 or 2024-Q3$",
+     "「{v}」不是月份或季度，请写成 2024-03（月）或 2024-Q3（季度）"),
+    (r"^(?P<t>\S+) is a target for (?P<y>\d{4}); .*$", "该指标为 {y} 年指标，请填写 {y} 年的期间，如 {y}-03 或 {y}-Q3"),
+    (r"^(?P<t>\S+) (?P<p>\S+) is already given in row (?P<n>\d+); .*$", "与第 {n} 行重复：同一指标同一期间只能填一行"),
+    (r"^'(?P<u>.*)' cannot be converted to .*'s unit '(?P<w>.*)'; .*$",
+     "单位「{u}」无法换算为指标单位「{w}」，请留空或填写「{w}」"),
+    (r"^unit '.*' may not enter actual values of target (?P<t>\S+) \((?P<i>.*)\): it is not one of its units$",
+     "指标 {t}（{i}）不是本单位负责的指标，不能填报"),
+    (r"^the header has no column (?P<h>\S+) \(.*\); the template's columns are (?P<c>.*)$",
+     "表头缺少「{h}」列；模板的列为：{c}"),
+)
+
+
+def in_chinese(message: str) -> str:
+    """A problem of an actual value in the words of the page (the library's own words when no pattern fits)."""
+    import re
+
+    for pattern, words in ROW_MESSAGES:
+        m = re.match(pattern, message)
+        if m:
+            return words.format(**m.groupdict())
+    return message

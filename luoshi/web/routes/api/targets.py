@@ -73,6 +73,7 @@ class UnitsIn(BaseModel):
 @router.post("/{target_id}/units", summary="Name the units responsible for a target (the office)")
 def set_units(target_id: int, body: UnitsIn, session: SessionDep, user: CurrentUser,
               settings: SettingsDep) -> dict[str, Any]:
+    target_for(session, target_id=target_id, actor=user.actor, settings=settings)
     view = store.assign_target(session, target_id=target_id, actor=user.actor, lead_units=body.lead_units,
                                co_units=body.co_units, settings=settings)
     return target_detail(session, view, settings)

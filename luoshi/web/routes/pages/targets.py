@@ -19,8 +19,9 @@ from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, View
 from luoshi.web.errors import HEADINGS, status_of
 from luoshi.web.queries import may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, partial, redirect
-from luoshi.web.tracking_views import (TARGET_KINDS, TARGET_STATUSES, chart, filled_rows, import_errors, period_choices,
-                                       target_detail, target_dict, target_for, target_unit_filter, target_years)
+from luoshi.web.tracking_views import (TARGET_KINDS, TARGET_STATUSES, chart, filled_rows, import_errors, in_chinese,
+                                       period_choices, target_detail, target_dict, target_for, target_unit_filter,
+                                       target_years)
 
 router = APIRouter()
 FILTERS = ("year", "unit", "status", "kind", "q")
@@ -106,7 +107,7 @@ async def enter_actual(target_id: int, request: Request, session: SessionDep, us
         if status not in (409, 422):
             raise
         session.rollback()
-        flash(request, "error", f"{HEADINGS[status]}：{exc}")
+        flash(request, "error", f"{HEADINGS[status]}：{in_chinese(str(exc))}")
         return target_page(request, session, user, settings, target_id, status_code=status, form=form)
     flash(request, "ok", f"已填报实际值；当前状态：{view.status.status.label}")
     return redirect(f"/targets/{target_id}")
@@ -116,6 +117,7 @@ async def enter_actual(target_id: int, request: Request, session: SessionDep, us
 async def set_units(target_id: int, request: Request, session: SessionDep, user: PageUser,
                     settings: SettingsDep) -> Response:
     form = await request.form()
+    target_for(session, target_id=target_id, actor=user.actor, settings=settings)
     try:
         store.assign_target(session, target_id=target_id, actor=user.actor,
                             lead_units=[str(v) for v in form.getlist("lead_units") if str(v).strip()],
