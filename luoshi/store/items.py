@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
@@ -422,8 +423,14 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
     settings = settings or get_settings()
     now = now or event.at
     item_id = int(old.id)
-    result = session.execute(update(ItemRow).where(ItemRow.id == item_id, ItemRow.version == old.version)
-                             .values(**_columns(new, now)).execution_options(synchronize_session=False))
+    try:
+        result = session.execute(update(ItemRow).where(ItemRow.id == item_id, ItemRow.version == old.version)
+                                 .values(**_columns(new, now)).execution_options(synchronize_session=False))
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        session.rollback()  # SQLite's one writer stayed busy past the timeout: as good as a conflict
+        raise Conflict(f"item {old.id} could not be saved: the database is busy; try again") from None
     if result.rowcount != 1:
         session.rollback()
         raise Conflict(f"item {old.id} was changed by someone else since version {old.version} was read; "
