@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from luoshi.ledger.suggestions import SuggestionAction
 from luoshi.store import suggestions as store
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
-from luoshi.web.tracking_views import statistics_dict, suggestion_dict, suggestion_history, suggestion_payload
+from luoshi.web.tracking_views import statistics_dict, suggestion_dict, suggestion_history
 
 router = APIRouter(prefix="/suggestions", tags=["suggestions"])
 
@@ -88,8 +88,8 @@ class Step(BaseModel):
              "evaluate (不满意 opens re-handling) or remind")
 def act(suggestion_id: int, action: SuggestionAction, body: Step, session: SessionDep, user: CurrentUser,
         settings: SettingsDep) -> dict[str, Any]:
-    values = body.model_dump(exclude={"version"})
+    # Every field given goes to the rules, which name one the action does not take (422).
+    values = body.model_dump(exclude={"version"}, exclude_none=True)
     view = store.act_on_suggestion(session, suggestion_id=suggestion_id, actor=user.actor, action=action,
-                                   expected_version=body.version, settings=settings,
-                                   **suggestion_payload(action, values))
+                                   expected_version=body.version, settings=settings, **values)
     return suggestion_dict(view, settings.zone)
