@@ -7,6 +7,7 @@ LUOSHI_TEST_REQUIRE_ALL=1 (CI), where they fail.
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import threading
@@ -55,19 +56,43 @@ class Server:
         self.thread.join(timeout=10)
 
 
+_SHARED: dict[str, object] = {}
+
+
+def _shared_browser():
+    """The one Playwright and Chromium of this process, started on first use, stopped at exit.
+
+    Every test module imports the `chromium` fixture, and pytest makes one fixture instance per module
+    that imports it; a second `sync_playwright()` in the same thread would fail, so all share this one.
+    """
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        atexit.register(_stop_browser)
+    return _SHARED["browser"]
+
+
+def _stop_browser() -> None:
+    browser, playwright = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def chromium():
-    """One headless Chromium for the whole test session."""
+    """One headless Chromium for the whole test session, shared by every module that imports this."""
     if not Path(CHROMIUM).exists():
         _skip_or_fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); browser tests skipped")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _skip_or_fail("the playwright package is not installed (pip install -e '.[test]'); browser tests skipped")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return _shared_browser()
 
 
 def screenshot(page, name: str) -> Path:
