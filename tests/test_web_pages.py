@@ -87,7 +87,7 @@ def test_the_item_page_offers_each_role_its_actions(web):
     offered = {role: forms_on(web.browser(role).get(f"/items/{item_id}").text) for role in ("admin", "office",
                                                                                           "leader", "unit_a")}
     assert offered == {
-        "admin": ["cancel", "remind"], "office": ["cancel", "remind"], "leader": ["instruct"],
+        "admin": ["remind", "cancel"], "office": ["remind", "cancel"], "leader": ["instruct"],
         "unit_a": ["report_progress", "request_extension", "apply_completion"]}
 
 

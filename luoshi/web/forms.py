@@ -66,10 +66,16 @@ def fields_of(action: Action, item: Item, proposed_due: date | None) -> list[Fie
     return spec[action]
 
 
+# Actions that end or undo work: listed last and never unfolded by themselves.
+DESTRUCTIVE = (Action.CANCEL, Action.RETURN, Action.REJECT_EXTENSION)
+
+
 def forms_for(actions: list[Action], item: Item, proposed_due: date | None) -> list[ActionForm]:
-    """The forms of the actions the user may take, the first one unfolded."""
-    return [ActionForm(a.value, glossary.zh(f"action.{a.value}"), fields_of(a, item, proposed_due), open=i == 0)
-            for i, a in enumerate(actions)]
+    """The forms of the actions the user may take, the ones that end or undo work last; the first
+    other one unfolded."""
+    ordered = sorted(actions, key=lambda a: a in DESTRUCTIVE)
+    return [ActionForm(a.value, glossary.zh(f"action.{a.value}"), fields_of(a, item, proposed_due),
+                       open=i == 0 and a not in DESTRUCTIVE) for i, a in enumerate(ordered)]
 
 
 def payload(action: Action, form: FormData) -> dict[str, Any]:
