@@ -34,14 +34,18 @@ def test_the_2024_promises_beside_the_2025_results(web, reports):
     assert {k: v for k, v in link.items() if k not in ("id", "target_id", "decided_at", "decided_at_local")} == {
         "year": 2024, "kind": "commitment", "kind_label": "量化任务", "indicator": "新能源充电站", "goal": "新建40座",
         "promise": {"document": {"id": 1, "name": "qingxi_2024_work_report.txt", "title": "政府工作报告", "version": 1},
-                    "span": link["promise"]["span"], "path": "commitments[13]", "text": STATIONS},
+                    "span": link["promise"]["span"], "path": "commitments[13]", "text": STATIONS,
+                    "sentence": {"before": "", "marked": STATIONS, "after": ""}},
         "result": {"document": {"id": 2, "name": "qingxi_2025_work_report.txt", "title": "政府工作报告", "version": 1},
                    "span": link["result"]["span"], "path": link["result"]["path"],
-                   "text": "新改建新能源车辆充电场（站）44座"},
+                   "text": "新改建新能源车辆充电场（站）44座",
+                   "sentence": {"before": "", "marked": "新改建新能源车辆充电场（站）44座", "after": ""}},
         "result_value": "44", "result_unit": "座", "score": 85, "reasons": link["reasons"], "verdict": "achieved",
         "verdict_label": "已兑现", "rule": "承诺新建40座，实际44座，已兑现", "state": "proposed", "state_label": "待确认",
         "decided_by": None, "note": None, "version": 1}
     assert len(link["reasons"]) == 3 and link["reasons"][1] == "单位一致（座）"
+    gdp = link_of(data, "地区生产总值增长6%左右")["result"]["sentence"]  # the clause the result stands in
+    assert gdp == {"before": "全县实现地区生产总值438.5亿元、", "marked": "同比增长5.6%", "after": ""}
     assert [u["text"] for u in data["unlinked"]] == ["单位地区生产总值能耗下降完成市下达任务", "新增限额以上商贸企业40家",
                                                    "建成5G基站300个"]
     assert web.api("office").get("/api/delivery").json()["year"] == 2024  # the latest year with links

@@ -190,19 +190,36 @@ def delivery_years(session: Session) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def sentence_dict(s: Sentence) -> dict[str, Any]:
+CLAUSE_ENDS = "，,。！？；：\n"
+
+
+def around(text: str | None, span: tuple[int, int] | None, limit: int = 60) -> dict[str, str] | None:
+    """The clause a span stands in, cut at ，。！？；： or a line end (at most `limit` characters each side), as
+    the words before the span, the span and the words after: a result such as 同比增长5.6% reads whole
+    (全县实现地区生产总值438.5亿元、同比增长5.6%)."""
+    if not text or span is None:
+        return None
+    start, end = span
+    lo = max(max(text.rfind(c, max(0, start - limit), start) for c in CLAUSE_ENDS) + 1, start - limit, 0)
+    ends = [i for i in (text.find(c, end, end + limit) for c in CLAUSE_ENDS) if i >= 0]
+    hi = min(ends) + 1 if ends else min(len(text), end + limit)
+    return {"before": text[lo:start].lstrip(), "marked": text[start:end], "after": text[end:hi].rstrip().rstrip("，,；：")}
+
+
+def sentence_dict(s: Sentence, texts: Mapping[int, str] | None = None) -> dict[str, Any]:
+    text = (texts or {}).get(s.document.id) if s.document else None
     return {"document": document_dict(s.document), "span": list(s.span) if s.span else None, "path": s.path,
-            "text": s.text}
+            "text": s.text, "sentence": around(text, s.span)}
 
 
 STATE_LABELS = {"proposed": "待确认", "confirmed": "已确认", "rejected": "已否决"}
 
 
-def link_dict(link: LinkView, zone: ZoneInfo | None = None) -> dict[str, Any]:
+def link_dict(link: LinkView, zone: ZoneInfo | None = None, texts: Mapping[int, str] | None = None) -> dict[str, Any]:
     t = link.target
     return {"id": link.id, "year": link.year, "target_id": int(t.id), "kind": t.kind.value,
             "kind_label": t.kind.label, "indicator": t.indicator, "goal": goal_text(t),
-            "promise": sentence_dict(link.promise), "result": sentence_dict(link.result),
+            "promise": sentence_dict(link.promise, texts), "result": sentence_dict(link.result, texts),
             "result_value": figure(link.result_value), "result_unit": link.result_unit, "score": link.score,
             "reasons": list(link.reasons), "verdict": link.verdict.value, "verdict_label": link.verdict.label,
             "rule": link.rule, "state": link.state, "state_label": STATE_LABELS.get(link.state, link.state),
@@ -211,10 +228,19 @@ def link_dict(link: LinkView, zone: ZoneInfo | None = None) -> dict[str, Any]:
             "note": link.note, "version": link.version}
 
 
-def delivery_dict(d: Delivery, zone: ZoneInfo | None = None) -> dict[str, Any]:
+def document_texts(session: Session, d: Delivery) -> dict[int, str]:
+    """The texts of the reports a year's links quote (two or so), to show each sentence whole."""
+    from luoshi.store.models import Document
+
+    ids = {s.document.id for link in d.links for s in (link.promise, link.result) if s.document}
+    rows = session.execute(select(Document.id, Document.text).where(Document.id.in_(ids))) if ids else []
+    return {i: text for i, text in rows}
+
+
+def delivery_dict(d: Delivery, zone: ZoneInfo | None = None, texts: Mapping[int, str] | None = None) -> dict[str, Any]:
     live = [link for link in d.links if link.state != "rejected"]
     counts = {v: sum(1 for link in live if link.verdict.value == v) for v in ("achieved", "missed", "unclear")}
-    return {"year": d.year, "links": [link_dict(link, zone) for link in d.links],
+    return {"year": d.year, "links": [link_dict(link, zone, texts) for link in d.links],
             "unlinked": [{"target_id": int(t.id), "kind": t.kind.value, "kind_label": t.kind.label,
                           "indicator": t.indicator, "goal": goal_text(t), "text": t.text} for t in d.unlinked],
             "linked_share": round(d.linked_share, 4),

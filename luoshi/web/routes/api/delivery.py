@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from luoshi.store import delivery as store
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
-from luoshi.web.tracking_views import DELIVERY_READERS, delivery_dict, delivery_for, delivery_year, link_dict
+from luoshi.web.tracking_views import (DELIVERY_READERS, delivery_dict, delivery_for, delivery_year, document_texts,
+                                       link_dict)
 
 router = APIRouter(prefix="/delivery", tags=["delivery"])
 
@@ -21,7 +22,8 @@ def list_delivery(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                   ) -> dict[str, Any]:
     require_role(user, *DELIVERY_READERS)
     year = year or delivery_year(session, settings)
-    return delivery_dict(delivery_for(session, year=year, state=state), settings.zone)
+    found = delivery_for(session, year=year, state=state)
+    return delivery_dict(found, settings.zone, document_texts(session, found))
 
 
 class Decision(BaseModel):

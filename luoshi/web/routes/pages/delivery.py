@@ -15,7 +15,8 @@ from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, requ
 from luoshi.web.errors import HEADINGS, status_of
 from luoshi.web.queries import may_read_documents
 from luoshi.web.render import flash, page, redirect
-from luoshi.web.tracking_views import DELIVERY_READERS, delivery_dict, delivery_for, delivery_year, delivery_years
+from luoshi.web.tracking_views import (DELIVERY_READERS, delivery_dict, delivery_for, delivery_year, delivery_years,
+                                       document_texts)
 
 router = APIRouter()
 STATES = (("proposed", "待确认"), ("confirmed", "已确认"), ("rejected", "已否决"))
@@ -28,7 +29,8 @@ def delivery(request: Request, session: SessionDep, user: PageUser, settings: Se
     year = int(raw) if raw.isdigit() else delivery_year(session, settings)
     state = request.query_params.get("state") or None
     state = state if state in dict(STATES) else None
-    data = delivery_dict(delivery_for(session, year=year, state=state), settings.zone)
+    found = delivery_for(session, year=year, state=state)
+    data = delivery_dict(found, settings.zone, document_texts(session, found))
     return page(request, "delivery.html", user=user, active="delivery", title=f"{year}年承诺兑现", d=data,
                 years=delivery_years(session), state=state or "", states=STATES, can_decide=user.role in OFFICE,
                 full_document=may_read_documents(user.actor))
