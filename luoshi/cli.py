@@ -366,7 +366,7 @@ def demo(
     except LuoshiError as exc:
         fail(str(exc))
         raise typer.Exit(2)
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     out.print(f"demo database: {path} ({summary.documents} documents, {summary.items} items)")
     out.print("demo users (username / password / role):")
     for user in summary.users:
