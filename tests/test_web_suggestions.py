@@ -112,9 +112,11 @@ def test_the_list_filters_and_the_statistics(web, registered):
     client = web.api("office")
     ids = lambda **q: [s["id"] for s in client.get("/api/suggestions", params=q).json()["suggestions"]]  # noqa: E731
     assert [ids(state="assigned"), ids(warning="red"), ids(unit="市财政局"), ids(category="提升城乡建设品质")] == [
-        [registered[0], registered[4]], [registered[0]], [registered[4]], [registered[4], registered[3], registered[5]]]  # by reply deadline
+        [registered[0], registered[4]], [registered[0]], [registered[4]],
+        [registered[4], registered[3], registered[5]]]  # by reply deadline, none last
     stats = client.get("/api/suggestions/statistics").json()
-    assert [(c["category"], c["total"], c["registered"], c["handling"], c["overdue"]) for c in stats["by_category"]] == [
+    assert [(c["category"], c["total"], c["registered"], c["handling"], c["overdue"])
+            for c in stats["by_category"]] == [
         ("推动产业转型升级", 3, 2, 1, 1), ("提升城乡建设品质", 3, 2, 1, 0), ("增进民生福祉", 4, 4, 0, 0)]
     assert [(u["unit"], u["total"], u["overdue"]) for u in stats["by_unit"]] == [("市商务局", 1, 1), ("市财政局", 1, 0)]
     assert stats["by_satisfaction"] == [

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from luoshi import glossary
 from luoshi.errors import NotFound
 from luoshi.ledger import Actor, Role
-from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.due import by_rule
 from luoshi.ledger.suggestions import (STEPS, Outcome, Satisfaction, SuggestionAction, SuggestionState, Tally)
 from luoshi.ledger.targets import Accumulation, Status, TargetKind, fmt, goal_text
@@ -36,7 +35,6 @@ from luoshi.web.queries import people_names, unit_names
 
 # Who sees promise versus delivery: the office, leaders and the congress (a unit has its own targets).
 DELIVERY_READERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CONGRESS})
-CONGRESS_AND_OFFICE = OFFICE | {Role.CONGRESS}
 
 
 def figure(value: Decimal | None) -> str | None:

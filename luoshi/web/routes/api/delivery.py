@@ -17,7 +17,7 @@ router = APIRouter(prefix="/delivery", tags=["delivery"])
 
 @router.get("", summary="The promises of a year with the results linked to them, and those unlinked")
 def list_delivery(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                  year: Annotated[int | None, Query(description="the promises' year; default the latest linked")] = None,
+                  year: Annotated[int | None, Query(description="the promises' year; default: the latest")] = None,
                   state: Annotated[str | None, Query(description="proposed, confirmed or rejected")] = None
                   ) -> dict[str, Any]:
     require_role(user, *DELIVERY_READERS)

@@ -11,7 +11,8 @@ from starlette.responses import JSONResponse, Response
 from luoshi.ledger.targets import Status
 from luoshi.store import targets as store
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
-from luoshi.web.tracking_views import filled_rows, import_errors, target_detail, target_dict, target_for, target_unit_filter
+from luoshi.web.tracking_views import (filled_rows, import_errors, target_detail, target_dict, target_for,
+                                       target_unit_filter)
 
 router = APIRouter(prefix="/targets", tags=["targets"])
 MEDIA = {"csv": "text/csv; charset=utf-8",
@@ -83,7 +84,8 @@ def set_units(target_id: int, body: UnitsIn, session: SessionDep, user: CurrentU
 def import_actuals(file: Annotated[UploadFile, File(description="the filled template, .csv or .xlsx")],
                    session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
     try:
-        done = store.import_actuals(session, actor=user.actor, rows=filled_rows(file.file.read()), settings=settings)
+        done = store.import_actuals(session, actor=user.actor, rows=filled_rows(file.file.read()),
+                                    settings=settings)
     except store.ImportRejected as exc:
         session.rollback()
         return JSONResponse({"detail": str(exc), "errors": import_errors(exc.errors)}, status_code=422)
