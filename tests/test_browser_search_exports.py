@@ -16,14 +16,37 @@ from playwright.sync_api import expect
 
 from browserfixtures import Server, chromium, screenshot  # noqa: F401
 from conftest import ROOT
+from sqlalchemy import select
+
 from luoshi.ingest import ingest_file
+from luoshi.ledger import Actor, Role
+from luoshi.store import items as store_items
+from luoshi.store.delivery import confirm_link, list_delivery
+from luoshi.store.models import Assignment, ItemRow
 from luoshi.settings import Settings
 from luoshi.store import users as store_users
 from luoshi.store.db import Database
 
 SAMPLES = ROOT / "luoshi" / "samples"
 PASSWORD = "browser-pass-2"
-DOCUMENTS = ("qingxi_county_minutes_12.txt", "qingxi_2024_work_report.txt", "qingxi_congress_review_2024.txt")
+DOCUMENTS = ("qingxi_county_minutes_12.txt", "qingxi_2024_work_report.txt", "qingxi_2025_work_report.txt",
+             "qingxi_congress_review_2024.txt")
+OFFICE = Actor("zhangmin", Role.SUPERVISOR, name="张敏")
+
+
+def hand_out(s, settings):
+    """Two of the minutes' items handed out (one of them done), and the 2024 promises' links confirmed."""
+    led = select(Assignment.item_id)
+    first, second = s.scalars(select(ItemRow.id).where(ItemRow.document_id == 1, ItemRow.id.in_(led))
+                              .order_by(ItemRow.id).limit(2)).all()
+    for item_id in (first, second):
+        store_items.act(s, item_id=item_id, actor=OFFICE, action="confirm", expected_version=1, settings=settings)
+        store_items.act(s, item_id=item_id, actor=OFFICE, action="assign", expected_version=2, due="2024-12-31",
+                        settings=settings)
+    store_items.act(s, item_id=second, actor=OFFICE, action="cancel", expected_version=3, reason="调整",
+                    settings=settings)
+    for link in list_delivery(s, year=2024).links:
+        confirm_link(s, link_id=link.id, actor=OFFICE)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +58,7 @@ def site(tmp_path_factory):
     with db.session() as s:
         for name in DOCUMENTS:
             assert ingest_file(s, str(SAMPLES / name), settings=settings).status == "inserted"
+        hand_out(s, settings)
         store_users.create_user(s, username="zhangmin", password=PASSWORD, role="supervisor", display_name="张敏")
     server = Server(create_app(settings, db)).start()
     yield server
@@ -135,22 +159,26 @@ def test_the_bulletin_downloads_from_its_page(chromium, site):
 def test_a_published_document_is_open_to_anyone(chromium, site):
     office = sign_in(chromium, site)
     office.goto(f"{site.url}/publishing")
-    row = office.locator("tbody tr").filter(has=office.locator("td", has_text=re.compile("^政府工作报告$")))
-    with office.expect_navigation():
-        row.locator("button", has_text="公开").click()
-    assert office.locator(".flash.ok").inner_text().endswith("已公开发布")
+    reports = office.locator("tbody tr").filter(has=office.locator("td", has_text=re.compile("^政府工作报告$")))
+    assert reports.count() == 2
+    for n in range(2):
+        with office.expect_navigation():
+            reports.nth(n).locator("button", has_text="公开").click()
+        assert office.locator(".flash.ok").inner_text().endswith("已公开发布")
     screenshot(office, "23-publishing")
 
     public = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN").new_page()
     public.goto(f"{site.url}/public")
     assert public.locator("header.topbar").count() == 0
     links = public.locator("table a")
-    assert links.count() == 1
+    assert links.count() == 2
     with public.expect_navigation():
-        links.first.click()
+        public.click("table a >> nth=1")  # the older one: the 2024 report (newest first)
     assert re.search(r"/public/documents/\d+$", public.url)
     targets = public.locator("#public-targets tbody tr")
     assert targets.count() == 43 and "地区生产总值" in targets.first.inner_text()
+    delivery = public.locator("#public-delivery tbody tr")
+    assert delivery.count() >= 20 and public.locator("#public-delivery .verdict.achieved").count() >= 1
     screenshot(public, "24-public-document")
     public.goto(f"{site.url}/public/documents/1")  # the minutes: not published
     assert public.locator("h1").inner_text() == "未找到"
