@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import Actor, Role, State
@@ -127,10 +127,6 @@ def _where(actor: Actor) -> list[Any]:
     return [literal(False) if visible is False else visible]
 
 
-def _count(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def _due_soon(today: date, settings: Settings) -> Any:
     """Yellow and due between today and `near_days` from now: exactly the items a clock runs for, not
     waiting for a completion decision, due in that window (the yellow of `luoshi.ledger.warnings`)."""
@@ -139,26 +135,56 @@ def _due_soon(today: date, settings: Settings) -> Any:
     return and_(yellow, ItemRow.due >= today, ItemRow.due <= today + timedelta(days=policy.near_days))
 
 
+def _bucket(column: Any, edges: list[datetime]) -> Any:
+    """Which of the months starting at `edges` (ascending) a time falls in: 0 … len-1, -1 before the first
+    or NULL; a balanced CASE, so a row costs about log2(12) comparisons."""
+    def pick(lo: int, hi: int) -> Any:  # the index in [lo, hi] for a time known to be ≥ edges[lo]
+        if lo == hi:
+            return literal(lo)
+        mid = (lo + hi + 1) // 2
+        return case((column < edges[mid], pick(lo, mid - 1)), else_=pick(mid, hi))
+    return case((column.is_(None), -1), (column < edges[0], -1), else_=pick(0, len(edges) - 1))
+
+
+def _by_state(session: Session, *, actor: Actor, settings: Settings) -> tuple[dict[str, int], dict[str, int], int]:
+    """The items the actor may see by state; of those, handed out (by state); and done by the due date."""
+    handed_out = ItemRow.assigned_at.isnot(None)
+    on_time = and_(ItemRow.state == State.DONE.value, handed_out,
+                   or_(ItemRow.due.is_(None), local_date(ItemRow.closed_at, settings.timezone) <= ItemRow.due))
+    by_state, handed = {s.value: 0 for s in State}, {s.value: 0 for s in State}
+    timely = 0
+    stmt = (select(ItemRow.state, func.count(), func.sum(case((handed_out, 1), else_=0)),
+                   func.sum(case((on_time, 1), else_=0))).where(*_where(actor)).group_by(ItemRow.state))
+    for state, n, h, t in session.execute(stmt):
+        by_state[state], handed[state], timely = n, int(h), timely + int(t)
+    return by_state, handed, timely
+
+
 def item_figures(session: Session, *, actor: Actor, today: date,
                  settings: Settings) -> tuple[Headline, dict[str, int], dict[str, int]]:
-    """The headline, the items by state and by warning colour, in two queries."""
+    """The headline, the items by state and by warning colour: one query over every item the actor may
+    see (by state), one over the items a clock runs for (by colour)."""
     where = _where(actor)
-    by_state = {s.value: 0 for s in State}
-    for state, n in session.execute(select(ItemRow.state, func.count()).where(*where).group_by(ItemRow.state)):
-        by_state[state] = n
     policy, zone = settings.warning_policy, settings.timezone
-    handed_out = and_(ItemRow.assigned_at.isnot(None), ItemRow.state != State.CANCELLED.value)
-    done = and_(handed_out, ItemRow.state == State.DONE.value)
-    on_time = and_(done, or_(ItemRow.due.is_(None), local_date(ItemRow.closed_at, zone) <= ItemRow.due))
-    colours = [Colour.RED, Colour.YELLOW, Colour.GREEN]
-    row = session.execute(select(
-        _count(handed_out), _count(done), _count(on_time), _count(_due_soon(today, settings)),
-        *(_count(colour_clause(c, today, policy, zone)) for c in colours)).where(*where)).one()
-    total, done_n, on_time_n, due_soon = (int(v) for v in row[:4])
-    by_warning = {c.value: int(n) for c, n in zip(colours, row[4:])}
+    by_state, out, on_time_n = _by_state(session, actor=actor, settings=settings)
+    red, yellow, green = (colour_clause(c, today, policy, zone) for c in (Colour.RED, Colour.YELLOW, Colour.GREEN))
+    colour = case((red, Colour.RED.value), (yellow, Colour.YELLOW.value), (green, Colour.GREEN.value), else_="none")
+    in_window = and_(ItemRow.due >= today, ItemRow.due <= today + timedelta(days=policy.near_days))
+    by_warning = {c.value: 0 for c in (Colour.RED, Colour.YELLOW, Colour.GREEN)}
+    due_soon = 0
+    colours = (select(colour.label("colour"), in_window.label("soon")).where(ItemRow.state.in_(CLOCKED), *where)
+               .subquery())
+    for value, soon, n in session.execute(select(colours.c.colour, colours.c.soon, func.count())
+                                          .group_by(colours.c.colour, colours.c.soon)):
+        if value in by_warning:
+            by_warning[value] += n
+        if value == Colour.YELLOW.value and soon:
+            due_soon += n
     by_warning["none"] = sum(by_state.values()) - sum(by_warning.values())
+    total = sum(n for state, n in out.items() if state != State.CANCELLED.value)
+    done = out[State.DONE.value]
     drafts = by_state[State.DRAFT.value] + by_state[State.CONFIRMED.value]
-    headline = Headline(total=total, done=done_n, on_time=on_time_n, open=total - done_n,
+    headline = Headline(total=total, done=done, on_time=on_time_n, open=total - done,
                         overdue=by_warning[Colour.RED.value], due_soon=due_soon, drafts=drafts)
     return headline, by_state, by_warning
 
@@ -170,17 +196,18 @@ def units_ranked(session: Session, *, actor: Actor, today: date, settings: Setti
     An item counts for each of its units, lead or co-operating, as `/ledger?unit=` lists it; a unit user
     sees their own unit's line only.
     """
-    policy, zone = settings.warning_policy, settings.timezone
-    red = colour_clause(Colour.RED, today, policy, zone)
-    soon = _due_soon(today, settings)
-    overdue_n, soon_n = _count(red), _count(soon)
+    policy = settings.warning_policy
+    red = colour_clause(Colour.RED, today, policy, settings.timezone)
     # Both need a running clock and a due date no later than the due-soon window: the (state, due) index.
     window = and_(ItemRow.state.in_(CLOCKED), ItemRow.due <= today + timedelta(days=policy.near_days))
+    flags = (select(ItemRow.id.label("item_id"), case((red, 1), else_=0).label("red"),
+                    case((_due_soon(today, settings), 1), else_=0).label("soon"))
+             .where(window, *_where(actor)).subquery())
+    overdue_n, soon_n = func.sum(flags.c.red), func.sum(flags.c.soon)
     stmt = (select(Organisation.id, Organisation.name, overdue_n, soon_n)
-            .select_from(ItemRow).join(Assignment, Assignment.item_id == ItemRow.id)
+            .select_from(flags).join(Assignment, Assignment.item_id == flags.c.item_id)
             .join(Organisation, Organisation.id == Assignment.organisation_id)
-            .where(window, or_(red, soon), *_where(actor))
-            .group_by(Organisation.id, Organisation.name)
+            .group_by(Organisation.id, Organisation.name).having(overdue_n + soon_n > 0)
             .order_by(overdue_n.desc(), soon_n.desc(), Organisation.name))
     unit = _unit_of(actor)
     if unit is not None:
@@ -197,22 +224,19 @@ def _month_start(day: date, back: int = 0) -> date:
 
 def monthly_trend(session: Session, *, actor: Actor, today: date, settings: Settings,
                   months: int = MONTHS) -> list[Month]:
-    """Items recorded and items completed (approved) in each of the last `months` months, in the
-    office's time zone, oldest first; this month is the last."""
-    first = _month_start(today, months - 1)
-    since = datetime.combine(first, time(0), settings.zone)
-    zone, where = settings.timezone, _where(actor)
-    out = {_month_start(today, k): [0, 0] for k in range(months - 1, -1, -1)}
-    for column, index, extra in ((ItemRow.created_at, 0, []),
-                                 (ItemRow.closed_at, 1, [ItemRow.state == State.DONE.value])):
-        day = local_date(column, zone)
-        year, month = extract("year", day), extract("month", day)
-        stmt = (select(year, month, func.count()).where(column >= since, *extra, *where).group_by(year, month))
-        for y, m, n in session.execute(stmt):
-            key = date(int(y), int(m), 1)
-            if key in out:
-                out[key][index] = n
-    return [Month(key, created, completed) for key, (created, completed) in out.items()]
+    """Items recorded and items completed (approved) in each of the last `months` months, in the office's
+    time zone, oldest first; this month is the last. A row falls in a month by comparing its time with
+    the months' first instants (local midnight of the 1st): exact in any time zone, no date function."""
+    firsts = [_month_start(today, k) for k in range(months - 1, -1, -1)]
+    edges = [datetime.combine(day, time(0), settings.zone) for day in firsts]
+    counts = {day: [0, 0] for day in firsts}
+    for index, column, extra in ((0, ItemRow.created_at, []), (1, ItemRow.closed_at, [ItemRow.state == State.DONE.value])):
+        bucket = _bucket(column, edges)
+        stmt = select(bucket, func.count()).where(column >= edges[0], *extra, *_where(actor)).group_by(bucket)
+        for k, n in session.execute(stmt):
+            if k >= 0:
+                counts[firsts[int(k)]][index] = n
+    return [Month(day, created, completed) for day, (created, completed) in counts.items()]
 
 
 def target_year(session: Session, *, today: date) -> int | None:
