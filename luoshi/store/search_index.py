@@ -197,6 +197,26 @@ def _visible_ids(session: Session, actor: Actor, hits: list[Hit]) -> set[tuple[s
     return keep
 
 
+def _scan(session: Session, q: str, kinds: list[str], unit: str | None,
+          year: int | None) -> tuple[list[Hit], list[str], bool]:
+    """Up to SCAN_LIMIT hits of a query, best first; whether there were more."""
+    seen: list[Hit] = []
+    terms: list[str] = []
+    total = 0
+    while len(seen) < SCAN_LIMIT:
+        found = search_index(session, q, kinds=kinds, unit=unit, year=year, limit=100, offset=len(seen))
+        terms, total = found.terms, found.total
+        seen += found.hits
+        if not found.hits or len(seen) >= total:
+            break
+    return seen, terms, total > len(seen)
+
+
+def _unit_name(session: Session, actor: Actor) -> str | None:
+    unit = actor.unit or ""
+    return session.scalar(select(Organisation.name).where(Organisation.id == int(unit))) if unit.isdigit() else None
+
+
 def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] | None = None,
                unit: str | None = None, year: int | None = None, page: int = 1, per_page: int = 20) -> VisibleResults:
     """Search as `actor` sees the ledger: the office and leaders everything; a unit user targets, and
@@ -208,15 +228,21 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
     if not _restricted(actor):
         found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=per_page, offset=offset)
         return VisibleResults(found.total, found.hits, found.terms)
+    # A unit sees only items and suggestions that name it: look for those among its unit's entries (the
+    # index holds every unit of an entry), and for the rest (targets) among all; then drop what the rules
+    # hide (drafts, suggestions not yet handed out) and merge by score.
+    groups = [(wanted, unit)]
+    if actor.role is Role.UNIT:
+        own = [k for k in wanted if k in ("item", "suggestion")]
+        groups = [(own, unit or _unit_name(session, actor)), ([k for k in wanted if k not in own], unit)]
     seen: list[Hit] = []
     terms: list[str] = []
-    total = 0
-    while len(seen) < SCAN_LIMIT:
-        found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=100, offset=len(seen))
-        terms, total = found.terms, found.total
-        seen += found.hits
-        if not found.hits or len(seen) >= total:
-            break
+    capped = False
+    for group_kinds, group_unit in groups:
+        if group_kinds:
+            hits, terms, more = _scan(session, q, group_kinds, group_unit, year)
+            seen, capped = seen + hits, capped or more
     keep = _visible_ids(session, actor, seen)
-    visible = [h for h in seen if (h.kind, h.ref_id) in keep]
-    return VisibleResults(len(visible), visible[offset:offset + per_page], terms, capped=total > len(seen))
+    visible = sorted((h for h in seen if (h.kind, h.ref_id) in keep), key=lambda h: -h.score)
+    return VisibleResults(len(visible), visible[offset:offset + per_page], terms or search_index(session, q).terms,
+                          capped=capped)
