@@ -250,7 +250,7 @@ FORMAT = typer.Option(ExportFormat.xlsx, "--format", "-f", help="xlsx, csv or js
 def export_ledger(
     output: str = OUTPUT, format: ExportFormat = FORMAT,
     state: Optional[list[str]] = typer.Option(None, "--state", help="Only items in this state (repeatable)."),
-    unit: Optional[str] = typer.Option(None, "--unit", help="Only items of this unit (lead or co-operating; name or id)."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Only items of this unit (lead or co-operating)."),
     warning: Optional[str] = typer.Option(None, "--warning", help="red, yellow, green or none."),
     document: Optional[int] = typer.Option(None, "--document", help="Only items of this source document (id)."),
     due_from: Optional[str] = typer.Option(None, "--due-from", help="Due on or after (YYYY-MM-DD)."),

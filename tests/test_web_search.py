@@ -21,7 +21,8 @@ def item(web, title, text=None, unit="a", state="draft"):
         row = store_items.create_item(s, actor=OFFICE, kind="task", title=title, text=text or title,
                                       lead_units=[UNITS[unit]], settings=web.settings)
         if state == "assigned":
-            store_items.act(s, item_id=row.id, actor=OFFICE, action="confirm", expected_version=1, settings=web.settings)
+            store_items.act(s, item_id=row.id, actor=OFFICE, action="confirm", expected_version=1,
+                            settings=web.settings)
             store_items.act(s, item_id=row.id, actor=OFFICE, action="assign", expected_version=2, due="2030-06-30",
                             settings=web.settings)
         return row.id
