@@ -142,6 +142,16 @@ def test_an_import_with_one_bad_row_imports_nothing_then_the_fixed_file_goes_in(
     assert actual_count(site) == before + 2
     screenshot(office, "tracking-03-import-done")
 
+    office.goto(f"{site.url}/targets?year=2024")
+    gdp_row = office.locator("#targets-table tr", has_text="地区生产总值增长6%左右")
+    gdp_row.locator("details.rule summary").click()  # the rule behind the badge, opened
+    assert gdp_row.locator("details.rule div").inner_text() == (
+        "目标增长6%左右（±0.5个百分点），2024年实际5.9%（2024年二季度），已完成")
+    office.select_option("#status", "achieved")
+    office.wait_for_function("() => new URLSearchParams(location.search).get('status') === 'achieved'")
+    office.wait_for_function("() => document.querySelectorAll('#targets-table tbody tr').length <= 3")
+    screenshot(office, "tracking-10-targets-achieved")
+
 
 def act(page, action, **fields):
     box = page.locator(f"#act-{action}")
