@@ -128,3 +128,21 @@ def test_the_list_filters_and_the_statistics(web, registered):
     assert page.count('<a href="/suggestions/') == 1 and "按主办单位统计" in page
     assert client.get("/api/suggestions", params={"state": "lost"}).status_code == 422
     assert date.fromisoformat(client.get(f"/api/suggestions/{registered[0]}").json()["due"]) == date(2020, 1, 31)
+
+
+def test_the_office_or_the_congress_registers_a_suggestion_by_hand(web):
+    client = web.browser("congress")
+    token = csrf_of(client.get("/suggestions").text)
+    done = client.post("/suggestions", data={"title": "加强校园周边交通安全", "deputies": "王芳、 李明", "category": "民生",
+                                             "no": "3", "text": "增设上下学时段交通疏导", "csrf_token": token},
+                       follow_redirects=False)
+    sid = int(done.headers["location"].rsplit("/", 1)[1])
+    got = web.api("office").get(f"/api/suggestions/{sid}").json()
+    assert (got["title"], got["deputies"], got["category"], got["no"], got["text"], got["state_label"]) == (
+        "加强校园周边交通安全", ["王芳", "李明"], "民生", 3, "增设上下学时段交通疏导", "待交办")
+    assert 'id="register"' not in web.browser("unit_a").get("/suggestions").text
+    unit = web.browser("unit_a")
+    refused = unit.post("/suggestions", data={"title": "x", "csrf_token": csrf_of(unit.get("/suggestions").text)})
+    assert refused.status_code == 403
+    made = web.api("office").post("/api/suggestions", json={"title": "完善农村物流网络", "deputies": ["赵强"]})
+    assert (made.status_code, made.json()["deputies"], made.json()["actions"][0]["action"]) == (201, ["赵强"], "assign")

@@ -4,6 +4,7 @@ take now (assign, reassign, co-operating opinion, reply, satisfaction, remind); 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi.errors import LuoshiError
-from luoshi.ledger.suggestions import SuggestionAction
+from luoshi.ledger.suggestions import CONGRESS_AND_OFFICE, SuggestionAction
 from luoshi.settings import Settings
 from luoshi.store import suggestions as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
@@ -47,9 +48,30 @@ def suggestions(request: Request, session: SessionDep, user: PageUser, settings:
         return partial(request, "suggestions_table.html", **context)
     stats = statistics_dict(store.suggestion_statistics(session, actor=user.actor, settings=settings))
     return page(request, "suggestions.html", user=user, active="suggestions", title="代表建议", filters=f,
-                states=SUGGESTION_STATES, satisfactions=SATISFACTIONS, warnings=WARNINGS,
+                can_register=user.role in CONGRESS_AND_OFFICE, states=SUGGESTION_STATES, satisfactions=SATISFACTIONS,
+                warnings=WARNINGS,
                 categories=categories(session), units=unit_options(session), stats=stats,
                 json_link="/api/suggestions?" + urlencode({k: v for k, v in f.items() if v}), **context)
+
+
+@router.post("/suggestions", dependencies=[CsrfChecked])
+async def register(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    """A suggestion entered by hand (the office or the congress): deputies separated by 、 , or spaces."""
+    form = {k: str(v).strip() for k, v in (await request.form()).items()}
+    deputies = [d for d in re.split(r"[、,，\s]+", form.get("deputies", "")) if d]
+    try:
+        view = store.create_suggestion(session, actor=user.actor, title=form.get("title", ""),
+                                       no=int(form["no"]) if form.get("no", "").isdigit() else None,
+                                       category=form.get("category") or None, deputies=deputies,
+                                       text=form.get("text", ""), settings=settings)
+    except LuoshiError as exc:
+        if status_of(exc) != 422:
+            raise
+        session.rollback()
+        flash(request, "error", f"{HEADINGS[422]}：{exc}")
+        return redirect("/suggestions")
+    flash(request, "ok", f"已登记代表建议：{view.suggestion.title}")
+    return redirect(f"/suggestions/{view.id}")
 
 
 def suggestion_page(request: Request, session: SessionDep, user: Viewer, settings: Settings, suggestion_id: int,
