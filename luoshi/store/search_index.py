@@ -56,6 +56,15 @@ def _units(lead: Sequence[int], co: Sequence[int], names: dict[int, str]) -> tup
     return (all_names[0] if all_names else None), tuple(all_names[1:])
 
 
+def _by_owner(units: Sequence[Any]) -> dict[int, tuple[list[int], list[int]]]:
+    """`{item or target id: (lead unit ids, other unit ids)}` of (owner id, organisation id, role) rows."""
+    out: dict[int, tuple[list[int], list[int]]] = {}
+    for owner, org, role in units:
+        lead, co = out.setdefault(owner, ([], []))
+        (lead if role == "lead" else co).append(org)
+    return out
+
+
 def document_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
     rows = session.scalars(_fresh(select(Document).where(Document.id.in_(list(ids))))).all()
     return [SearchEntry("document", d.id, d.title or d.name, d.text,
@@ -69,11 +78,10 @@ def item_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
                             .where(Assignment.item_id.in_([r.id for r in rows]))
                             .order_by(Assignment.item_id, Assignment.position)).all()
     names = _names(session, [u.organisation_id for u in units])
+    by_item = _by_owner(units)
     out = []
     for r in rows:
-        lead = [u.organisation_id for u in units if u.item_id == r.id and u.role == "lead"]
-        co = [u.organisation_id for u in units if u.item_id == r.id and u.role != "lead"]
-        unit, others = _units(lead, co, names)
+        unit, others = _units(*by_item.get(r.id, ([], [])), names)
         body = r.text if r.text and r.text != r.title else ""
         out.append(SearchEntry("item", r.id, r.title, body, unit=unit, co_units=others,
                                year=_year(r.due, r.created_at), url=f"/items/{r.id}"))
@@ -86,11 +94,10 @@ def target_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
                             .where(TargetUnit.target_id.in_([r.id for r in rows]))
                             .order_by(TargetUnit.target_id, TargetUnit.position)).all()
     names = _names(session, [u.organisation_id for u in units])
+    by_target = _by_owner(units)
     out = []
     for r in rows:
-        lead = [u.organisation_id for u in units if u.target_id == r.id and u.role == "lead"]
-        co = [u.organisation_id for u in units if u.target_id == r.id and u.role != "lead"]
-        unit, others = _units(lead, co, names)
+        unit, others = _units(*by_target.get(r.id, ([], [])), names)
         out.append(SearchEntry("target", r.id, r.indicator, r.text, unit=unit, co_units=others, year=r.year,
                                url=f"/targets/{r.id}"))
     return out
@@ -104,10 +111,12 @@ def suggestion_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry
                          .where(SuggestionCoUnit.suggestion_id.in_([r.id for r in rows]))
                          .order_by(SuggestionCoUnit.suggestion_id, SuggestionCoUnit.position)).all()
     names = _names(session, [r.lead_unit_id for r in rows] + [c.organisation_id for c in co])
+    co_of: dict[int, list[int]] = {}
+    for c in co:
+        co_of.setdefault(c.suggestion_id, []).append(c.organisation_id)
     out = []
     for r in rows:
-        unit, others = _units([r.lead_unit_id] if r.lead_unit_id else [],
-                              [c.organisation_id for c in co if c.suggestion_id == r.id], names)
+        unit, others = _units([r.lead_unit_id] if r.lead_unit_id else [], co_of.get(r.id, []), names)
         body = "\n".join(p for p in (r.text, "、".join(r.deputies or ()), r.category or "") if p)
         out.append(SearchEntry("suggestion", r.id, r.title, body, unit=unit, co_units=others,
                                year=_year(r.created_at), url=f"/suggestions/{r.id}"))
