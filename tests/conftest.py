@@ -168,15 +168,42 @@ def sqlite_template(tmp_path_factory):
 
 
 def _truncate_pg(url: str) -> None:
-    """Empty every table of the test schema (the store's and any a test or the web app created)."""
+    """Empty every table of the test schema (the store's and any a test or the web app created) and
+    restart every sequence used. Tables that hold rows are emptied with DELETE, children before parents:
+    for the few rows of a test that is ten times faster than TRUNCATE, which costs ~15 ms a table."""
     engine = create_engine(url)
     with engine.begin() as conn:
         names = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
                                   "AND tablename <> 'alembic_version'")).scalars().all()
         if names:
-            quoted = ", ".join('"%s"' % n for n in names)
-            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            probe = " UNION ALL ".join(f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in names)
+            full = set(conn.execute(text(probe)).scalars().all())
+            links = conn.execute(text(
+                "SELECT c.relname, p.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+                "JOIN pg_class p ON p.oid = k.confrelid WHERE k.contype = 'f' "
+                "AND k.connamespace = current_schema()::regnamespace")).all()
+            for name in _children_first(full, links):
+                conn.execute(text(f'DELETE FROM "{name}"'))
+        used = conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() "
+                                 "AND last_value IS NOT NULL")).scalars().all()
+        for name in used:
+            conn.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
     engine.dispose()
+
+
+def _children_first(tables: set[str], links: list[tuple[str, str]]) -> list[str]:
+    """`tables` ordered so that a table referencing another comes before it (self-references ignored)."""
+    parents = {t: {p for c, p in links if c == t and p != t and p in tables} for t in tables}
+    children = {t: {c for c, p in links if p == t and c != t and c in tables} for t in tables}
+    order, ready = [], sorted(t for t in tables if not children[t])
+    while ready:
+        table = ready.pop()
+        order.append(table)
+        for parent in parents[table]:
+            children[parent].discard(table)
+            if not children[parent] and parent not in order and parent not in ready:
+                ready.append(parent)
+    return order + sorted(tables - set(order))  # a cycle, if any, last (its DELETE reports it)
 
 
 @pytest.fixture
