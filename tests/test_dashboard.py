@@ -123,10 +123,11 @@ def test_who_may_open_it(web):
     page = anonymous.get("/dashboard", follow_redirects=False)
     assert (page.status_code, page.headers["location"]) == (303, "/login?next=/dashboard")
     assert web.api().get("/api/dashboard").status_code == 401
-    assert [web.api(u).get("/api/dashboard").status_code for u in ("admin", "office", "leader", "unit_a", "congress")] == [
-        200] * 5
+    roles = ("admin", "office", "leader", "unit_a", "congress")
+    assert [web.api(u).get("/api/dashboard").status_code for u in roles] == [200] * 5
 
 
 def test_a_leader_lands_on_the_dashboard(web):
-    assert [web.browser(u).get("/", follow_redirects=False).headers["location"] for u in ("leader", "office", "unit_a")] == [
-        "/dashboard", "/ledger", "/workspace"]
+    landing = [web.browser(u).get("/", follow_redirects=False).headers["location"]
+               for u in ("leader", "office", "unit_a")]
+    assert landing == ["/dashboard", "/ledger", "/workspace"]

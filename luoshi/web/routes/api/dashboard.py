@@ -51,7 +51,8 @@ def dashboard_dict(d: store.Dashboard, *, unit_name: str | None = None) -> dict[
             "total": h.total, "done": h.done, "completion_rate": round(h.completion_rate, 4), "on_time": h.on_time,
             "on_time_rate": round(h.on_time_rate, 4), "open": h.open, "overdue": h.overdue,
             "due_soon": h.due_soon, "drafts": h.drafts,
-            "links": {"total": "/ledger", "done": link("/ledger", state="done"), "overdue": link("/ledger", warning="red"),
+            "links": {"total": "/ledger", "done": link("/ledger", state="done"),
+                      "overdue": link("/ledger", warning="red"),
                       "due_soon": link("/ledger", **soon), "drafts": link("/ledger", state="draft")}},
         "by_state": _entries(d.by_state, {s.value: s.label for s in State},
                              {s.value: link("/ledger", state=s.value) for s in State}),
@@ -88,7 +89,8 @@ def dashboard_for(session: Session, user: Viewer, settings: Settings, year: int 
 @router.get("/dashboard", summary="The dashboard (驾驶舱): completion, states, warnings, units, targets, "
                                   "suggestions, 12-month trend")
 def dashboard(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-              year: Annotated[int | None, Query(description="plan year of the targets shown (default: this "
-                                                            "year, else the latest before it)")] = None) -> dict[str, Any]:
+              year: Annotated[int | None, Query(description="plan year of the targets shown (default: this year, "
+                                                            "else the latest before it)")] = None,
+              ) -> dict[str, Any]:
     """A unit user gets their own unit's figures; the office, leaders and admins the whole ledger's."""
     return dashboard_for(session, user, settings, year)
