@@ -112,7 +112,12 @@ def ensure_schema(engine: Engine) -> None:
     if revision == head_revision():
         return
     if engine.dialect.name == "sqlite" and (revision is not None or is_fresh(engine)):
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except Exception:
+            # Two processes opening a fresh file at once: the other one may have migrated it meanwhile.
+            if current_revision(engine) != head_revision():
+                raise
         return
     raise StoreError(f"the database {engine.url.render_as_string(hide_password=True)} is at migration "
                      f"{revision or '(none)'}, the code needs {head_revision()}: run `luoshi db upgrade`")
