@@ -3,7 +3,7 @@ history, overdue and due-soon items), 300 targets with actual values and 600 dep
 SQLite and on PostgreSQL.
 
 Run: python bench/dashboard_speed.py [--items 100000] [--requests 15] [--backends sqlite,postgresql]
-     [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+     [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--screenshot artifacts/screenshots]
 Prints, per backend, p50/p95/max in ms of: the dashboard's queries (`luoshi.store.dashboard.dashboard`, for the
 office and for one unit), and the rendered page /dashboard and its JSON twin /api/dashboard (in process,
 signed in), wall clock and CPU time. Goal: under 1 s. PostgreSQL gets a fresh schema, dropped afterwards.
@@ -196,7 +196,41 @@ def bench(backend: str, url: str, args: argparse.Namespace) -> None:
     for path in ("/dashboard", "/api/dashboard"):
         assert client.get(path).status_code == 200, path
         report(f"GET {path} (rendered)", timed(lambda p=path: client.get(p), args.requests))
+    if args.screenshot:
+        screenshot(create_app(settings, database=db), Path(args.screenshot) / f"dashboard-{backend}-{args.items}.png")
     db.dispose()
+
+
+def screenshot(app, path: Path) -> None:
+    """The page at 1920×1080 in headless Chromium (Playwright), as a leader sees this ledger."""
+    import threading
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=os.environ.get("LUOSHI_TEST_CHROMIUM", "/usr/bin/chromium"),
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+        page.goto(f"http://127.0.0.1:{port}/login")
+        page.fill("#username", "bench_leader")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("html[data-dashboard=ready]", timeout=60_000)
+        page.wait_for_timeout(800)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path))
+        browser.close()
+    server.should_exit = True
+    thread.join(timeout=10)
+    print(f"  screenshot: {path}", flush=True)
 
 
 def pg_schema(base: str) -> tuple[str, str]:
@@ -215,6 +249,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=15)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--screenshot", metavar="DIR", help="also save the page at 1920×1080 in DIR (Chromium)")
     args = parser.parse_args()
     for backend in args.backends.split(","):
         if backend == "sqlite":
