@@ -86,3 +86,17 @@ def test_who_sees_the_page_and_the_forms_need_csrf(web, reports):
     assert "已确认：新能源充电站" in shown and f'<article class="pair confirmed" id="link-{link["id"]}">' in shown
     stale = office.post(f"/delivery/{link['id']}/reject", data={"version": "1", "csrf_token": csrf_of(shown)})
     assert "操作冲突" in stale.text
+
+
+def test_the_menu_shows_each_role_its_tracking_pages(web):
+    def menu(who):
+        html = web.browser(who).get("/orgs").text  # a page that links to none of them itself
+        return [label for href, label in (("/targets", "指标"), ("/delivery", "承诺兑现"), ("/suggestions", "代表建议"))
+                if f'<a href="{href}"' in html]
+
+    assert {who: menu(who) for who in ("office", "leader", "congress", "unit_a")} == {
+        "office": ["指标", "承诺兑现", "代表建议"], "leader": ["指标", "承诺兑现", "代表建议"],
+        "congress": ["指标", "承诺兑现", "代表建议"], "unit_a": ["指标", "代表建议"]}
+    paths = web.api("office").get("/openapi.json").json()["paths"]
+    assert {"/api/targets", "/api/targets/{target_id}/actuals", "/api/targets/import", "/api/targets/template",
+            "/api/delivery", "/api/delivery/{link_id}/confirm", "/api/suggestions/{suggestion_id}/{action}"} <= set(paths)
