@@ -99,4 +99,5 @@ def test_the_menu_shows_each_role_its_tracking_pages(web):
         "congress": ["指标", "承诺兑现", "代表建议"], "unit_a": ["指标", "代表建议"]}
     paths = web.api("office").get("/openapi.json").json()["paths"]
     assert {"/api/targets", "/api/targets/{target_id}/actuals", "/api/targets/import", "/api/targets/template",
-            "/api/delivery", "/api/delivery/{link_id}/confirm", "/api/suggestions/{suggestion_id}/{action}"} <= set(paths)
+            "/api/delivery", "/api/delivery/{link_id}/confirm",
+            "/api/suggestions/{suggestion_id}/{action}"} <= set(paths)
