@@ -224,5 +224,12 @@ def test_the_delivery_page_shows_both_sentences_of_each_linked_promise(chromium,
     pair.scroll_into_view_if_needed()
     office.screenshot(path=str(SCREENSHOTS / "tracking-08-delivery-confirmed.png"))
 
+    office.set_viewport_size({"width": 390, "height": 844})  # a phone: the pairs stack
+    office.goto(f"{site.url}/delivery?year=2024")
+    box = office.locator("article.pair").first.bounding_box()
+    assert box["width"] <= 390
+    office.locator("#delivery-stats").scroll_into_view_if_needed()
+    office.screenshot(path=str(SCREENSHOTS / "tracking-11-delivery-phone.png"))
+
     unit = sign_in(chromium, site, "fgw")
     assert unit.goto(f"{site.url}/delivery").status == 403
