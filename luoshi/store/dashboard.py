@@ -132,7 +132,8 @@ def _due_soon(today: date, settings: Settings) -> Any:
     waiting for a completion decision, due in that window (the yellow of `luoshi.ledger.warnings`)."""
     policy = settings.warning_policy
     yellow = colour_clause(Colour.YELLOW, today, policy, settings.timezone)
-    return and_(yellow, ItemRow.due >= today, ItemRow.due <= today + timedelta(days=policy.near_days))
+    # The window first: most rows fail it, and then the yellow conditions are never evaluated.
+    return and_(ItemRow.due >= today, ItemRow.due <= today + timedelta(days=policy.near_days), yellow)
 
 
 def _unindexed(column: Any) -> Any:
