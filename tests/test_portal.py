@@ -79,6 +79,14 @@ def test_the_office_publishes_and_withdraws_on_the_publishing_page(site):
     assert logged[-2:] == ["document_published", "document_unpublished"]
 
 
+def test_the_document_page_links_the_office_to_its_publishing_row(site):
+    web, ids = site
+    link = f'href="/publishing#doc-{ids["minutes"]}"'
+    assert link in web.browser("office").get(f"/documents/{ids['minutes']}").text
+    assert link not in web.browser("leader").get(f"/documents/{ids['minutes']}").text
+    assert f'id="doc-{ids["minutes"]}"' in web.browser("office").get("/publishing").text
+
+
 def test_publishing_needs_the_office_and_a_csrf_token(site):
     web, ids = site
     for username in ("unit_a", "leader", "congress"):
