@@ -191,7 +191,9 @@ def _store(session: Session, *, path: str, name: str, sha: str, text: str, recor
             kept += 1
             continue
         owners = [str(units(o).id) for o in proposal.pop("owners") if not is_collective(o)]
-        create_item(session, actor=actor, document_id=doc.id, lead_units=owners, now=now, settings=settings,
+        co = [str(units(o).id) for o in proposal.pop("co_owners") if not is_collective(o)]
+        create_item(session, actor=actor, document_id=doc.id, lead_units=owners,
+                    co_units=[u for u in dict.fromkeys(co) if u not in owners], now=now, settings=settings,
                     commit=False, **proposal)
         created += 1
     track_document(session, document=doc, actor=actor, now=now, settings=settings)  # targets, suggestions, delivery
@@ -234,7 +236,8 @@ def _title(text: str) -> str:
 
 
 def proposals(record: dict[str, Any], text: str) -> list[dict[str, Any]]:
-    """The items a record proposes, as `create_item` arguments plus `owners` (unit names as written).
+    """The items a record proposes, as `create_item` arguments plus `owners` and `co_owners` (unit names as
+    written).
 
     A pure function of the record: minutes give one `task` item per directive and one `decision` item per
     decision that has no directive; other genres none yet (their targets and suggestions stay in the record).
@@ -247,14 +250,15 @@ def proposals(record: dict[str, Any], text: str) -> list[dict[str, Any]]:
         for j, task in enumerate(tasks):
             out.append(dict(kind=Kind.TASK.value, title=_title(task["text"]), text=task["text"],
                             span=tuple(task["span"]), source_path=f"items[{i}].tasks[{j}]",
-                            owners=list(task.get("owners") or []), due=task.get("due"),
+                            owners=list(task.get("owners") or []), co_owners=list(task.get("co_owners") or []),
+                            due=task.get("due"),
                             due_text=task.get("due_text")))
         if not tasks:
             heading = decision.get("title") or f"议定事项{decision.get('no', i + 1)}"
             body = heading + (f"：{decision['decision']}" if decision.get("decision") else "")
             out.append(dict(kind=Kind.DECISION.value, title=_title(heading), text=body,
                             span=_find(text, heading), source_path=f"items[{i}]",
-                            owners=list(decision.get("leads") or []), due=None, due_text=None))
+                            owners=list(decision.get("leads") or []), co_owners=[], due=None, due_text=None))
     return out
 
 

@@ -147,3 +147,21 @@ def test_the_bundled_samples_are_ingested(session, settings):
     report = ingest_paths(session, paths, settings=settings, now=NOW)
     assert [f.error for f in report.errors] == []
     assert report.inserted == len(paths) and report.items > 0
+
+
+FORM_MINUTES = """西城区人民政府常务会议纪要
+〔2024〕8号
+西城区人民政府办公室                2024年5月8日
+2024年5月6日下午，区长黄永明主持召开区政府第八次常务会议。现将会议议定事项纪要如下：
+一、关于老旧小区加装电梯工作
+（一）今年完成加装电梯200部。责任单位：区住建局；配合单位：各街道办事处、区财政局；完成时限：2024年12月底前。
+出席：黄永明、韩雪
+"""
+
+
+def test_co_operating_units_of_a_task_form_are_assigned_as_such(session, settings, tmp_path):
+    ingest_paths(session, [write(tmp_path, "form.txt", FORM_MINUTES)], settings=settings, now=NOW)
+    [task] = list_items(session, actor=OFFICE, settings=settings, now=NOW).rows
+    names = task.units
+    assert ([names[u] for u in task.item.lead_units], [names[u] for u in task.item.co_units],
+            task.item.due_text) == (["区住房和城乡建设局"], ["区财政局"], "2024年12月底前")
