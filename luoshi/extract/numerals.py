@@ -26,6 +26,11 @@ def cn_to_int(s: str) -> int | None:
         return int(s)
     if all(c in DIGITS for c in s):  # digit by digit: 二〇二三
         return int("".join(str(DIGITS[c]) for c in s))
+    return counting_value(s)
+
+
+def counting_value(s: str) -> int | None:
+    """The value of a numeral in the counting form (`一千二百`, `两万`, `3万`, `一万亿`), or None."""
     total = section = 0
     number = None
     for c in s:
@@ -36,7 +41,10 @@ def cn_to_int(s: str) -> int | None:
             number = None
         elif c in BIG:
             section += number or 0
-            total += (section or 1) * BIG[c]
+            if c == "亿":  # 一万亿: 亿 multiplies all that comes before it
+                total = (total + section or 1) * BIG[c]
+            else:
+                total += (section or 1) * BIG[c]
             section, number = 0, None
         elif c.isdigit():
             number = (number or 0) * 10 + int(c)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from luoshi.extract.numerals import BIG, DIGITS, UNITS, to_ascii_digits
+from luoshi.extract.numerals import BIG, DIGITS, UNITS, counting_value, to_ascii_digits
 
 _DATA: dict[str, Any] = json.loads(
     resources.files("luoshi.extract").joinpath("rules/reports.json").read_text(encoding="utf-8"))["quantities"]
@@ -116,22 +116,7 @@ def chinese_value(s: str) -> int | None:
         if prev in "零〇" and c in "零〇":
             return None
         prev = c
-    total = section = 0
-    number = None
-    for c in s:
-        if c in DIGITS:
-            number = DIGITS[c]
-        elif c in UNITS:
-            section += (number if number is not None else 1) * UNITS[c]
-            number = None
-        else:
-            section += number or 0
-            if c == "亿":
-                total = (total + section or 1) * BIG[c]
-            else:
-                total += (section or 1) * BIG[c]
-            section, number = 0, None
-    return total + section + (number or 0)
+    return counting_value(s)
 
 
 def _in_quoted_name(text: str, pos: int) -> bool:
