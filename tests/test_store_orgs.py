@@ -52,3 +52,32 @@ def test_names_are_unique_and_unknown_ids_not_found(session):
     with pytest.raises(NotFound):
         get_organisation(session, org_id=99)
     assert list_organisations(session) == [OrgSummary(1, "市商务局", [], None, False, None, 0, 0)]
+
+
+def test_units_of_two_levels_are_two_organisations(session):
+    county = resolve_unit(session, "县住建局")
+    district = resolve_unit(session, "区住房和城乡建设局")
+    assert county.id != district.id
+    assert [resolve_unit(session, n).id for n in ("县住房和城乡建设局", "青溪县住建局")] == [county.id] * 2
+    assert resolve_unit(session, "临川区住建局").id == district.id
+    assert find_organisation(session, "住建局") is None  # names neither of the two
+
+
+def test_aliases_of_one_unit_at_one_level_are_one_organisation(session):
+    health = resolve_unit(session, "市卫健委")
+    planning = resolve_unit(session, "市发改委")
+    assert [find_organisation(session, n).id for n in ("市卫生健康委员会", "卫健委", "太仓市卫健委")] == [health.id] * 3
+    assert find_organisation(session, "市发展和改革委员会").id == planning.id
+    assert find_organisation(session, "县卫健委") is None
+
+
+def test_the_county_and_district_samples_keep_their_units_apart(session, settings):
+    from luoshi.ingest import ingest_paths
+    from luoshi.samples import sample_paths
+
+    report = ingest_paths(session, [p for p in sample_paths() if p.name.endswith("minutes_12.txt")
+                                    or p.name.startswith("linchuan")], settings=settings)
+    assert (report.inserted, report.errors) == (2, [])
+    county, district = find_organisation(session, "县住建局"), find_organisation(session, "区住房和城乡建设局")
+    assert (county.name, district.name) == ("县住房和城乡建设局", "区住房和城乡建设局")
+    assert county.id != district.id

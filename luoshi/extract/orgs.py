@@ -77,6 +77,8 @@ ZONES = tuple(_FORMS["zones"])
 PLACE_STEP = re.compile(rf"[{CJK}]{{2,6}}?(?:{'|'.join(_FORMS['place_levels'])})")
 ORG_PREFIX = re.compile("^(?:" + "|".join(map(re.escape, _FORMS["org_prefixes"])) + ")")
 NEEDS_PREFIX = frozenset(_FORMS["needs_prefix"])
+# The levels a place prefix ends in, longest first (自治县 before 县).
+LEVELS = tuple(sorted({*_FORMS["place_levels"], "镇", "乡", "街道"}, key=len, reverse=True))
 # Running text: what never stands inside a unit name; the endings of towns and zones, and the words and
 # characters that make such an ending no town (各镇, 推进城镇化, 特色小镇).
 BODY = _char_class_without(_FORMS["not_in_body"])
@@ -189,6 +191,14 @@ class OrgTable:
             return unit.name
         s = _strip_org_prefix(SPACE.sub("", name or ""))
         return self.canonical(s[_place_cut(s):])
+
+    def level(self, name: str) -> str:
+        """The level the place prefix of `name` ends in (`县住建局` → 县, `云江市临川区卫健委` → 区,
+        `街道办` → ""), or "" when the name has none: 县住建局 and 区住建局 are two units of one key."""
+        s = _strip_org_prefix(SPACE.sub("", name or ""))
+        cut = next((c for c in _cuts(s) if self._exact(s[c:])), None)
+        prefix = s[:_place_cut(s) if cut is None else cut]
+        return next((lv for lv in LEVELS if prefix.endswith(lv)), "")
 
     def unit_id(self, name: str) -> str | None:
         unit = self.lookup(name)
@@ -318,6 +328,11 @@ def canonical(name: str) -> str:
 def unit_key(name: str) -> str:
     """Equal for the forms of one unit: `市卫健委`, `卫健委`, `青山市卫生健康委员会` → `卫生健康委员会`."""
     return _DEFAULT.unit_key(name)
+
+
+def unit_level(name: str) -> str:
+    """The level of the place prefix of a unit name: `县住建局` → 县, `太仓市住建局` → 市, `卫健委` → ""."""
+    return _DEFAULT.level(name)
 
 
 def unit_id(name: str) -> str | None:

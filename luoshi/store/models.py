@@ -69,8 +69,9 @@ class Meeting(Base):
 # -- organisations and people --------------------------------------------------------------------------
 
 class Organisation(Base):
-    """A unit (单位). `key` is the level-free key of `luoshi.extract.orgs.unit_key`, so 市卫健委 and
-    市卫生健康委员会 are one organisation; `proposed` marks one ingest created and nobody confirmed yet."""
+    """A unit (单位). `key` is `luoshi.store.orgs.key_of`: its level and its level-free name, so 市卫健委 and
+    市卫生健康委员会 are one organisation and 县住建局 and 区住建局 two; `proposed` marks one ingest created and
+    nobody confirmed yet."""
 
     __tablename__ = "organisations"
 

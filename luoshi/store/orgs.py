@@ -1,7 +1,9 @@
 """The organisation directory (单位): units matched by any of their names, proposed when ingest meets a new
 one, with their hierarchy, webhook, and the people seen for them at meetings over time.
 
-Names are matched by `luoshi.extract.orgs.unit_key`, so 市卫健委, 卫健委 and 市卫生健康委员会 are one unit.
+Names are matched by `key_of`: the level of the place prefix and `luoshi.extract.orgs.unit_key`, so 市卫健委,
+太仓市卫健委 and 市卫生健康委员会 are one unit, while 县住建局 (a county's) and 区住房和城乡建设局 (a district's)
+are two. A name without a level (卫健委) finds the one unit of that key at any level, when there is one.
 """
 
 from __future__ import annotations
@@ -21,19 +23,33 @@ from luoshi.store.audit import append_admin
 from luoshi.store.models import Assignment, Meeting, Membership, Organisation, Person
 
 
+LEVEL_MARK = "/"  # between the level and the level-free key: `县/住房和城乡建设局`
+
+
 def key_of(name: str) -> str:
-    return names.unit_key(name)
+    """Equal for the names of one unit: `县/住房和城乡建设局` for 县住建局 and 青溪县住房和城乡建设局; a name
+    without a level prefix keys without one (`卫生健康委员会`)."""
+    level = names.unit_level(name)
+    return f"{level}{LEVEL_MARK}{names.unit_key(name)}" if level else names.unit_key(name)
 
 
 def find_organisation(session: Session, value: str | int) -> Organisation | None:
-    """The organisation with this id (`12`, `"12"`) or any of its names (`市卫健委`), or None."""
+    """The organisation with this id (`12`, `"12"`) or any of its names (`市卫健委`), or None. A name
+    without a level (`卫健委`) that keys no unit finds the unit of that key at some level if there is only one:
+    with both 县住建局 and 区住建局 stored, `住建局` names neither."""
     text = str(value).strip()
     if text.isdigit():
         return session.get(Organisation, int(text))
     if not text:
         return None
     org = session.scalars(select(Organisation).where(Organisation.name == text)).first()
-    return org or session.scalars(select(Organisation).where(Organisation.key == key_of(text))).first()
+    key = key_of(text)
+    org = org or session.scalars(select(Organisation).where(Organisation.key == key)).first()
+    if org is not None or LEVEL_MARK in key:
+        return org
+    leveled = session.scalars(select(Organisation).where(Organisation.key.endswith(LEVEL_MARK + key, autoescape=True))
+                              .limit(2)).all()
+    return leveled[0] if len(leveled) == 1 else None
 
 
 def is_collective(name: str) -> bool:
