@@ -28,6 +28,7 @@ from luoshi.ledger import (Action, Actor, Conflict, Event, Extension, ExtensionS
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
+from luoshi.store.paging import Page
 from luoshi.store import audit, search_index
 from luoshi.store.models import (Assignment, AuditEntryRow, Document, ExtensionRow, Instruction, ItemRow,
                                  Organisation, ProgressReport, RatingRow, ReminderRow)
@@ -72,16 +73,7 @@ class ItemView:
         return int(self.item.id)
 
 
-@dataclass(frozen=True)
-class ItemPage:
-    rows: list[ItemView]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+ItemPage = Page[ItemView]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Ro
                                        new_suggestion, warning)
 from luoshi.ledger.warnings import ItemWarning
 from luoshi.settings import Settings, get_settings
+from luoshi.store.paging import Page
 from luoshi.store import search_index
 from luoshi.store.audit import append_admin
 from luoshi.store.items import DocumentRef, today_in, unit_ids, utcnow
@@ -65,16 +66,7 @@ class SuggestionView:
         return int(self.suggestion.id)
 
 
-@dataclass(frozen=True)
-class SuggestionPage:
-    rows: list[SuggestionView]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+SuggestionPage = Page[SuggestionView]
 
 
 @dataclass(frozen=True)
@@ -302,7 +294,7 @@ def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[st
         views = _views(session, items, actor, today, policy)
         if warning:
             views = [v for v in views if _colour(v.warning) == warning]
-        return SuggestionPage(views[(page - 1) * per_page: page * per_page], len(views), page, per_page)
+        return SuggestionPage.of(views, page, per_page)
     total = session.scalar(select(func.count(SuggestionRow.id)).where(*conds)) or 0
     rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return SuggestionPage(_views(session, [to_suggestion(r) for r in rows], actor, today, policy), total, page,

@@ -25,6 +25,7 @@ from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.targets import (TEMPLATE_COLUMNS, Actual, Bound, Period, RowError, Status, Target, TargetKind,
                                    TargetStatus, fmt, status, template_header, template_rows, validate_actuals)
 from luoshi.settings import Settings, get_settings
+from luoshi.store.paging import Page
 from luoshi.store import search_index
 from luoshi.store.audit import append_admin
 from luoshi.store.items import DocumentRef, today_in, unit_ids, utcnow
@@ -73,16 +74,7 @@ class TargetView:
         return int(self.target.id)
 
 
-@dataclass(frozen=True)
-class TargetPage:
-    rows: list[TargetView]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+TargetPage = Page[TargetView]
 
 
 class ImportRejected(InvalidValue):
@@ -325,7 +317,7 @@ def list_targets(session: Session, *, actor: Actor, year: int | None = None, uni
         wanted = _status(status)
         views = [v for v in _views(session, session.scalars(stmt).all(), today, actor=actor)
                  if v.status.status is wanted]
-        return TargetPage(views[(page - 1) * per_page: page * per_page], len(views), page, per_page)
+        return TargetPage.of(views, page, per_page)
     total = session.scalar(select(func.count(TargetRow.id)).where(*conds)) or 0
     rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return TargetPage(_views(session, rows, today, actor=actor), total, page, per_page)
