@@ -19,16 +19,15 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
+from backends import each_database
 from luoshi.ledger.audit import record
 from luoshi.ledger.canonical import canonical_json
 from luoshi.ledger.events import Created
@@ -260,18 +259,6 @@ def bench(backend: str, url: str, args: argparse.Namespace) -> None:
               f"{max(values):>8.1f}")
 
 
-def pg_schema(base: str) -> tuple[str, str]:
-    from sqlalchemy.engine import make_url
-
-    schema = f"luoshi_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    return schema, url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100_000)
@@ -282,21 +269,8 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get("LUOSHI_TEST_POSTGRES_URL",
                                                                  "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
-    for backend in args.backends.split(","):
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                bench("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args)
-        elif backend == "postgresql":
-            schema, url = pg_schema(args.postgres_url)
-            try:
-                bench("postgresql", url, args)
-            finally:
-                engine = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-                with engine.connect() as conn:
-                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-                engine.dispose()
-        else:
-            raise SystemExit(f"unknown backend {backend!r}: sqlite or postgresql")
+    for backend, url in each_database(args.backends, args.postgres_url):
+        bench(backend, url, args)
 
 
 if __name__ == "__main__":

@@ -15,16 +15,13 @@ import argparse
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
+from backends import each_database
 from luoshi.ledger import Actor, Role
 from luoshi.settings import Settings
 from luoshi.store import users as store_users
@@ -233,16 +230,6 @@ def screenshot(app, path: Path) -> None:
     print(f"  screenshot: {path}", flush=True)
 
 
-def pg_schema(base: str) -> tuple[str, str]:
-    schema = f"luoshi_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    return schema, make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100_000)
@@ -251,21 +238,8 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--screenshot", metavar="DIR", help="also save the page at 1920×1080 in DIR (Chromium)")
     args = parser.parse_args()
-    for backend in args.backends.split(","):
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                bench("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args)
-        elif backend == "postgresql":
-            schema, url = pg_schema(args.postgres_url)
-            try:
-                bench("postgresql", url, args)
-            finally:
-                engine = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-                with engine.connect() as conn:
-                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-                engine.dispose()
-        else:
-            sys.exit(f"unknown backend {backend!r}: sqlite or postgresql")
+    for backend, url in each_database(args.backends, args.postgres_url):
+        bench(backend, url, args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,44 @@
+"""The databases a benchmark runs on: a throw-away SQLite file, or a PostgreSQL schema of its own.
+
+`each_database("sqlite,postgresql", postgres_url)` yields (backend, url) and removes each one after use.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+
+@contextmanager
+def postgres_schema(base: str) -> Iterator[str]:
+    """A URL of `base` whose search path is a fresh schema, dropped afterwards."""
+    schema = f"luoshi_bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def each_database(backends: str, postgres_url: str) -> Iterator[tuple[str, str]]:
+    """(backend, url) for each name of the comma-separated `backends`."""
+    for backend in backends.split(","):
+        if backend == "sqlite":
+            with tempfile.TemporaryDirectory() as tmp:
+                yield backend, f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        elif backend == "postgresql":
+            with postgres_schema(postgres_url) as url:
+                yield backend, url
+        else:
+            raise SystemExit(f"unknown backend {backend!r}: sqlite or postgresql")
