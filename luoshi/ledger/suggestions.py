@@ -26,7 +26,7 @@ from luoshi.ledger.events import Event
 from luoshi.ledger.items import Item, Kind, SourceRef
 from luoshi.ledger.states import State
 from luoshi.ledger.warnings import NO_WARNING, ItemWarning, WarningPolicy, warning as item_warning
-from luoshi.ledger.workflow import FIELDS
+from luoshi.ledger.workflow import FIELDS, checked_values
 
 
 class SuggestionState(StrEnum):
@@ -352,16 +352,7 @@ def _step(s: Suggestion, action: SuggestionAction) -> Step:
 
 
 def _values(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
-    allowed = step.requires + step.accepts
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise InvalidValue(f"{named(step.action)} does not take {', '.join(unknown)}; it takes "
-                           f"{', '.join(allowed)}", unknown[0])
-    values = {k: None if data.get(k) is None else PARSERS[k](data[k], k) for k in allowed}
-    for k in step.requires:
-        if values[k] in (None, ()):
-            raise MissingField(f"{named(step.action)} needs {k}", k)
-    return values
+    return checked_values(named(step.action), step.requires, step.accepts, data, PARSERS)
 
 
 def _units(s: Suggestion, lead: str, co: tuple[str, ...] | None) -> tuple[str, ...]:

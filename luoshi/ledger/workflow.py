@@ -10,7 +10,7 @@ on the item. Every event bumps the item's version, which the store uses for opti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
@@ -134,18 +134,24 @@ FIELDS: dict[str, Callable[[Any, str], Any]] = {
 }
 
 
-def _values(t: Transition, data: dict[str, Any]) -> dict[str, Any]:
-    """The data checked and normalised: every required and accepted field, None when not given."""
-    allowed = t.requires + t.accepts
+def checked_values(action: str, requires: tuple[str, ...], accepts: tuple[str, ...], data: Mapping[str, Any],
+                   parsers: Mapping[str, Callable[[Any, str], Any]]) -> dict[str, Any]:
+    """The data of `action` checked and normalised by `parsers`: every required and accepted field, None
+    when not given; an unknown field or a missing required one is refused, naming it."""
+    allowed = requires + accepts
     unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise InvalidValue(f"{named(t.action)} does not take {', '.join(unknown)}; it takes "
+        raise InvalidValue(f"{action} does not take {', '.join(unknown)}; it takes "
                            f"{', '.join(allowed) or 'no fields'}", unknown[0])
-    values = {k: None if data.get(k) is None else FIELDS[k](data[k], k) for k in allowed}
-    for k in t.requires:
+    values = {k: None if data.get(k) is None else parsers[k](data[k], k) for k in allowed}
+    for k in requires:
         if values[k] in (None, ()):
-            raise MissingField(f"{named(t.action)} needs {k}", k)
+            raise MissingField(f"{action} needs {k}", k)
     return values
+
+
+def _values(t: Transition, data: dict[str, Any]) -> dict[str, Any]:
+    return checked_values(named(t.action), t.requires, t.accepts, data, FIELDS)
 
 
 def _check_units(lead: tuple[str, ...], co: tuple[str, ...]) -> None:
