@@ -8,10 +8,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import AlreadyExists, AuthenticationFailed, NotFound
@@ -51,6 +52,29 @@ def _view(session: Session, user: User) -> UserView:
                     unit.name if unit else None, user.active)
 
 
+# Every request looks its user up (by session or token), so these reads are one Core statement each,
+# built once: the user and the name of its unit in one join, no ORM objects.
+_USERS, _ORGS, _TOKENS = User.__table__, Organisation.__table__, ApiToken.__table__
+_VIEW_COLUMNS = (_USERS.c.id, _USERS.c.username, _USERS.c.display_name, _USERS.c.role, _USERS.c.unit_id,
+                 _ORGS.c.name.label("unit_name"), _USERS.c.active)
+
+
+def _views() -> Select[Any]:
+    return select(*_VIEW_COLUMNS).select_from(_USERS.outerjoin(_ORGS, _ORGS.c.id == _USERS.c.unit_id))
+
+
+_USER_BY_ID = _views().where(_USERS.c.id == bindparam("user_id"))
+_USER_BY_NAME = _views().where(_USERS.c.username == bindparam("username"))
+_USER_BY_TOKEN = (_views().add_columns(_TOKENS.c.revoked_at, _TOKENS.c.expires_at)
+                  .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
+                  .where(_TOKENS.c.token_hash == bindparam("token_hash")))
+
+
+def _row_view(row: Row[Any]) -> UserView:
+    return UserView(row.id, row.username, row.display_name, Role(row.role), row.unit_id, row.unit_name,
+                    bool(row.active))
+
+
 def create_user(session: Session, *, username: str, password: str, role: Role | str, unit: str | int | None = None,
                 display_name: str = "", by: Actor | str | None = None) -> UserView:
     """A new user; a unit user names its unit (an organisation id or name, created as proposed if new).
@@ -87,8 +111,14 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
 
 
 def get_user(session: Session, *, user_id: int | None = None, username: str | None = None) -> UserView:
-    user = _find(session, user_id, username)
-    return _view(session, user)
+    """The user of this id (or else username), active or not; NotFound if there is none."""
+    if user_id is not None:
+        row = session.connection().execute(_USER_BY_ID, {"user_id": user_id}).first()
+    else:
+        row = session.connection().execute(_USER_BY_NAME, {"username": username or ""}).first()
+    if row is None:
+        raise NotFound(f"no user {user_id if user_id is not None else username!r}")
+    return _row_view(row)
 
 
 def _find(session: Session, user_id: int | None, username: str | None) -> User:
@@ -102,7 +132,7 @@ def _find(session: Session, user_id: int | None, username: str | None) -> User:
 
 
 def list_users(session: Session) -> list[UserView]:
-    return [_view(session, u) for u in session.scalars(select(User).order_by(User.username))]
+    return [_row_view(r) for r in session.connection().execute(_views().order_by(_USERS.c.username))]
 
 
 def authenticate(session: Session, *, username: str, password: str) -> UserView:
@@ -183,13 +213,11 @@ def user_for_token(session: Session, *, token: str, now: datetime | None = None)
     """The user a bearer token belongs to; AuthenticationFailed when unknown, revoked, expired or the
     user is inactive."""
     now = now or datetime.now(UTC)
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip()))).first()
-    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+    row = session.connection().execute(_USER_BY_TOKEN, {"token_hash": _token_hash(token.strip())}).first()
+    if (row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now)
+            or not row.active):
         raise AuthenticationFailed("unknown, revoked or expired token")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        raise AuthenticationFailed("unknown, revoked or expired token")
-    return _view(session, user)
+    return _row_view(row)
 
 
 def revoke_token(session: Session, *, token: str, by: Actor | str | None = None) -> None:

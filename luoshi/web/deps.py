@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, HTTPException
@@ -55,8 +56,10 @@ class Viewer:
     def unit_name(self) -> str | None:
         return self.user.unit_name
 
-    @property
+    @cached_property
     def actor(self) -> Actor:
+        # A route asks for it several times per request; a frozen dataclass still lets cached_property
+        # keep it (it writes the instance __dict__, not through __setattr__).
         return actor_for(self.user)
 
     def to_dict(self) -> dict[str, object]:

@@ -1,0 +1,70 @@
+"""What every request costs beside its own work: finding the user of a token or a session cookie is one
+statement, and a refused token (unknown, revoked, expired, or of an inactive user) is refused by it."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from luoshi.store import users as store_users
+from webfixtures import web  # noqa: F401
+
+REFUSED = {"detail": "unknown, revoked or expired token"}
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements run on `engine` inside the block."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def me(client: TestClient, engine) -> tuple[int, object, int]:
+    with statements(engine) as seen:
+        response = client.get("/api/me")
+    return response.status_code, response.json(), len(seen)
+
+
+def test_a_token_is_checked_with_one_statement(web):
+    status, body, queries = me(web.api("unit_a"), web.db.engine)
+    assert (status, body["username"], body["unit_name"], queries) == (200, "unit_a", "市商务局", 1)
+
+
+def test_a_session_cookie_is_checked_with_one_statement(web):
+    status, body, queries = me(web.browser("office"), web.db.engine)
+    assert (status, body["username"], body["unit"], queries) == (200, "office", None, 1)
+
+
+def test_revoked_expired_unknown_and_inactive_tokens_are_401_in_one_statement(web):
+    with web.db.session() as s:
+        user_id = web.users["leader"].id
+        revoked = store_users.create_token(s, user_id=user_id)
+        store_users.revoke_token(s, token=revoked)
+        expired = store_users.create_token(s, user_id=user_id, ttl=timedelta(seconds=-1))
+        inactive = store_users.create_token(s, user_id=web.users["congress"].id)
+        store_users.update_user(s, user_id=web.users["congress"].id, active=False)
+    answers = []
+    for token in (revoked, expired, "ls_no-such-token", inactive):
+        client = TestClient(web.app, headers={"Authorization": f"Bearer {token}"})
+        status, body, queries = me(client, web.db.engine)
+        answers.append((status, body, queries))
+    assert answers == [(401, REFUSED, 1)] * 4
+
+
+def test_an_inactive_users_session_is_sent_to_the_login_page(web):
+    client = web.browser("unit_b")
+    with web.db.session() as s:
+        store_users.update_user(s, user_id=web.users["unit_b"].id, active=False)
+    response = client.get("/ledger", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/login?next=/ledger")
