@@ -68,3 +68,31 @@ def test_an_inactive_users_session_is_sent_to_the_login_page(web):
         store_users.update_user(s, user_id=web.users["unit_b"].id, active=False)
     response = client.get("/ledger", follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (303, "/login?next=/ledger")
+
+
+def test_templates_reload_in_development_only(settings):
+    from luoshi.web import render
+
+    reloads = []
+    for environment in ("development", "test", "production"):
+        render.configure(environment)
+        reloads.append(render.TEMPLATES.env.auto_reload)
+    render.configure(settings.environment)
+    assert reloads == [True, False, False]
+
+
+def test_options_mark_the_selected_values_and_escape_the_labels():
+    from luoshi.web.render import options
+
+    units = [{"id": 1, "name": "市商务局"}, {"id": 2, "name": "<b>局</b>"}]
+    assert options(units, "2") == '<option value="1">市商务局</option><option value="2" selected>&lt;b&gt;局&lt;/b&gt;</option>'
+    assert options(units, ["1", "2"]).count(" selected") == 2
+    assert options([("red", "红色")], None, 0, 1) == '<option value="red">红色</option>'
+
+
+def test_a_dicts_keys_read_as_attributes_in_templates_as_before():
+    from luoshi.web.render import TEMPLATES
+
+    template = TEMPLATES.env.from_string("{{ d.title }}|{{ d.missing is undefined }}|{{ d.items()|list|length }}|"
+                                         "{{ d.items is callable }}")
+    assert template.render(d={"title": "<标题>", "items": 3}) == "&lt;标题&gt;|True|2|True"

@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database, open_database
-from luoshi.web import errors, throttle
+from luoshi.web import errors, render, throttle
 from luoshi.web.routes import api, pages
 
 STATIC = Path(__file__).parent / "static"
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app = FastAPI(title="luoshi 落实 API", description=API_DESCRIPTION, version="1",
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     app.state.settings = settings
+    render.configure(settings.environment)
     app.state.db = database or open_database(settings.database_url)
     throttle.ensure_tables(app.state.db.engine)
     secure = settings.environment == "production" if https_only is None else https_only

@@ -4,17 +4,41 @@ flashed messages) and the one-shot messages kept in the signed session between a
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from luoshi.ledger import Role
 from luoshi.web import csrf
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's environment, with `item.title` on a plain dict (what `present` makes) looked up as a key
+    first: Jinja tries the attribute first, and the AttributeError of every such lookup was a third of a
+    ledger page's rendering. Same result: a dict has no attribute by that name, so Jinja would fall back
+    to the key (`item.items` and the like still give dict methods)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+# Templates are read once; `configure` turns reloading on in development only (it stats every template of
+# a page on every render).
+TEMPLATES = Jinja2Templates(env=_Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                                              autoescape=select_autoescape(), auto_reload=False))
 
 # (href, label, key, roles that see it); None = every role.
 MENU = (
@@ -30,6 +54,33 @@ MENU = (
     ("/publishing", "公开发布", "publishing", {Role.ADMIN, Role.SUPERVISOR}),
     ("/admin/users", "用户管理", "users", {Role.ADMIN}),
 )
+
+
+def configure(environment: str) -> None:
+    """Reload edited templates on the next render in development; elsewhere they never change."""
+    TEMPLATES.env.auto_reload = environment == "development"
+
+
+def options(choices: Iterable[Any], selected: str | int | Collection[str | int] | None = None, value: Any = "id",
+            label: Any = "name") -> Markup:
+    """The `<option>` tags of a select: `choice[value]` and `choice[label]` of each choice, marked selected
+    when its value (as text) is `selected` or one of them. A page's long lists (every unit, twice on an
+    item's forms) built here are several times cheaper than a template loop."""
+    if selected is None or selected == "":
+        chosen: set[str] = set()
+    elif isinstance(selected, (str, int)):
+        chosen = {str(selected)}
+    else:
+        chosen = {str(s) for s in selected}
+    tags = []
+    for choice in choices:
+        key = str(choice[value])
+        mark = " selected" if key in chosen else ""
+        tags.append(f'<option value="{escape(key)}"{mark}>{escape(choice[label])}</option>')
+    return Markup("".join(tags))
+
+
+TEMPLATES.env.globals["options"] = options
 
 
 def flash(request: Request, kind: str, text: str) -> None:
