@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import Actor, Colour, Role, SourceRef, State
@@ -74,18 +74,24 @@ CONTEXT = 160  # characters of the document shown on each side of an item's sour
 
 
 def source_context(session: Session, source: SourceRef, radius: int = CONTEXT) -> dict[str, object]:
-    """The item's source sentence highlighted within the lines around it in its document."""
-    text = session.scalar(select(Document.text).where(Document.id == int(source.document)))
-    if text is None:
-        return {}
+    """The item's source sentence highlighted within the lines around it in its document (only that
+    window of the document is read)."""
     start, end = source.span
-    lo = max(0, start - radius)
-    lo = text.find("\n", lo, start) + 1 if text.find("\n", lo, start) >= 0 else lo
-    hi = min(len(text), end + radius)
-    cut = text.rfind("\n", end, hi)
-    hi = cut if cut > end else hi
+    window = max(0, start - radius)
+    row = session.execute(select(func.substr(Document.text, window + 1, end + radius - window),
+                                 func.length(Document.text)).where(Document.id == int(source.document))).first()
+    if row is None or row[0] is None:
+        return {}
+    part, length = row
+    lo = window
+    newline = part.find("\n", 0, start - window)
+    lo = window + newline + 1 if newline >= 0 else lo
+    hi = min(length, end + radius)
+    cut = part.rfind("\n", end - window, hi - window)
+    hi = window + cut if cut > end - window else hi
     marks = [Mark(start - lo, end - lo, source.path or "", active=True)]
-    return {"source_runs": runs(text[lo:hi], marks), "source_cut_before": lo > 0, "source_cut_after": hi < len(text)}
+    return {"source_runs": runs(part[lo - window:hi - window], marks), "source_cut_before": lo > 0,
+            "source_cut_after": hi < length}
 
 
 def unit_options(session: Session) -> list[dict[str, object]]:
