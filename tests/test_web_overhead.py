@@ -96,3 +96,26 @@ def test_a_dicts_keys_read_as_attributes_in_templates_as_before():
     template = TEMPLATES.env.from_string("{{ d.title }}|{{ d.missing is undefined }}|{{ d.items()|list|length }}|"
                                          "{{ d.items is callable }}")
     assert template.render(d={"title": "<标题>", "items": 3}) == "&lt;标题&gt;|True|2|True"
+
+
+def test_an_items_source_is_shown_in_the_lines_around_it_read_from_the_database(session):
+    from datetime import UTC, datetime
+
+    from luoshi.ledger import SourceRef
+    from luoshi.store.models import Document
+    from luoshi.web.queries import source_context
+
+    text = "第一行。\n" + "甲" * 300 + "\n二、加快老旧小区改造。\n" + "乙" * 300
+    session.add(Document(id=1, name="a.txt", path="a.txt", sha256="0" * 64, doc_type="meeting_minutes", record={},
+                         text=text, ingested_at=datetime.now(UTC), ingested_by="t"))
+    session.flush()
+    start = text.index("加快")
+    context = source_context(session, SourceRef("1", (start, start + 8), "items[0]"))
+    shown = "".join(run.text for run in context["source_runs"])
+    marked = [run.text for run in context["source_runs"] if run.mark]
+    assert (shown, marked, context["source_cut_before"], context["source_cut_after"]) == (
+        "二、加快老旧小区改造。", ["加快老旧小区改造"], True, True)
+    whole = source_context(session, SourceRef("1", (0, 4), "items[0]"), radius=10_000)
+    assert ("".join(run.text for run in whole["source_runs"]), whole["source_cut_before"],
+            whole["source_cut_after"]) == (text[:text.rindex("\n")], False, True)
+    assert source_context(session, SourceRef("2", (0, 4), "items[0]")) == {}
