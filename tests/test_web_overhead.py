@@ -119,3 +119,11 @@ def test_an_items_source_is_shown_in_the_lines_around_it_read_from_the_database(
     assert ("".join(run.text for run in whole["source_runs"]), whole["source_cut_before"],
             whole["source_cut_after"]) == (text[:text.rindex("\n")], False, True)
     assert source_context(session, SourceRef("2", (0, 4), "items[0]")) == {}
+
+
+def test_the_dependencies_that_do_no_io_run_on_the_event_loop_not_in_a_worker_thread():
+    import inspect
+
+    from luoshi.web.deps import get_db, get_settings
+
+    assert (inspect.isasyncgenfunction(get_db), inspect.iscoroutinefunction(get_settings)) == (True, True)
