@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import insert, text
 
-from backends import each_database
+from backends import each_database, settle
 from luoshi.ledger.audit import record
 from luoshi.ledger.canonical import canonical_json
 from luoshi.ledger.events import Created
@@ -89,10 +89,8 @@ def synthesize(url: str, n_items: int, seed: int = 7) -> dict[str, object]:
             for table in ("organisations", "documents", "items"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
-            conn.execute(text("ANALYZE"))
-        else:
-            conn.execute(text("ANALYZE"))
     engine.dispose()
+    settle(url)
     db = Database(url, migrate=False)
     with db.session() as s:
         office = store_users.create_user(s, username="bench_office", password=PASSWORD, role="supervisor")

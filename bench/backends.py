@@ -10,9 +10,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from luoshi.settings import Settings
 
 
 @contextmanager
@@ -42,3 +46,21 @@ def each_database(backends: str, postgres_url: str) -> Iterator[tuple[str, str]]
                 yield backend, url
         else:
             raise SystemExit(f"unknown backend {backend!r}: sqlite or postgresql")
+
+
+def settle(url: str, settings: Settings | None = None) -> None:
+    """After rows were inserted without the service: compute the items' warning days for `settings`
+    (default: the environment's, as a server started from it uses), then gather the planner's statistics."""
+    from luoshi.settings import get_settings
+    from luoshi.store.db import Database
+    from luoshi.store.warnings import ensure_current
+
+    settings = settings or get_settings()
+    db = Database(url, migrate=False)
+    try:
+        with db.session() as session:
+            ensure_current(session, settings.warning_policy, settings.timezone)
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    finally:
+        db.dispose()

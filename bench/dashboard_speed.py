@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from backends import each_database
+from backends import each_database, settle
 from luoshi.ledger import Actor, Role
 from luoshi.settings import Settings
 from luoshi.store import users as store_users
@@ -96,7 +96,6 @@ def synthesize(url: str, n_items: int, seed: int = 11) -> None:
             for table in ("organisations", "documents", "items", "targets", "suggestions"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
-        conn.execute(text("ANALYZE"))
     engine.dispose()
 
 
@@ -172,10 +171,11 @@ def bench(backend: str, url: str, args: argparse.Namespace) -> None:
     engine.dispose()
     start = time.perf_counter()
     synthesize(url, args.items)
+    settings = Settings(environment="test", secret_key="bench-secret", _env_file=None)
+    settle(url, settings)
     print(f"{backend}: {args.items:,} items, 300 targets, 600 suggestions made in {time.perf_counter() - start:.1f} s",
           flush=True)
     print(f"  (load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs)", flush=True)
-    settings = Settings(environment="test", secret_key="bench-secret", _env_file=None)
     db = Database(url, migrate=False)
     office, unit = Actor("bench", Role.SUPERVISOR), Actor("bench-unit", Role.UNIT, unit="7")
     with db.session() as s:

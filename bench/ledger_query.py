@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from backends import settle
 from luoshi.ledger import Actor, Role
 from luoshi.settings import Settings
 from luoshi.store.db import Database, make_engine, upgrade
@@ -63,8 +64,6 @@ def fill(engine, n: int, units: int = 200, seed: int = 1) -> None:
         for k in range(0, n, 5000):
             conn.execute(insert(ItemRow), rows[k:k + 5000])
             conn.execute(insert(Assignment), leads[k:k + 5000])
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("ANALYZE"))
 
 
 def measure(url: str, n: int) -> None:
@@ -98,6 +97,7 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine)
         fill(engine, args.items)
+        settle(url, Settings(environment="test", secret_key="bench"))
         print(f"SQLite, {args.items} items:")
         measure(url, args.items)
     schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -115,6 +115,7 @@ def main() -> None:
         upgrade(engine)
         fill(engine, args.items)
         engine.dispose()
+        settle(url, Settings(environment="test", secret_key="bench"))
         print(f"PostgreSQL, {args.items} items:")
         measure(url, args.items)
     finally:

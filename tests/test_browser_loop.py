@@ -141,7 +141,7 @@ def test_the_ledger_filters_update_the_table_in_place(chromium, site):
                              ".every(s => s.textContent === '待确认')")
     assert office.evaluate("window.sentinel") == 1
     drafts = office.locator("#ledger-table tbody tr").count()
-    assert 0 < drafts < rows_before or rows_before == 0
+    assert 0 < drafts <= rows_before  # fewer when the module's loop test handed items out before this one
     office.fill("#q", "燃气")
     office.wait_for_function("() => new URLSearchParams(location.search).get('q') === '燃气'")
     office.wait_for_function("() => document.querySelectorAll('#ledger-table tbody tr').length >= 1")

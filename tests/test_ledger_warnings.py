@@ -6,11 +6,13 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from luoshi.ledger.errors import InvalidValue
 from luoshi.ledger.items import Item, Kind
 from luoshi.ledger.states import State
-from luoshi.ledger.warnings import Colour, ItemWarning, Reason, WarningPolicy, warning
+from luoshi.ledger.warnings import (Colour, ItemWarning, Reason, WarningDates, WarningPolicy, colour_on, warning,
+                                    warning_dates)
 
 CST = timezone(timedelta(hours=8))
 DUE = date(2024, 6, 30)
@@ -96,3 +98,45 @@ def test_the_clock_stops_while_completion_is_asked():
 def test_colours_and_reasons_have_chinese_labels():
     assert [c.label for c in Colour] == ["绿灯", "黄灯", "红灯"]
     assert [r.label for r in Reason] == ["逾期", "临期", "久未报送", "进度滞后"]
+
+
+# -- the days an item turns yellow and red ------------------------------------------------------------
+
+START = date(2024, 1, 1)
+_days = st.integers(min_value=-40, max_value=200)
+
+
+@st.composite
+def items_and_policies(draw):  # type: ignore[no-untyped-def]
+    state = draw(st.sampled_from(list(State)))
+    assigned = None if draw(st.booleans()) and state is State.DRAFT else \
+        datetime.combine(START + timedelta(draw(_days)), datetime.min.time(), CST) + timedelta(hours=draw(st.integers(0, 23)))
+    due = None if draw(st.integers(0, 9)) == 0 else START + timedelta(draw(_days))
+    last = None if assigned is None or draw(st.booleans()) else assigned + timedelta(days=draw(st.integers(0, 90)))
+    asked = None if assigned is None or state is not State.COMPLETION_REQUESTED or draw(st.integers(0, 5)) == 0 \
+        else assigned + timedelta(days=draw(st.integers(0, 120)), hours=draw(st.integers(0, 23)))
+    item = Item(id="p", kind=Kind.TASK, title="t", state=state, due=due, progress=draw(st.integers(0, 100)),
+                assigned_at=assigned, last_progress_at=last, completion_requested_at=asked)
+    policy = WarningPolicy(draw(st.integers(0, 30)), draw(st.integers(0, 60)),
+                           draw(st.one_of(st.none(), st.integers(0, 100))))
+    return item, policy
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(items_and_policies())
+def test_the_two_days_give_the_colour_of_every_day(case):
+    """What the database stores (yellow_on, red_on) colours the item as `warning` does, on every day."""
+    item, policy = case
+    dates = warning_dates(item, policy)
+    for offset in range(-60, 260):
+        today = START + timedelta(offset)
+        assert colour_on(item, dates, today) == warning(item, today, policy).colour, (today, dates)
+
+
+def test_the_days_of_an_item_in_progress():
+    # Stale 30 days after the last report (20 June → 20 July) comes after due-soon (23 June); red from 1 July.
+    assert warning_dates(ITEM) == WarningDates(date(2024, 6, 23), date(2024, 7, 1))
+    # Completion asked for on the due date: the clock stopped in time, so it never turns red.
+    waiting = replace(ITEM, state=State.COMPLETION_REQUESTED,
+                      completion_requested_at=datetime(2024, 6, 30, 18, tzinfo=CST))
+    assert (warning_dates(waiting).yellow, warning_dates(waiting).red) == (None, None)

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from luoshi.ledger import Actor, Role, WarningPolicy, warning
+from luoshi.ledger import Actor, Colour, Role, WarningPolicy, warning
 from luoshi.settings import Settings
 from luoshi.store.items import list_items, to_item, today_in
 from luoshi.store.models import ItemRow
-from luoshi.store.warnings import colour_clause
+from luoshi.store.warnings import colour_clause, ensure_current
 
 TODAY = date(2024, 5, 10)
 NOW = datetime(2024, 5, 10, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai, the same day
@@ -47,6 +47,9 @@ def test_sql_and_python_agree_on_every_colour(session, zone):
     session.commit()
     settings = Settings(environment="test", secret_key="x", warning_behind_points=50, timezone=zone)
     policy, today = settings.warning_policy, today_in(settings, NOW)
+    # The rows were written without the service: their warning days are computed on first use.
+    assert ensure_current(session, policy, zone) == len(rows())
+    assert ensure_current(session, policy, zone) == 0  # once per database, process and rule
     by_python: dict[str, set[int]] = {"red": set(), "yellow": set(), "green": set(), "none": set()}
     for row in session.scalars(select(ItemRow)):
         colour = warning(to_item(row, settings.zone), today, policy).colour
@@ -66,3 +69,17 @@ def test_the_rows_view_carries_the_python_warning(session):
     settings = Settings(environment="test", secret_key="x")
     [view] = list_items(session, actor=OFFICE, settings=settings, now=NOW).rows
     assert view.warning == warning(to_item(row, settings.zone), TODAY, WarningPolicy())
+
+
+def test_rows_written_under_other_thresholds_are_recomputed(session):
+    """The thresholds changed between writing and reading: the stored days follow the rule in force."""
+    session.add_all(rows())
+    session.commit()
+    for near, stale in ((7, 30), (3, 10), (14, 60)):
+        settings = Settings(environment="test", secret_key="x", warning_near_days=near, warning_stale_days=stale)
+        policy, today = settings.warning_policy, today_in(settings, NOW)
+        expected = {row.id for row in session.scalars(select(ItemRow))
+                    if warning(to_item(row, settings.zone), today, policy).colour == Colour.YELLOW}
+        page = list_items(session, actor=OFFICE, warning="yellow", per_page=200, settings=settings, now=NOW)
+        assert expected and page.total == len(expected)
+        assert {v.id for v in page.rows} <= expected

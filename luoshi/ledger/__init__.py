@@ -11,7 +11,8 @@ from luoshi.ledger.events import Event
 from luoshi.ledger.items import Extension, ExtensionStatus, Item, Kind, Rating, SourceRef
 from luoshi.ledger.reminders import Reminder, reminder_from, webhook_payload
 from luoshi.ledger.states import Action, State
-from luoshi.ledger.warnings import Colour, ItemWarning, Reason, WarningPolicy, warning
+from luoshi.ledger.warnings import (Colour, ItemWarning, Reason, WarningDates, WarningPolicy, colour_on, warning,
+                                    warning_dates)
 from luoshi.ledger.workflow import TRANSITIONS, apply, available, can_view, new_item
 # Targets, promise versus delivery and suggestions: their functions are called through the modules
 # (`targets.status`, `delivery.match`, `suggestions.apply`); importing suggestions here also registers its
@@ -25,8 +26,9 @@ __all__ = [
     "Action", "Actor", "AuditEntry", "Colour", "Conflict", "Due", "DuePolicy", "Event", "Extension",
     "ExtensionStatus", "InvalidTransition", "InvalidValue", "Item", "ItemWarning", "Kind", "LedgerError",
     "MissingField", "PermissionDenied", "Problem", "Rating", "Reason", "Reminder", "Role", "SourceRef", "State",
-    "TRANSITIONS", "Unit", "WarningPolicy", "apply", "available", "can_view", "chain", "due_date", "due_for",
-    "new_item", "record", "reminder_from", "verify", "warning", "webhook_payload",
+    "TRANSITIONS", "Unit", "WarningDates", "WarningPolicy", "apply", "available", "can_view", "chain", "colour_on",
+    "due_date", "due_for", "new_item", "record", "reminder_from", "verify", "warning", "warning_dates",
+    "webhook_payload",
     "Actual", "Bound", "Claim", "Match", "Period", "RowError", "Satisfaction", "Suggestion", "SuggestionAction",
     "SuggestionState", "Target", "TargetStatus", "Verdict", "delivery", "suggestions", "targets",
 ]

@@ -28,7 +28,7 @@ from luoshi.store.targets import PER_PAGE_MAX as TARGETS_PAGE
 from luoshi.store.targets import list_targets
 from luoshi.store.tracking import SuggestionRound, SuggestionRow, TargetRow
 from luoshi.store.types import local_date
-from luoshi.store.warnings import CLOCKED, colour_clause
+from luoshi.store.warnings import CLOCKED, colour_clause, ensure_current
 
 MONTHS = 12
 
@@ -173,6 +173,7 @@ def item_figures(session: Session, *, actor: Actor, today: date,
     see (by state), one over the items a clock runs for (by colour)."""
     where = _where(actor)
     policy, zone = settings.warning_policy, settings.timezone
+    ensure_current(session, policy, zone)
     by_state, out, on_time_n = _by_state(session, actor=actor, settings=settings)
     red, yellow, green = (colour_clause(c, today, policy, zone) for c in (Colour.RED, Colour.YELLOW, Colour.GREEN))
     colour = case((red, Colour.RED.value), (yellow, Colour.YELLOW.value), (green, Colour.GREEN.value), else_="none")
@@ -204,6 +205,7 @@ def units_ranked(session: Session, *, actor: Actor, today: date, settings: Setti
     sees their own unit's line only.
     """
     policy = settings.warning_policy
+    ensure_current(session, policy, settings.timezone)
     red = colour_clause(Colour.RED, today, policy, settings.timezone)
     # Both need a running clock and a due date no later than the due-soon window: the (state, due) index.
     window = and_(ItemRow.state.in_(CLOCKED), ItemRow.due <= today + timedelta(days=policy.near_days))

@@ -32,6 +32,7 @@ from luoshi.store.paging import Page
 from luoshi.store import audit, search_index
 from luoshi.store.models import (Assignment, AuditEntryRow, Document, ExtensionRow, Instruction, ItemRow,
                                  Organisation, ProgressReport, RatingRow, ReminderRow)
+from luoshi.store import warnings as stored_warnings
 from luoshi.store.warnings import colour_clause
 
 LEAD, CO = "lead", "co_operating"
@@ -94,21 +95,27 @@ class HistoryEntry:
 def to_item(row: ItemRow, zone: tzinfo | None = None) -> Item:
     """The ledger's `Item` of a row (with its assignments and extensions loaded); its times in `zone`
     (the office's, so that the ledger's dates of them are local dates), else in UTC."""
+    return _item(row, row.assignments, row.extensions, zone)
+
+
+def _item(row: Any, assignments: Iterable[Any], extensions: Iterable[Any], zone: tzinfo | None) -> Item:
+    """The `Item` of an item row, ORM object or Core row alike, with its assignment and extension rows."""
     def t(value: datetime | None) -> datetime | None:
         return value.astimezone(zone) if value is not None and zone is not None else value
 
     source = None
     if row.document_id is not None and row.span_start is not None and row.span_end is not None:
         source = SourceRef(str(row.document_id), (row.span_start, row.span_end), row.source_path)
+    assignments = list(assignments)
     return Item(
         id=str(row.id), kind=Kind(row.kind), title=row.title, text=row.text, source=source, state=State(row.state),
-        lead_units=tuple(str(a.organisation_id) for a in row.assignments if a.role == LEAD),
-        co_units=tuple(str(a.organisation_id) for a in row.assignments if a.role == CO),
+        lead_units=tuple(str(a.organisation_id) for a in assignments if a.role == LEAD),
+        co_units=tuple(str(a.organisation_id) for a in assignments if a.role == CO),
         due=row.due, due_text=row.due_text, progress=row.progress, last_progress_at=t(row.last_progress_at),
         assigned_at=t(row.assigned_at), completion_requested_at=t(row.completion_requested_at),
         closed_at=t(row.closed_at), cancel_reason=row.cancel_reason, returns=row.returns,
         return_reason=row.return_reason, reminders=row.reminders, last_reminded_at=t(row.last_reminded_at),
-        extensions=tuple(_extension(e, zone) for e in row.extensions),
+        extensions=tuple(_extension(e, zone) for e in extensions),
         rating=Rating(row.rating) if row.rating else None, version=row.version)
 
 
@@ -120,15 +127,16 @@ def _extension(e: ExtensionRow, zone: tzinfo | None = None) -> Extension:
                      ExtensionStatus(e.status), e.granted_due, e.decided_by, t(e.decided_at), e.decision_note)
 
 
-def _columns(item: Item, now: datetime) -> dict[str, Any]:
-    """The item's own columns, as `UPDATE items SET …` writes them."""
+def _columns(item: Item, now: datetime, settings: Settings) -> dict[str, Any]:
+    """The item's own columns, as `UPDATE items SET …` writes them, with the days it turns yellow and red."""
     return dict(kind=item.kind.value, state=item.state.value, title=item.title, text=item.text, due=item.due,
                 due_text=item.due_text, progress=item.progress, last_progress_at=item.last_progress_at,
                 assigned_at=item.assigned_at, completion_requested_at=item.completion_requested_at,
                 closed_at=item.closed_at, cancel_reason=item.cancel_reason, returns=item.returns,
                 return_reason=item.return_reason, reminders=item.reminders,
                 last_reminded_at=item.last_reminded_at, rating=item.rating.value if item.rating else None,
-                version=item.version, updated_at=now)
+                version=item.version, updated_at=now,
+                **stored_warnings.warning_columns(item, settings.warning_policy, settings.timezone))
 
 
 def _write_units(session: Session, item_id: int, item: Item) -> None:
@@ -193,12 +201,15 @@ def _resolve_units(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
 
 # -- reading -----------------------------------------------------------------------------------------
 
-def _row(session: Session, item_id: int | str, *, fresh: bool = False) -> ItemRow:
+def _key(item_id: int | str) -> int:
     try:
-        key = int(item_id)
+        return int(item_id)
     except (TypeError, ValueError):
         raise NotFound(f"no item {item_id!r}: item ids are whole numbers") from None
-    stmt = select(ItemRow).where(ItemRow.id == key)
+
+
+def _row(session: Session, item_id: int | str, *, fresh: bool = False) -> ItemRow:
+    stmt = select(ItemRow).where(ItemRow.id == _key(item_id))
     if fresh:
         stmt = stmt.execution_options(populate_existing=True)
     row = session.scalars(stmt).first()
@@ -215,20 +226,22 @@ def load_item(session: Session, *, item_id: int | str, actor: Actor) -> Item:
     return item
 
 
+def _visible_key(session: Session, item_id: int | str, actor: Actor) -> int:
+    """The id of an item `actor` may see, asked of the database alone (the SQL of `can_view`); NotFound when
+    there is none or it is not theirs to see."""
+    key, visible = _key(item_id), visible_to(actor)
+    if visible is False or session.scalar(select(ItemRow.id).where(
+            ItemRow.id == key, *(() if visible is True else (visible,)))) is None:
+        raise NotFound(f"no item {item_id}")
+    return key
+
+
 def _documents(session: Session, ids: set[int]) -> dict[int, DocumentRef]:
     if not ids:
         return {}
     rows = session.execute(select(Document.id, Document.name, Document.title, Document.version)
                            .where(Document.id.in_(ids)))
     return {r.id: DocumentRef(r.id, r.name, r.title, r.version) for r in rows}
-
-
-def _unit_names(session: Session, items: Sequence[Item]) -> dict[str, str]:
-    ids = {int(u) for i in items for u in i.lead_units + i.co_units}
-    if not ids:
-        return {}
-    rows = session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
-    return {str(r.id): r.name for r in rows}
 
 
 def _view(row: ItemRow, item: Item, actor: Actor, today: date, settings: Settings,
@@ -247,18 +260,39 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
     answers 404 for both.
     """
     settings = settings or get_settings()
-    row = _row(session, item_id, fresh=True)
-    item = to_item(row, settings.zone)
+    source = func.substr(Document.text, ItemRow.span_start + 1, ItemRow.span_end - ItemRow.span_start)
+    row = session.execute(select(*_LISTED, Document.name.label("document_name"), Document.title.label("document_title"),
+                                 Document.version.label("document_version"), source.label("source_text"))
+                          .outerjoin(Document, Document.id == ItemRow.document_id)
+                          .where(ItemRow.id == _key(item_id))).first()
+    if row is None:
+        raise NotFound(f"no item {item_id}")
+    [item], names = _assemble(session, [row], settings.zone)
     if not can_view(actor, item):
         raise NotFound(f"no item {item_id}")
-    documents = _documents(session, {row.document_id} if row.document_id else set())
-    source_text = None
-    if row.document_id is not None and row.span_start is not None:
-        text = session.scalar(select(func.substr(Document.text, row.span_start + 1, row.span_end - row.span_start))
-                              .where(Document.id == row.document_id))
-        source_text = text
-    return _view(row, item, actor, today_in(settings, now), settings, documents, _unit_names(session, [item]),
-                 source_text)
+    documents = {} if row.document_name is None else {
+        row.document_id: DocumentRef(row.document_id, row.document_name, row.document_title, row.document_version)}
+    return _view(row, item, actor, today_in(settings, now), settings, documents, names, row.source_text)
+
+
+def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo) -> tuple[list[Item], dict[str, str]]:
+    """The `Item`s of item rows (Core rows of `_LISTED`), with their units and extensions read in two
+    queries, and the names of those units (`names[id]`)."""
+    ids = [r.id for r in rows]
+    units: dict[int, list[Any]] = {i: [] for i in ids}
+    extensions: dict[int, list[Any]] = {i: [] for i in ids}
+    names: dict[str, str] = {}
+    if ids:
+        for a in session.execute(select(Assignment.item_id, Assignment.organisation_id, Assignment.role,
+                                        Organisation.name)
+                                 .join(Organisation, Organisation.id == Assignment.organisation_id)
+                                 .where(Assignment.item_id.in_(ids)).order_by(Assignment.item_id, Assignment.position)):
+            units[a.item_id].append(a)
+            names[str(a.organisation_id)] = a.name
+        for e in session.execute(select(ExtensionRow.__table__).where(ExtensionRow.item_id.in_(ids))
+                                 .order_by(ExtensionRow.item_id, ExtensionRow.position)):
+            extensions[e.item_id].append(e)
+    return [_item(r, units[r.id], extensions[r.id], zone) for r in rows], names
 
 
 def visible_to(actor: Actor) -> Any:
@@ -315,9 +349,11 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
             raise InvalidValue(f"state {bad[0]!r} is not one of {', '.join(sorted(valid))}", "state")
         conds.append(ItemRow.state.in_(states))
     if unit not in (None, ""):
-        [unit_id] = unit_ids(session, [unit], "unit")
-        conds.append(ItemRow.id.in_(_items_of(int(unit_id))))
+        # An id is looked up only if nothing is found (then an unknown unit is an error); a name first.
+        unit_id = int(str(unit).strip()) if str(unit).strip().isdigit() else int(unit_ids(session, [unit], "unit")[0])
+        conds.append(ItemRow.id.in_(_items_of(unit_id)))
     if warning not in (None, ""):
+        stored_warnings.ensure_current(session, settings.warning_policy, settings.timezone)
         try:
             conds.append(colour_clause(warning, today, settings.warning_policy, settings.timezone))
         except ValueError:
@@ -344,19 +380,33 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     if False in where:
         return ItemPage([], 0, page, per_page)
     offset = (page - 1) * per_page
-    rows = session.scalars(select(ItemRow).where(*where).order_by(*SORTS[sort])
-                           .limit(per_page).offset(offset)).all()
+    # One unit's items are all read to be sorted, so counting them on the way costs nothing; of all units'
+    # items, a page is read from an index in order and stops early, and a count is a query of its own.
+    one_unit = unit not in (None, "")
+    columns = (*_LISTED, func.count().over().label("total")) if one_unit else _LISTED
+    rows = session.execute(select(*columns).where(*where).order_by(*SORTS[sort]).limit(per_page).offset(offset)).all()
+    if not rows and one_unit:
+        unit_ids(session, [unit], "unit")  # an unknown unit is an error, not an empty ledger
     # A page that is not full is the last one, and says the total itself: the count over 100 000 rows
     # (the bulk of a filtered page's time) is only needed when more pages follow or the page is past the end.
     if len(rows) < per_page and (rows or page == 1):
         total = offset + len(rows)
+    elif rows and one_unit:
+        total = rows[0].total
     else:
         total = session.scalar(select(func.count(ItemRow.id)).where(*where)) or 0
-    items = [to_item(r, settings.zone) for r in rows]
-    documents = _documents(session, {r.document_id for r in rows if r.document_id})
-    names = _unit_names(session, items)
-    return ItemPage([_view(r, i, actor, today, settings, documents, names) for r, i in zip(rows, items)], total,
-                    page, per_page)
+    items, names = _assemble(session, rows, settings.zone)
+    documents = _documents(session, {r.document_id for r in rows if r.document_id is not None})
+    views = [_view(r, i, actor, today, settings, documents, names) for r, i in zip(rows, items)]
+    return ItemPage(views, total, page, per_page)
+
+
+# What a ledger page reads of an item (Core rows: no ORM objects for a list).
+_LISTED = (ItemRow.id, ItemRow.kind, ItemRow.title, ItemRow.text, ItemRow.document_id, ItemRow.span_start,
+           ItemRow.span_end, ItemRow.source_path, ItemRow.state, ItemRow.due, ItemRow.due_text, ItemRow.progress,
+           ItemRow.last_progress_at, ItemRow.assigned_at, ItemRow.completion_requested_at, ItemRow.closed_at,
+           ItemRow.cancel_reason, ItemRow.returns, ItemRow.return_reason, ItemRow.reminders, ItemRow.last_reminded_at,
+           ItemRow.rating, ItemRow.version)
 
 
 def _escape_like(text: str) -> str:
@@ -365,9 +415,10 @@ def _escape_like(text: str) -> str:
 
 def item_history(session: Session, *, item_id: int | str, actor: Actor) -> list[HistoryEntry]:
     """Every step of an item, oldest first, from its audit log: who did what, when, from which state."""
-    load_item(session, item_id=item_id, actor=actor)
-    rows = session.scalars(select(AuditEntryRow).where(AuditEntryRow.item_id == int(item_id))
-                           .order_by(AuditEntryRow.seq)).all()
+    key = _visible_key(session, item_id, actor)
+    rows = session.execute(select(AuditEntryRow.seq, AuditEntryRow.type, AuditEntryRow.at, AuditEntryRow.actor,
+                                  AuditEntryRow.from_state, AuditEntryRow.to_state, AuditEntryRow.event)
+                           .where(AuditEntryRow.item_id == key).order_by(AuditEntryRow.seq)).all()
     return [HistoryEntry(r.seq, r.type, r.at, r.actor, State(r.from_state) if r.from_state else None,
                          State(r.to_state), json.loads(r.event)) for r in rows]
 
@@ -404,9 +455,10 @@ def create_item(session: Session, *, actor: Actor, kind: Kind | str, title: str,
     session.add(row)
     session.flush()
     item, event = new_item(id=str(row.id), **fields)  # type: ignore[arg-type]
-    for name, value in _columns(item, now).items():
+    for name, value in _columns(item, now, settings).items():
         setattr(row, name, value)
     _write_units(session, row.id, item)
+    stored_warnings.written(session, settings.warning_policy, settings.timezone)
     audit.append_event(session, row.id, event, key=settings.audit_key_bytes)
     search_index.index_items(session, [row.id])
     if commit:
@@ -423,7 +475,7 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
     item_id = int(old.id)
     try:
         result = session.execute(update(ItemRow).where(ItemRow.id == item_id, ItemRow.version == old.version)
-                                 .values(**_columns(new, now)).execution_options(synchronize_session=False))
+                                 .values(**_columns(new, now, settings)).execution_options(synchronize_session=False))
     except OperationalError as exc:
         if "locked" not in str(exc.orig):
             raise
@@ -436,6 +488,7 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
     if (old.lead_units, old.co_units) != (new.lead_units, new.co_units):
         _write_units(session, item_id, new)
     _write_extensions(session, item_id, old, new)
+    stored_warnings.written(session, settings.warning_policy, settings.timezone)
     audit.append_event(session, item_id, event, key=settings.audit_key_bytes)
     reminders = _record_facts(session, item_id, event)
     session.flush()
@@ -524,8 +577,8 @@ class InstructionView:
 
 def progress_reports(session: Session, *, item_id: int | str, actor: Actor) -> list[ProgressView]:
     """An item's progress reports and completion applications, oldest first (NotFound if not visible)."""
-    load_item(session, item_id=item_id, actor=actor)
-    rows = session.scalars(select(ProgressReport).where(ProgressReport.item_id == int(item_id))
+    key = _visible_key(session, item_id, actor)
+    rows = session.scalars(select(ProgressReport).where(ProgressReport.item_id == key)
                            .order_by(ProgressReport.version))
     return [ProgressView(r.id, r.version, r.kind, r.text, r.percent, list(r.attachments), r.unit_id, r.by, r.at)
             for r in rows]
@@ -533,7 +586,7 @@ def progress_reports(session: Session, *, item_id: int | str, actor: Actor) -> l
 
 def instructions(session: Session, *, item_id: int | str, actor: Actor) -> list[InstructionView]:
     """The leaders' instructions (批示) on an item, oldest first (NotFound if not visible)."""
-    load_item(session, item_id=item_id, actor=actor)
-    rows = session.scalars(select(Instruction).where(Instruction.item_id == int(item_id))
+    key = _visible_key(session, item_id, actor)
+    rows = session.scalars(select(Instruction).where(Instruction.item_id == key)
                            .order_by(Instruction.version))
     return [InstructionView(r.id, r.version, r.text, r.by, r.at) for r in rows]

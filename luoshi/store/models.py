@@ -115,11 +115,11 @@ class ItemRow(Base):
 
     __tablename__ = "items"
     __table_args__ = (
-        Index("ix_items_state_due", "state", "due"),
-        # Every input of the warning colour (luoshi.store.warnings), so the colour filters of the ledger
-        # read the index alone instead of 40 000 rows of a 100 000-item table.
-        Index("ix_items_warning", "state", "assigned_at", "due", "last_progress_at", "completion_requested_at",
-              "progress"),
+        # The ledger's pages by state, in due order, filtered by colour in the index alone.
+        Index("ix_items_state_due", "state", "due", "red_on", "yellow_on"),
+        # Counting a state's items of one colour reads one range of an index (luoshi.store.warnings).
+        Index("ix_items_state_red", "state", "red_on"),
+        Index("ix_items_state_yellow", "state", "yellow_on", "red_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,6 +148,11 @@ class ItemRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(index=True)
+    # The days it turns yellow and red (`luoshi.ledger.warning_dates`), under the warning rule named by
+    # `warning_rule` (thresholds and time zone); written with every change, recomputed when the rule changes.
+    yellow_on: Mapped[date | None] = mapped_column(Date)
+    red_on: Mapped[date | None] = mapped_column(Date)
+    warning_rule: Mapped[str | None] = mapped_column(String(100), index=True)
 
     assignments: Mapped[list[Assignment]] = relationship(
         order_by="Assignment.position", cascade="all, delete-orphan", lazy="selectin")

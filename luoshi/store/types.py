@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 
@@ -41,8 +42,10 @@ class local_date(FunctionElement[Any]):
     Date column. PostgreSQL converts exactly; SQLite adds the zone's UTC offset now (exact for zones
     without summer time, such as Asia/Shanghai)."""
 
-    inherit_cache = False
     name = "local_date"
+    # The zone and its offset are part of the SQL text, so they are part of the statement's cache key.
+    _traverse_internals = FunctionElement._traverse_internals + [("zone", InternalTraversal.dp_string),
+                                                                  ("minutes", InternalTraversal.dp_plain_obj)]
 
     def __init__(self, column: Any, zone: str = "UTC"):
         self.zone = ZoneInfo(zone).key  # validates the name before it is written into SQL

@@ -1,74 +1,121 @@
-"""The warning colours of `luoshi.ledger.warnings` as SQL conditions, so the ledger can filter 100 000 items
-by colour in the database and agree with `warning(item, today, policy)` on every item.
+"""The warning colours of `luoshi.ledger.warnings` in the database, so the ledger can filter and count
+100 000 items by colour with an index and agree with `warning(item, today, policy)` on every item.
 
-Dates are the office's (`zone`): the ledger's `warning` is given items whose times are in that zone
-(`luoshi.store.items.to_item(row, zone)`), so "the day of the last report" is the local day on both
-sides. A test compares the two on generated items; change them together.
+An item left as it is only darkens with time (green → yellow → red), so two days hold its colour on any
+day: `yellow_on` and `red_on` (`luoshi.ledger.warning_dates`; `NEVER` for never, NULL without a clock). They are written with every change of
+the item (`warning_columns`), under the rule of the thresholds and the office's time zone; the rule's
+name is kept on the row (`warning_rule`), and rows written under another rule (the thresholds changed,
+or rows were written without the service) are recomputed before the first query of a process
+(`ensure_current`). A test compares the SQL colours with the ledger's on generated items.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import dataclasses
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, literal, not_, or_
+from sqlalchemy import ColumnElement, and_, bindparam, not_, or_, select, update
+from sqlalchemy.orm import Session
 
-from luoshi.ledger.states import State
-from luoshi.ledger.warnings import Colour, WarningPolicy
+from luoshi.ledger import Item, Kind, State
+from luoshi.ledger.warnings import Colour, WarningPolicy, clock_runs, warning_dates
 from luoshi.store.models import ItemRow
-from luoshi.store.types import day_number, local_date
 
 CLOCKED = (State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value)
+# The day that never comes: an item whose clock runs stores it for "never yellow" or "never red", so
+# that every colour is one range of an index and NULL is left to the items without a colour.
+NEVER = date.max
+BATCH = 5000
+FORMAT = "days1"  # change it when the computation changes: every row is then computed again
 
 
-def _midnight(day: date, zone: str) -> datetime:
-    return datetime.combine(day, time(0), ZoneInfo(zone))
+def rule_of(policy: WarningPolicy, zone: str) -> str:
+    """The name of a warning rule: how the days are computed (`FORMAT`), the thresholds and the zone whose
+    local days they are."""
+    return f"{FORMAT};near={policy.near_days};stale={policy.stale_days};behind={policy.behind_points};zone={zone}"
 
+
+def warning_columns(item: Item, policy: WarningPolicy, zone: str) -> dict[str, Any]:
+    """The stored warning days of `item` (its times are read as local times of `zone`)."""
+    tz = ZoneInfo(zone)
+    local = dataclasses.replace(item, **{name: value.astimezone(tz) for name in
+                                         ("assigned_at", "last_progress_at", "completion_requested_at")
+                                         if (value := getattr(item, name)) is not None})
+    if not clock_runs(local):
+        return {"yellow_on": None, "red_on": None, "warning_rule": rule_of(policy, zone)}
+    dates = warning_dates(local, policy)
+    return {"yellow_on": dates.yellow or NEVER, "red_on": dates.red or NEVER, "warning_rule": rule_of(policy, zone)}
+
+
+# -- keeping the stored days current ------------------------------------------------------------------
+
+_CURRENT: WeakKeyDictionary[Any, str] = WeakKeyDictionary()  # engine → the rule its rows were last checked for
+
+
+def ensure_current(session: Session, policy: WarningPolicy, zone: str) -> int:
+    """Recompute the warning days of every row not written under this rule; commits when it changed
+    any. Checked once per database, process and rule: later calls cost nothing. Returns the rows changed."""
+    rule = rule_of(policy, zone)
+    engine = session.get_bind()
+    engine = getattr(engine, "engine", engine)
+    if _CURRENT.get(engine) == rule:
+        return 0
+    changed = 0
+    columns = (ItemRow.id, ItemRow.state, ItemRow.due, ItemRow.progress, ItemRow.assigned_at,
+               ItemRow.last_progress_at, ItemRow.completion_requested_at)
+    while True:
+        rows = session.execute(select(*columns).where(or_(ItemRow.warning_rule.is_(None), ItemRow.warning_rule != rule))
+                               .order_by(ItemRow.id).limit(BATCH)).all()
+        if not rows:
+            break
+        values = []
+        for r in rows:
+            item = Item(id=str(r.id), kind=Kind.TASK, title="", state=State(r.state), due=r.due, progress=r.progress,
+                        assigned_at=r.assigned_at, last_progress_at=r.last_progress_at,
+                        completion_requested_at=r.completion_requested_at)
+            values.append({"key": r.id, **warning_columns(item, policy, zone)})
+        table = ItemRow.__table__
+        session.execute(update(table).where(table.c.id == bindparam("key"))
+                        .values(yellow_on=bindparam("yellow_on"), red_on=bindparam("red_on"),
+                                warning_rule=bindparam("warning_rule")), values)
+        changed += len(values)
+    if changed:
+        session.commit()
+    _CURRENT[engine] = rule
+    return changed
+
+
+def written(session: Session, policy: WarningPolicy, zone: str) -> None:
+    """Rows were written under this rule: if it is not the one last checked, check again next time."""
+    engine = session.get_bind()
+    engine = getattr(engine, "engine", engine)
+    if _CURRENT.get(engine, None) not in (None, rule_of(policy, zone)):
+        del _CURRENT[engine]
+
+
+# -- the colours as SQL ---------------------------------------------------------------------------------
 
 def _clock_runs() -> ColumnElement[bool]:
     return and_(ItemRow.state.in_(CLOCKED), ItemRow.assigned_at.isnot(None))
 
 
-def _waiting() -> ColumnElement[bool]:
-    """Completion asked for: the clock stopped on the day of the application."""
-    return and_(ItemRow.state == State.COMPLETION_REQUESTED.value, ItemRow.completion_requested_at.isnot(None))
-
-
-def _red(today: date, zone: str) -> ColumnElement[bool]:
-    overdue_today = and_(ItemRow.due.isnot(None), ItemRow.due < today)
-    stopped_in_time = and_(_waiting(), ItemRow.due >= local_date(ItemRow.completion_requested_at, zone))
-    return and_(_clock_runs(), overdue_today, not_(stopped_in_time))
-
-
-def _behind(today: date, points: int | None, zone: str) -> ColumnElement[bool]:
-    """100 * gone // span - progress >= points, written without division: for whole numbers and span > 0,
-    floor(100 * gone / span) >= k  ⇔  100 * gone >= k * span."""
-    if points is None:
-        return literal(False)
-    start = day_number(local_date(ItemRow.assigned_at, zone))
-    span = day_number(ItemRow.due) - start
-    gone = day_number(literal(today)) - start
-    return and_(ItemRow.due.isnot(None), span > 0, gone * 100 >= (ItemRow.progress + points) * span)
-
-
-def _yellow_reason(today: date, policy: WarningPolicy, zone: str) -> ColumnElement[bool]:
-    due_soon = and_(ItemRow.due.isnot(None), ItemRow.due <= today + timedelta(days=policy.near_days))
-    # (today - last.date()).days >= stale_days  ⇔  last < local midnight of (today - stale_days + 1)
-    stale_cut = _midnight(today - timedelta(days=policy.stale_days - 1), zone)
-    stale = func.coalesce(ItemRow.last_progress_at, ItemRow.assigned_at) < stale_cut
-    return and_(not_(_waiting()), or_(due_soon, stale, _behind(today, policy.behind_points, zone)))
-
-
-def colour_clause(colour: Colour | str | None, today: date, policy: WarningPolicy,
+@lru_cache(maxsize=64)
+def colour_clause(colour: Colour | str | None, today: date, policy: WarningPolicy | None = None,
                   zone: str = "UTC") -> ColumnElement[bool]:
-    """The condition for items of `colour` on `today` in `zone`; None (or "none") for items without one."""
+    """The condition for items of `colour` on `today`; None (or "none") for items without one. It reads
+    the stored days, so `ensure_current(session, policy, zone)` must have run for the rule in force
+    (`policy` and `zone` are accepted for the callers' sake: the stored days already embody them).
+    Built once per day and colour: a clause is immutable, and building it costs a millisecond."""
     if colour in (None, "none", ""):
         return not_(_clock_runs())
     colour = Colour(colour)
-    red = _red(today, zone)
+    clocked = ItemRow.state.in_(CLOCKED)
     if colour is Colour.RED:
-        return red
-    yellow = and_(_clock_runs(), not_(red), _yellow_reason(today, policy, zone))
+        return and_(clocked, ItemRow.red_on <= today)
     if colour is Colour.YELLOW:
-        return yellow
-    return and_(_clock_runs(), not_(red), not_(_yellow_reason(today, policy, zone)))
+        return and_(clocked, ItemRow.yellow_on <= today, ItemRow.red_on > today)
+    return and_(clocked, ItemRow.yellow_on > today, ItemRow.red_on > today)

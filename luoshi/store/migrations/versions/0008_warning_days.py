@@ -1,0 +1,44 @@
+"""stored warning days: the days an item turns yellow and red, with the rule they were computed under
+(`luoshi.store.warnings`); rows are filled on first use, since the rule is the running process's setting
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-25 15:00:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('yellow_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('red_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('warning_rule', sa.String(length=100), nullable=True))
+        batch_op.drop_index('ix_items_warning')
+        batch_op.drop_index('ix_items_state_due')
+        batch_op.create_index('ix_items_state_due', ['state', 'due', 'red_on', 'yellow_on'], unique=False)
+        batch_op.create_index('ix_items_state_red', ['state', 'red_on'], unique=False)
+        batch_op.create_index('ix_items_state_yellow', ['state', 'yellow_on', 'red_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_items_warning_rule'), ['warning_rule'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_items_warning_rule'))
+        batch_op.drop_index('ix_items_state_yellow')
+        batch_op.drop_index('ix_items_state_red')
+        batch_op.drop_index('ix_items_state_due')
+        batch_op.create_index('ix_items_state_due', ['state', 'due'], unique=False)
+        batch_op.create_index('ix_items_warning', ['state', 'assigned_at', 'due', 'last_progress_at',
+                                                   'completion_requested_at', 'progress'], unique=False)
+        batch_op.drop_column('warning_rule')
+        batch_op.drop_column('red_on')
+        batch_op.drop_column('yellow_on')
