@@ -37,6 +37,7 @@ from luoshi.ledger import Actor, Kind, Role
 from luoshi.settings import Settings, get_settings
 from luoshi.store.audit import append_admin
 from luoshi.store.items import create_item, fingerprint
+from luoshi.store import statistics
 from luoshi.store.models import Document, ItemRow, Meeting
 from luoshi.store.search_index import index_document
 from luoshi.store.orgs import UnitResolver, is_collective, record_attendees
@@ -106,6 +107,8 @@ def ingest_paths(session: Session, paths: Iterable[str | os.PathLike[str]], *, p
         report.files.append(ingest_file(session, path, actor=actor, settings=settings, now=now))
         if progress:
             progress(done, len(files), path)
+    if report.inserted or report.updated:
+        statistics.refresh(session)  # many new rows: let the planner know
     return report
 
 

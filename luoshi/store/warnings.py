@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger import Item, Kind, State
 from luoshi.ledger.warnings import Colour, WarningPolicy, clock_runs, warning_dates
+from luoshi.store import statistics
 from luoshi.store.models import ItemRow
 
 CLOCKED = (State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value)
@@ -85,6 +86,7 @@ def ensure_current(session: Session, policy: WarningPolicy, zone: str) -> int:
         changed += len(values)
     if changed:
         session.commit()
+        statistics.refresh(session)  # the days' distribution changed: the planner's estimates with it
     _CURRENT[engine] = rule
     return changed
 

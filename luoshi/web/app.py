@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database, open_database
+from luoshi.store import statistics
 from luoshi.store.warnings import ensure_current
 from luoshi.web import errors, render, throttle
 from luoshi.web.routes import api, pages
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     throttle.ensure_tables(app.state.db.engine)
     with app.state.db.session() as session:  # before the first request: rows of another warning rule
         ensure_current(session, settings.warning_policy, settings.timezone)
+    if app.state.db.engine.dialect.name == "sqlite":
+        statistics.refresh(app.state.db.engine)  # no autovacuum gathers them for SQLite
     secure = settings.environment == "production" if https_only is None else https_only
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
