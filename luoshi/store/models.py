@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -115,8 +115,11 @@ class ItemRow(Base):
 
     __tablename__ = "items"
     __table_args__ = (
-        # The ledger's pages by state, in due order, filtered by colour in the index alone.
+        # The ledger's pages by state, in due order, filtered by colour in the index alone. PostgreSQL puts
+        # NULL last going up and first coming down, so latest-due-first (NULL still last) has its own.
         Index("ix_items_state_due", "state", "due", "red_on", "yellow_on"),
+        Index("ix_items_state_due_desc", "state", text("due DESC NULLS LAST"), "red_on", "yellow_on").ddl_if(
+            dialect="postgresql"),
         # Counting a state's items of one colour reads one range of an index (luoshi.store.warnings).
         Index("ix_items_state_red", "state", "red_on"),
         Index("ix_items_state_yellow", "state", "yellow_on", "red_on"),

@@ -28,9 +28,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_items_state_red', ['state', 'red_on'], unique=False)
         batch_op.create_index('ix_items_state_yellow', ['state', 'yellow_on', 'red_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_warning_rule'), ['warning_rule'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_index('ix_items_state_due_desc', 'items', ['state', sa.text('due DESC NULLS LAST'), 'red_on',
+                                                             'yellow_on'], unique=False)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_items_state_due_desc', table_name='items')
     with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_items_warning_rule'))
         batch_op.drop_index('ix_items_state_yellow')
