@@ -50,7 +50,8 @@ def each_database(backends: str, postgres_url: str) -> Iterator[tuple[str, str]]
 
 def settle(url: str, settings: Settings | None = None) -> None:
     """After rows were inserted without the service: compute the items' warning days for `settings`
-    (default: the environment's, as a server started from it uses), then gather the planner's statistics."""
+    (default: the environment's, as a server started from it uses), then gather the planner's statistics
+    (and, on PostgreSQL, vacuum)."""
     from luoshi.settings import get_settings
     from luoshi.store.db import Database
     from luoshi.store.warnings import ensure_current
@@ -60,7 +61,9 @@ def settle(url: str, settings: Settings | None = None) -> None:
     try:
         with db.session() as session:
             ensure_current(session, settings.warning_policy, settings.timezone)
-        with db.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+        # PostgreSQL: VACUUM too, as autovacuum soon would, so that index-only scans need not visit the
+        # table for the rows just written.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
     finally:
         db.dispose()
