@@ -127,3 +127,53 @@ def test_the_dependencies_that_do_no_io_run_on_the_event_loop_not_in_a_worker_th
     from luoshi.web.deps import get_db, get_settings
 
     assert (inspect.isasyncgenfunction(get_db), inspect.iscoroutinefunction(get_settings)) == (True, True)
+
+
+def test_a_server_process_bounds_its_worker_threads_and_freezes_its_startup_objects(settings):
+    import gc
+
+    import anyio
+    import anyio.to_thread
+    from fastapi import FastAPI
+
+    from luoshi.web.app import serving
+
+    async def started() -> tuple[int, bool]:
+        async with serving(settings.model_copy(update={"web_threads": 3}))(FastAPI()):
+            return anyio.to_thread.current_default_thread_limiter().total_tokens, gc.get_freeze_count() > 0
+
+    try:
+        assert anyio.run(started) == (3, True)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_server_process_keeps_as_many_connections_as_its_setting_says(settings, tmp_path):
+    from luoshi.store.db import pool_arguments
+    from luoshi.web.app import create_app
+
+    app = create_app(settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'a.sqlite3'}",
+                                                 "database_pool_size": 12}))
+    pool = app.state.db.engine.pool
+    assert (pool.size(), pool._max_overflow) == (12, 12)
+    assert pool_arguments("postgresql+psycopg://u@h/db", 4) == {"pool_size": 4, "max_overflow": 4}
+    assert pool_arguments("sqlite://", 4) == {}
+    app.state.db.dispose()
+
+
+def test_a_postgresql_connection_is_pinged_only_after_resting_and_replaced_if_it_died(make_db, monkeypatch):
+    from sqlalchemy import text
+
+    from luoshi.store import db as store_db
+
+    db = make_db("postgresql")
+    with db.engine.connect() as conn:
+        first = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+    with statements(db.engine) as seen, db.engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar() == first
+    assert len(seen) == 1  # in steady use: no ping
+    with store_db.make_engine(db.url).connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    monkeypatch.setattr(store_db, "IDLE_PING", 0.0)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != first

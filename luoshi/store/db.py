@@ -4,6 +4,7 @@ Alembic run from inside the package (`luoshi db upgrade`, or on first use of a f
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from luoshi.errors import StoreError
@@ -34,10 +35,41 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() != "postgresql":
         raise StoreError(f"database URL {url!r}: luoshi runs on sqlite or postgresql, not "
                          f"{parsed.get_backend_name()}")
-    kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "connect", _postgresql_session)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
     return engine
+
+
+IDLE_PING = 10.0  # seconds a pooled connection may rest before it is checked on its next use
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has rested `IDLE_PING` seconds or more.
+
+    A connection can die while it rests (the server restarted, a firewall dropped it): it is pinged and
+    replaced then. A connection in steady use is not pinged; SQLAlchemy's `pool_pre_ping` would cost a
+    round trip before every request's first statement. Should one die in use all the same, the statement
+    fails and SQLAlchemy discards every connection of the pool made before it.
+    """
+    @event.listens_for(engine, "connect")
+    def made(_dbapi_connection: Any, record: Any) -> None:
+        record.info["rested_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["rested_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("rested_since", 0.0) < IDLE_PING:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError(f"a pooled connection died while it rested: {exc}") from exc
 
 
 def _postgresql_session(dbapi_connection: Any, _record: Any) -> None:
@@ -158,10 +190,24 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """The database of `url`, or of the settings' `database_url`."""
+def open_database(url: str | None = None, *, migrate: bool = True, pool_size: int | None = None) -> Database:
+    """The database of `url`, or of the settings' `database_url`; a server process passes `pool_size`."""
     if url is None:
         from luoshi.settings import get_settings
 
         url = get_settings().database_url
-    return Database(url, migrate=migrate)
+    return Database(url, migrate=migrate, **(pool_arguments(url, pool_size) if pool_size else {}))
+
+
+def pool_arguments(url: str, size: int) -> dict[str, Any]:
+    """Engine arguments of a pool keeping `size` connections open and as many more at peaks.
+
+    A server process has as many requests in flight as clients send it, each holding its session's
+    connection until it answers; with SQLAlchemy's default (5 kept, 10 more) the extra connections were
+    opened and closed all the time (on SQLite each opening runs the PRAGMAs and reads the schema again).
+    An in-memory SQLite database has one connection per thread and no such pool.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": size, "max_overflow": size}
