@@ -56,7 +56,7 @@ class Settings(BaseSettings):
                              "for Python's interpreter lock and slow every request down. Raise it when requests "
                              "wait on slow networks rather than on the processor.")
     database_pool_size: int = Field(
-        20, ge=1, description="Database connections one server process keeps open; as many more are opened at "
+        10, ge=1, description="Database connections one server process keeps open; as many more are opened at "
                               "peaks and closed after use.")
 
     @field_validator("timezone")
