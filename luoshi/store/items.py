@@ -30,8 +30,8 @@ from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store.paging import Page
 from luoshi.store import audit, search_index
-from luoshi.store.models import (Assignment, AuditEntryRow, Document, ExtensionRow, Instruction, ItemRow,
-                                 Organisation, ProgressReport, RatingRow, ReminderRow)
+from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
+                                 ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
 from luoshi.store.warnings import colour_clause
 
@@ -139,11 +139,13 @@ def _columns(item: Item, now: datetime, settings: Settings) -> dict[str, Any]:
                 **stored_warnings.warning_columns(item, settings.warning_policy, settings.timezone))
 
 
-def _write_units(session: Session, item_id: int, item: Item) -> None:
+def _write_units(session: Session, item_id: int, item: Item, columns: dict[str, Any]) -> None:
+    """The item's units, each with its copy of the item's `columns` (`UNIT_COPY`)."""
     session.execute(delete(Assignment).where(Assignment.item_id == item_id))
-    rows = [{"item_id": item_id, "organisation_id": int(u), "role": LEAD, "position": i}
+    copy = {name: columns[name] for name in UNIT_COPY}
+    rows = [{"item_id": item_id, "organisation_id": int(u), "role": LEAD, "position": i, **copy}
             for i, u in enumerate(item.lead_units)]
-    rows += [{"item_id": item_id, "organisation_id": int(u), "role": CO, "position": len(rows) + i}
+    rows += [{"item_id": item_id, "organisation_id": int(u), "role": CO, "position": len(rows) + i, **copy}
              for i, u in enumerate(item.co_units)]
     if rows:
         session.execute(insert(Assignment), rows)
@@ -291,8 +293,9 @@ def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo) -> tuple[list
     return [_item(r, units[r.id], extensions[r.id], zone) for r in rows], names
 
 
-def visible_to(actor: Actor) -> Any:
-    """The SQL condition for the items `actor` may see (as `luoshi.ledger.can_view` decides)."""
+def visible_to(actor: Actor, *within: Any) -> Any:
+    """The SQL condition for the items `actor` may see (as `luoshi.ledger.can_view` decides); for a unit's
+    user, `within` narrows its items by conditions on their assignments' copies (see `list_items`)."""
     if actor.role in OFFICE or actor.role is Role.LEADER:
         return True
     handed_out = ItemRow.assigned_at.isnot(None)
@@ -301,13 +304,14 @@ def visible_to(actor: Actor) -> Any:
             unit = int(actor.unit or "")
         except ValueError:
             return False
-        return handed_out & ItemRow.id.in_(_items_of(unit))
+        return handed_out & ItemRow.id.in_(_items_of(unit, *within))
     return handed_out & (ItemRow.kind == Kind.SUGGESTION.value)
 
 
-def _items_of(unit: int) -> Any:
-    """The ids of the items `unit` leads or co-operates on (the assignments index answers it)."""
-    return select(Assignment.item_id).where(Assignment.organisation_id == unit)
+def _items_of(unit: int, *within: Any) -> Any:
+    """The ids of the items `unit` leads or co-operates on, of those with assignments `within` (conditions
+    on `Assignment`'s copies of the item's columns): one range of the assignments' unit index answers it."""
+    return select(Assignment.item_id).where(Assignment.organisation_id == unit, *within)
 
 
 def _as_list(value: Any) -> list[Any] | None:
@@ -336,24 +340,32 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         raise InvalidValue(f"sort {sort!r} is not one of {', '.join(SORTS)}", "sort")
     if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
         raise InvalidValue(f"page must be ≥ 1 and per_page 1–{PER_PAGE_MAX}, not {page} and {per_page}", "page")
-    conds: list[Any] = [visible_to(actor)]
     states = _as_list(state)
     if states:
         valid = {s.value for s in State}
         bad = [s for s in states if s not in valid]
         if bad:
             raise InvalidValue(f"state {bad[0]!r} is not one of {', '.join(sorted(valid))}", "state")
+    # A unit's assignments carry copies of its items' state, due date and warning days: the unit's items
+    # that match are found in one range of their index, not among all of the unit's items.
+    pushed: list[Any] = []
+    conds: list[Any] = []
+    if states:
         conds.append(ItemRow.state.in_(states))
-    if unit not in (None, ""):
-        # An id is looked up only if nothing is found (then an unknown unit is an error); a name first.
-        unit_id = int(str(unit).strip()) if str(unit).strip().isdigit() else int(unit_ids(session, [unit], "unit")[0])
-        conds.append(ItemRow.id.in_(_items_of(unit_id)))
+        pushed.append(Assignment.state.in_(states))
     if warning not in (None, ""):
         stored_warnings.ensure_current(session, settings.warning_policy, settings.timezone)
         try:
             conds.append(colour_clause(warning, today, settings.warning_policy, settings.timezone))
         except ValueError:
             raise InvalidValue(f"warning {warning!r} is not one of red, yellow, green, none", "warning") from None
+        if warning != "none":
+            pushed.append(colour_clause(warning, today, on=Assignment))
+    conds.insert(0, visible_to(actor, *pushed))
+    if unit not in (None, ""):
+        # An id is looked up only if nothing is found (then an unknown unit is an error); a name first.
+        unit_id = int(str(unit).strip()) if str(unit).strip().isdigit() else int(unit_ids(session, [unit], "unit")[0])
+        conds.append(ItemRow.id.in_(_items_of(unit_id, *pushed)))
     if kind:
         if kind not in {k.value for k in Kind}:
             raise InvalidValue(f"kind {kind!r} is not one of {', '.join(k.value for k in Kind)}", "kind")
@@ -459,9 +471,10 @@ def create_item(session: Session, *, actor: Actor, kind: Kind | str, title: str,
     session.add(row)
     session.flush()
     item, event = new_item(id=str(row.id), **fields)  # type: ignore[arg-type]
-    for name, value in _columns(item, now, settings).items():
+    columns = _columns(item, now, settings)
+    for name, value in columns.items():
         setattr(row, name, value)
-    _write_units(session, row.id, item)
+    _write_units(session, row.id, item, columns)
     stored_warnings.written(session, settings.warning_policy, settings.timezone)
     audit.append_event(session, row.id, event, key=settings.audit_key_bytes)
     search_index.index_items(session, [row.id])
@@ -477,9 +490,10 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
     settings = settings or get_settings()
     now = now or event.at
     item_id = int(old.id)
+    columns = _columns(new, now, settings)
     try:
         result = session.execute(update(ItemRow).where(ItemRow.id == item_id, ItemRow.version == old.version)
-                                 .values(**_columns(new, now, settings)).execution_options(synchronize_session=False))
+                                 .values(**columns).execution_options(synchronize_session=False))
     except OperationalError as exc:
         if "locked" not in str(exc.orig):
             raise
@@ -490,7 +504,11 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
         raise Conflict(f"item {old.id} was changed by someone else since version {old.version} was read; "
                        "reload it and try again")
     if (old.lead_units, old.co_units) != (new.lead_units, new.co_units):
-        _write_units(session, item_id, new)
+        _write_units(session, item_id, new, columns)
+    else:
+        session.execute(update(Assignment).where(Assignment.item_id == item_id)
+                        .values({name: columns[name] for name in UNIT_COPY})
+                        .execution_options(synchronize_session=False))
     _write_extensions(session, item_id, old, new)
     stored_warnings.written(session, settings.warning_policy, settings.timezone)
     audit.append_event(session, item_id, event, key=settings.audit_key_bytes)

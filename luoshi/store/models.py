@@ -168,13 +168,25 @@ class Assignment(Base):
 
     __tablename__ = "assignments"
     __table_args__ = (UniqueConstraint("item_id", "organisation_id"),
-                      Index("ix_assignments_organisation_id_item_id", "organisation_id", "item_id"))
+                      Index("ix_assignments_organisation_id_item_id", "organisation_id", "item_id"),
+                      # A unit's ledger by state and colour from this index alone (luoshi.store.items).
+                      Index("ix_assignments_unit_ledger", "organisation_id", "state", "due", "red_on", "yellow_on",
+                            "item_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     role: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Copies of the item's columns that a unit's ledger filters on, written with the item's (`UNIT_COPY`):
+    # a unit's page then reads its few matching items instead of every item of the unit.
+    state: Mapped[str | None] = mapped_column(String(32))
+    due: Mapped[date | None] = mapped_column(Date)
+    yellow_on: Mapped[date | None] = mapped_column(Date)
+    red_on: Mapped[date | None] = mapped_column(Date)
+
+
+UNIT_COPY = ("state", "due", "yellow_on", "red_on")  # the columns of an item that its assignments copy
 
 
 class ExtensionRow(Base):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from luoshi.ledger import Item, Kind, State
 from luoshi.ledger.warnings import Colour, WarningPolicy, clock_runs, warning_dates
 from luoshi.store import statistics
-from luoshi.store.models import ItemRow
+from luoshi.store.models import Assignment, ItemRow
 
 CLOCKED = (State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value)
 # The day that never comes: an item whose clock runs stores it for "never yellow" or "never red", so
@@ -79,11 +79,15 @@ def ensure_current(session: Session, policy: WarningPolicy, zone: str) -> int:
             item = Item(id=str(r.id), kind=Kind.TASK, title="", state=State(r.state), due=r.due, progress=r.progress,
                         assigned_at=r.assigned_at, last_progress_at=r.last_progress_at,
                         completion_requested_at=r.completion_requested_at)
-            values.append({"key": r.id, **warning_columns(item, policy, zone)})
+            values.append({"key": r.id, "state": r.state, "due": r.due, **warning_columns(item, policy, zone)})
         table = ItemRow.__table__
         session.execute(update(table).where(table.c.id == bindparam("key"))
                         .values(yellow_on=bindparam("yellow_on"), red_on=bindparam("red_on"),
                                 warning_rule=bindparam("warning_rule")), values)
+        units = Assignment.__table__  # and the copies a unit's ledger reads (luoshi.store.models.UNIT_COPY)
+        session.execute(update(units).where(units.c.item_id == bindparam("key"))
+                        .values(state=bindparam("state"), due=bindparam("due"), yellow_on=bindparam("yellow_on"),
+                                red_on=bindparam("red_on")), values)
         changed += len(values)
     if changed:
         session.commit()
@@ -108,17 +112,20 @@ def _clock_runs() -> ColumnElement[bool]:
 
 @lru_cache(maxsize=64)
 def colour_clause(colour: Colour | str | None, today: date, policy: WarningPolicy | None = None,
-                  zone: str = "UTC") -> ColumnElement[bool]:
+                  zone: str = "UTC", on: type[ItemRow] | type[Assignment] = ItemRow) -> ColumnElement[bool]:
     """The condition for items of `colour` on `today`; None (or "none") for items without one. It reads
     the stored days, so `ensure_current(session, policy, zone)` must have run for the rule in force
     (`policy` and `zone` are accepted for the callers' sake: the stored days already embody them).
+    `on=Assignment` reads an assignment's copies instead (red, yellow and green only).
     Built once per day and colour: a clause is immutable, and building it costs a millisecond."""
     if colour in (None, "none", ""):
+        if on is not ItemRow:
+            raise ValueError("an assignment's copies know the colours, not whether a clock runs")
         return not_(_clock_runs())
     colour = Colour(colour)
-    clocked = ItemRow.state.in_(CLOCKED)
+    clocked = on.state.in_(CLOCKED)
     if colour is Colour.RED:
-        return and_(clocked, ItemRow.red_on <= today)
+        return and_(clocked, on.red_on <= today)
     if colour is Colour.YELLOW:
-        return and_(clocked, ItemRow.yellow_on <= today, ItemRow.red_on > today)
-    return and_(clocked, ItemRow.yellow_on > today, ItemRow.red_on > today)
+        return and_(clocked, on.yellow_on <= today, on.red_on > today)
+    return and_(clocked, on.yellow_on > today, on.red_on > today)

@@ -1,5 +1,6 @@
 """stored warning days: the days an item turns yellow and red, with the rule they were computed under
-(`luoshi.store.warnings`); rows are filled on first use, since the rule is the running process's setting
+(`luoshi.store.warnings`); rows are filled on first use, since the rule is the running process's setting.
+Assignments copy the item columns a unit's ledger filters on.
 
 Revision ID: 0008
 Revises: 0007
@@ -28,6 +29,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_items_state_red', ['state', 'red_on'], unique=False)
         batch_op.create_index('ix_items_state_yellow', ['state', 'yellow_on', 'red_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_warning_rule'), ['warning_rule'], unique=False)
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('state', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('due', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('yellow_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('red_on', sa.Date(), nullable=True))
+        batch_op.create_index('ix_assignments_unit_ledger', ['organisation_id', 'state', 'due', 'red_on', 'yellow_on',
+                                                             'item_id'], unique=False)
+    # The copies of state and due now; the warning days with the items' own, on first use.
+    op.execute("UPDATE assignments SET state = (SELECT state FROM items WHERE items.id = assignments.item_id), "
+               "due = (SELECT due FROM items WHERE items.id = assignments.item_id)")
     if op.get_bind().dialect.name == 'postgresql':
         op.create_index('ix_items_state_due_desc', 'items', ['state', sa.text('due DESC NULLS LAST'), 'red_on',
                                                              'yellow_on'], unique=False)
@@ -36,6 +47,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.drop_index('ix_items_state_due_desc', table_name='items')
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.drop_index('ix_assignments_unit_ledger')
+        batch_op.drop_column('red_on')
+        batch_op.drop_column('yellow_on')
+        batch_op.drop_column('due')
+        batch_op.drop_column('state')
     with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_items_warning_rule'))
         batch_op.drop_index('ix_items_state_yellow')
