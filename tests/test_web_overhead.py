@@ -85,7 +85,8 @@ def test_options_mark_the_selected_values_and_escape_the_labels():
     from luoshi.web.render import options
 
     units = [{"id": 1, "name": "市商务局"}, {"id": 2, "name": "<b>局</b>"}]
-    assert options(units, "2") == '<option value="1">市商务局</option><option value="2" selected>&lt;b&gt;局&lt;/b&gt;</option>'
+    assert options(units, "2") == ('<option value="1">市商务局</option>'
+                                   '<option value="2" selected>&lt;b&gt;局&lt;/b&gt;</option>')
     assert options(units, ["1", "2"]).count(" selected") == 2
     assert options([("red", "红色")], None, 0, 1) == '<option value="red">红色</option>'
 
@@ -177,3 +178,18 @@ def test_a_postgresql_connection_is_pinged_only_after_resting_and_replaced_if_it
     monkeypatch.setattr(store_db, "IDLE_PING", 0.0)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != first
+
+
+def test_an_item_pages_history_read_in_one_statement_is_the_apis(web):
+    from luoshi.store import items as store_items
+    from luoshi.web.queries import history
+
+    item_id = web.item("completion_requested")
+    office = web.actor("office")
+    with web.db.session() as s:
+        view = store_items.get_item(s, item_id=item_id, actor=office, settings=web.settings)
+        with statements(web.db.engine) as seen:
+            fast = history(s, item_id=item_id, actor=office, zone=web.settings.zone, known=view.units, view=view)
+        slow = history(s, item_id=item_id, actor=office, zone=web.settings.zone)
+    assert (fast, len(seen)) == (slow, 1)
+    assert [e["actor_name"] for e in fast] == ["office-名", "office-名", "office-名", "unit_a-名", "unit_a-名"]

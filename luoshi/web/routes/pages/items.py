@@ -26,7 +26,7 @@ REPORTS = (Action.REPORT_PROGRESS.value, Action.APPLY_COMPLETION.value)
 def item_page(request: Request, session: SessionDep, user: Viewer, settings: Settings, item_id: int,
               status_code: int = 200) -> Response:
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)
-    events = history(session, item_id=item_id, actor=user.actor, zone=settings.zone, known=view.units)
+    events = history(session, item_id=item_id, actor=user.actor, zone=settings.zone, known=view.units, view=view)
     proposed = due_for(view.item, store.today_in(settings), settings.due_policy).date
     context = source_context(session, view.item.source) if view.item.source else {}
     units = unit_options(session) if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else []
