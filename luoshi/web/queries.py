@@ -95,17 +95,21 @@ def source_context(session: Session, source: SourceRef, radius: int = CONTEXT) -
             "source_cut_after": hi < length}
 
 
+# The ledger page asks for both on every view: Core statements built once.
+_ORGS, _DOCS = Organisation.__table__, Document.__table__
+_UNIT_OPTIONS = select(_ORGS.c.id, _ORGS.c.name).order_by(_ORGS.c.name)
+_DOCUMENT_OPTIONS = (select(_DOCS.c.id, _DOCS.c.title, _DOCS.c.name)
+                     .order_by(_DOCS.c.ingested_at.desc(), _DOCS.c.id.desc()).limit(bindparam("limit")))
+
+
 def unit_options(session: Session) -> list[dict[str, object]]:
     """`[{id, name}]` of every unit, by name: the choices of a unit filter or field (no counts: cheap)."""
-    rows = session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    return [{"id": i, "name": n} for i, n in rows]
+    return [{"id": i, "name": n} for i, n in session.execute(_UNIT_OPTIONS)]
 
 
 def document_options(session: Session, limit: int = 200) -> list[dict[str, object]]:
     """`[{id, title}]` of the newest documents: the choices of the source-document filter."""
-    rows = session.execute(select(Document.id, Document.title, Document.name)
-                           .order_by(Document.ingested_at.desc(), Document.id.desc()).limit(limit))
-    return [{"id": i, "title": t or n} for i, t, n in rows]
+    return [{"id": i, "title": t or n} for i, t, n in session.execute(_DOCUMENT_OPTIONS, {"limit": limit})]
 
 
 def unit_names(session: Session, ids: set[str]) -> dict[str, str]:
