@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from luoshi.ledger import Actor, Role, warning
 from luoshi.settings import Settings
-from luoshi.store.items import act, create_item, list_items, to_item, today_in
+from luoshi.store.items import act, create_item, list_items, load_item, to_item, today_in
 from luoshi.store.models import UNIT_COPY, Assignment, ItemRow
 from luoshi.store.orgs import create_organisation
 from luoshi.store.warnings import ensure_current
@@ -42,6 +42,9 @@ def test_the_copies_follow_every_step(session, settings):
         act(session, item_id=row.id, actor=actor, action=action, expected_version=version, settings=settings,
             now=NOW + timedelta(days=version), **payload)
         copies_follow_items(session)
+        # The ledger's page (Core rows, extensions read only when counted) shows the item as the ORM does.
+        [listed] = list_items(session, actor=OFFICE, settings=settings, now=NOW).rows
+        assert listed.item == load_item(session, item_id=row.id, actor=OFFICE)
 
 
 def test_a_units_ledger_by_colour_agrees_with_the_items(session):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import httpx
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -135,7 +136,7 @@ def _columns(item: Item, now: datetime, settings: Settings) -> dict[str, Any]:
                 closed_at=item.closed_at, cancel_reason=item.cancel_reason, returns=item.returns,
                 return_reason=item.return_reason, reminders=item.reminders,
                 last_reminded_at=item.last_reminded_at, rating=item.rating.value if item.rating else None,
-                version=item.version, updated_at=now,
+                extension_count=len(item.extensions), version=item.version, updated_at=now,
                 **stored_warnings.warning_columns(item, settings.warning_policy, settings.timezone))
 
 
@@ -238,12 +239,20 @@ def _visible_key(session: Session, item_id: int | str, actor: Actor) -> int:
     return key
 
 
+# A stored document's name, title and version never change (a changed file is stored as a new document),
+# so a process remembers the ones it has read, per database.
+_DOCUMENT_REFS: WeakKeyDictionary[Any, dict[int, DocumentRef]] = WeakKeyDictionary()
+
+
 def _documents(session: Session, ids: set[int]) -> dict[int, DocumentRef]:
-    if not ids:
-        return {}
-    rows = session.execute(select(Document.id, Document.name, Document.title, Document.version)
-                           .where(Document.id.in_(ids)))
-    return {r.id: DocumentRef(r.id, r.name, r.title, r.version) for r in rows}
+    bind = session.get_bind()
+    known = _DOCUMENT_REFS.setdefault(getattr(bind, "engine", bind), {})
+    missing = [i for i in ids if i not in known]
+    if missing:
+        rows = session.execute(select(Document.id, Document.name, Document.title, Document.version)
+                               .where(Document.id.in_(missing)))
+        known.update({r.id: DocumentRef(r.id, r.name, r.title, r.version) for r in rows})
+    return {i: known[i] for i in ids if i in known}
 
 
 def _view(row: ItemRow, item: Item, actor: Actor, today: date, settings: Settings,
@@ -278,8 +287,8 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
 
 
 def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo) -> tuple[list[Item], dict[str, str]]:
-    """The `Item`s of item rows (Core rows of `_LISTED`), with their units and extensions read in two
-    queries, and the names of those units (`names[id]`)."""
+    """The `Item`s of item rows (Core rows of `_LISTED`), with their units read in one query and their
+    extensions in another (only for rows that count any), and the names of those units (`names[id]`)."""
     ids = [r.id for r in rows]
     units: dict[int, list[Any]] = {i: [] for i in ids}
     extensions: dict[int, list[Any]] = {i: [] for i in ids}
@@ -288,7 +297,8 @@ def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo) -> tuple[list
         for a in session.execute(_UNITS.where(Assignment.item_id.in_(ids))):
             units[a.item_id].append(a)
             names[str(a.organisation_id)] = a.name
-        for e in session.execute(_EXTENSIONS.where(ExtensionRow.item_id.in_(ids))):
+        extended = [r.id for r in rows if r.extension_count]
+        for e in session.execute(_EXTENSIONS.where(ExtensionRow.item_id.in_(extended))) if extended else ():
             extensions[e.item_id].append(e)
     return [_item(r, units[r.id], extensions[r.id], zone) for r in rows], names
 
@@ -414,7 +424,7 @@ _LISTED = (ItemRow.id, ItemRow.kind, ItemRow.title, ItemRow.text, ItemRow.docume
            ItemRow.span_end, ItemRow.source_path, ItemRow.state, ItemRow.due, ItemRow.due_text, ItemRow.progress,
            ItemRow.last_progress_at, ItemRow.assigned_at, ItemRow.completion_requested_at, ItemRow.closed_at,
            ItemRow.cancel_reason, ItemRow.returns, ItemRow.return_reason, ItemRow.reminders, ItemRow.last_reminded_at,
-           ItemRow.rating, ItemRow.version)
+           ItemRow.rating, ItemRow.version, ItemRow.extension_count)
 # Built once: a statement's columns are checked and wrapped each time it is built, which is a good part of
 # a page's Python time; `.where(…)` on these copies only what changes.
 _PAGE = select(*_LISTED)

@@ -146,6 +146,8 @@ class ItemRow(Base):
     returns: Mapped[int] = mapped_column(Integer, default=0)
     return_reason: Mapped[str | None] = mapped_column(Text)
     reminders: Mapped[int] = mapped_column(Integer, default=0)
+    # How many extensions (延期) were asked for: a page reads `extensions` only for the items that have any.
+    extension_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_reminded_at: Mapped[datetime | None]
     rating: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)

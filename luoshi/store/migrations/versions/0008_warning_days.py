@@ -1,6 +1,6 @@
 """stored warning days: the days an item turns yellow and red, with the rule they were computed under
 (`luoshi.store.warnings`); rows are filled on first use, since the rule is the running process's setting.
-Assignments copy the item columns a unit's ledger filters on.
+Assignments copy the item columns a unit's ledger filters on; items count their extensions.
 
 Revision ID: 0008
 Revises: 0007
@@ -23,6 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('yellow_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('red_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('warning_rule', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('extension_count', sa.Integer(), server_default='0', nullable=False))
         batch_op.drop_index('ix_items_warning')
         batch_op.drop_index('ix_items_state_due')
         batch_op.create_index('ix_items_state_due', ['state', 'due', 'red_on', 'yellow_on'], unique=False)
@@ -36,6 +37,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('red_on', sa.Date(), nullable=True))
         batch_op.create_index('ix_assignments_unit_ledger', ['organisation_id', 'state', 'due', 'red_on', 'yellow_on',
                                                              'item_id'], unique=False)
+    op.execute("UPDATE items SET extension_count = (SELECT count(*) FROM extensions "
+               "WHERE extensions.item_id = items.id)")
     # The copies of state and due now; the warning days with the items' own, on first use.
     op.execute("UPDATE assignments SET state = (SELECT state FROM items WHERE items.id = assignments.item_id), "
                "due = (SELECT due FROM items WHERE items.id = assignments.item_id)")
@@ -61,6 +64,7 @@ def downgrade() -> None:
         batch_op.create_index('ix_items_state_due', ['state', 'due'], unique=False)
         batch_op.create_index('ix_items_warning', ['state', 'assigned_at', 'due', 'last_progress_at',
                                                    'completion_requested_at', 'progress'], unique=False)
+        batch_op.drop_column('extension_count')
         batch_op.drop_column('warning_rule')
         batch_op.drop_column('red_on')
         batch_op.drop_column('yellow_on')
