@@ -220,6 +220,23 @@ def cpu_seconds(pid: int) -> float:
     return own + sum(cpu_seconds(c) for c in children)
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time (user + system) of every PostgreSQL server process on this machine so far (Linux)."""
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        if "(postgres)" in stat:
+            fields = stat.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -239,18 +256,19 @@ def bench(backend: str, url: str, args: argparse.Namespace) -> None:
     proc, port = serve(url, args.workers)
     try:
         load(port, data["tokens"], args.items, args.clients, 2)  # warm-up
-        before, cpu = os.getloadavg()[0], cpu_seconds(proc.pid)
+        before, cpu, pg_cpu = os.getloadavg()[0], cpu_seconds(proc.pid), postgres_cpu_seconds()
         started = time.perf_counter()
         timings = load(port, data["tokens"], args.items, args.clients, args.requests)
         elapsed = time.perf_counter() - started
-        cpu = cpu_seconds(proc.pid) - cpu
+        cpu, pg_cpu = cpu_seconds(proc.pid) - cpu, postgres_cpu_seconds() - pg_cpu
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     total = sum(len(v) for v in timings.values())
     print(f"  {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s) on {os.cpu_count()} CPUs shared with the "
           f"clients; load average {before:.1f} before, {os.getloadavg()[0]:.1f} after; server CPU "
-          f"{1000 * cpu / total:.1f} ms per request")
+          f"{1000 * cpu / total:.1f} ms per request"
+          + (f", PostgreSQL's {1000 * pg_cpu / total:.1f} ms" if backend == "postgresql" else ""))
     print(f"  {'request':<26} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, values in timings.items():
         print(f"  {name:<26} {len(values):>5} {statistics.median(values):>8.1f} {percentile(values, 95):>8.1f} "
