@@ -47,24 +47,21 @@ def upgrade() -> None:
                                                              'yellow_on'], unique=False)
 
 
+def _drop_columns(table: str, *columns: str) -> None:
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy of `items` would drop the table that
+    # other tables' foreign keys point at, which SQLite refuses once it holds rows.
+    for column in columns:
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+
+
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.drop_index('ix_items_state_due_desc', table_name='items')
-    with op.batch_alter_table('assignments', schema=None) as batch_op:
-        batch_op.drop_index('ix_assignments_unit_ledger')
-        batch_op.drop_column('red_on')
-        batch_op.drop_column('yellow_on')
-        batch_op.drop_column('due')
-        batch_op.drop_column('state')
-    with op.batch_alter_table('items', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_items_warning_rule'))
-        batch_op.drop_index('ix_items_state_yellow')
-        batch_op.drop_index('ix_items_state_red')
-        batch_op.drop_index('ix_items_state_due')
-        batch_op.create_index('ix_items_state_due', ['state', 'due'], unique=False)
-        batch_op.create_index('ix_items_warning', ['state', 'assigned_at', 'due', 'last_progress_at',
-                                                   'completion_requested_at', 'progress'], unique=False)
-        batch_op.drop_column('extension_count')
-        batch_op.drop_column('warning_rule')
-        batch_op.drop_column('red_on')
-        batch_op.drop_column('yellow_on')
+    op.drop_index('ix_assignments_unit_ledger', table_name='assignments')
+    _drop_columns('assignments', 'red_on', 'yellow_on', 'due', 'state')
+    for name in ('ix_items_warning_rule', 'ix_items_state_yellow', 'ix_items_state_red', 'ix_items_state_due'):
+        op.drop_index(name, table_name='items')
+    op.create_index('ix_items_state_due', 'items', ['state', 'due'], unique=False)
+    op.create_index('ix_items_warning', 'items', ['state', 'assigned_at', 'due', 'last_progress_at',
+                                                  'completion_requested_at', 'progress'], unique=False)
+    _drop_columns('items', 'extension_count', 'warning_rule', 'red_on', 'yellow_on')
