@@ -1,7 +1,7 @@
 """Load on the web app: a synthetic ledger of 100 000 items, on SQLite and on PostgreSQL, served by
 `luoshi serve` in a subprocess and read by 16 concurrent clients over loopback.
 
-Run: python bench/api_load.py [--items 100000] [--clients 16] [--requests 25] [--workers 2×cores]
+Run: python bench/api_load.py [--items 100000] [--clients 16] [--requests 25] [--workers cores]
      [--backends sqlite,postgresql] [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 Prints, per backend, p50/p95/max in ms of: the ledger query (GET /api/items filtered by state and
 warning colour, of one unit or of all units, sorted, paged — and the one-unit view as the HTML page
@@ -280,8 +280,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=25, help="requests of each kind per client")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
-                        help="server processes (default: two per core, as README advises for a server)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server processes (default: one per core, as README advises)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres-url", default=os.environ.get("LUOSHI_TEST_POSTGRES_URL",
                                                                  "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
