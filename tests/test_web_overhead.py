@@ -198,3 +198,29 @@ def test_an_item_pages_history_read_in_one_statement_is_the_apis(web):
         slow = history(s, item_id=item_id, actor=office, zone=web.settings.zone)
     assert (fast, len(seen)) == (slow, 1)
     assert [e["actor_name"] for e in fast] == ["office-名", "office-名", "office-名", "unit_a-名", "unit_a-名"]
+
+
+def test_on_postgresql_a_get_reads_outside_a_transaction_and_a_post_writes_inside_one(web):
+    """A GET saves PostgreSQL's BEGIN and ROLLBACK (at READ COMMITTED each statement has its own snapshot
+    anyway); a change keeps its transaction. SQLite keeps a transaction for both."""
+    seen: list[tuple[str, bool]] = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append((statement.split()[0], conn.connection.dbapi_connection.autocommit
+                     if web.db.engine.dialect.name == "postgresql" else conn.connection.dbapi_connection.in_transaction))
+
+    admin = web.api("admin")
+    event.listen(web.db.engine, "before_cursor_execute", note)
+    try:
+        assert admin.get("/api/me").status_code == 200
+        got = list(seen)
+        seen.clear()
+        assert admin.post("/api/users", json={"username": "newcomer", "password": "long-enough-1",
+                                              "role": "leader"}).status_code == 201
+    finally:
+        event.remove(web.db.engine, "before_cursor_execute", note)
+    if web.db.engine.dialect.name == "postgresql":
+        assert got and all(autocommit for _, autocommit in got)
+        assert any(kind == "INSERT" for kind, _ in seen) and not any(autocommit for _, autocommit in seen)
+    else:
+        assert any(kind == "INSERT" for kind, _ in seen)

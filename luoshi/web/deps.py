@@ -71,7 +71,8 @@ class Viewer:
 # thread and back. Opening a session does no I/O (the connection is taken at the first statement, in the
 # route's thread); closing it hands the connection back to the pool.
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    with request.app.state.db.session() as session:
+    # A GET only reads (anything else would be a change without a CSRF check).
+    with request.app.state.db.session(read_only=request.method in csrf.SAFE_METHODS) as session:
         yield session
 
 
