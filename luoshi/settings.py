@@ -52,12 +52,12 @@ class Settings(BaseSettings):
     base_url: str = Field("http://127.0.0.1:8000", description="The public address of the web app, for links in "
                                                               "reminders sent to webhooks.")
     web_threads: int = Field(
-        8, ge=1, description="Requests one server process works on at once in its worker threads; more only wait "
-                             "for Python's interpreter lock and slow every request down. Raise it when requests "
-                             "wait on slow networks rather than on the processor.")
+        16, ge=1, description="Requests one server process works on at once in its worker threads; more only wait "
+                              "for Python's interpreter lock and slow every request down. Raise it when requests "
+                              "wait on slow networks rather than on the processor.")
     database_pool_size: int = Field(
-        10, ge=1, description="Database connections one server process keeps open; as many more are opened at "
-                              "peaks and closed after use.")
+        16, ge=1, description="Database connections one server process keeps open (one per worker thread); as "
+                              "many more are opened at peaks and closed after use.")
 
     @field_validator("timezone")
     @classmethod
