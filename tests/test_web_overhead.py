@@ -167,6 +167,15 @@ def test_a_server_process_keeps_as_many_connections_as_its_setting_says(settings
     app.state.db.dispose()
 
 
+def test_a_server_process_has_more_threads_on_postgresql_whose_requests_wait_on_the_network(settings):
+    sqlite = settings.model_copy(update={"database_url": "sqlite:///x.sqlite3"})
+    postgresql = settings.model_copy(update={"database_url": "postgresql+psycopg://u@h/db"})
+    assert (sqlite.threads, sqlite.pool_size, postgresql.threads, postgresql.pool_size) == (8, 8, 16, 16)
+    chosen = postgresql.model_copy(update={"web_threads": 5})
+    assert (chosen.threads, chosen.pool_size) == (5, 5)
+    assert chosen.model_copy(update={"database_pool_size": 9}).pool_size == 9
+
+
 def test_a_postgresql_connection_is_pinged_only_after_resting_and_replaced_if_it_died(make_db, monkeypatch):
     from sqlalchemy import text
 

@@ -75,7 +75,7 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
     """
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         gc.collect()
         gc.freeze()
         yield
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None, lifespan=serving(settings))
     app.state.settings = settings
     render.configure(settings.environment)
-    app.state.db = database or open_database(settings.database_url, pool_size=settings.database_pool_size)
+    app.state.db = database or open_database(settings.database_url, pool_size=settings.pool_size)
     throttle.ensure_tables(app.state.db.engine)
     with app.state.db.session() as session:  # before the first request: rows of another warning rule
         ensure_current(session, settings.warning_policy, settings.timezone)
