@@ -99,8 +99,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     throttle.ensure_tables(app.state.db.engine)
     with app.state.db.session() as session:  # before the first request: rows of another warning rule
         ensure_current(session, settings.warning_policy, settings.timezone)
-    if app.state.db.engine.dialect.name == "sqlite":
-        statistics.refresh(app.state.db.engine)  # no autovacuum gathers them for SQLite
+    statistics.ensure(app.state.db.engine)
     secure = settings.environment == "production" if https_only is None else https_only
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
