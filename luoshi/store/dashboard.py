@@ -131,7 +131,7 @@ def _due_soon(today: date, settings: Settings) -> Any:
     """Yellow and due between today and `near_days` from now: exactly the items a clock runs for, not
     waiting for a completion decision, due in that window (the yellow of `luoshi.ledger.warnings`)."""
     policy = settings.warning_policy
-    yellow = colour_clause(Colour.YELLOW, today, policy, settings.timezone)
+    yellow = colour_clause(Colour.YELLOW, today)
     # The window first: most rows fail it, and then the yellow conditions are never evaluated.
     return and_(ItemRow.due >= today, ItemRow.due <= today + timedelta(days=policy.near_days), yellow)
 
@@ -175,7 +175,7 @@ def item_figures(session: Session, *, actor: Actor, today: date,
     policy, zone = settings.warning_policy, settings.timezone
     ensure_current(session, policy, zone)
     by_state, out, on_time_n = _by_state(session, actor=actor, settings=settings)
-    red, yellow, green = (colour_clause(c, today, policy, zone) for c in (Colour.RED, Colour.YELLOW, Colour.GREEN))
+    red, yellow, green = (colour_clause(c, today) for c in (Colour.RED, Colour.YELLOW, Colour.GREEN))
     colour = case((red, Colour.RED.value), (yellow, Colour.YELLOW.value), (green, Colour.GREEN.value), else_="none")
     in_window = and_(ItemRow.due >= today, ItemRow.due <= today + timedelta(days=policy.near_days))
     by_warning = {c.value: 0 for c in (Colour.RED, Colour.YELLOW, Colour.GREEN)}
@@ -206,7 +206,7 @@ def units_ranked(session: Session, *, actor: Actor, today: date, settings: Setti
     """
     policy = settings.warning_policy
     ensure_current(session, policy, settings.timezone)
-    red = colour_clause(Colour.RED, today, policy, settings.timezone)
+    red = colour_clause(Colour.RED, today)
     # Both need a running clock and a due date no later than the due-soon window: the (state, due) index.
     window = and_(ItemRow.state.in_(CLOCKED), ItemRow.due <= today + timedelta(days=policy.near_days))
     flags = (select(ItemRow.id.label("item_id"), case((red, 1), else_=0).label("red"),

@@ -198,6 +198,13 @@ class Database:
         self.engine.dispose()
 
 
+def engine_of(session: Session) -> Engine:
+    """The engine a session runs on (of its connection, when it is bound to one): what per-database
+    memories of a process are keyed by."""
+    bind = session.get_bind()
+    return getattr(bind, "engine", bind)
+
+
 def open_database(url: str | None = None, *, migrate: bool = True, pool_size: int | None = None) -> Database:
     """The database of `url`, or of the settings' `database_url`; a server process passes `pool_size`."""
     if url is None:

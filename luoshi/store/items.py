@@ -31,6 +31,7 @@ from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store.paging import Page
 from luoshi.store import audit, search_index
+from luoshi.store.db import engine_of
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
@@ -245,8 +246,7 @@ _DOCUMENT_REFS: WeakKeyDictionary[Any, dict[int, DocumentRef]] = WeakKeyDictiona
 
 
 def _documents(session: Session, ids: set[int]) -> dict[int, DocumentRef]:
-    bind = session.get_bind()
-    known = _DOCUMENT_REFS.setdefault(getattr(bind, "engine", bind), {})
+    known = _DOCUMENT_REFS.setdefault(engine_of(session), {})
     missing = [i for i in ids if i not in known]
     if missing:
         rows = session.execute(select(Document.id, Document.name, Document.title, Document.version)
@@ -366,7 +366,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     if warning not in (None, ""):
         stored_warnings.ensure_current(session, settings.warning_policy, settings.timezone)
         try:
-            conds.append(colour_clause(warning, today, settings.warning_policy, settings.timezone))
+            conds.append(colour_clause(warning, today))
         except ValueError:
             raise InvalidValue(f"warning {warning!r} is not one of red, yellow, green, none", "warning") from None
         if warning != "none":

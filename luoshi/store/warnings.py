@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from luoshi.ledger import Item, Kind, State
 from luoshi.ledger.warnings import Colour, WarningPolicy, clock_runs, warning_dates
 from luoshi.store import statistics
+from luoshi.store.db import engine_of
 from luoshi.store.models import Assignment, ItemRow
 
 CLOCKED = (State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value)
@@ -61,8 +62,7 @@ def ensure_current(session: Session, policy: WarningPolicy, zone: str) -> int:
     """Recompute the warning days of every row not written under this rule; commits when it changed
     any. Checked once per database, process and rule: later calls cost nothing. Returns the rows changed."""
     rule = rule_of(policy, zone)
-    engine = session.get_bind()
-    engine = getattr(engine, "engine", engine)
+    engine = engine_of(session)
     if _CURRENT.get(engine) == rule:
         return 0
     changed = 0
@@ -98,8 +98,7 @@ def ensure_current(session: Session, policy: WarningPolicy, zone: str) -> int:
 
 def written(session: Session, policy: WarningPolicy, zone: str) -> None:
     """Rows were written under this rule: if it is not the one last checked, check again next time."""
-    engine = session.get_bind()
-    engine = getattr(engine, "engine", engine)
+    engine = engine_of(session)
     if _CURRENT.get(engine, None) not in (None, rule_of(policy, zone)):
         del _CURRENT[engine]
 
@@ -111,12 +110,12 @@ def _clock_runs() -> ColumnElement[bool]:
 
 
 @lru_cache(maxsize=64)
-def colour_clause(colour: Colour | str | None, today: date, policy: WarningPolicy | None = None,
-                  zone: str = "UTC", on: type[ItemRow] | type[Assignment] = ItemRow) -> ColumnElement[bool]:
+def colour_clause(colour: Colour | str | None, today: date,
+                  on: type[ItemRow] | type[Assignment] = ItemRow) -> ColumnElement[bool]:
     """The condition for items of `colour` on `today`; None (or "none") for items without one. It reads
-    the stored days, so `ensure_current(session, policy, zone)` must have run for the rule in force
-    (`policy` and `zone` are accepted for the callers' sake: the stored days already embody them).
-    `on=Assignment` reads an assignment's copies instead (red, yellow and green only).
+    the stored days, which embody the thresholds and the zone: `ensure_current(session, policy, zone)` must
+    have run for the rule in force. `on=Assignment` reads an assignment's copies instead (red, yellow and
+    green only).
     Built once per day and colour: a clause is immutable, and building it costs a millisecond."""
     if colour in (None, "none", ""):
         if on is not ItemRow:
