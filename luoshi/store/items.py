@@ -230,7 +230,7 @@ def load_item(session: Session, *, item_id: int | str, actor: Actor) -> Item:
     return item
 
 
-def _visible_key(session: Session, item_id: int | str, actor: Actor) -> int:
+def visible_id(session: Session, item_id: int | str, actor: Actor) -> int:
     """The id of an item `actor` may see, asked of the database alone (the SQL of `can_view`); NotFound when
     there is none or it is not theirs to see."""
     key, visible = _key(item_id), visible_to(actor)
@@ -441,7 +441,7 @@ def _escape_like(text: str) -> str:
 
 def item_history(session: Session, *, item_id: int | str, actor: Actor) -> list[HistoryEntry]:
     """Every step of an item, oldest first, from its audit log: who did what, when, from which state."""
-    key = _visible_key(session, item_id, actor)
+    key = visible_id(session, item_id, actor)
     rows = session.execute(select(AuditEntryRow.seq, AuditEntryRow.type, AuditEntryRow.at, AuditEntryRow.actor,
                                   AuditEntryRow.from_state, AuditEntryRow.to_state, AuditEntryRow.event)
                            .where(AuditEntryRow.item_id == key).order_by(AuditEntryRow.seq)).all()
@@ -609,7 +609,7 @@ class InstructionView:
 
 def progress_reports(session: Session, *, item_id: int | str, actor: Actor) -> list[ProgressView]:
     """An item's progress reports and completion applications, oldest first (NotFound if not visible)."""
-    key = _visible_key(session, item_id, actor)
+    key = visible_id(session, item_id, actor)
     rows = session.scalars(select(ProgressReport).where(ProgressReport.item_id == key)
                            .order_by(ProgressReport.version))
     return [ProgressView(r.id, r.version, r.kind, r.text, r.percent, list(r.attachments), r.unit_id, r.by, r.at)
@@ -618,7 +618,7 @@ def progress_reports(session: Session, *, item_id: int | str, actor: Actor) -> l
 
 def instructions(session: Session, *, item_id: int | str, actor: Actor) -> list[InstructionView]:
     """The leaders' instructions (批示) on an item, oldest first (NotFound if not visible)."""
-    key = _visible_key(session, item_id, actor)
+    key = visible_id(session, item_id, actor)
     rows = session.scalars(select(Instruction).where(Instruction.item_id == key)
                            .order_by(Instruction.version))
     return [InstructionView(r.id, r.version, r.text, r.by, r.at) for r in rows]

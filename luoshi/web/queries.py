@@ -132,17 +132,13 @@ def history(session: Session, *, item_id: int, actor: Actor, zone: ZoneInfo,
     """An item's history for a page or the API: each event with who (display name), when (local
     time), what and why, and the names of the units it mentions (`known` names are not looked up).
 
-    `view` is the item as `store.get_item` gave it to `actor` in this request: whether they may see it
-    is settled, so its events and their actors' names are read at once, in one statement.
+    `view` is the item as `store.get_item` gave it to `actor` in this request: whether they may see it is
+    settled; else the database is asked. The events and their actors' names are read in one statement.
     """
-    if view is None:
-        entries = store.item_history(session, item_id=item_id, actor=actor)
-        events = [e.data for e in entries]
-        people = people_names(session, {e.actor for e in entries})
-    else:
-        rows = session.execute(_EVENTS, {"item_id": int(view.id)}).all()
-        events = [json.loads(r.event) for r in rows]
-        people = {r.actor: r.display_name or r.actor for r in rows if r.display_name is not None}
+    key = int(view.id) if view is not None else store.visible_id(session, item_id, actor)
+    rows = session.execute(_EVENTS, {"item_id": key}).all()
+    events = [json.loads(r.event) for r in rows]
+    people = {r.actor: r.display_name or r.actor for r in rows if r.display_name is not None}
     named = {str(u) for data in events for key in ("lead_units", "co_units", "units", "unit")
              for u in ([data[key]] if key == "unit" else data.get(key) or ()) if u}
     names = {**unit_names(session, named - set(known or {})), **(known or {})}
