@@ -12,9 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from starlette.requests import Request
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from luoshi import errors
 from luoshi.ledger import errors as ledger
+from luoshi.web.render import flash
 from luoshi.web.throttle import TooManyFailures
 
 STATUS: tuple[tuple[type[Exception], int], ...] = (
@@ -37,6 +39,23 @@ HEADINGS = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: 
 
 def status_of(exc: Exception) -> int:
     return next(code for cls, code in STATUS if isinstance(exc, cls))
+
+
+def refused(request: Request, session: Session, exc: errors.LuoshiError, message: str | None = None) -> int:
+    """A change a page's form asked for and the rules refused (409 or 422): rolled back and told in a
+    flash (`message`, else the error's), and its status for the page shown again. Any other error goes on.
+    """
+    status = status_of(exc)
+    if status not in (409, 422):
+        raise exc
+    session.rollback()
+    flash(request, "error", f"{HEADINGS[status]}：{exc if message is None else message}")
+    return status
+
+
+def form_version(value: object) -> int | None:
+    """The version a form posted with the record it read, if it is a whole number."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def wants_json(request: Request) -> bool:

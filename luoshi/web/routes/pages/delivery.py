@@ -12,7 +12,7 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import delivery as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
-from luoshi.web.errors import HEADINGS, status_of
+from luoshi.web.errors import form_version, refused
 from luoshi.web.queries import may_read_documents
 from luoshi.web.render import flash, page, redirect
 from luoshi.web.tracking_views import (DELIVERY_READERS, delivery_dict, delivery_for, delivery_year, delivery_years,
@@ -44,18 +44,14 @@ async def decide(link_id: int, decision: str, request: Request, session: Session
 
         raise HTTPException(404, f"no decision {decision!r}: confirm or reject")
     form = await request.form()
-    version, note = str(form.get("version") or ""), str(form.get("note") or "").strip() or None
+    note = str(form.get("note") or "").strip() or None
     back = f"/delivery?year={form.get('year')}" if str(form.get("year") or "").isdigit() else "/delivery"
     decide_link = store.confirm_link if decision == "confirm" else store.reject_link
     try:
-        link = decide_link(session, link_id=link_id, actor=user.actor,
-                           expected_version=int(version) if version.isdigit() else None, note=note, settings=settings)
+        link = decide_link(session, link_id=link_id, actor=user.actor, expected_version=form_version(form.get("version")),
+                           note=note, settings=settings)
     except LuoshiError as exc:
-        status = status_of(exc)
-        if status not in (409, 422):
-            raise
-        session.rollback()
-        flash(request, "error", f"{HEADINGS[status]}：{exc}")
+        refused(request, session, exc)
         return redirect(f"{back}#link-{link_id}")
     flash(request, "ok", f"已{'确认' if decision == 'confirm' else '否决'}：{link.target.indicator or link.promise.text}")
     return redirect(f"{back}#link-{link_id}")

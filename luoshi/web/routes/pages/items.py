@@ -13,7 +13,7 @@ from luoshi.ledger import Action, due_for
 from luoshi.settings import Settings
 from luoshi.store import items as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
-from luoshi.web.errors import HEADINGS, status_of
+from luoshi.web.errors import form_version, refused
 from luoshi.web.forms import forms_for, payload
 from luoshi.web.present import item_dict
 from luoshi.web.queries import history, may_read_documents, source_context, unit_options
@@ -46,17 +46,10 @@ def item(item_id: int, request: Request, session: SessionDep, user: PageUser, se
 async def act(item_id: int, action: Action, request: Request, session: SessionDep, user: PageUser,
               settings: SettingsDep) -> Response:
     form = await request.form()
-    version = form.get("version")
     try:
         store.act(session, item_id=item_id, actor=user.actor, action=action,
-                  expected_version=int(version) if isinstance(version, str) and version.isdigit() else None,
-                  settings=settings, **payload(action, form))
+                  expected_version=form_version(form.get("version")), settings=settings, **payload(action, form))
     except LuoshiError as exc:
-        status = status_of(exc)
-        if status not in (409, 422):
-            raise
-        session.rollback()
-        flash(request, "error", f"{HEADINGS[status]}：{exc}")
-        return item_page(request, session, user, settings, item_id, status_code=status)
+        return item_page(request, session, user, settings, item_id, status_code=refused(request, session, exc))
     flash(request, "ok", f"已{glossary.zh(f'action.{action.value}')}")
     return redirect(f"/items/{item_id}")

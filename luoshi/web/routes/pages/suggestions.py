@@ -17,7 +17,7 @@ from luoshi.ledger.suggestions import CONGRESS_AND_OFFICE, SuggestionAction
 from luoshi.settings import Settings
 from luoshi.store import suggestions as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
-from luoshi.web.errors import HEADINGS, status_of
+from luoshi.web.errors import HEADINGS, form_version, refused, status_of
 from luoshi.web.queries import may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, partial, redirect
 from luoshi.web.tracking_views import (OUTCOMES, SATISFACTIONS, SUGGESTION_STATES, categories, default_due,
@@ -102,17 +102,12 @@ async def act(suggestion_id: int, action: SuggestionAction, request: Request, se
               settings: SettingsDep) -> Response:
     form = await request.form()
     values = {k: form.getlist(k) if k in ("co_units", "units") else form.get(k) for k in form}
-    version = form.get("version")
     try:
         store.act_on_suggestion(session, suggestion_id=suggestion_id, actor=user.actor, action=action,
-                                expected_version=int(version) if isinstance(version, str) and version.isdigit()
-                                else None, settings=settings, **suggestion_payload(action, values))
+                                expected_version=form_version(form.get("version")), settings=settings,
+                                **suggestion_payload(action, values))
     except LuoshiError as exc:
-        status = status_of(exc)
-        if status not in (409, 422):
-            raise
-        session.rollback()
-        flash(request, "error", f"{HEADINGS[status]}：{exc}")
-        return suggestion_page(request, session, user, settings, suggestion_id, status_code=status)
+        return suggestion_page(request, session, user, settings, suggestion_id,
+                               status_code=refused(request, session, exc))
     flash(request, "ok", f"已{action.label}")
     return redirect(f"/suggestions/{suggestion_id}")

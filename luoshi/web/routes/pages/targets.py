@@ -16,7 +16,7 @@ from luoshi.ledger.actors import OFFICE
 from luoshi.settings import Settings
 from luoshi.store import targets as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
-from luoshi.web.errors import HEADINGS, status_of
+from luoshi.web.errors import HEADINGS, refused, status_of
 from luoshi.web.queries import may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, partial, redirect
 from luoshi.web.tracking_views import (TARGET_KINDS, TARGET_STATUSES, chart, filled_rows, import_errors, in_chinese,
@@ -103,11 +103,7 @@ async def enter_actual(target_id: int, request: Request, session: SessionDep, us
                                   value=form.get("value", ""), unit=form.get("unit") or None,
                                   note=form.get("note") or None, settings=settings)
     except LuoshiError as exc:
-        status = status_of(exc)
-        if status not in (409, 422):
-            raise
-        session.rollback()
-        flash(request, "error", f"{HEADINGS[status]}：{in_chinese(str(exc))}")
+        status = refused(request, session, exc, in_chinese(str(exc)))
         return target_page(request, session, user, settings, target_id, status_code=status, form=form)
     flash(request, "ok", f"已填报实际值；当前状态：{view.status.status.label}")
     return redirect(f"/targets/{target_id}")
