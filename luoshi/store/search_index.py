@@ -56,13 +56,18 @@ def _units(lead: Sequence[int], co: Sequence[int], names: dict[int, str]) -> tup
     return (all_names[0] if all_names else None), tuple(all_names[1:])
 
 
-def _by_owner(units: Sequence[Any]) -> dict[int, tuple[list[int], list[int]]]:
-    """`{item or target id: (lead unit ids, other unit ids)}` of (owner id, organisation id, role) rows."""
-    out: dict[int, tuple[list[int], list[int]]] = {}
-    for owner, org, role in units:
-        lead, co = out.setdefault(owner, ([], []))
+def _owners_units(session: Session, link: Any, owner: Any,
+                  ids: Sequence[int]) -> dict[int, tuple[str | None, tuple[str, ...]]]:
+    """`{owner id: (lead unit's name, other units' names)}` of the items or targets `ids`, from their
+    assignment table `link` (`owner` its column naming them; rows with organisation_id, role, position)."""
+    rows = session.execute(select(owner, link.organisation_id, link.role).where(owner.in_(ids))
+                           .order_by(owner, link.position)).all()
+    names = _names(session, [r.organisation_id for r in rows])
+    by_owner: dict[int, tuple[list[int], list[int]]] = {}
+    for key, org, role in rows:
+        lead, co = by_owner.setdefault(key, ([], []))
         (lead if role == "lead" else co).append(org)
-    return out
+    return {key: _units(lead, co, names) for key, (lead, co) in by_owner.items()}
 
 
 def document_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
@@ -74,14 +79,10 @@ def document_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
 
 def item_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
     rows = session.scalars(_fresh(select(ItemRow).where(ItemRow.id.in_(list(ids))))).all()
-    units = session.execute(select(Assignment.item_id, Assignment.organisation_id, Assignment.role)
-                            .where(Assignment.item_id.in_([r.id for r in rows]))
-                            .order_by(Assignment.item_id, Assignment.position)).all()
-    names = _names(session, [u.organisation_id for u in units])
-    by_item = _by_owner(units)
+    units = _owners_units(session, Assignment, Assignment.item_id, [r.id for r in rows])
     out = []
     for r in rows:
-        unit, others = _units(*by_item.get(r.id, ([], [])), names)
+        unit, others = units.get(r.id, (None, ()))
         body = r.text if r.text and r.text != r.title else ""
         out.append(SearchEntry("item", r.id, r.title, body, unit=unit, co_units=others,
                                year=_year(r.due, r.created_at), url=f"/items/{r.id}"))
@@ -90,14 +91,10 @@ def item_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
 
 def target_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
     rows = session.scalars(_fresh(select(TargetRow).where(TargetRow.id.in_(list(ids))))).all()
-    units = session.execute(select(TargetUnit.target_id, TargetUnit.organisation_id, TargetUnit.role)
-                            .where(TargetUnit.target_id.in_([r.id for r in rows]))
-                            .order_by(TargetUnit.target_id, TargetUnit.position)).all()
-    names = _names(session, [u.organisation_id for u in units])
-    by_target = _by_owner(units)
+    units = _owners_units(session, TargetUnit, TargetUnit.target_id, [r.id for r in rows])
     out = []
     for r in rows:
-        unit, others = _units(*by_target.get(r.id, ([], [])), names)
+        unit, others = units.get(r.id, (None, ()))
         out.append(SearchEntry("target", r.id, r.indicator, r.text, unit=unit, co_units=others, year=r.year,
                                url=f"/targets/{r.id}"))
     return out
