@@ -95,6 +95,18 @@ def chromium():
     return _shared_browser()
 
 
+def sign_in(browser, url: str, username: str, password: str, *, width: int = 1360):
+    """A page of a new browser context (Chinese locale, downloads accepted) signed in to the site at `url`."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+import browserfixtures
 from browserfixtures import Server, chromium, screenshot  # noqa: F401
 from conftest import ROOT
 from luoshi.settings import Settings
@@ -42,14 +43,7 @@ def site(tmp_path_factory):
 
 
 def sign_in(browser, site, username):
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{site.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return browserfixtures.sign_in(browser, site.url, username, PASSWORD)
 
 
 def take(page, action, **fields):

@@ -14,6 +14,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
+import browserfixtures
 from browserfixtures import Server, chromium, screenshot  # noqa: F401
 from conftest import ROOT
 from sqlalchemy import select
@@ -73,14 +74,7 @@ def create_app(settings, db):
 
 
 def sign_in(browser, site, username="zhangmin"):
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{site.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return browserfixtures.sign_in(browser, site.url, username, PASSWORD)
 
 
 def download(page, selector):

@@ -10,6 +10,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+import browserfixtures
 from browserfixtures import SCREENSHOTS, Server, chromium, screenshot  # noqa: F401
 from conftest import ROOT
 from luoshi.ingest import ingest_paths
@@ -63,14 +64,7 @@ def create_app_for(settings, db):
 
 
 def sign_in(browser, site, username):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{site.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return browserfixtures.sign_in(browser, site.url, username, PASSWORD, width=1440)
 
 
 def submit(page, form_selector):
