@@ -205,12 +205,18 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen, int]:
     raise SystemExit(f"the server did not start: {proc.stderr.read().decode()[-2000:]}")
 
 
+def _stat(pid: int | str) -> tuple[str, float]:
+    """A process's command name and CPU time (user + system) so far, from /proc/PID/stat (Linux)."""
+    with open(f"/proc/{pid}/stat") as f:
+        head, tail = f.read().rsplit(")", 1)
+    fields = tail.split()
+    return head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a process and its descendants so far, from /proc (Linux; 0 elsewhere)."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        own = _stat(pid)[1]
         children = []
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/children") as f:
@@ -223,17 +229,12 @@ def cpu_seconds(pid: int) -> float:
 def postgres_cpu_seconds() -> float:
     """CPU time (user + system) of every PostgreSQL server process on this machine so far (Linux)."""
     total = 0.0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
+            name, seconds = _stat(pid)
+        except (OSError, ValueError, IndexError):  # gone meanwhile
             continue
-        if "(postgres)" in stat:
-            fields = stat.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += seconds if name == "postgres" else 0.0
     return total
 
 

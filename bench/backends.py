@@ -53,6 +53,7 @@ def settle(url: str, settings: Settings | None = None) -> None:
     (default: the environment's, as a server started from it uses), then gather the planner's statistics
     (and, on PostgreSQL, vacuum)."""
     from luoshi.settings import get_settings
+    from luoshi.store import statistics
     from luoshi.store.db import Database
     from luoshi.store.warnings import ensure_current
 
@@ -60,10 +61,12 @@ def settle(url: str, settings: Settings | None = None) -> None:
     db = Database(url, migrate=False)
     try:
         with db.session() as session:
-            ensure_current(session, settings.warning_policy, settings.timezone)
-        # PostgreSQL: VACUUM too, as autovacuum soon would, so that index-only scans need not visit the
-        # table for the rows just written.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
+            if not ensure_current(session, settings.warning_policy, settings.timezone):
+                statistics.refresh(session)  # else ensure_current gathered them
+        if db.engine.dialect.name == "postgresql":
+            # VACUUM, as autovacuum soon would, so that index-only scans need not visit the table for the
+            # rows just written.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM"))
     finally:
         db.dispose()
