@@ -46,12 +46,6 @@ def actor_for(user: User | UserView) -> Actor:
     return Actor(user.username, role, unit, user.display_name or user.username)
 
 
-def _view(session: Session, user: User) -> UserView:
-    unit = session.get(Organisation, user.unit_id) if user.unit_id else None
-    return UserView(user.id, user.username, user.display_name, Role(user.role), user.unit_id,
-                    unit.name if unit else None, user.active)
-
-
 # Every request looks its user up (by session or token), so these reads are one Core statement each,
 # built once: the user and the name of its unit in one join, no ORM objects.
 _USERS, _ORGS, _TOKENS = User.__table__, Organisation.__table__, ApiToken.__table__
@@ -107,7 +101,7 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
     append_admin(session, type="user_created", actor=by, subject=f"user:{username}",
                  data={"role": user.role, "unit_id": user.unit_id, "display_name": user.display_name})
     session.commit()
-    return _view(session, user)
+    return get_user(session, user_id=user.id)
 
 
 def get_user(session: Session, *, user_id: int | None = None, username: str | None = None) -> UserView:
@@ -148,7 +142,7 @@ def authenticate(session: Session, *, username: str, password: str) -> UserView:
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
         session.commit()
-    return _view(session, user)
+    return get_user(session, user_id=user.id)
 
 
 def set_password(session: Session, *, username: str, password: str, by: Actor | str | None = None) -> None:
@@ -188,7 +182,7 @@ def update_user(session: Session, *, user_id: int, active: bool | None = None, r
                  data={"role": user.role, "unit_id": user.unit_id, "active": user.active,
                        "display_name": user.display_name})
     session.commit()
-    return _view(session, user)
+    return get_user(session, user_id=user.id)
 
 
 def _token_hash(token: str) -> str:
