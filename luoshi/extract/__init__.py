@@ -43,6 +43,7 @@ def extract_document(text: str, name: str = "", doc_type: str | None = None) -> 
     run(doc, ["header"])
     if doc_type:
         doc.record["doc_type"] = doc_type
+        doc.record["genre"] = {**doc.record["genre"], "doc_type": doc_type, "source": "user"}
     kind = doc.record["doc_type"]
     doc.record.update({k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS[kind].items()})
     run(doc, STAGES[kind])

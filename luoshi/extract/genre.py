@@ -1,50 +1,144 @@
 """Which kind of 公文 a text is: meeting minutes, a government work report, a congress review summary.
 
-The decision weighs cues of the head of the document more than cues of its body, so a work report
-quoting 会议纪要 is still a work report.
+The genre is read from the document's structure, not from one keyword: the title line of its head,
+its opening clause (`…主持召开…会议`), paragraphs in the meeting's voice (`会议听取…`, `会议强调…`), target
+lists, suggestion groups. Each cue is data (`rules/genre.json`); the decision keeps its evidence and a
+confidence, so a user can see why and correct it. Quoted titles (《政府工作报告》) never name the genre of
+the document that quotes them.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 MEETING_MINUTES = "meeting_minutes"
 WORK_REPORT = "work_report"
 CONGRESS_REVIEW = "congress_review"
 OTHER = "other"
 GENRES = (MEETING_MINUTES, WORK_REPORT, CONGRESS_REVIEW, OTHER)
+# What a user may type for a genre (`luoshi extract --genre minutes`).
+ALIASES = {"minutes": MEETING_MINUTES, "meeting_minutes": MEETING_MINUTES, "work_report": WORK_REPORT,
+           "report": WORK_REPORT, "congress_review": CONGRESS_REVIEW, "review": CONGRESS_REVIEW, "other": OTHER}
 
-# (genre, pattern, weight in the head, weight in the body)
-CUES: list[tuple[str, re.Pattern, int, int]] = [
-    (MEETING_MINUTES, re.compile(r"会议纪要|会\s*议\s*纪\s*要|办公会议?纪要|专题会议纪要"), 6, 1),
-    (MEETING_MINUTES, re.compile(r"主持召开.{0,30}?第?[0-9一二三四五六七八九十〇]+次.{0,8}?会议"), 4, 0),
-    (MEETING_MINUTES, re.compile(r"会议(?:议定|决定|研究决定)(?:以下|如下)|纪要如下|会议形成的?(?:一致)?意见|会议决定事项"), 4, 0),
-    (MEETING_MINUTES, re.compile(r"^(?:出席|列席)(?:人员|领导)?[:：]", re.M), 0, 2),
-    (WORK_REPORT, re.compile(r"政府工作报告"), 5, 0),
-    (WORK_REPORT, re.compile(r"^各位代表[:：，]", re.M), 3, 3),
-    (WORK_REPORT, re.compile(r"主要预期目标|主要目标是|工作回顾"), 0, 3),
-    # a report without its head (an abridged text) still opens on the years it reviews
-    (WORK_REPORT, re.compile(r"^(?:过去|这)?[一两三五几]年来|^过去(?:的)?[一五]年", re.M), 3, 0),
-    (WORK_REPORT, re.compile(r"五年计划|五年规划|国民经济和社会发展计划"), 0, 1),
-    (CONGRESS_REVIEW, re.compile(r"代表建议|审议意见|审议.{0,30}的情况|审议情况|议案|建议汇总"), 4, 1),
-    (CONGRESS_REVIEW, re.compile(r"人大常委会办公室|人民代表大会常务委员会办公室|人大.{0,6}次会议"), 2, 0),
-    (CONGRESS_REVIEW, re.compile(r"[一二三四五六七八九十]+是关于.{1,40}?方面[（(]\d+条[）)]"), 0, 5),
-    (CONGRESS_REVIEW, re.compile(r"代表(?:建议|认为|表示|提出)"), 0, 1),
-]
+_RULES = json.loads(resources.files("luoshi.extract").joinpath("rules/genre.json").read_text(encoding="utf-8"))
+THRESHOLD: int = _RULES["threshold"]
+OPENING_CHARS = 600
+HEAD_LINES = 14
+TITLE_MAX = 64
+TITLE_WORDS = re.compile(_RULES["title_words"])
+QUOTED = re.compile(r"《[^《》\n]*》")
+MID_SENTENCE = set("。，、；：,.;:）)》”")
+SPACE = re.compile(r"[ \t\u3000\xa0]+")
+PARAGRAPH_STARTS = re.compile(r"(?:^|\n|(?<=[。！？]))[ \t\u3000]*")
 
 
-def head_of(text: str, limit: int = 400) -> str:
-    return text[:limit]
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    genre: str
+    label: str
+    scope: str  # title | opening | body | paragraph
+    pattern: re.Pattern
+    weight: int
+    max: int
 
 
-def detect(text: str) -> str:
-    """The genre of a clean text, one of GENRES."""
-    head = head_of(text)
+CUES = [Cue(c["id"], c["genre"], c["label"], c["scope"], re.compile(c["pattern"], re.M), c["weight"], c["max"])
+        for c in _RULES["cues"]]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The genre of a text, how sure the rules are (0–1), and the cues that decided it."""
+
+    doc_type: str
+    confidence: float
+    evidence: tuple[str, ...]
+    scores: dict[str, int]
+
+    def record(self, source: str = "detected") -> dict[str, Any]:
+        return {"doc_type": self.doc_type, "confidence": self.confidence, "evidence": list(self.evidence),
+                "source": source}
+
+
+def normalise_genre(name: str) -> str:
+    """The genre a user's word names (`minutes` → meeting_minutes); ValueError for an unknown word."""
+    key = (name or "").strip().lower().replace("-", "_")
+    if key not in ALIASES:
+        raise ValueError(name)
+    return ALIASES[key]
+
+
+def _masked(text: str) -> str:
+    """`text` with the inside of every 《…》 blanked (same length), so quoted titles name nothing."""
+    return QUOTED.sub(lambda m: "《" + "□" * (len(m.group()) - 2) + "》", text)
+
+
+def title_lines(text: str) -> list[str]:
+    """Short lines of the head that may name the document (web page titles, the 公文 title)."""
+    out = []
+    lines = [SPACE.sub("", line).strip("|") for line in text.split("\n")[:HEAD_LINES * 2 + 1]]
+    lines = [line for line in lines if line]
+    for i, line in enumerate(lines[:HEAD_LINES * 2]):
+        if i + 1 < len(lines) and lines[i + 1][0] in MID_SENTENCE:
+            continue  # a link's text left on a line of its own inside a sentence, not a title
+        if len(line) <= TITLE_MAX and TITLE_WORDS.search(line) and not re.search(r"[。；]", line[:-1]):
+            out.append(line)
+        if len(out) >= HEAD_LINES:
+            break
+    return out
+
+
+def _matches(cue: Cue, text: str, masked: str, titles: list[str]) -> list[str]:
+    if cue.scope == "title":
+        found = []
+        for line in titles:
+            m = cue.pattern.search(_masked(line))
+            if m:
+                found.append(line)
+        return found
+    if cue.scope == "opening":
+        return [m.group() for m in cue.pattern.finditer(masked, 0, OPENING_CHARS)]
+    if cue.scope == "paragraph":
+        found = []
+        for start in PARAGRAPH_STARTS.finditer(text):
+            m = cue.pattern.match(text, start.end())
+            if m:
+                found.append(m.group())
+        return found
+    return [m.group() for m in cue.pattern.finditer(text)]
+
+
+def decide(text: str, source: str | None = None) -> Decision:
+    """The genre of a clean text, with its confidence and evidence. The title is looked for in the lines
+    of `source` (the text as read) too, since clean text may run a title into the paragraph after it."""
+    masked = _masked(text)
+    titles = title_lines(text)
+    if source is not None:
+        titles += [t for t in title_lines(source) if t not in titles]
     scores = dict.fromkeys(GENRES, 0)
-    for genre, rx, head_weight, body_weight in CUES:
-        if head_weight and rx.search(head):
-            scores[genre] += head_weight
-        if body_weight:
-            scores[genre] += body_weight * min(3, len(rx.findall(text)))
-    best = max(scores, key=lambda g: scores[g])
-    return best if scores[best] >= 5 else OTHER
+    evidence: dict[str, list[str]] = {g: [] for g in GENRES}
+    for cue in CUES:
+        found = _matches(cue, text, masked, titles)
+        if not found:
+            continue
+        n = min(cue.max, len(found))
+        scores[cue.genre] += cue.weight * n
+        shown = SPACE.sub("", found[0]).strip()[:30]
+        evidence[cue.genre].append(f"{cue.label}：{shown}" + (f"（{len(found)}处）" if len(found) > 1 else ""))
+    ranked = sorted(GENRES, key=lambda g: scores[g], reverse=True)
+    best, second = ranked[0], ranked[1]
+    if scores[best] < THRESHOLD:
+        confidence = round(1 - scores[best] / (2 * THRESHOLD), 2)
+        return Decision(OTHER, confidence, tuple(evidence[OTHER]) or ("没有找到可辨认体裁的结构",), scores)
+    confidence = round(scores[best] / (scores[best] + scores[second]), 2)
+    return Decision(best, confidence, tuple(evidence[best]), scores)
+
+
+def detect(text: str, source: str | None = None) -> str:
+    """The genre of a clean text, one of GENRES."""
+    return decide(text, source).doc_type

@@ -59,7 +59,8 @@ def header(doc: Document) -> None:
     text = doc.text
     head = head_paragraphs(doc)
     lines = [p.text for p in head]
-    doc_type = genre.detect(text)
+    decision = genre.decide(text, doc.source)
+    doc_type = decision.doc_type
     issuer = serial = issued = None
     for line in lines:
         if serial is None:
@@ -86,6 +87,7 @@ def header(doc: Document) -> None:
         serial=serial,
         issued=iso(issued),
     )
+    doc.record["genre"] = decision.record()
     doc.record["distribution"] = distribution(doc)
 
 
