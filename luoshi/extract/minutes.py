@@ -15,7 +15,9 @@ from importlib import resources
 from typing import Any, Iterator
 
 from luoshi.extract.dates import find_dates, iso, make_date
+from luoshi.extract import outline
 from luoshi.extract.document import Document, Paragraph
+from luoshi.extract.outline import Block
 from luoshi.extract.numerals import cn_to_int
 from luoshi.extract.orgs import is_unit, split_units
 from luoshi.extract.pipeline import stage
@@ -90,12 +92,13 @@ PARENTHESES = re.compile(r"[（(][^（）()]*[）)]")
 LIST_MARKS = re.compile(r"[、，,；（(]")
 HEADING_CLAUSE = _rx("heading_clause")
 # Numbering styles of items, highest rank first.
-STYLES = {
-    "cn": re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})[、.．](?!\d)"),
-    "paren_cn": re.compile(r"^[（(](?P<n>[一二三四五六七八九十]{1,3})[）)]"),
-    "arabic": re.compile(r"^(?P<n>[0-9０-９]{1,2})[.．、](?![0-9０-９])"),
-    "paren_arabic": re.compile(r"^[（(](?P<n>[0-9０-９]{1,2})[）)]"),
-}
+# Numbering schemes that may number decisions (outline.SCHEMES), highest rank first.
+STYLES = ("cn", "paren_cn", "arabic", "paren_arabic", "circled", "ordinal")
+# `关于水利工作，会议指出，…`: a heading naming the matter, then the meeting's voice.
+ABOUT_HEADING = re.compile(r"(?P<topic>关于[^，,。；;：:]{2,40})[，,：:]\s*(?:会议|会上)")
+MEETING_VOICE = re.compile(r"(?:会议|会上|会前)(?:还|又|首先|先后|分别|同时|随后|最后)?")
+VOICE = _rx("voice_paragraph")
+SINGLE_MATTER = _rx("single_matter")
 BRACKETS = re.compile(r"[《》“”（）()「」【】〈〉]")
 OPEN, CLOSE = set("《“（(「【〈"), set("》”）)」】〉")
 SENTENCE_END = "。！？；;!?"
@@ -314,37 +317,56 @@ class Item:
     body: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _region(doc: Document) -> list[Paragraph]:
-    """The paragraphs of the decisions: after `会议议定以下意见` (or the opening), before 出席/列席/主送."""
+def _region(doc: Document) -> list[Block]:
+    """The blocks of the decisions: after `会议议定以下意见` (or the opening), before 出席/列席/主送. A web
+    page that runs the whole account into the opening's line gives its decisions from the same line."""
     paras = doc.paragraphs
     first = opening(doc)
     begin = paras.index(first) + 1 if first else 0
+    lead: list[Block] = []
+    if first is not None and not DECISIONS_START.search(first.text):
+        runs = outline.blocks(doc.text, [(first.start, first.end)])
+        lead = runs[1:]  # the decisions a run-together opening line goes on with
     if first is None or not DECISIONS_START.search(first.text):
         for i in range(begin, min(len(paras), begin + 6)):
             if _style(paras[i]) and _style(paras[i])[0] != "topic":
                 break
             if DECISIONS_START.search(paras[i].text) and len(paras[i].text) < 80:
-                begin = i + 1
+                begin, lead = i + 1, []
                 break
-    return paras[begin:]
+    out = []
+    for b in lead + outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:]]):
+        if DECISIONS_END.search(b.text):
+            if out:
+                break
+            continue
+        out.append(b)
+    return out
 
 
-def _style(p: Paragraph) -> tuple[str, int] | None:
-    for name, rx in STYLES.items():
-        m = rx.match(p.text)
-        if m:
-            return name, cn_to_int(m["n"]) or 0
-    if TOPIC.match(p.text) or DECISION_PARAGRAPH.match(p.text):
+def _style(p: Paragraph | Block) -> tuple[str, int] | None:
+    """How a block opens a decision: a numbering scheme and its number, `topic` (`会议审议…`, `关于X，会议…`),
+    `voice` (`会议强调…`, `会议原则通过…`), or None for a block that goes on the one before."""
+    m = outline.marker(p.text)
+    if m and m.scheme in STYLES:
+        return m.scheme, m.n
+    if TOPIC.match(p.text) or ABOUT_HEADING.match(p.text):
         return "topic", 0
+    if DECISION_PARAGRAPH.match(p.text) or VOICE.match(p.text):
+        return "voice", 0
     return None
 
 
-def _heading(doc: Document, p: Paragraph, style: str) -> tuple[int, int]:
+def _heading(doc: Document, p: Paragraph | Block, style: str) -> tuple[int, int]:
     """The clean-text span of an item's heading: the text after its numeral, up to its first sentence end."""
     text = doc.text
-    s = p.start + (STYLES[style].match(p.text).end() if style in STYLES else 0)
-    if style == "topic":
-        s += 2  # `会议审议…` → `审议…`
+    m = outline.marker(p.text) if style in STYLES else None
+    s = p.start + (m.end if m else 0)
+    if style in ("topic", "voice"):
+        about = ABOUT_HEADING.match(p.text)
+        if about:
+            return _strip(text, p.start, p.start + about.end("topic"))
+        s += len(MEETING_VOICE.match(p.text).group()) if MEETING_VOICE.match(p.text) else 0  # `会议审议…` → `审议…`
         pieces = top_level_split(text, s, p.end, "，,。；;")
         return pieces[0] if pieces else (s, s)
     pieces = top_level_split(text, s, p.end, "。；;：:")
@@ -355,44 +377,60 @@ def _heading(doc: Document, p: Paragraph, style: str) -> tuple[int, int]:
     return _strip(text, a, b)
 
 
+def _mode(blocks: list[Block], single_matter: bool = False) -> str | None:
+    """How the document marks its decisions: by the numbering scheme of its top level, by `会议审议…`
+    topic paragraphs, or (with neither) by each paragraph in the meeting's voice (`会议强调…`) — unless the
+    meeting was held on one matter (专题会议), whose 会议指出/会议要求 paragraphs are that one decision."""
+    scheme = outline.top_scheme(blocks, tuple(STYLES))
+    if scheme:
+        return scheme
+    styles = [_style(b) for b in blocks]
+    if any(st and st[0] == "topic" for st in styles):
+        return "topic"
+    if sum(1 for st in styles if st and st[0] == "voice") >= 2 and not single_matter:
+        return "voice"
+    return None
+
+
 def structure(doc: Document) -> list[Item]:
     """The items of the minutes, with their headings and bodies (computed once per document)."""
     if "minutes_items" in doc.facts:
         return doc.facts["minutes_items"]
     items: list[Item] = []
-    style = None
-    for p in _region(doc):
-        if items and DECISIONS_END.search(p.text):
-            break
+    blocks = _region(doc)
+    first = opening(doc)
+    mode = _mode(blocks, bool(first and SINGLE_MATTER.search(first.text)) or bool(SINGLE_MATTER.search(doc.record.get("title") or "")))
+    for p in blocks:
         found = _style(p)
-        if style is None and found and not DECISIONS_END.search(p.text):
-            style = found[0]
-        if found and found[0] == "topic" and items and DECISION_PARAGRAPH.match(p.text) \
-                and not _decision("".join(doc.text[s:e] for s, e in items[-1].body)):
-            found = None  # `会议听取了…汇报。` then `会议原则同意…`: the decision of the same item
-        if found and found[0] == style and (style == "topic" or found[1] == len(items) + 1):
-            a, b = _heading(doc, p, style)
+        if found and found[0] == "voice" and mode == "topic":
+            found = None if not items or not _new_matter(doc, items[-1], p) else ("topic", 0)
+        if found and found[0] == mode and (mode in ("topic", "voice") or found[1] == len(items) + 1):
+            a, b = _heading(doc, p, mode)
             items.append(Item(len(items) + 1, doc.text[a:b]))
-            marker = STYLES[style].match(p.text).end() if style in STYLES else 0
-            items[-1].body.append((p.start + marker, p.end))
+            m = outline.marker(p.text) if mode in STYLES else None
+            items[-1].body.append((p.start + (m.end if m else 0), p.end))
         elif items:
             items[-1].body.append((p.start, p.end))
-    doc.facts["minutes_items"] = items or _single_item(doc)
+    doc.facts["minutes_items"] = items or _single_item(doc, blocks)
     return doc.facts["minutes_items"]
 
 
-def _single_item(doc: Document) -> list[Item]:
+def _new_matter(doc: Document, item: Item, p: Block) -> bool:
+    """Whether a `会议原则同意…` block after a topic paragraph is a decision of its own: it names a document
+    the item's heading does not, or the item already has its decision."""
+    body = "".join(doc.text[s:e] for s, e in item.body)
+    named = set(TITLE.findall(p.text.split("。")[0]))
+    if not DECISION_PARAGRAPH.match(p.text):
+        return False
+    return bool(_decision(body)) or bool(named and not named & set(TITLE.findall(body)))
+
+
+def _single_item(doc: Document, blocks: list[Block]) -> list[Item]:
     """Minutes of one matter, not numbered (`会议指出…`, `会议要求…`): one item, titled by the opening's topic."""
     first = opening(doc)
-    if first is None:
+    if first is None or not blocks:
         return []  # without the opening there is no telling the decisions from the head
-    body = []
-    for p in _region(doc):
-        if DECISIONS_END.search(p.text):
-            break
-        body.append((p.start, p.end))
-    if not body:
-        return []
+    body = [(b.start, b.end) for b in blocks]
     m = MEETING_CLAUSE.search(first.text)
     pieces = top_level_split(first.text, m.end() if m else 0, len(first.text), "，,。；;")
     return [Item(1, first.text[slice(*pieces[0])] if pieces else "", body)]
