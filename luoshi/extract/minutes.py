@@ -80,6 +80,7 @@ COLLECTIVE = _rx("collective")
 ENUMERATOR = _rx("enumerator")
 INLINE_ENUMERATOR = _rx("inline_enumerator")
 TITLE = re.compile(r"《([^《》]+)》")
+LIST_TAIL = re.compile(r"等(?:议题|事项|文件|事宜|工作|方案)*(?:事项)?$")
 # A task written as a form: `…。责任单位：区住建局；配合单位：各街道；完成时限：2024年12月底前。`
 OWNER_LABEL = re.compile(rf"[（(]?(?:{_RULES['owner_labels']})[:：]")
 LABEL_FIELD = re.compile(
@@ -178,11 +179,11 @@ def _is_collective(name: str) -> bool:
 def opening(doc: Document) -> Paragraph | None:
     """The paragraph that says who chaired which meeting when (`…主持召开…会议`)."""
     if "minutes_opening" not in doc.facts:
-        found = None
-        for p in doc.paragraphs[:15]:
-            if OPENING.search(p.text) and not p.text.endswith("纪要"):
-                found = p
-                break
+        # A web page's title (`陈某主持召开县政府第28次常务会议`) says it too: the opening is the first
+        # paragraph that also dates the meeting or goes on after it, else the first that says it at all.
+        candidates = [p for p in doc.paragraphs[:15] if OPENING.search(p.text) and not p.text.endswith("纪要")]
+        found = next((p for p in candidates if MONTH_DAY.search(p.text) or re.search(r"[，,。]", p.text)),
+                     candidates[0] if candidates else None)
         doc.facts["minutes_opening"] = found
     return doc.facts["minutes_opening"]
 
@@ -274,6 +275,18 @@ def _agenda_subjects(text: str, s: int, e: int, verb: str, only_titles: bool) ->
         return []
     s, e = sentence[0]
     titles = re.match(r"(?:《[^《》]+》[、和及与，]?|以及)+", text[s:e])
+    if titles and titles.end() < e - s and text[s + titles.end() - 1] == "、" and not only_titles:
+        # `《A》、2026年民生实事候选项目、《C》等议题`: titles and named matters in one list
+        clause = top_level_split(text, s, e, "，,")[0]
+        out = []
+        for a, b in top_level_split(text, *clause, "、"):
+            piece = LIST_TAIL.sub("", text[a:b])
+            named = TITLE.findall(piece)
+            if named and TITLE.sub("", piece) in ("", "和", "及", "与"):
+                out += [{"verb": verb, "subject": t} for t in named]
+            elif piece:
+                out.append({"verb": verb, "subject": piece})
+        return out
     if titles:
         return [{"verb": verb, "subject": t} for t in TITLE.findall(titles.group())]
     if only_titles:
@@ -326,7 +339,9 @@ def _region(doc: Document) -> list[Block]:
     lead: list[Block] = []
     if first is not None and not DECISIONS_START.search(first.text):
         runs = outline.blocks(doc.text, [(first.start, first.end)])
-        lead = runs[1:]  # the decisions a run-together opening line goes on with
+        # The decisions a run-together opening line goes on with; one sentence of `会议审议了…` after the
+        # opening is its agenda, not a decision.
+        lead = runs[1:] if len(runs) > 2 else []
     if first is None or not DECISIONS_START.search(first.text):
         for i in range(begin, min(len(paras), begin + 6)):
             if _style(paras[i]) and _style(paras[i])[0] != "topic":
