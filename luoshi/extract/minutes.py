@@ -34,7 +34,8 @@ def _alternatives(patterns: list[str]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-_NAME = r"[\u4e00-\u9fff]{2,4}?"
+# `徐华东`, and names of two parts (`阿不都克力木·艾力`)
+_NAME = r"(?:[\u4e00-\u9fff]{2,10}[·•・][\u4e00-\u9fff]{1,10}|[\u4e00-\u9fff]{2,4}?)"
 _TITLES = "|".join(sorted(map(re.escape, _RULES["chair_titles"]), key=len, reverse=True))
 # A name starts a phrase (after a comma, the date, 由 …), never inside a word.
 _NAME_START = r"(?:(?<=[，,、：:；\s日午上晚由受])|^)"
@@ -71,6 +72,9 @@ MAY_LEAD = re.compile(rf"{_RULES['introducers']}|同意")
 BOUNDARY = _rx("subject_boundary")
 SUBJECT_REJECT = _rx("subject_reject")
 SUPPORT = _rx("support")
+SUPPORT_AFTER = re.compile(r"(?:要|需|须)?(?:密切|积极|全力|主动|做好|全面|共同|协同|大力)+(?:配合|协助|参与|协同)")
+CO_WITH = re.compile(r"(?:要|需|须|应)?(?:牵头)?(?:[，,])?(?:会同|联合|协同|商请|协调|同)(?P<u>[^，,。；;]{2,50})")
+CO_STOP = re.compile(r"共同|一起|一道|研究|制定|做好|抓好|推进|开展|加强|组织|进行|完善|落实|对|就|按照|根据|编制|起草|做|抓|建立|[，,]")
 NOT_SUBJECT = _rx("not_subject")
 LEADS_VERB = _rx("leads_verb")
 SUBMITTED_BY = _rx("submitted_by")
@@ -91,6 +95,12 @@ LABEL_GAP = re.compile(r"[；;，,\s]*")
 DOCUMENT_HEADING = re.compile(r"(?:关于)?《([^《》]+)》")
 PARENTHESES = re.compile(r"[（(][^（）()]*[）)]")
 LIST_MARKS = re.compile(r"[、，,；（(]")
+GROUP_JOIN = re.compile(r"以及|(?<=[\u4e00-\u9fff])及(?=[各全市县区镇乡旗])|(?<=[\u4e00-\u9fff]{2})和(?=各)")
+ROLE_HEAD = re.compile(r"(?:主要领导|主要负责同志|主要负责人|负责同志|负责人|分管领导|班子成员)$")
+GENERIC_HEAD = re.compile(r"(?:职能部门|主管部门|行业主管部门|相关部门|有关部门)$")
+# `环保、住建、城管、环卫等相关部门`: sectors named by their short forms, then the kind of unit they are.
+SECTOR_LIST = re.compile(r"(?P<list>[\u4e00-\u9fff、，,]{4,60}?)等(?:相关|有关|其他)?(?:行业)?(?:主管|职能|责任|成员)?(?:部门|单位)")
+SECTOR = re.compile(r"[\u4e00-\u9fff]{2,8}")
 HEADING_CLAUSE = _rx("heading_clause")
 # Numbering styles of items, highest rank first.
 # Numbering schemes that may number decisions (outline.SCHEMES), highest rank first.
@@ -142,21 +152,54 @@ def _strip(text: str, s: int, e: int, chars: str = "，,。；;：: *") -> tuple
 
 
 def _units(name: str) -> list[str] | None:
-    """The units a subject names (`市商务局、卫健委` → two), or None when it is not a list of units."""
+    """The units a subject names (`市商务局、卫健委` → two), or None when it is not a list of units.
+    `环保、住建、城管等相关部门` names its sectors; `行政审批、要素配置职能部门` and `各部门、各单位主要领导`
+    share the head of their last name."""
     if not name or SUBJECT_REJECT.search(name):
         return None
+    sectors = SECTOR_LIST.fullmatch(name)
+    if sectors:
+        parts = [x for x in re.split(r"[、，,]", sectors["list"]) if x]
+        if len(parts) >= 2 and all(SECTOR.fullmatch(x) for x in parts):
+            return parts
     parts = _split_units(name)
     return parts if parts and all(_is_unit(p) for p in parts) else None
 
 
 def _is_unit(name: str) -> bool:
-    # `各县（市、区）`: the bracketed gloss does not change what the name is.
-    return is_unit(PARENTHESES.sub("", name))
+    # `各县（市、区）`: the bracketed gloss does not change what the name is; a bare role (`主要负责同志`)
+    # is the head of the unit named before it, not a unit.
+    name = PARENTHESES.sub("", name)
+    return is_unit(name) and not ROLE_HEAD.fullmatch(name) and name not in ("领导", "领导干部")
 
 
 def _split_units(name: str) -> list[str]:
     """`市商务局、卫健委` → two units, but `各县（市、区）` and `市发展和改革委员会` stay one: a name is cut
-    at 和/及/与 only when every piece is a unit."""
+    at 和/及/与 only when every piece is a unit. Groups joined by 以及/及/和 share no head; inside a group
+    the last name's head (主要领导, 职能部门) is shared by the names before it that lack one."""
+    groups = [g for g in GROUP_JOIN.split(name) if g]
+    if len(groups) > 1 and all(LIST_MARKS.search(g) or _is_unit(g) for g in groups):
+        out = []
+        for g in groups:
+            out += _shared_head(_split_list(g))
+        if all(_is_unit(p) for p in out):
+            return out
+    return _shared_head(_split_list(name))
+
+
+def _shared_head(parts: list[str]) -> list[str]:
+    if len(parts) < 2:
+        return parts
+    role = ROLE_HEAD.search(parts[-1])
+    if role and _is_unit(parts[-1][:role.start()]):
+        return [p if ROLE_HEAD.search(p) else p + role.group() for p in parts[:-1]] + [parts[-1]]
+    head = GENERIC_HEAD.search(parts[-1])
+    if head:
+        return [p if _is_unit(p) else p + head.group() for p in parts[:-1]] + [parts[-1]]
+    return parts
+
+
+def _split_list(name: str) -> list[str]:
     if not LIST_MARKS.search(name):
         pieces = split_units(name)
         return pieces if len(pieces) == 1 or all(map(_is_unit, pieces)) or not _is_unit(name) else [name]
@@ -182,8 +225,10 @@ def opening(doc: Document) -> Paragraph | None:
         # A web page's title (`陈某主持召开县政府第28次常务会议`) says it too: the opening is the first
         # paragraph that also dates the meeting or goes on after it, else the first that says it at all.
         candidates = [p for p in doc.paragraphs[:15] if OPENING.search(p.text) and not p.text.endswith("纪要")]
-        found = next((p for p in candidates if MONTH_DAY.search(p.text) or re.search(r"[，,。]", p.text)),
-                     candidates[0] if candidates else None)
+        def rank(p: Paragraph) -> int:
+            said = bool(MONTH_DAY.search(p.text) or re.search(r"[，,。]", p.text))
+            return 2 * ("主持" in p.text and said) + said
+        found = max(candidates, key=rank, default=None)  # max keeps the first of the best
         doc.facts["minutes_opening"] = found
     return doc.facts["minutes_opening"]
 
@@ -534,6 +579,8 @@ def _task_record(doc: Document, t: Task, ref: date | None) -> dict[str, Any]:
 class Subject:
     units: list[str]
     rank: int  # lead rank of the clause (see Task.lead_rank)
+    support: bool = False  # `卫健、教体等部门密切配合`: units that help the task before, not a task of theirs
+    co_owners: list[str] = field(default_factory=list)  # `X要会同Y…`: Y
 
 
 def _subject(text: str, s: int, e: int) -> Subject | None:
@@ -547,13 +594,25 @@ def _subject(text: str, s: int, e: int) -> Subject | None:
     for m in BOUNDARY.finditer(clause, pos + 2, min(len(clause), pos + 42)):
         units = _units(clause[pos:m.start()])
         if units:
-            if SUPPORT.match(clause, m.start()):
-                return None  # `市财政局配合`: a helper, not the one the clause directs
+            if SUPPORT.match(clause, m.start()) or SUPPORT_AFTER.match(clause, m.start()):
+                return Subject(units, 0, support=True)  # `市财政局配合`: a helper, not the one directed
             nxt = NOT_SUBJECT.match(clause, m.start())
             if nxt and nxt.group().endswith("的"):
                 return None  # `县住建局提交的方案`: the units qualify a noun
-            return Subject(units, _lead_rank(clause, lead_in, intro, m.start()))
+            return Subject(units, _lead_rank(clause, lead_in, intro, m.start()), co_owners=_co_owners(clause, m.start()))
     return None
+
+
+def _co_owners(clause: str, pos: int) -> list[str]:
+    """The units a clause's subject works with: `X要会同Y研究…`, `X联合Y…`, `X协同Y…` → Y."""
+    m = CO_WITH.match(clause, pos)
+    if not m:
+        return []
+    for stop in CO_STOP.finditer(m["u"] + "，"):
+        units = _units(m["u"][:stop.start()])
+        if units:
+            return units
+    return []
 
 
 def _lead_rank(clause: str, lead_in: re.Match | None, intro: re.Match | None, verb_at: int) -> int:
@@ -688,7 +747,7 @@ def _sentence_tasks(text: str, s: int, e: int, owners: list[str], heard: list[st
         stop = runs[k + 1][0] if k + 1 < len(runs) else len(clauses)
         begin = _task_start(text, clauses, i) if k == 0 else i
         if stop > begin:
-            out.append(Task(clauses[begin][0], clauses[stop - 1][1], subj.units, subj.rank))
+            out.append(Task(clauses[begin][0], clauses[stop - 1][1], subj.units, subj.rank, list(subj.co_owners)))
     return out
 
 
@@ -697,6 +756,11 @@ def _runs(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, Subject]
     runs: list[tuple[int, Subject]] = []
     for i, (a, b) in enumerate(clauses):
         subj = _subject(text, a, b)
+        if subj is not None and subj.support:
+            if runs:  # `X牵头，Y密切配合`: Y works with the task of X
+                runs[-1][1].co_owners.extend(u for u in subj.units if u not in runs[-1][1].co_owners)
+                continue
+            subj = Subject(subj.units, 0)  # `各乡镇要积极配合，…` opening a sentence: their own task
         if subj is not None:
             runs.append((i, subj))
             continue
