@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from luoshi.extract import genre
+from datetime import date
+
 from luoshi.extract.dates import find_dates, iso
 from luoshi.extract.document import Document
 from luoshi.extract.numerals import cn_to_int
@@ -20,6 +22,12 @@ ISSUER = re.compile(
     r"|委员会|常委会办公室|人大常委会|人民代表大会常务委员会))(?:编|印发|整理|发|制)?(?=$|\d|[一二]〇|[〇○])"
 )
 TITLE_WORDS = re.compile(r"纪要|报告|意见|情况|通知|决定|汇总|通报|方案|办法")
+# A web page's metadata table: `发文机构:X`, `发文字号:长府会议纪要〔2023〕39号`, `发布时间: 2025-12-17`.
+META_ISSUER = re.compile(r"(?:发文机构|发文单位|发布机构|信息来源|来源单位|公开责任部门)\s*[:：|]\s*\|?\s*"
+                         r"(?P<v>[\u4e00-\u9fff（）()]{4,40}?(?:办公室|办公厅|人民政府|政府|委员会|人大常委会))(?![\u4e00-\u9fff])")
+META_SERIAL = re.compile(r"(?:发文字号|文号)\s*[:：|]\s*\|?\s*[^\n|]{0,20}?[〔\[(（]\d{4}[〕\])）]\s*第?\s*(?P<v>[0-9]{1,4})\s*号")
+META_DATE = re.compile(r"(?:发布时间|发布日期|公开日期|成文日期|发文日期|印发日期|日期|时间)\s*[:：|]?\s*\|?\s*")
+TERM_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*第\s*[0-9一二三四五六七八九十百]+\s*次|[〔\[](?P<s>(?:19|20)\d{2})[〕\]]")
 FOOT = re.compile(r"^(主送|抄送|抄报|分送|发送|本期发送)[:：](.*)$")
 
 
@@ -78,6 +86,11 @@ def header(doc: Document) -> None:
         issued = dates[0][2]
     doc.facts["head_end"] = head_end
     doc.facts["doc_date"] = issued
+    doc.facts["ref_date"] = issued or reference_date(text)
+    labelled = metadata(text)
+    issuer = issuer or labelled.get("issuer")
+    if serial is None and labelled.get("serial"):
+        serial = cn_to_int(labelled["serial"])
     doc.record.update(
         format=1,
         source=doc.name,
@@ -100,3 +113,34 @@ def distribution(doc: Document) -> dict[str, list[str]]:
             key = "to" if m.group(1) in ("主送", "发送", "分送", "本期发送") else "cc"
             out[key] += [x for x in re.split(r"[，、,；;。]", m.group(2)) if x]
     return out
+
+
+def metadata(text: str, limit: int = 1500) -> dict[str, str]:
+    """The issuer and serial number a web page's metadata table gives (`发文机构:…`, `发文字号:…〔2023〕39号`)."""
+    out = {}
+    head = text[:limit]
+    m = META_ISSUER.search(head)
+    if m:
+        out["issuer"] = m["v"]
+    m = META_SERIAL.search(head)
+    if m:
+        out["serial"] = m["v"]
+    return out
+
+
+def reference_date(text: str, limit: int = 1500):
+    """The date the document itself gives for reading a date written without its year: a labelled date
+    (`发布时间: 2025-12-17`, `公开日期 2018-01-31`), else the first full date of its head, else the last day
+    of the year of its term or serial (`2026年第1次`, `〔2023〕`). None when the document names no year."""
+    head = text[:limit]
+    for m in META_DATE.finditer(head):
+        found = find_dates(head, m.end(), min(len(head), m.end() + 24))
+        if found and found[0][0] - m.end() <= 2:
+            return found[0][2]
+    found = find_dates(head, 0, min(len(head), 300))
+    if found:
+        return found[0][2]
+    m = TERM_YEAR.search(head)
+    if m:
+        return date(int(m["y"] or m["s"]), 12, 31)
+    return None

@@ -35,7 +35,7 @@ def _alternatives(patterns: list[str]) -> re.Pattern:
 
 
 # `徐华东`, and names of two parts (`阿不都克力木·艾力`)
-_NAME = r"(?:[\u4e00-\u9fff]{2,10}[·•・][\u4e00-\u9fff]{1,10}|[\u4e00-\u9fff]{2,4}?)"
+_NAME = r"(?:[\u4e00-\u9fff]{2,10}[·•・][\u4e00-\u9fff]{1,10}?|[\u4e00-\u9fff]{2,4}?)"
 _TITLES = "|".join(sorted(map(re.escape, _RULES["chair_titles"]), key=len, reverse=True))
 # A name starts a phrase (after a comma, the date, 由 …), never inside a word.
 _NAME_START = r"(?:(?<=[，,、：:；\s日午上晚由受])|^)"
@@ -264,8 +264,12 @@ def meeting(doc: Document) -> None:
     if p is None:
         return
     text = p.text
-    when, date_end = _meeting_date(text, doc.facts.get("doc_date"))
+    when, date_end = _meeting_date(text, doc.facts.get("doc_date") or doc.facts.get("ref_date"))
     part = PART_OF_DAY.match(text, date_end) if date_end else None
+    if part is None:  # the part of day is read whether or not the date has its year
+        clause = MEETING_CLAUSE.search(text)
+        for m in MONTH_DAY.finditer(text, 0, clause.start() if clause else min(len(text), 80)):
+            part = PART_OF_DAY.match(text, m.end()) or part
     chair, title = _chair(text)
     # The meeting's own number, not one of a meeting whose spirit it studied (传达学习…第三次全会精神).
     ordinal = ORDINAL.search(text, 0, _agenda_span(text)[0] or len(text))

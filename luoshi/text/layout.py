@@ -140,6 +140,7 @@ def _ends_paragraph(chars: str) -> bool:
 
 
 # A line that starts with a word fragment and a comma cannot open a paragraph (`神，并就…`).
+ENDS_WITH_DATE = re.compile(r"(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|[日号])$")
 FRAGMENT = re.compile(r"^[^，。、；：,.;:]{1,2}[，、；,;]")
 
 
@@ -158,6 +159,8 @@ def _continues(prev: _Line, nxt: _Line, width: int | None, indents: bool = False
         return False  # a typeset document indents the first line of each paragraph
     if HEAD_DATE.search(prev.chars) and (len(prev.chars) <= HEAD_LINE or OPENS_WITH_DATE.match(nxt.chars)):
         return False  # `…办公室　二〇二四年三月十五日` in the head: the title or the first paragraph follows
+    if ENDS_WITH_DATE.search(prev.chars) and nxt.chars[0].isdigit():
+        return False  # `公开日期 2018-01-31` then `1月23日，…`: joined they would read as one number
     if FRAGMENT.match(nxt.chars) or prev.chars.count("《") > prev.chars.count("》"):
         return True
     if width is not None:
