@@ -46,8 +46,10 @@ CHAIR = [
     re.compile(rf"(?P<title>{_TITLES})(?:[（(][^（）()]{{1,8}}[）)])?(?P<name>{_NAME}){_AT}"),  # 副区长（主持工作）王某主持
 ]
 ORDINAL = _rx("ordinal")
-MEETING_CLAUSE = re.compile(rf"(?:{_RULES['meeting_clause']})[^，。；]*?会议?")
-OPENING = re.compile(rf"(?:{_RULES['meeting_clause']}).{{0,40}}?会")
+# `主持召开区政府第9次常务会议`, or a news account's `区政府第70次常务会议召开。区长X主持`
+HELD = rf"[^，。；,;]{{0,24}}?(?:{_RULES['meeting_kinds']})会议?(?:召开|举行)"
+MEETING_CLAUSE = re.compile(rf"(?:{_RULES['meeting_clause']})[^，。；]*?会议?|{HELD}")
+OPENING = re.compile(rf"(?:{_RULES['meeting_clause']}).{{0,40}}?会|{HELD}")
 PART_OF_DAY = _rx("part_of_day")
 MONTH_DAY = re.compile(r"(?P<m>[0-9０-９一二三四五六七八九十]{1,2})\s*月\s*(?P<d>[0-9０-９一二三四五六七八九十]{1,3})\s*[日号]")
 DECISIONS_START = _alternatives([r["pattern"] for r in _RULES["decisions_start"]])

@@ -36,7 +36,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # A sentence of a run-together line that starts a decision of its own.
 DECISION_START = re.compile(
     r"(?:会议|会上|会前)(?:还|又|首先|先后|分别|同时|随后|最后|专题)?"
-    r"(?:研究审议|研究讨论|审议|听取|研究|讨论|传达学习|传达|学习|审定|邀请)")
+    r"(?:研究审议|研究讨论|审议|听取|研究|讨论|传达学习|传达|学习|审定|邀请|就[^，。；]{2,40}?(?:研究|部署|安排))")
 SENTENCE_END = "。！？|"  # `|`: a web page's separator between parts
 SPACES = " \t\u3000\xa0"
 
