@@ -98,6 +98,9 @@ DOCUMENT_HEADING = re.compile(r"(?:关于)?《([^《》]+)》")
 PARENTHESES = re.compile(r"[（(][^（）()]*[）)]")
 LIST_MARKS = re.compile(r"[、，,；（(]")
 GROUP_JOIN = re.compile(r"以及|(?<=[\u4e00-\u9fff])及(?=[各全市县区镇乡旗])|(?<=[\u4e00-\u9fff]{2})和(?=各)")
+# Leaders told to act (`市领导`, `区政府班子成员`, `各分管区长`): owners of a task, though not units.
+LEADERS = re.compile(_RULES["leaders"])
+NOT_IN_OWNER = re.compile(r"[的了是在要，,。；]")
 ROLE_HEAD = re.compile(r"(?:主要领导|主要负责同志|主要负责人|负责同志|负责人|分管领导|班子成员)$")
 GENERIC_HEAD = re.compile(r"(?:职能部门|主管部门|行业主管部门|相关部门|有关部门)$")
 # `环保、住建、城管、环卫等相关部门`: sectors named by their short forms, then the kind of unit they are.
@@ -172,7 +175,10 @@ def _is_unit(name: str) -> bool:
     # `各县（市、区）`: the bracketed gloss does not change what the name is; a bare role (`主要负责同志`)
     # is the head of the unit named before it, not a unit.
     name = PARENTHESES.sub("", name)
-    return is_unit(name) and not ROLE_HEAD.fullmatch(name) and name not in ("领导", "领导干部")
+    if ROLE_HEAD.fullmatch(name) or name in ("领导", "领导干部"):
+        return False
+    leader = LEADERS.search(name)
+    return is_unit(name) or bool(leader and leader.start() > 0 and not NOT_IN_OWNER.search(name, 0, leader.start()))
 
 
 def _split_units(name: str) -> list[str]:
