@@ -475,7 +475,10 @@ def structure(doc: Document) -> list[Item]:
     for p in blocks:
         found = _style(p)
         if found and found[0] == "voice" and mode == "topic":
-            found = None if not items or not _new_matter(doc, items[-1], p) else ("topic", 0)
+            # `会议原则通过了《A》。会议强调…` paragraphs before or among topic paragraphs: a decision of its
+            # own when it opens the decisions or names a matter of its own
+            opens = not items and DECISION_PARAGRAPH.match(p.text)
+            found = ("topic", 0) if opens or (items and _new_matter(doc, items[-1], p)) else None
         if found and found[0] == mode and (mode in ("topic", "voice") or found[1] == len(items) + 1):
             a, b = _heading(doc, p, mode)
             items.append(Item(len(items) + 1, doc.text[a:b]))
