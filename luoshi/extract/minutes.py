@@ -76,7 +76,6 @@ SUBJECT_REJECT = _rx("subject_reject")
 SUPPORT = _rx("support")
 SUPPORT_AFTER = re.compile(r"(?:要|需|须)?(?:密切|积极|全力|主动|做好|全面|共同|协同|大力)+(?:配合|协助|参与|协同)")
 CO_WITH = re.compile(r"(?:要|需|须|应)?(?:牵头)?(?:[，,])?(?:会同|联合|协同|商请|协调|同)(?P<u>[^，,。；;]{2,50})")
-CO_STOP = re.compile(r"共同|一起|一道|研究|制定|做好|抓好|推进|开展|加强|组织|进行|完善|落实|对|就|按照|根据|编制|起草|做|抓|建立|[，,]")
 NOT_SUBJECT = _rx("not_subject")
 LEADS_VERB = _rx("leads_verb")
 SUBMITTED_BY = _rx("submitted_by")
@@ -623,8 +622,9 @@ def _co_owners(clause: str, pos: int) -> list[str]:
     m = CO_WITH.match(clause, pos)
     if not m:
         return []
-    for stop in CO_STOP.finditer(m["u"] + "，"):
-        units = _units(m["u"][:stop.start()])
+    # the longest run of units after 会同 (`区财政局细化扶持政策` → 区财政局)
+    for end in range(len(m["u"]), 1, -1):
+        units = _units(m["u"][:end])
         if units:
             return units
     return []
