@@ -622,12 +622,12 @@ def _co_owners(clause: str, pos: int) -> list[str]:
     m = CO_WITH.match(clause, pos)
     if not m:
         return []
-    # the longest run of units after 会同 (`区财政局细化扶持政策` → 区财政局)
-    for end in range(len(m["u"]), 1, -1):
-        units = _units(m["u"][:end])
+    # the units after 会同, up to the verb (`区财政局细化扶持政策` → 区财政局)
+    for b in BOUNDARY.finditer(m["u"], 2):
+        units = _units(m["u"][:b.start()])
         if units:
             return units
-    return []
+    return _units(m["u"]) or []
 
 
 def _lead_rank(clause: str, lead_in: re.Match | None, intro: re.Match | None, verb_at: int) -> int:
