@@ -131,3 +131,22 @@ def test_load_aliases_missing_file(tmp_path):
 
 def test_module_functions_use_the_default_table():
     assert orgs.default_table() is orgs._DEFAULT
+
+
+def test_only_units_can_be_handed_an_item():
+    from luoshi.extract.orgs import assignable, owner_kind
+
+    kinds = {name: owner_kind(name) for name in [
+        "市商务局", "卫健委", "区市场监督管理局", "城东镇", "高新区", "创卫指挥部",
+        "全市上下", "各地各部门", "各街道(镇)",
+        "财政部门", "相关职能部门", "县级有关部门", "乡镇", "住建",
+        "市领导", "区政府班子成员", "各分管区长",
+        "报告起草组", "安全生产各专委会"]}
+    assert kinds == {
+        "市商务局": "unit", "卫健委": "unit", "区市场监督管理局": "unit", "城东镇": "unit", "高新区": "unit",
+        "创卫指挥部": "unit",
+        "全市上下": "collective", "各地各部门": "collective", "各街道(镇)": "collective",
+        "财政部门": "generic", "相关职能部门": "generic", "县级有关部门": "generic", "乡镇": "generic", "住建": "generic",
+        "市领导": "leader", "区政府班子成员": "leader", "各分管区长": "leader",
+        "报告起草组": "group", "安全生产各专委会": "group"}
+    assert [n for n in kinds if assignable(n)] == ["市商务局", "卫健委", "区市场监督管理局", "城东镇", "高新区", "创卫指挥部"]

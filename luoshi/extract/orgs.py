@@ -303,6 +303,34 @@ def is_unit(name: str) -> bool:
     return bool(COLLECTIVE.match(s)) or s.endswith(SUFFIXES) or s in _DEFAULT.by_form
 
 
+# What an owner is, for the directory: only a unit can be handed an item. A collective (各地各部门, 全市上下)
+# is a real owner of a general requirement, a generic reference (财政部门, 相关职能部门, 乡镇) or a sector's
+# short form (住建) names no one unit, leaders (市领导, 区政府班子成员) are people, and a drafting group
+# (报告起草组) or a collective of committees (安全生产各专委会) is no standing unit.
+GENERIC_OWNER = re.compile(r"(?:部门|单位|属地|乡镇|镇街|街镇|村居|村（社区）|村\(社区\))$")
+LEADER_OWNER = re.compile(r"(?:领导|班子成员|负责同志|负责人|领导干部|[市区县旗州]长)$")
+GROUP_OWNER = re.compile(r"起草组$|^[\u4e00-\u9fff]*各[\u4e00-\u9fff]+$")
+
+
+def owner_kind(name: str) -> str:
+    """`unit`, `collective`, `generic`, `leader` or `group`: whether an owner names a unit to assign to."""
+    s = GLOSS.sub("", SPACE.sub("", name or ""))
+    if COLLECTIVE.match(s):
+        return "collective"
+    if LEADER_OWNER.search(s):
+        return "leader"
+    if GROUP_OWNER.search(s):
+        return "group"
+    if GENERIC_OWNER.search(s) or not is_unit(s):
+        return "generic"
+    return "unit"
+
+
+def assignable(name: str) -> bool:
+    """Whether an owner names one unit that could be handed an item (see `owner_kind`)."""
+    return owner_kind(name) == "unit"
+
+
 @cached
 def suffix_strength(name: str) -> int:
     """2 when `name` ends like a unit anywhere (局, 委, 中心, a known form), 1 when only where a unit is

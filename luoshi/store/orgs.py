@@ -53,8 +53,9 @@ def find_organisation(session: Session, value: str | int) -> Organisation | None
 
 
 def is_collective(name: str) -> bool:
-    """各地各部门, 各镇: a collective names no one unit that could be handed an item."""
-    return bool(names.COLLECTIVE.match(names.GLOSS.sub("", name)))
+    """各地各部门, 财政部门, 市领导, 报告起草组: an owner that names no one unit that could be handed an item
+    (and so never enters the directory); see `luoshi.extract.orgs.owner_kind`."""
+    return not names.assignable(name)
 
 
 def resolve_unit(session: Session, name: str, *, now: datetime | None = None) -> Organisation:
