@@ -165,3 +165,15 @@ def test_ordinals_counted_in_a_term():
                        ("召开区五届第104次常务会议", 104), ("召开第十八届人民政府第65次常务会议", 65)]:
         record = extract(f"2023年12月13日，市长王伟主持，{opening}。\n会议审议了《某方案》。\n", "h.txt")
         assert record["meeting"]["ordinal"] == n, opening
+
+
+def test_unnumbered_heading_lines_each_start_a_decision():
+    text = ("青山县人民政府常务会议纪要\n2024年3月5日上午，县长张华主持召开县政府第5次常务会议。现将会议议定事项纪要如下：\n"
+            "关于城区供水管网改造工作\n会议原则同意县水务局提出的改造方案。由县水务局牵头，6月底前完成。\n"
+            "关于秋冬季森林防火工作\n会议要求，县林业局要加强巡护，各乡镇要落实属地责任。\n")
+    record = extract(text, "i.txt")
+    assert items(record) == [(1, "关于城区供水管网改造工作", [], "原则同意", ["县水务局"]),
+                             (2, "关于秋冬季森林防火工作", [], None, [])]
+    assert tasks(record) == [[(["县水务局"], [], "由县水务局牵头，6月底前")],
+                             [(["县林业局"], [], "县林业局要加强巡护"), (["各乡镇"], [], "各乡镇要落实属地责任")]]
+    assert record["items"][0]["tasks"][0]["due"] == "2024-06-30"

@@ -111,6 +111,8 @@ HEADING_CLAUSE = _rx("heading_clause")
 STYLES = ("cn", "paren_cn", "arabic", "paren_arabic", "circled", "ordinal")
 # `关于水利工作，会议指出，…`: a heading naming the matter, then the meeting's voice.
 ABOUT_HEADING = re.compile(r"(?P<topic>关于[^，,。；;：:]{2,40})[，,：:]\s*(?:会议|会上)")
+# A heading line of its own: `关于加快推进老旧小区改造工作`
+ABOUT_LINE = re.compile(r"关于[^，,。；;：:！？]{2,40}(?:问题|工作|事项|事宜|情况|方案|意见|办法|规划|项目|建设|改革)[:：]?")
 MEETING_VOICE = re.compile(r"(?:会议|会上|会前)(?:还|又|首先|先后|分别|同时|随后|最后)?")
 VOICE = _rx("voice_paragraph")
 SINGLE_MATTER = _rx("single_matter")
@@ -421,7 +423,7 @@ def _style(p: Paragraph | Block) -> tuple[str, int] | None:
     m = outline.marker(p.text)
     if m and m.scheme in STYLES:
         return m.scheme, m.n
-    if TOPIC.match(p.text) or ABOUT_HEADING.match(p.text):
+    if TOPIC.match(p.text) or ABOUT_HEADING.match(p.text) or ABOUT_LINE.fullmatch(p.text):
         return "topic", 0
     if DECISION_PARAGRAPH.match(p.text) or VOICE.match(p.text):
         return "voice", 0
@@ -434,6 +436,8 @@ def _heading(doc: Document, p: Paragraph | Block, style: str) -> tuple[int, int]
     m = outline.marker(p.text) if style in STYLES else None
     s = p.start + (m.end if m else 0)
     if style in ("topic", "voice"):
+        if ABOUT_LINE.fullmatch(p.text):
+            return _strip(text, p.start, p.end)
         about = ABOUT_HEADING.match(p.text)
         if about:
             return _strip(text, p.start, p.start + about.end("topic"))
