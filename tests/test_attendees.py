@@ -149,3 +149,26 @@ def test_a_long_document_is_read_in_milliseconds():
 @pytest.mark.parametrize("stem", ["000", "001", "004"])
 def test_seed_minutes_attendees_equal_the_gold(stem):
     assert extract(seed_text(stem), stem)["attendees"] == gold(stem)["attendees"]
+
+
+def test_attendance_told_in_a_news_account():
+    from luoshi.extract import extract
+
+    text = ("12月30日上午，县委书记、县长余峰主持召开县政府第59次常务会议。县领导程春、张曾、袁维锡出席会议，"
+            "县人武部政委王卫、县政协副主席陈新列席会议。县直相关单位负责人列席会议。\n"
+            "会议研究了2024年度重点项目安排有关事宜。会议指出，县发改委要发挥牵头作用。\n")
+    assert extract(text, "n.txt")["attendees"] == [
+        {"role": "出席", "org": None, "name": "程春"}, {"role": "出席", "org": None, "name": "张曾"},
+        {"role": "出席", "org": None, "name": "袁维锡"},
+        {"role": "列席", "org": "县人武部", "name": "王卫"}, {"role": "列席", "org": "县政协", "name": "陈新"},
+    ]
+
+
+def test_a_news_accounts_participants_are_present_and_the_groups_tail_is_no_one():
+    from luoshi.extract import extract
+
+    text = ("1月7日，县委副书记、县长李翔主持召开县政府第13次常务会议，程海龙、马辉及郭晓伟等县政府常务会组成人员参加会议。\n"
+            "会议研究讨论了县城供水改扩建项目。\n")
+    assert extract(text, "p.txt")["attendees"] == [
+        {"role": "出席", "org": None, "name": "程海龙"}, {"role": "出席", "org": None, "name": "马辉"},
+        {"role": "出席", "org": None, "name": "郭晓伟"}]

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from luoshi.extract.document import Document
-from luoshi.extract.orgs import GLOSS, SUFFIXES, cached, default_table, suffix_strength, trie_pattern
+from luoshi.extract.orgs import GLOSS, SUFFIXES, assignable, cached, default_table, suffix_strength, trie_pattern
 from luoshi.extract.people import TITLE_END, TITLES, has_inner_person, name_score, split_org_person
 from luoshi.extract.pipeline import stage
 from luoshi.text.layout import ARTIFACTS
@@ -44,6 +44,15 @@ CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
 WHITESPACE = re.compile(r"\s+")
 ENDS_SENTENCE = re.compile(r"[。，、；;,]\s*$")
+# `县领导A、B出席会议`, `C、D等参加会议`, `区人大常委会副主任E应邀列席会议`: a sentence's list before its verb.
+NARRATIVE = re.compile(r"(?:等)?(?:同志)?(?:应邀|特邀|受邀)?(?P<verb>出席|参加|列席)(?:了)?(?:会议|本次会议|常务会议)?"
+                       r"(?=[。；;，,]|$)")
+NARRATIVE_PARAGRAPHS = 6
+DECISIONS_BEGIN = re.compile(r"(?:会议|会上|会前)|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]")
+CHAIR_CLAUSE = re.compile(r"^.*(?:主持召开|主持|召开)[^，,]*[，,]")
+GROUP_HEAD = re.compile(r"^(?:[市县区旗州盟]|[市县区旗州盟]政府|[市县区旗州盟]委)?(?:领导|班子成员)(?:同志)?[:：]?")
+AND = re.compile(r"(?<=[\u4e00-\u9fff])(?:及|以及)(?=[\u4e00-\u9fff])")
+GROUP_TAIL = re.compile(r"等[^、，,]*(?:人员|成员|同志|领导|负责人)$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,39 @@ def read_attendees(doc: Document) -> list[dict[str, Any]]:
         limit = cues[i + 1].start() if i + 1 < len(cues) else len(text)
         end = _list_end(doc, starts, m.end(), limit)
         out += parse_list(_spaced_text(doc, m.end(), end), ROLE_OF[m["label"]])
+    return out or narrative_attendees(doc)
+
+
+def narrative_attendees(doc: Document) -> list[dict[str, Any]]:
+    """Attendance told in a news account's sentences: `县领导A、B出席会议`, `副区长C、D出席；区人大常委会副主任E
+    应邀列席会议`. Read in the paragraphs before the decisions; groups without names (`相关单位负责人列席
+    会议`) are no attendees."""
+    out: list[dict[str, Any]] = []
+    for p in doc.paragraphs[:NARRATIVE_PARAGRAPHS]:
+        if out and DECISIONS_BEGIN.match(p.text):
+            break
+        start = 0
+        for m in NARRATIVE.finditer(p.text):
+            sentence = max(p.text.rfind(c, 0, m.start()) for c in "。；;") + 1
+            begin, start = max(start, sentence), m.end()
+            people = _narrative_list(p.text[begin:m.start()])
+            # A news account's 参加 is the 出席 of a 纪要; units without names count only as 列席.
+            role = "列席" if m["verb"] == "列席" else "出席"
+            for entry in parse_list(people, role):
+                if entry["name"] or (role == "列席" and entry["org"] and assignable(entry["org"])):
+                    out.append(entry)
     return out
+
+
+def _narrative_list(clause: str) -> str:
+    """The list of a sentence that says who attended: after the chair's clause, without the group's head
+    (`县领导`) and tail (`等县政府常务会组成人员`)."""
+    chair = CHAIR_CLAUSE.search(clause)
+    if chair:
+        clause = clause[chair.end():]
+    clause = clause.lstrip("，,、 ")
+    clause = GROUP_HEAD.sub("", clause)
+    return AND.sub("、", GROUP_TAIL.sub("", clause))
 
 
 def _runs_into_list(text: str, m: re.Match[str]) -> bool:

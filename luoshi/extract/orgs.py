@@ -308,6 +308,7 @@ def is_unit(name: str) -> bool:
 # short form (住建) names no one unit, leaders (市领导, 区政府班子成员) are people, and a drafting group
 # (报告起草组) or a collective of committees (安全生产各专委会) is no standing unit.
 GENERIC_OWNER = re.compile(r"(?:部门|单位|属地|乡镇|镇街|街镇|村居|村（社区）|村\(社区\))$")
+UNSPECIFIED = re.compile(r"相关|有关|其他|其余|部分|个别")
 LEADER_OWNER = re.compile(r"(?:领导|班子成员|负责同志|负责人|领导干部|[市区县旗州]长)$")
 GROUP_OWNER = re.compile(r"起草组$|^[\u4e00-\u9fff]*各[\u4e00-\u9fff]+$")
 
@@ -321,7 +322,7 @@ def owner_kind(name: str) -> str:
         return "leader"
     if GROUP_OWNER.search(s):
         return "group"
-    if GENERIC_OWNER.search(s) or not is_unit(s):
+    if GENERIC_OWNER.search(s) or UNSPECIFIED.search(s) or not is_unit(s):
         return "generic"
     return "unit"
 
