@@ -46,6 +46,7 @@ CHAIR = [
     re.compile(rf"(?P<title>{_TITLES})(?:[（(][^（）()]{{1,8}}[）)])?(?P<name>{_NAME}){_AT}"),  # 副区长（主持工作）王某主持
 ]
 ORDINAL = _rx("ordinal")
+PARTY_TITLE = re.compile(r"书记$")
 # `主持召开区政府第9次常务会议`, or a news account's `区政府第70次常务会议召开。区长X主持`
 HELD = rf"[^，。；,;]{{0,24}}?(?:{_RULES['meeting_kinds']})会议?(?:召开|举行)"
 MEETING_CLAUSE = re.compile(rf"(?:{_RULES['meeting_clause']})[^，。；]*?会议?|{HELD}")
@@ -264,7 +265,14 @@ def _chair(text: str) -> tuple[str | None, str | None]:
     if not found:
         return None, None
     m = min(found, key=lambda m: m.end())
-    return m["name"], m["title"]
+    title = m["title"]
+    if PARTY_TITLE.search(title):
+        # `区委副书记、区长、区政府党组书记王某主持`: the chair chairs as the head of government
+        chain = text[max(0, m.start() - 40):m.start("title") if m.start("title") > m.start() else m.start()]
+        chain = re.split(r"[，,。；;]", chain)[-1]
+        gov = [t for t in re.findall(_TITLES, chain) if not PARTY_TITLE.search(t)]
+        title = gov[-1] if gov else title
+    return m["name"], title
 
 
 @stage("meeting", assigns=("meeting",))
