@@ -47,11 +47,13 @@ CHAIR = [
 ]
 ORDINAL = _rx("ordinal")
 PARTY_TITLE = re.compile(r"书记$")
+PAST = re.compile(r"(?:在)?(?:过去(?:的)?(?:一|五|几)?年|去年|上年|近年来|近几年|多年来|一年来|今年以来|年初以来|自.{1,12}以来)")
 # `主持召开区政府第9次常务会议`, or a news account's `区政府第70次常务会议召开。区长X主持`
 HELD = rf"[^，。；,;]{{0,24}}?(?:{_RULES['meeting_kinds']})会议?(?:召开|举行)"
 MEETING_CLAUSE = re.compile(rf"(?:{_RULES['meeting_clause']})[^，。；]*?会议?|{HELD}")
 OPENING = re.compile(rf"(?:{_RULES['meeting_clause']}).{{0,40}}?会|{HELD}")
 PART_OF_DAY = _rx("part_of_day")
+DAY_PART = re.compile(r"(?<=[日天)）])\s*" + _RULES["part_of_day"])
 MONTH_DAY = re.compile(r"(?P<m>[0-9０-９一二三四五六七八九十]{1,2})\s*月\s*(?P<d>[0-9０-９一二三四五六七八九十]{1,3})\s*[日号]")
 DECISIONS_START = _alternatives([r["pattern"] for r in _RULES["decisions_start"]])
 DECISIONS_END = _rx("decisions_end")
@@ -86,6 +88,8 @@ COLLECTIVE = _rx("collective")
 ENUMERATOR = _rx("enumerator")
 INLINE_ENUMERATOR = _rx("inline_enumerator")
 TITLE = re.compile(r"《([^《》]+)》")
+SUBMITTER = re.compile(r"[^，,。；;《》]{2,30}?(?:提交|起草|报送|报来|提请|制定|拟定)的(?=《)")
+PLACEHOLDER = re.compile(r"(?:有关|相关|其他|其它)(?:工作|文件|事项|事宜|议题|情况)(?:汇报)?$")
 LIST_TAIL = re.compile(r"等(?:议题|事项|文件|事宜|工作|方案)*(?:事项)?$")
 # A task written as a form: `…。责任单位：区住建局；配合单位：各街道；完成时限：2024年12月底前。`
 OWNER_LABEL = re.compile(rf"[（(]?(?:{_RULES['owner_labels']})[:：]")
@@ -100,7 +104,7 @@ LIST_MARKS = re.compile(r"[、，,；（(]")
 GROUP_JOIN = re.compile(r"以及|(?<=[\u4e00-\u9fff])及(?=[各全市县区镇乡旗])|(?<=[\u4e00-\u9fff]{2})和(?=各)")
 # Leaders told to act (`市领导`, `区政府班子成员`, `各分管区长`): owners of a task, though not units.
 LEADERS = re.compile(_RULES["leaders"])
-NOT_IN_OWNER = re.compile(r"[的了是在要，,。；]")
+NOT_IN_OWNER = re.compile(r"[的了是在，,。；]|(?<!主)要")
 ROLE_HEAD = re.compile(r"(?:主要领导|主要负责同志|主要负责人|负责同志|负责人|分管领导|班子成员)$")
 GENERIC_HEAD = re.compile(r"(?:职能部门|主管部门|行业主管部门|相关部门|有关部门)$")
 # `环保、住建、城管、环卫等相关部门`: sectors named by their short forms, then the kind of unit they are.
@@ -112,6 +116,9 @@ HEADING_CLAUSE = _rx("heading_clause")
 STYLES = ("cn", "paren_cn", "arabic", "paren_arabic", "circled", "ordinal")
 # `关于水利工作，会议指出，…`: a heading naming the matter, then the meeting's voice.
 ABOUT_HEADING = re.compile(r"(?P<topic>关于[^，,。；;：:]{2,40})[，,：:]\s*(?:会议|会上)")
+# The chair speaks on a matter: `在听取完X汇报后，周某要求：`, `针对X，黄某强调，`, `就做好X工作，周某强调，`
+SPOKEN_TOPIC = re.compile(r"(?:在(?:听取|审议|研究|讨论)(?:完|了)?[^，,。；]{2,60}?(?:后|时)|(?:针对|对于|就)[^，,。；]{2,60}?)"
+                          r"[，,]\s*(?:会议|会上|[\u4e00-\u9fff]{2,4}?(?:同志)?)(?:强调|要求|指出|表示|提出)")
 # A heading line of its own: `关于加快推进老旧小区改造工作`
 ABOUT_LINE = re.compile(r"关于[^，,。；;：:！？]{2,40}(?:问题|工作|事项|事宜|情况|方案|意见|办法|规划|项目|建设|改革)[:：]?")
 MEETING_VOICE = re.compile(r"(?:会议|会上|会前)(?:还|又|首先|先后|分别|同时|随后|最后)?")
@@ -246,7 +253,8 @@ def opening(doc: Document) -> Paragraph | None:
 def _meeting_date(text: str, ref: date | None) -> tuple[date | None, int]:
     """The meeting date in the opening paragraph (the last date before 主持, since a head line may
     be run into the paragraph), and where it ends; a year-less date takes ref's year."""
-    m = MEETING_CLAUSE.search(text)
+    clauses = list(MEETING_CLAUSE.finditer(text))
+    m = next((c for c in clauses if "主持" in c.group()), clauses[0] if clauses else None)
     stop = m.start() if m else min(len(text), 80)
     dates = find_dates(text, 0, stop)
     if dates:
@@ -283,10 +291,10 @@ def meeting(doc: Document) -> None:
     text = p.text
     when, date_end = _meeting_date(text, doc.facts.get("doc_date") or doc.facts.get("ref_date"))
     part = PART_OF_DAY.match(text, date_end) if date_end else None
-    if part is None:  # the part of day is read whether or not the date has its year
-        clause = MEETING_CLAUSE.search(text)
-        for m in MONTH_DAY.finditer(text, 0, clause.start() if clause else min(len(text), 80)):
-            part = PART_OF_DAY.match(text, m.end()) or part
+    if part is None:  # the part of day is read whether or not the date has its year (`3日下午`, `今天上午`)
+        clauses = list(MEETING_CLAUSE.finditer(text))
+        clause = next((c for c in clauses if "主持" in c.group()), clauses[0] if clauses else None)
+        part = DAY_PART.search(text, 0, clause.start() if clause else min(len(text), 80))
     chair, title = _chair(text)
     # The meeting's own number, not one of a meeting whose spirit it studied (传达学习…第三次全会精神).
     ordinal = ORDINAL.search(text, 0, _agenda_span(text)[0] or len(text))
@@ -340,6 +348,9 @@ def _agenda_subjects(text: str, s: int, e: int, verb: str, only_titles: bool) ->
     if not sentence:
         return []
     s, e = sentence[0]
+    by = SUBMITTER.match(text, s, e)
+    if by:
+        s = by.end()  # `县财政局提交的《…》`: the title is the subject
     titles = re.match(r"(?:《[^《》]+》[、和及与，]?|以及)+", text[s:e])
     if titles and titles.end() < e - s and text[s + titles.end() - 1] == "、" and not only_titles:
         # `《A》、2026年民生实事候选项目、《C》等议题`: titles and named matters in one list
@@ -375,7 +386,7 @@ def _agenda_subjects(text: str, s: int, e: int, verb: str, only_titles: bool) ->
 @stage("agenda", assigns=("agenda",))
 def agenda(doc: Document) -> None:
     p = opening(doc)
-    found = parse_agenda(p.text) if p else []
+    found = [a for a in (parse_agenda(p.text) if p else []) if not PLACEHOLDER.match(a["subject"])]
     if not found:
         # Openings that only say `研究了以下事项` leave the agenda to the items' headings.
         for item in structure(doc):
@@ -407,7 +418,8 @@ def _region(doc: Document) -> list[Block]:
         runs = outline.blocks(doc.text, [(first.start, first.end)])
         # The decisions a run-together opening line goes on with; one sentence of `会议审议了…` after the
         # opening is its agenda, not a decision.
-        lead = runs[1:] if len(runs) > 2 else []
+        rest = outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:begin + 8]])
+        lead = runs[1:] if len(runs) > 2 and not any(_style(b) for b in rest) else []
     if first is None or not DECISIONS_START.search(first.text):
         for i in range(begin, min(len(paras), begin + 6)):
             if _style(paras[i]) and _style(paras[i])[0] != "topic":
@@ -431,7 +443,7 @@ def _style(p: Paragraph | Block) -> tuple[str, int] | None:
     m = outline.marker(p.text)
     if m and m.scheme in STYLES:
         return m.scheme, m.n
-    if TOPIC.match(p.text) or ABOUT_HEADING.match(p.text) or ABOUT_LINE.fullmatch(p.text):
+    if TOPIC.match(p.text) or ABOUT_HEADING.match(p.text) or ABOUT_LINE.fullmatch(p.text) or SPOKEN_TOPIC.match(p.text):
         return "topic", 0
     if DECISION_PARAGRAPH.match(p.text) or VOICE.match(p.text):
         return "voice", 0
@@ -488,7 +500,7 @@ def structure(doc: Document) -> list[Item]:
         if found and found[0] == "voice" and mode == "topic":
             # `会议原则通过了《A》。会议强调…` paragraphs before or among topic paragraphs: a decision of its
             # own when it opens the decisions or names a matter of its own
-            opens = not items and DECISION_PARAGRAPH.match(p.text)
+            opens = not items and (DECISION_PARAGRAPH.match(p.text) or DIRECTIVE.search(p.text))
             found = ("topic", 0) if opens or (items and _new_matter(doc, items[-1], p)) else None
         if found and found[0] == mode and (mode in ("topic", "voice") or found[1] == len(items) + 1):
             a, b = _heading(doc, p, mode)
@@ -647,6 +659,8 @@ def _lead_rank(clause: str, lead_in: re.Match | None, intro: re.Match | None, ve
         return 3  # 由X…, 请X…, 责成X…
     if lead_in and "会" in lead_in.group():
         return 2  # 会后X…
+    if intro:
+        return 1  # 要求X根据会议意见修改完善后…
     return 1 if LEADS_VERB.match(clause, verb_at) else 0  # X牵头…
 
 
@@ -753,6 +767,8 @@ def _labelled_tasks(text: str, start: int, end: int) -> list[Task]:
 def _sentence_tasks(text: str, s: int, e: int, owners: list[str], heard: list[str], going: bool) -> list[Task]:
     """The tasks of one sentence: one per run of clauses under the same subject; a sentence with no
     subject of its own is one task of the owners before it (or, `会后…` alone, of the units heard)."""
+    if PAST.match(text, s):
+        return []  # `在过去的一年，县委、县政府坚持…`: what was done, not what is to be done
     directive = bool(DIRECTIVE.search(text, s, e))
     if not directive and not going and not MAY_LEAD.search(text, s, e):
         return []  # neither a directive nor a 由X/同意X提交的… sentence: nothing to find in it

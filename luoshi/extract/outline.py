@@ -36,7 +36,10 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # A sentence of a run-together line that starts a decision of its own.
 DECISION_START = re.compile(
     r"(?:会议|会上|会前)(?:还|又|首先|先后|分别|同时|随后|最后|专题)?"
-    r"(?:研究审议|研究讨论|审议|听取|研究|讨论|传达学习|传达|学习|审定|邀请|就[^，。；]{2,40}?(?:研究|部署|安排))")
+    r"(?:研究审议|研究讨论|审议|听取|研究|讨论|传达学习|传达|学习|审定|邀请|就[^，。；]{2,40}?(?:研究|部署|安排)"
+    r"|原则(?:通过|同意)|(?:一致)?通过|同意)")
+# `会议议定：一、…。二、…`: numbering that starts after a lead-in's colon on the same line
+LEAD_COLON = "：:"
 SENTENCE_END = "。！？|"  # `|`: a web page's separator between parts
 SPACES = " \t\u3000\xa0"
 
@@ -92,6 +95,14 @@ def split_runs(text: str, start: int, end: int, starts: re.Pattern = DECISION_ST
     first = marker(text, start)
     if first:
         expected[first.scheme] = first.n + 1
+    for c in LEAD_COLON:
+        k = text.find(c, start, end)
+        m = marker(text, k + 1) if k >= 0 else None
+        if m and m.n == 1 and m.scheme in ("cn", "paren_cn", "arabic") and m.scheme not in expected:
+            cuts.append(k + 1)
+            expected[m.scheme] = 2
+            i = k + 1
+            break
     while True:
         j = min((k for k in (text.find(c, i, end) for c in SENTENCE_END) if k >= 0), default=-1)
         if j < 0:
