@@ -118,7 +118,7 @@ STYLES = ("cn", "paren_cn", "arabic", "paren_arabic", "circled", "ordinal")
 ABOUT_HEADING = re.compile(r"(?P<topic>关于[^，,。；;：:]{2,40})[，,：:]\s*(?:会议|会上)")
 # The chair speaks on a matter: `在听取完X汇报后，周某要求：`, `针对X，黄某强调，`, `就做好X工作，周某强调，`
 SPOKEN_TOPIC = re.compile(r"(?:在(?:听取|审议|研究|讨论)(?:完|了)?[^，,。；]{2,60}?(?:后|时)|(?:针对|对于|就)[^，,。；]{2,60}?)"
-                          r"[，,]\s*(?:会议|会上|[\u4e00-\u9fff]{2,4}?(?:同志)?)(?:强调|要求|指出|表示|提出)")
+                          r"[，,]\s*(?:会议|会上|[\u4e00-\u9fff]{2,4}?(?:同志)?)(?:强调|要求|指出|表示|提出|说)")
 # A heading line of its own: `关于加快推进老旧小区改造工作`
 ABOUT_LINE = re.compile(r"关于[^，,。；;：:！？]{2,40}(?:问题|工作|事项|事宜|情况|方案|意见|办法|规划|项目|建设|改革)[:：]?")
 MEETING_VOICE = re.compile(r"(?:会议|会上|会前)(?:还|又|首先|先后|分别|同时|随后|最后)?")
@@ -259,7 +259,7 @@ def _meeting_date(text: str, ref: date | None) -> tuple[date | None, int]:
     dates = find_dates(text, 0, stop)
     if dates:
         return dates[-1][2], dates[-1][1]
-    m = MONTH_DAY.search(text, max(0, stop - 40), stop)
+    m = next(reversed(list(MONTH_DAY.finditer(text, 0, stop))), None)
     if m and ref:
         d = make_date(ref.year, cn_to_int(m["m"]), cn_to_int(m["d"]))
         if d and d > ref:
@@ -493,6 +493,11 @@ def structure(doc: Document) -> list[Item]:
         return doc.facts["minutes_items"]
     items: list[Item] = []
     blocks = _region(doc)
+    if sum(1 for b in blocks if SPOKEN_TOPIC.match(b.text)) >= 2:
+        # `会议研究A、B，听取C、D。` then `针对A，某某要求…` paragraph by paragraph: the first is the agenda
+        first_spoken = next(i for i, b in enumerate(blocks) if SPOKEN_TOPIC.match(b.text))
+        blocks = [b for i, b in enumerate(blocks)
+                  if i >= first_spoken or not (TOPIC.match(b.text) and not DIRECTIVE.search(b.text))]
     first = opening(doc)
     mode = _mode(blocks, bool(first and SINGLE_MATTER.search(first.text)) or bool(SINGLE_MATTER.search(doc.record.get("title") or "")))
     for p in blocks:
