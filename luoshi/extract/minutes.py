@@ -587,7 +587,7 @@ def _item_record(doc: Document, item: Item, ref: date | None) -> dict[str, Any]:
     heard = _heard_units("\n".join(text[s:e] for s, e in item.body[1:])) or _heard_units(item.title) \
         or _submitting_units(body)
     tasks, leads = _tasks(doc, item, heard)
-    leads = leads or _planning_units(body)
+    leads = leads or _planning_units(body) or (_submitting_units(body) if not tasks and _decision(body) else [])
     return {
         "no": item.no,
         "title": item.title,
@@ -810,6 +810,10 @@ def _runs(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, Subject]
                 continue
             subj = Subject(subj.units, 0)  # `各乡镇要积极配合，…` opening a sentence: their own task
         if subj is not None:
+            prev = _units(text[slice(*clauses[i - 1])].strip()) if i and (not runs or runs[-1][0] < i - 1) else None
+            if prev and not subj.support:  # `各班子成员，各街道、各部门主要负责同志要…`: one list over a comma
+                subj = Subject(prev + [u for u in subj.units if u not in prev], subj.rank, co_owners=subj.co_owners)
+                i -= 1
             runs.append((i, subj))
             continue
         # `原则同意区人防办提交的改造方案，要求…组织实施`: the clauses after it are the submitter's.
