@@ -110,6 +110,9 @@ GENERIC_HEAD = re.compile(r"(?:职能部门|主管部门|行业主管部门|相�
 # `环保、住建、城管、环卫等相关部门`: sectors named by their short forms, then the kind of unit they are.
 SECTOR_LIST = re.compile(r"(?P<list>[\u4e00-\u9fff、，,]{4,60}?)等(?:相关|有关|其他)?(?:行业)?(?:主管|职能|责任|成员)?(?:部门|单位)")
 SECTOR = re.compile(r"[\u4e00-\u9fff]{2,8}")
+SECTOR_LEAD = re.compile(r"(?P<u>[\u4e00-\u9fff]{2,4}?)(?=会同|牵头|负责|联合|协同)")
+# `A、B、莲洲镇等单位`: units listed, then the kind they are
+ETC_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:行业)?(?:主管|职能|责任|成员)?(?:部门|单位)$")
 HEADING_CLAUSE = _rx("heading_clause")
 # Numbering styles of items, highest rank first.
 # Numbering schemes that may number decisions (outline.SCHEMES), highest rank first.
@@ -171,6 +174,11 @@ def _units(name: str) -> list[str] | None:
     share the head of their last name."""
     if not name or SUBJECT_REJECT.search(name):
         return None
+    listed = ETC_TAIL.sub("", name) if LIST_MARKS.search(name) else name
+    if listed != name:
+        parts = _split_units(listed)
+        if len(parts) >= 2 and all(_is_unit(p) for p in parts):
+            return parts
     sectors = SECTOR_LIST.fullmatch(name)
     if sectors:
         parts = [x for x in re.split(r"[、，,]", sectors["list"]) if x]
@@ -643,6 +651,9 @@ def _subject(text: str, s: int, e: int) -> Subject | None:
             if nxt and nxt.group().endswith("的"):
                 return None  # `县住建局提交的方案`: the units qualify a noun
             return Subject(units, _lead_rank(clause, lead_in, intro, m.start()), co_owners=_co_owners(clause, m.start()))
+    bare = SECTOR_LEAD.match(clause, pos) if intro and intro.group() != "要求" else None
+    if bare:  # `请国土会同发改、财政等部门…`: a sector named by its short form after 请/由/责成
+        return Subject([bare["u"]], 3, co_owners=_co_owners(clause, bare.end("u")))
     return None
 
 
