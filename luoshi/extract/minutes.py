@@ -89,6 +89,7 @@ ENUMERATOR = _rx("enumerator")
 INLINE_ENUMERATOR = _rx("inline_enumerator")
 TITLE = re.compile(r"《([^《》]+)》")
 SUBMITTER = re.compile(r"[^，,。；;《》]{2,30}?(?:提交|起草|报送|报来|提请|制定|拟定)的(?=《)")
+AGENDA_LINE = re.compile(r"(?:会议)?(?:先后|分别|首先|还|并)?(?:研究审议|审议|听取|传达学习|学习|审定)")
 PLACEHOLDER = re.compile(r"(?:有关|相关|其他|其它)(?:工作|文件|事项|事宜|议题|情况)(?:汇报)?$")
 LIST_TAIL = re.compile(r"等(?:议题|事项|文件|事宜|工作|方案)*(?:事项)?$")
 # A task written as a form: `…。责任单位：区住建局；配合单位：各街道；完成时限：2024年12月底前。`
@@ -395,6 +396,15 @@ def _agenda_subjects(text: str, s: int, e: int, verb: str, only_titles: bool) ->
 def agenda(doc: Document) -> None:
     p = opening(doc)
     found = [a for a in (parse_agenda(p.text) if p else []) if not PLACEHOLDER.match(a["subject"])]
+    if not found and p is not None:
+        # A news account may list the agenda in the sentence after the opening (`会议审议了《A》；听取了B的汇报`,
+        # `审议《A》，听取B的汇报，审议《C》`), before the decisions take its matters one by one.
+        nxt = next((q for q in doc.paragraphs if q.start > p.start), None)
+        if nxt is not None and AGENDA_LINE.match(nxt.text):
+            sentence = top_level_split(nxt.text, 0, len(nxt.text), "。")[0]
+            found = [a for a in parse_agenda("，" + nxt.text[slice(*sentence)])
+                     if not PLACEHOLDER.match(a["subject"])]
+            found = found if len(found) >= 2 else []
     if not found:
         # Openings that only say `研究了以下事项` leave the agenda to the items' headings.
         for item in structure(doc):
