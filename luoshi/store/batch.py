@@ -80,7 +80,8 @@ def reason_zh(exc: Exception, action: Action, state: State | None) -> str:
     return f"无法{verb}；请打开该事项单独办理"
 
 
-def _action(action: Action | str) -> Action:
+def offered_action(action: Action | str) -> Action:
+    """The action, if batches offer it; else BatchError naming those they do."""
     try:
         chosen = Action(action)
     except ValueError:
@@ -137,7 +138,7 @@ def batch_act(session: Session, *, actor: Actor, action: Action | str, item_ids:
     """
     settings = settings or get_settings()
     now = now or store.utcnow()
-    chosen = _action(action)
+    chosen = offered_action(action)
     ids = _ids(item_ids)
     unknown = sorted(set(k for k, v in payload.items() if v not in (None, "", [])) - set(ACTIONS[chosen]))
     if unknown:
