@@ -251,3 +251,13 @@ def save_formula(session: Session, *, formula: Formula | dict[str, Any], actor: 
                        data=formula.to_dict(), at=now, settings=settings)
     session.commit()
     return formula
+
+
+def unit_name(session: Session, unit_id: int) -> str:
+    """The name of a unit (for a drill-down without items); NotFound when there is none."""
+    from luoshi.errors import NotFound
+
+    name = session.scalar(select(Organisation.name).where(Organisation.id == unit_id))
+    if name is None:
+        raise NotFound(f"没有编号为 {unit_id} 的单位；请从考核排名中选择单位")
+    return name

@@ -2,13 +2,16 @@
 documents of an item (督办单, 办结报告单), the 督办通知 of overdue items, the dossier (一事一档), and the
 per-unit assessment (考核) with its formula."""
 
+from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.assessment import MEASURES
+from luoshi.store import assessment
 from luoshi.store import batch as batch_store
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
 
@@ -57,3 +60,52 @@ def batch(body: Batch, session: SessionDep, user: CurrentUser, settings: Setting
         raise HTTPException(422, str(exc)) from None
     return {"action": result.action.value, "summary": result.summary, "done": result.done,
             "failed": [{"id": f.item_id, "title": f.title, "reason": f.reason} for f in result.failed]}
+
+
+# -- assessment (考核) ------------------------------------------------------------------------------------
+
+def _period(start: date | None, end: date | None, settings: Any) -> assessment.Period:
+    from luoshi.store.items import today_in
+
+    today = today_in(settings)
+    return assessment.Period(start or date(today.year, 1, 1), end or today)
+
+
+def _formula_dict(formula: Any) -> dict[str, Any]:
+    return {"base": formula.base, "weights": formula.weights}
+
+
+@router.get("/assessment", summary="Per-unit measures and scores over a period, ranked (考核排名)")
+def get_assessment(session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                   start: Annotated[date | None, Query(alias="from", description="default: 1 January")] = None,
+                   end: Annotated[date | None, Query(alias="to", description="default: today")] = None) -> dict[str, Any]:
+    period = _period(start, end, settings)
+    result = assessment.ranking(session, period=period, actor=user.actor, settings=settings)
+    return {"from": period.start, "to": period.end, "today": result.today, "formula": _formula_dict(result.formula),
+            "measures": [{"key": m.key, "label": m.label, "kind": m.kind, "help": m.help} for m in MEASURES],
+            "units": [{"rank": u.rank, "id": u.unit_id, "name": u.unit, "score": u.score, **u.values,
+                       "url": f"/assessment/units/{u.unit_id}?from={period.start}&to={period.end}"}
+                      for u in result.units]}
+
+
+@router.get("/assessment/units/{unit_id}", summary="One unit's measures and its items with their flags")
+def get_assessment_unit(unit_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                        start: Annotated[date | None, Query(alias="from")] = None,
+                        end: Annotated[date | None, Query(alias="to")] = None) -> dict[str, Any]:
+    period = _period(start, end, settings)
+    rows = assessment.unit_measures(session, period=period, actor=user.actor, settings=settings, unit=unit_id)
+    facts = assessment.unit_items(session, unit=unit_id, period=period, actor=user.actor, settings=settings)
+    return {"from": period.start, "to": period.end, "id": unit_id,
+            "name": rows[0][1] if rows else assessment.unit_name(session, unit_id),
+            "measures": rows[0][2] if rows else {}, "items": [asdict(f) for f in facts]}
+
+
+class FormulaBody(BaseModel):
+    base: float = 0
+    weights: dict[str, float]
+
+
+@router.put("/assessment/formula", summary="Set the office's assessment formula (考核办法)")
+def put_formula(body: FormulaBody, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+    formula = assessment.save_formula(session, formula=body.model_dump(), actor=user.actor, settings=settings)
+    return _formula_dict(formula)

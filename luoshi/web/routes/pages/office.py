@@ -1,8 +1,105 @@
-"""The office's documents and assessment pages: the 督办单 / 办结报告单 of an item and the 督办通知 of overdue
-items as DOCX, the dossier of an item (一事一档), and the per-unit assessment ranking (考核)."""
+"""The office's pages: the per-unit assessment ranking (考核) with its drill-down, formula and XLSX, and the
+documents offices file for an item (督办单, 办结报告单), for overdue items (督办通知), and the dossier (一事一档)."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
 from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from luoshi.errors import LuoshiError
+from luoshi.exports import DOCX_MEDIA_TYPE, FORMATS
+from luoshi.exports.assessment import assessment_xlsx, shown
+from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.assessment import MEASURES
+from luoshi.store import assessment as store
+from luoshi.store.items import today_in
+from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.errors import refused
+from luoshi.web.render import flash, page, redirect
+from luoshi.web.routes.pages.exports import download
 
 router = APIRouter()
+COUNTED = ("items", "received", "done", "done_on_time", "overdue_now", "ever_overdue", "returned", "extended",
+           "late_extension")
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def period_of(request: Request, settings: Any) -> store.Period:
+    """The period asked for (`from`, `to`), by default this year up to today; a bad date is the default."""
+    today = today_in(settings)
+    start = _day(request.query_params.get("from")) or date(today.year, 1, 1)
+    end = _day(request.query_params.get("to")) or today
+    if start > end:
+        flash(request, "error", "开始日期晚于结束日期，已改为本年度至今；请重新选择")
+        start, end = date(today.year, 1, 1), today
+    return store.Period(start, end)
+
+
+def _query(period: store.Period) -> str:
+    return urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
+
+
+@router.get("/assessment")
+def assessment(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    period = period_of(request, settings)
+    result = store.ranking(session, period=period, actor=user.actor, settings=settings)
+    rows = [{"rank": u.rank, "unit_id": u.unit_id, "unit": u.unit, "score": u.score,
+             "cells": [(m.key, shown(m, u.values.get(m.key)), m.key in COUNTED and u.values.get(m.key))
+                       for m in MEASURES]} for u in result.units]
+    return page(request, "assessment.html", user=user, active="assessment", title="考核排名", period=period,
+                query=_query(period), measures=MEASURES, rows=rows, formula=result.formula,
+                can_edit=user.role in OFFICE)
+
+
+@router.get("/assessment/export")
+def assessment_export(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    period = period_of(request, settings)
+    result = store.ranking(session, period=period, actor=user.actor, settings=settings)
+    data = assessment_xlsx(result.units, start=period.start, end=period.end, generated=result.today)
+    name = f"督办工作考核排名-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
+    return download(data, name, FORMATS["xlsx"][1], f"luoshi-assessment-{period.start}-{period.end}.xlsx")
+
+
+@router.get("/assessment/units/{unit_id}")
+def assessment_unit(unit_id: int, request: Request, session: SessionDep, user: PageUser,
+                    settings: SettingsDep) -> Response:
+    period = period_of(request, settings)
+    rows = store.unit_measures(session, period=period, actor=user.actor, settings=settings, unit=unit_id)
+    facts = store.unit_items(session, unit=unit_id, period=period, actor=user.actor, settings=settings)
+    values = rows[0][2] if rows else {}
+    name = rows[0][1] if rows else store.unit_name(session, unit_id)
+    show = request.query_params.get("measure") or ""
+    listed = [f for f in facts if not show or show == "items" or getattr(f, show, False)]
+    return page(request, "assessment_unit.html", user=user, active="assessment", title=f"{name} · 考核明细",
+                unit=name, unit_id=unit_id, period=period, query=_query(period), values=values,
+                measures=MEASURES, cells=[(m, shown(m, values.get(m.key))) for m in MEASURES], facts=listed,
+                show=show, show_label=next((m.label for m in MEASURES if m.key == show), ""))
+
+
+@router.post("/assessment/formula", dependencies=[CsrfChecked])
+async def assessment_formula(request: Request, session: SessionDep, user: PageUser,
+                             settings: SettingsDep) -> Response:
+    require_role(user, *OFFICE)
+    form = await request.form()
+    weights = {m.key: str(form.get(f"w_{m.key}") or "").strip() for m in MEASURES}
+    data = {"base": str(form.get("base") or "0").strip() or "0",
+            "weights": {k: v for k, v in weights.items() if v not in ("", "0")}}
+    back = "/assessment?" + urlencode({k: str(form.get(k) or "") for k in ("from", "to") if form.get(k)})
+    try:
+        store.save_formula(session, formula=data, actor=user.actor, settings=settings)
+    except LuoshiError as exc:
+        refused(request, session, exc)
+        return redirect(back)
+    flash(request, "ok", "考核办法已保存，排名已按新的分值重新计算")
+    return redirect(back)
