@@ -8,11 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
+from starlette.responses import Response
 
+from luoshi.exports import DOCX_MEDIA_TYPE
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.assessment import MEASURES
 from luoshi.store import assessment
 from luoshi.store import batch as batch_store
+from luoshi.store import office_documents as documents
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
 
 router = APIRouter(tags=["office"])
@@ -109,3 +112,39 @@ class FormulaBody(BaseModel):
 def put_formula(body: FormulaBody, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
     formula = assessment.save_formula(session, formula=body.model_dump(), actor=user.actor, settings=settings)
     return _formula_dict(formula)
+
+
+# -- documents -----------------------------------------------------------------------------------------
+
+def _file(data: bytes, media_type: str, name: str, fallback: str) -> Response:
+    from luoshi.web.routes.pages.exports import download
+
+    return download(data, name, media_type, fallback)
+
+
+@router.post("/items/{item_id}/documents/order", summary="The item's 督办单 (DOCX), numbered 督字〔年份〕N号 "
+                                                          "on first issue", response_class=Response)
+def order(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
+    issued, data = documents.supervision_order(session, item_id=item_id, actor=user.actor, settings=settings)
+    return _file(data, DOCX_MEDIA_TYPE, f"督办单-{issued.number}.docx", f"luoshi-order-{issued.year}-{issued.seq}.docx")
+
+
+@router.get("/items/{item_id}/documents/completion", summary="The item's 办结报告单 (DOCX)", response_class=Response)
+def completion(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
+    data = documents.completion_report(session, item_id=item_id, actor=user.actor, settings=settings)
+    return _file(data, DOCX_MEDIA_TYPE, f"办结报告单-{item_id}.docx", f"luoshi-completion-{item_id}.docx")
+
+
+@router.get("/items/{item_id}/dossier", summary="The item's dossier (一事一档) as ZIP", response_class=Response)
+def item_dossier(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
+    data = documents.dossier(session, item_id=item_id, actor=user.actor, settings=settings)
+    return _file(data, "application/zip", f"一事一档-{item_id}.zip", f"luoshi-dossier-{item_id}.zip")
+
+
+@router.post("/notices/overdue", summary="A new 督办通知 (DOCX) of the items overdue today", response_class=Response)
+def notice(session: SessionDep, user: CurrentUser, settings: SettingsDep,
+           unit: Annotated[str | None, Query(description="organisation id or name; default every unit")] = None
+           ) -> Response:
+    issued, data = documents.overdue_notice(session, actor=user.actor, unit=unit, settings=settings)
+    return _file(data, DOCX_MEDIA_TYPE, f"督办通知-{issued.number}.docx",
+                 f"luoshi-notice-{issued.year}-{issued.seq}.docx")

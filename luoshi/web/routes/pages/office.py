@@ -17,6 +17,7 @@ from luoshi.exports.assessment import assessment_xlsx, shown
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.assessment import MEASURES
 from luoshi.store import assessment as store
+from luoshi.store import office_documents as documents
 from luoshi.store.items import today_in
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
 from luoshi.web.errors import refused
@@ -103,3 +104,45 @@ async def assessment_formula(request: Request, session: SessionDep, user: PageUs
         return redirect(back)
     flash(request, "ok", "考核办法已保存，排名已按新的分值重新计算")
     return redirect(back)
+
+
+# -- documents -----------------------------------------------------------------------------------------
+
+ZIP_MEDIA_TYPE = "application/zip"
+
+
+@router.post("/items/{item_id}/documents/order", dependencies=[CsrfChecked])
+def item_order(item_id: int, request: Request, session: SessionDep, user: PageUser,
+               settings: SettingsDep) -> Response:
+    """The 督办单 of the item (numbered on first issue): a POST, since issuing gives it a number."""
+    issued, data = documents.supervision_order(session, item_id=item_id, actor=user.actor, settings=settings)
+    return download(data, f"督办单-{issued.number}.docx", DOCX_MEDIA_TYPE,
+                    f"luoshi-order-{issued.year}-{issued.seq}.docx")
+
+
+@router.get("/items/{item_id}/documents/completion")
+def item_completion(item_id: int, request: Request, session: SessionDep, user: PageUser,
+                    settings: SettingsDep) -> Response:
+    data = documents.completion_report(session, item_id=item_id, actor=user.actor, settings=settings)
+    return download(data, f"办结报告单-{item_id}.docx", DOCX_MEDIA_TYPE, f"luoshi-completion-{item_id}.docx")
+
+
+@router.get("/items/{item_id}/dossier")
+def item_dossier(item_id: int, request: Request, session: SessionDep, user: PageUser,
+                 settings: SettingsDep) -> Response:
+    data = documents.dossier(session, item_id=item_id, actor=user.actor, settings=settings)
+    return download(data, f"一事一档-{item_id}.zip", ZIP_MEDIA_TYPE, f"luoshi-dossier-{item_id}.zip")
+
+
+@router.post("/ledger/notice", dependencies=[CsrfChecked])
+async def ledger_notice(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    """A new 督办通知 of the items overdue today (of the unit the ledger is filtered by, if any)."""
+    require_role(user, *OFFICE)
+    unit = str((await request.form()).get("unit") or "").strip() or None
+    try:
+        issued, data = documents.overdue_notice(session, actor=user.actor, unit=unit, settings=settings)
+    except LuoshiError as exc:
+        refused(request, session, exc)
+        return redirect("/ledger" + (f"?unit={unit}" if unit else ""))
+    return download(data, f"督办通知-{issued.number}.docx", DOCX_MEDIA_TYPE,
+                    f"luoshi-notice-{issued.year}-{issued.seq}.docx")
