@@ -66,3 +66,21 @@ def test_who_sees_what(web_sqlite):
     assert web.api("congress").get("/api/assessment").status_code == 403
     token = csrf_of(web.browser("leader").get("/assessment").text)
     assert web.browser("leader").post("/assessment/formula", data={"csrf_token": token}).status_code == 403
+
+
+def test_an_extension_asked_and_granted_after_the_due_date_is_marked_in_the_history(web_sqlite):
+    from datetime import UTC, datetime
+
+    from luoshi.store.items import act
+
+    web = web_sqlite
+    item_id = web.item("in_progress")  # due 2030-06-30
+    with web.db.session() as s:
+        for who, action, day, payload in (("unit_a", "request_extension", 5, {"due": "2030-09-30", "reason": "征地"}),
+                                          ("office", "approve_extension", 8, {})):
+            act(s, item_id=item_id, actor=web.actor(who), action=action, expected_version=None,
+                settings=web.settings, now=datetime(2030, 7, day, 2, tzinfo=UTC), **payload)
+    history = web.api("office").get(f"/api/items/{item_id}/history").json()
+    marks = [(e["type"], [v for k, v in e["details"] if k == "时效"]) for e in history[-2:]]
+    assert marks == [("request_extension", ["逾期后申请（原期限 2030-06-30 已过）"]),
+                     ("approve_extension", ["逾期后批准（原期限 2030-06-30 已过，仍计为曾逾期）"])]

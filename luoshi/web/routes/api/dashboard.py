@@ -83,7 +83,27 @@ def dashboard_dict(d: store.Dashboard, *, unit_name: str | None = None) -> dict[
 def dashboard_for(session: Session, user: Viewer, settings: Settings, year: int | None = None) -> dict[str, Any]:
     """The figures `user` may see, as a dict (shared by the page and the API)."""
     d = store.dashboard(session, actor=user.actor, settings=settings, year=year)
-    return dashboard_dict(d, unit_name=user.unit_name if d.unit is not None else None)
+    out = dashboard_dict(d, unit_name=user.unit_name if d.unit is not None else None)
+    out["assessment"] = assessment_top(session, user, settings, d.today)
+    return out
+
+
+def assessment_top(session: Session, user: Viewer, settings: Settings, today: Any,
+                   limit: int = 5) -> dict[str, Any] | None:
+    """The year's assessment ranking (考核, `luoshi.store.assessment`), best `limit` units, each linking to
+    its drill-down; None for a role that may not read it."""
+    from luoshi.ledger import PermissionDenied
+    from luoshi.store import assessment
+
+    period = assessment.Period(date(today.year, 1, 1), today)
+    try:
+        ranked = assessment.ranking(session, period=period, actor=user.actor, settings=settings)
+    except PermissionDenied:
+        return None
+    query = f"from={period.start}&to={period.end}"
+    return {"from": period.start.isoformat(), "to": period.end.isoformat(), "link": f"/assessment?{query}",
+            "units": [{"rank": u.rank, "id": u.unit_id, "name": u.unit, "score": u.score,
+                       "link": f"/assessment/units/{u.unit_id}?{query}"} for u in ranked.units[:limit]]}
 
 
 @router.get("/dashboard", summary="The dashboard (驾驶舱): completion, states, warnings, units, targets, "
