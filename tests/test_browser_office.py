@@ -12,6 +12,7 @@ from datetime import date
 import openpyxl
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 import browserfixtures
 from browserfixtures import Server, chromium, screenshot  # noqa: F401
@@ -125,6 +126,8 @@ def test_the_unit_sees_no_batch_form_and_downloads_a_dossier(chromium, site):
 
 def test_the_leader_ranks_units_drills_down_and_exports(chromium, site):
     leader = sign_in(chromium, site, "wangshi")
+    leader.goto(f"{site.url}/dashboard")
+    expect(leader.locator("#assessment-top")).to_contain_text("1.县住建局")
     leader.click("header nav a:has-text('考核排名')")
     row = leader.locator("#ranking tbody tr").first
     assert row.locator("td").nth(1).inner_text() == "县住建局"

@@ -64,6 +64,9 @@ def test_who_sees_what(web_sqlite):
     assert "市商务局" not in unit_b.get("/assessment").text
     assert unit_b.get(f"/assessment/units/{web.units['a']}").status_code == 403
     assert web.api("congress").get("/api/assessment").status_code == 403
+    assert "assessment_link" not in web.api("congress").get("/api/dashboard").json()
+    assert web.api("leader").get("/api/dashboard").json()["assessment_link"] == "/assessment/top"
+    assert web.browser("leader").get("/assessment/top").text.startswith('<a class="more" id="assessment-top"')
     token = csrf_of(web.browser("leader").get("/assessment").text)
     assert web.browser("leader").post("/assessment/formula", data={"csrf_token": token}).status_code == 403
 

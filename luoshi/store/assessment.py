@@ -13,10 +13,11 @@ the due date of the time is counted as such (`late_extension`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import Actor, ExtensionStatus, InvalidValue, PermissionDenied, Role, State
@@ -87,35 +88,51 @@ def _unit_scope(actor: Actor) -> int | None:
 
 # -- the flags of an item, as SQL -------------------------------------------------------------------
 
-def _flags(period: Period, today: date, zone: str) -> dict[str, Any]:
-    assigned, closed = local_date(ItemRow.assigned_at, zone), local_date(ItemRow.closed_at, zone)
+def _instants(period: Period, zone: str) -> tuple[datetime, datetime]:
+    """The first instant of the period and the first after it, in the office's zone: comparing stored UTC
+    times with these is exact and needs no date arithmetic per row."""
+    tz = ZoneInfo(zone)
+    return (datetime.combine(period.start, time(0), tz),
+            datetime.combine(period.end + timedelta(days=1), time(0), tz))
+
+
+def _extension_flags(zone: str) -> Any:
+    """Per item with extensions (a few percent of items), read once: granted after the due date of the
+    time had passed, granted at all, asked after the due date of the time."""
+    approved = ExtensionRow.status == ExtensionStatus.APPROVED.value
+    after = lambda column: and_(ExtensionRow.previous_due.isnot(None),  # noqa: E731
+                                local_date(column, zone) > ExtensionRow.previous_due)
+    flag = lambda cond: func.max(case((cond, 1), else_=0))  # noqa: E731
+    return (select(ExtensionRow.item_id, flag(and_(approved, after(ExtensionRow.decided_at))).label("granted_late"),
+                   flag(approved).label("extended"), flag(after(ExtensionRow.requested_at)).label("late_request"))
+            .group_by(ExtensionRow.item_id).subquery("extension_flags"))
+
+
+def _flags(period: Period, today: date, zone: str, ext: Any) -> dict[str, Any]:
+    start_at, end_at = _instants(period, zone)
+    closed = local_date(ItemRow.closed_at, zone)
     done_state = ItemRow.state == State.DONE.value
-    granted_late = exists().where(ExtensionRow.item_id == ItemRow.id,
-                                  ExtensionRow.status == ExtensionStatus.APPROVED.value,
-                                  ExtensionRow.previous_due.isnot(None),
-                                  local_date(ExtensionRow.decided_at, zone) > ExtensionRow.previous_due)
     red = colour_clause(Colour.RED, today)
-    ever = or_(granted_late, and_(done_state, ItemRow.due.isnot(None), closed > ItemRow.due), red)
-    done = and_(done_state, closed <= period.end)
+    has = lambda column: func.coalesce(column, 0) == 1  # noqa: E731  (an item without extensions has no row)
+    ever = or_(has(ext.c.granted_late), and_(done_state, ItemRow.due.isnot(None), closed > ItemRow.due), red)
+    done = and_(done_state, ItemRow.closed_at < end_at)
     return {
-        "received": assigned >= period.start,
+        "received": ItemRow.assigned_at >= start_at,
         "done": done,
         "done_on_time": and_(done, ~ever),
         "overdue_now": red,
         "ever_overdue": ever,
         "returned": ItemRow.returns > 0,
-        "extended": exists().where(ExtensionRow.item_id == ItemRow.id,
-                                   ExtensionRow.status == ExtensionStatus.APPROVED.value),
-        "late_extension": exists().where(ExtensionRow.item_id == ItemRow.id, ExtensionRow.previous_due.isnot(None),
-                                         local_date(ExtensionRow.requested_at, zone) > ExtensionRow.previous_due),
-        "days": case((done, day_number(closed) - day_number(assigned))),
+        "extended": has(ext.c.extended),
+        "late_extension": has(ext.c.late_request),
+        "days": case((done, day_number(closed) - day_number(local_date(ItemRow.assigned_at, zone)))),
     }
 
 
 def _in_period(period: Period, zone: str) -> Any:
-    closed = local_date(ItemRow.closed_at, zone)
-    return and_(ItemRow.assigned_at.isnot(None), local_date(ItemRow.assigned_at, zone) <= period.end,
-                ItemRow.state != State.CANCELLED.value, or_(ItemRow.closed_at.is_(None), closed >= period.start))
+    start_at, end_at = _instants(period, zone)
+    return and_(ItemRow.assigned_at.isnot(None), ItemRow.assigned_at < end_at, ItemRow.state != State.CANCELLED.value,
+                or_(ItemRow.closed_at.is_(None), ItemRow.closed_at >= start_at))
 
 
 def _led(unit: int | None) -> list[Any]:
@@ -128,11 +145,16 @@ COUNTS = ("received", "done", "done_on_time", "overdue_now", "ever_overdue", "re
 
 
 def _item_counts(session: Session, period: Period, today: date, zone: str, unit: int | None) -> dict[int, dict]:
-    flags = _flags(period, today, zone)
+    ext = _extension_flags(zone)
+    flags = _flags(period, today, zone, ext)
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
-    stmt = (select(Assignment.organisation_id, func.count(), *(one(flags[k]) for k in COUNTS), func.avg(flags["days"]))
+    # Grouped by an expression, not the column: else SQLite walks the assignments in unit order through
+    # their index and fetches each item at random (100 000 items: 1.1 s instead of 0.4 s for the join).
+    org = (Assignment.organisation_id + 0).label("org")
+    stmt = (select(org, func.count(), *(one(flags[k]) for k in COUNTS), func.avg(flags["days"]))
             .select_from(ItemRow).join(Assignment, and_(*_led(unit)))
-            .where(_in_period(period, zone)).group_by(Assignment.organisation_id))
+            .outerjoin(ext, ext.c.item_id == ItemRow.id)
+            .where(_in_period(period, zone)).group_by(org))
     out = {}
     for org, n, *rest in session.execute(stmt):
         avg = rest.pop()
@@ -144,16 +166,17 @@ def _item_counts(session: Session, period: Period, today: date, zone: str, unit:
 def _report_counts(session: Session, period: Period, zone: str, stale_days: int, unit: int | None) -> dict[int, dict]:
     """Reports each unit sent in the period, and those that came within `stale_days` of the item's previous
     report (or of its hand-out): the cadence the yellow warning asks for."""
+    start_at, end_at = _instants(period, zone)
     previous = func.lag(ProgressReport.at).over(partition_by=ProgressReport.item_id,
                                                 order_by=(ProgressReport.at, ProgressReport.id))
+    # Reports after the period matter to none in it; those before it only as the previous of one in it.
     reports = (select(ProgressReport.unit_id, ProgressReport.at.label("at"),
                       func.coalesce(previous, ItemRow.assigned_at).label("prev"))
                .join(ItemRow, ItemRow.id == ProgressReport.item_id)
-               .where(ItemRow.state != State.CANCELLED.value).subquery())
-    at = local_date(reports.c.at, zone)
-    gap = day_number(at) - day_number(local_date(reports.c.prev, zone))
+               .where(ProgressReport.at < end_at, ItemRow.state != State.CANCELLED.value).subquery())
+    gap = day_number(local_date(reports.c.at, zone)) - day_number(local_date(reports.c.prev, zone))
     stmt = (select(reports.c.unit_id, func.count(), func.sum(case((gap <= stale_days, 1), else_=0)))
-            .where(reports.c.unit_id.isnot(None), at >= period.start, at <= period.end)
+            .where(reports.c.unit_id.isnot(None), reports.c.at >= start_at)
             .group_by(reports.c.unit_id))
     if unit is not None:
         stmt = stmt.where(reports.c.unit_id == unit)
@@ -206,12 +229,14 @@ def unit_items(session: Session, *, unit: int, period: Period, actor: Actor, set
         raise PermissionDenied("承办单位只能查看本单位的考核情况")
     today, zone = today_in(settings, now), settings.timezone
     ensure_current(session, settings.warning_policy, zone)
-    flags = _flags(period, today, zone)
+    ext = _extension_flags(zone)
+    flags = _flags(period, today, zone, ext)
     keys = ("received", "done", "done_on_time", "overdue_now", "ever_overdue", "returned", "extended",
             "late_extension")
     stmt = (select(ItemRow.id, ItemRow.title, ItemRow.state, ItemRow.due, local_date(ItemRow.assigned_at, zone),
                    local_date(ItemRow.closed_at, zone), *(case((flags[k], 1), else_=0) for k in keys))
-            .join(Assignment, and_(*_led(unit))).where(_in_period(period, zone))
+            .join(Assignment, and_(*_led(unit))).outerjoin(ext, ext.c.item_id == ItemRow.id)
+            .where(_in_period(period, zone))
             .order_by(ItemRow.due.asc().nulls_last(), ItemRow.id).limit(DRILL_LIMIT))
     out = []
     for i, title, state, due, assigned, closed, *bits in session.execute(stmt):

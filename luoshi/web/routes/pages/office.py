@@ -21,7 +21,7 @@ from luoshi.store import office_documents as documents
 from luoshi.store.items import today_in
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
 from luoshi.web.errors import refused
-from luoshi.web.render import flash, page, redirect
+from luoshi.web.render import flash, page, partial, redirect
 from luoshi.web.routes.pages.exports import download
 
 router = APIRouter()
@@ -61,6 +61,15 @@ def assessment(request: Request, session: SessionDep, user: PageUser, settings: 
     return page(request, "assessment.html", user=user, active="assessment", title="考核排名", period=period,
                 query=_query(period), measures=MEASURES, rows=rows, formula=result.formula,
                 can_edit=user.role in OFFICE)
+
+
+@router.get("/assessment/top")
+def assessment_top(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    """The year's three best units by score, for the dashboard's units panel (loaded after the page)."""
+    today = today_in(settings)
+    period = store.Period(date(today.year, 1, 1), today)
+    result = store.ranking(session, period=period, actor=user.actor, settings=settings)
+    return partial(request, "_assessment_top.html", units=result.units[:3], query=_query(period))
 
 
 @router.get("/assessment/export")
