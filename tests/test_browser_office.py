@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -20,7 +20,7 @@ from luoshi.ledger import Actor, Role
 from luoshi.settings import Settings
 from luoshi.store import users as store_users
 from luoshi.store.db import Database
-from luoshi.store.items import create_item
+from luoshi.store.items import act, create_item
 from luoshi.store.orgs import create_organisation
 from luoshi.web.app import create_app
 
@@ -30,7 +30,8 @@ OFFICE = Actor("zhangmin", Role.SUPERVISOR)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """20 drafts led by 县住建局, the office, the unit's liaison and a leader."""
+    """20 drafts led by 县住建局, an item of 县交通局 overdue since 2020, the office, the unit's liaison and a
+    leader."""
     path = tmp_path_factory.mktemp("browser-office") / "luoshi.sqlite3"
     db = Database(f"sqlite:///{path}")
     settings = Settings(environment="test", secret_key="browser-secret", _env_file=None)
@@ -44,6 +45,13 @@ def site(tmp_path_factory):
         for n in range(1, 21):
             create_item(s, actor=OFFICE, kind="task", title=f"老旧小区改造第{n}批", text=f"完成第{n}批老旧小区改造",
                         lead_units=["县住建局"], settings=settings)
+        create_organisation(s, name="县交通局")
+        s.commit()
+        late = create_item(s, actor=OFFICE, kind="task", title="农村公路养护", lead_units=["县交通局"],
+                           settings=settings).id
+        for action, payload in (("confirm", {}), ("assign", {"due": "2020-01-31"})):
+            act(s, item_id=late, actor=OFFICE, action=action, expected_version=None, settings=settings,
+                now=datetime(2020, 1, 2, tzinfo=UTC), **payload)
     server = Server(create_app(settings, database=db)).start()
     yield server
     server.stop()
@@ -89,7 +97,7 @@ def test_the_office_confirms_and_assigns_20_drafts_in_two_actions(chromium, site
     office.select_option("#batch-action", "confirm")
     with office.expect_navigation():
         office.click("#batch-submit")
-    assert office.locator("#batch-summary").inner_text() == "已确认 0 项，20 项未办理（原因见下）"
+    assert office.locator("#batch-summary").inner_text() == "已确认 0 项，21 项未办理（原因见下）"
     assert set(office.locator("#batch-failed td:nth-child(3)").all_inner_texts()) == {
         "当前状态为「已交办」，不能确认；只有「待确认」的事项可以确认"}
 
@@ -112,6 +120,22 @@ def test_the_office_downloads_an_item_s_order_and_reads_it_back(chromium, site):
     screenshot(office, "42-item-print")
 
 
+def test_the_office_issues_an_overdue_notice_and_sets_its_formula(chromium, site):
+    office = sign_in(chromium, site, "zhangmin")
+    office.goto(f"{site.url}/ledger")
+    name, data = download(office, "#doc-notice")
+    assert name == f"督办通知-督字〔{date.today().year}〕2号.docx"  # 1号 is the 督办单 issued before
+    cells = [[c.text for c in row.cells] for row in Document(io.BytesIO(data)).tables[0].rows]
+    assert cells[1][1:4] == ["县交通局", "农村公路养护", "2020年1月31日"]
+    office.goto(f"{site.url}/assessment")
+    office.fill("#formula-form input[name=base]", "60")
+    with office.expect_navigation():
+        office.click("#formula-form button[type=submit]")
+    assert office.locator(".flash.ok").inner_text() == "考核办法已保存，排名已按新的分值重新计算"
+    first = office.locator("#ranking tbody tr").first
+    assert (first.locator("td").nth(1).inner_text(), first.locator("td.score").inner_text()) == ("县住建局", "60.0")
+
+
 def test_the_unit_sees_no_batch_form_and_downloads_a_dossier(chromium, site):
     unit = sign_in(chromium, site, "liqiang")
     unit.goto(f"{site.url}/ledger")
@@ -122,6 +146,8 @@ def test_the_unit_sees_no_batch_form_and_downloads_a_dossier(chromium, site):
     name, data = download(unit, "#doc-dossier")
     assert name.startswith("一事一档-") and name.endswith(".zip")
     assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["01-事项档案.docx", "02-原文出处.txt", "03-办理记录.json"]
+    unit.goto(f"{site.url}/assessment")
+    assert unit.locator("#ranking tbody tr td:nth-child(2)").all_inner_texts() == ["县住建局"]
 
 
 def test_the_leader_ranks_units_drills_down_and_exports(chromium, site):

@@ -74,3 +74,16 @@ def test_only_the_office_gets_the_batch_form(web_sqlite):
     client = web_sqlite.browser("unit_a")
     token = csrf_of(client.get("/ledger").text)
     assert client.post("/ledger/batch", data={"csrf_token": token, "action": "remind"}).status_code == 403
+
+
+def test_a_bad_filter_does_nothing_and_says_so(web_sqlite):
+    web = web_sqlite
+    item_id = web.item("draft")
+    response = web.api("office").post("/api/items/batch", json={"action": "confirm", "filter": {"state": "无此状态"}})
+    assert response.json() == {"detail": "筛选条件有误（状态、单位、预警或日期）；请检查 filter 后重试"}
+    client = web.browser("office")
+    token = csrf_of(client.get("/ledger").text)
+    page = client.post("/ledger/batch", data={"csrf_token": token, "action": "confirm", "all_matching": "1",
+                                             "f_unit": "不存在的单位"}, follow_redirects=True)
+    assert "批量办理未进行：筛选条件有误；请在台账中重新筛选后再试" in page.text
+    assert web.api("office").get(f"/api/items/{item_id}").json()["state"] == "draft"

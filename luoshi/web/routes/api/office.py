@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from luoshi.errors import LuoshiError
 from luoshi.exports import DOCX_MEDIA_TYPE
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.assessment import MEASURES
@@ -61,6 +62,8 @@ def batch(body: Batch, session: SessionDep, user: CurrentUser, settings: Setting
                                        dues=body.dues, versions=body.versions, settings=settings, **fields)
     except batch_store.BatchError as exc:
         raise HTTPException(422, str(exc)) from None
+    except LuoshiError:  # a filter the ledger refuses: nothing was done
+        raise HTTPException(422, "筛选条件有误（状态、单位、预警或日期）；请检查 filter 后重试") from None
     return {"action": result.action.value, "summary": result.summary, "done": result.done,
             "failed": [{"id": f.item_id, "title": f.title, "reason": f.reason} for f in result.failed]}
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from luoshi.errors import LuoshiError
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import batch as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
@@ -44,5 +45,9 @@ async def batch(request: Request, session: SessionDep, user: PageUser, settings:
         session.rollback()
         flash(request, "error", f"批量办理未进行：{exc}")
         return redirect(back)
+    except LuoshiError:  # a filter the ledger refuses (an unknown state or unit): nothing was done
+        session.rollback()
+        flash(request, "error", "批量办理未进行：筛选条件有误；请在台账中重新筛选后再试")
+        return redirect("/ledger")
     return page(request, "batch_result.html", user=user, active="ledger", title="批量办理结果", result=result,
                 back=back)
