@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import openpyxl
 import pytest
@@ -20,12 +20,13 @@ from luoshi.ledger import Actor, Role
 from luoshi.settings import Settings
 from luoshi.store import users as store_users
 from luoshi.store.db import Database
-from luoshi.store.items import act, create_item
+from luoshi.store.items import act, create_item, today_in
 from luoshi.store.orgs import create_organisation
 from luoshi.web.app import create_app
 
 PASSWORD = "browser-pass-1"
 OFFICE = Actor("zhangmin", Role.SUPERVISOR)
+SETTINGS = Settings(environment="test", secret_key="browser-secret", _env_file=None)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def site(tmp_path_factory):
     leader."""
     path = tmp_path_factory.mktemp("browser-office") / "luoshi.sqlite3"
     db = Database(f"sqlite:///{path}")
-    settings = Settings(environment="test", secret_key="browser-secret", _env_file=None)
+    settings = SETTINGS
     with db.session() as s:
         unit = create_organisation(s, name="县住建局").id
         s.commit()
@@ -108,7 +109,7 @@ def test_the_office_downloads_an_item_s_order_and_reads_it_back(chromium, site):
     with office.expect_navigation():
         office.locator("#ledger-table td.title a", has_text="老旧小区改造第1批").click()
     name, data = download(office, "#doc-order")
-    number = f"督字〔{date.today().year}〕1号"
+    number = f"督字〔{today_in(SETTINGS).year}〕1号"
     assert name == f"督办单-{number}.docx"
     doc = Document(io.BytesIO(data))
     assert [p.text for p in doc.paragraphs if p.text.strip()][1:3] == ["督　办　单", number]
@@ -124,7 +125,7 @@ def test_the_office_issues_an_overdue_notice_and_sets_its_formula(chromium, site
     office = sign_in(chromium, site, "zhangmin")
     office.goto(f"{site.url}/ledger")
     name, data = download(office, "#doc-notice")
-    assert name == f"督办通知-督字〔{date.today().year}〕2号.docx"  # 1号 is the 督办单 issued before
+    assert name == f"督办通知-督字〔{today_in(SETTINGS).year}〕2号.docx"  # 1号 is the 督办单 issued before
     cells = [[c.text for c in row.cells] for row in Document(io.BytesIO(data)).tables[0].rows]
     assert cells[1][1:4] == ["县交通局", "农村公路养护", "2020年1月31日"]
     office.goto(f"{site.url}/assessment")

@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from docx import Document
 
+from luoshi.store.items import today_in
+
 from webfixtures import csrf_of, web, web_sqlite  # noqa: F401
 
 
@@ -29,7 +31,7 @@ def test_the_order_is_downloaded_with_its_number(web):
     token = csrf_of(client.get(f"/items/{item_id}").text)
     first = client.post(f"/items/{item_id}/documents/order", data={"csrf_token": token})
     again = web.api("office").post(f"/api/items/{item_id}/documents/order")
-    year = __import__("datetime").date.today().year
+    year = today_in(web.settings).year
     number = f"督字〔{year}〕1号"
     assert first.headers["content-disposition"].endswith(quote(f"督办单-{number}.docx"))
     for response in (first, again):
