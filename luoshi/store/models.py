@@ -340,3 +340,46 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+# -- office documents and assessment (luoshi.store.numbering, luoshi.store.assessment) ----------------------
+
+class DocumentCounter(Base):
+    """The last number given in a series of the office's documents in a year (督字〔2026〕N号): one row per
+    series and year, raised in the transaction that records the document, so numbers have no gaps or twins."""
+
+    __tablename__ = "document_counters"
+
+    series: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IssuedDocument(Base):
+    """A numbered document the office issued: a 督办单 for one item, a 督办通知 for overdue items."""
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (UniqueConstraint("series", "year", "number"), Index("ix_issued_documents_kind_item", "kind",
+                                                                          "item_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))  # supervision_order | overdue_notice
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    items: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the items a notice names
+    issued_at: Mapped[datetime]
+    issued_by: Mapped[str] = mapped_column(String(100))
+
+
+class AssessmentFormula(Base):
+    """The office's assessment rule (考核办法): a weight per measure and a base score, by name."""
+
+    __tablename__ = "assessment_formulas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    weights: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(100))

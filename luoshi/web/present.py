@@ -91,6 +91,9 @@ def event_dict(data: Mapping[str, Any], *, names: Mapping[str, str], people: Map
                                                        "from_state", "to_state", "source", "kind")}
     details = [(name, _fact(key, data[key], names)) for key, name in FACT_LABELS
                if data.get(key) not in (None, "", [], ()) and kind not in ("create",)]
+    late = _after_due(kind, data, at, zone)
+    if late:
+        details.append(("时效", late))
     return {"version": data["version"], "type": kind, "label": label, "at": iso(at), "at_local": local(at, zone),
             "actor": data["actor"], "actor_name": people.get(data["actor"], data["actor"]),
             "role": data["role"], "role_label": Role(data["role"]).label, "unit": unit,
@@ -99,6 +102,19 @@ def event_dict(data: Mapping[str, Any], *, names: Mapping[str, str], people: Map
             "from_label": State(data["from_state"]).label if data.get("from_state") else None,
             "to_label": State(data["to_state"]).label if data.get("to_state") else None,
             "facts": facts, "details": details}
+
+
+def _after_due(kind: str, data: Mapping[str, Any], at: datetime, zone: ZoneInfo) -> str | None:
+    """An extension asked for, or granted, after the due date of the time: marked, since an extension
+    never erases lateness (the assessment counts such an item as ever overdue)."""
+    previous = data.get("previous_due")
+    if kind not in ("request_extension", "approve_extension") or not previous:
+        return None
+    if at.astimezone(zone).date() <= date.fromisoformat(str(previous)):
+        return None
+    if kind == "request_extension":
+        return f"逾期后申请（原期限 {previous} 已过）"
+    return f"逾期后批准（原期限 {previous} 已过，仍计为曾逾期）"
 
 
 def doc_type_label(doc_type: str) -> str:

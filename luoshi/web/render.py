@@ -50,6 +50,7 @@ MENU = (
     ("/delivery", "承诺兑现", "delivery", {Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CONGRESS}),
     ("/suggestions", "代表建议", "suggestions", None),
     ("/orgs", "单位名录", "orgs", None),
+    ("/assessment", "考核排名", "assessment", {Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.UNIT}),
     ("/bulletin", "督查通报", "bulletin", {Role.ADMIN, Role.SUPERVISOR}),
     ("/publishing", "公开发布", "publishing", {Role.ADMIN, Role.SUPERVISOR}),
     ("/admin/users", "用户管理", "users", {Role.ADMIN}),

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from luoshi.ledger import Colour, State
 from luoshi.ledger.actors import OFFICE
+from luoshi.store import batch as batch_store
 from luoshi.store import items as store
 from luoshi.web.deps import PageUser, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
@@ -25,6 +26,7 @@ COLUMNS = (("id", "编号"), ("title", "督办事项"), ("lead", "牵头单位")
            ("warning", "预警"), ("progress", "进度"))
 SORTABLE = ("id", "title", "state", "due", "progress")
 PER_PAGE = 25
+BATCH_ACTIONS = [(a.value, a.label) for a in batch_store.ACTIONS]
 
 
 def _date(value: str | None) -> date | None:
@@ -66,10 +68,11 @@ def ledger(request: Request, session: SessionDep, user: PageUser, settings: Sett
         items=[item_dict(v, actor=user.actor) for v in result.rows], total=result.total, page=result.page,
         pages=result.pages, sort=sort, columns=COLUMNS, sortable=SORTABLE,
         page_link=lambda n: _link(base, page=n),
-        sort_link=lambda key: _link({**base, "sort": "-" + key if sort == key else key}))
+        sort_link=lambda key: _link({**base, "sort": "-" + key if sort == key else key}),
+        batch=user.role in OFFICE, filters=f, batch_actions=BATCH_ACTIONS)
     if request.headers.get("HX-Target") == "ledger-table":
         return partial(request, "_items_table.html", **context)
-    return page(request, "ledger.html", user=user, active="ledger", title="督办台账", filters=f,
+    return page(request, "ledger.html", user=user, active="ledger", title="督办台账",
                 states=[(s.value, s.label) for s in State], colours=[(c.value, c.label) for c in Colour],
                 units=unit_options(session),
                 documents=document_options(session) if may_read_documents(user.actor) else [],
