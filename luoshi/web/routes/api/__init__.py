@@ -4,9 +4,9 @@ from fastapi import APIRouter
 
 from luoshi.web.routes.api import auth, dashboard, documents, items, orgs, users, workspace
 from luoshi.web.routes.api import delivery, suggestions, targets
-from luoshi.web.routes.api import exports, public, search
+from luoshi.web.routes.api import evidence, exports, public, search
 
 router = APIRouter()
 for module in (auth, search, exports, public,  # the exports' /targets/export before /targets/{id}
-               dashboard, documents, items, workspace, orgs, users, targets, delivery, suggestions):
+               dashboard, documents, evidence, items, workspace, orgs, users, targets, delivery, suggestions):
     router.include_router(module.router)
