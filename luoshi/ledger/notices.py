@@ -21,6 +21,7 @@ class NoticeKind(StrEnum):
     OVERDUE = "overdue"  # 逾期提醒, daily
     STALE = "stale"  # 未报送提醒
     REMIND = "remind"  # 催办 by the office
+    NOTICE = "notice"  # 督办通知 by the office
     TEST = "test"  # a unit's test of its channels
 
     @property
@@ -29,7 +30,7 @@ class NoticeKind(StrEnum):
 
 
 LABELS = {NoticeKind.ASSIGNED: "交办通知", NoticeKind.DUE_SOON: "到期提醒", NoticeKind.OVERDUE: "逾期提醒",
-          NoticeKind.STALE: "未报送提醒", NoticeKind.REMIND: "催办", NoticeKind.TEST: "测试消息"}
+          NoticeKind.STALE: "未报送提醒", NoticeKind.REMIND: "催办", NoticeKind.NOTICE: "督办通知", NoticeKind.TEST: "测试消息"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _text(head: str, unit_name: str, item: Item, today: date, link: str | None, 
 
 def item_notice(kind: NoticeKind, *, key: str, item: Item, unit_id: int, unit_name: str, today: date,
                 link: str | None, reminder_id: int | None = None, text: str | None = None,
-                silent_days: int | None = None) -> Notice:
+                silent_days: int | None = None, number: str | None = None) -> Notice:
     """The notice of `kind` about `item` for one unit."""
     more: list[str] = []
     if kind is NoticeKind.ASSIGNED:
@@ -90,6 +91,10 @@ def item_notice(kind: NoticeKind, *, key: str, item: Item, unit_id: int, unit_na
         head, title = "【督办提醒】", f"催办：{item.title}"
         if text:
             more.append(f"催办意见：{text}")
+    elif kind is NoticeKind.NOTICE:
+        head, title = "【督办通知】", f"督办通知{f'（{number}）' if number else ''}：{item.title}"
+        more.append(f"督办要求：{text}")
+        more.append("督办通知（Word）可在事项页面的办理记录中下载。")
     else:
         raise ValueError(f"{kind} is not a notice about an item")
     return Notice(key, kind, unit_id, unit_name, title, _text(head, unit_name, item, today, link, *more),

@@ -29,7 +29,7 @@ from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store.paging import Page
-from luoshi.store import audit, evidence, outbox, search_index
+from luoshi.store import audit, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
@@ -549,6 +549,8 @@ def _record_facts(session: Session, item_id: int, event: Event) -> list[Reminder
                 for u in data["units"]]
         session.add_all(rows)
         return rows
+    elif kind in (Action.NOTIFY.value, Action.INTERVIEW.value):
+        escalation.record(session, item_id=item_id, data=data, by=event.actor, at=event.at)
     elif kind == Action.RATE.value:
         session.add(RatingRow(**base, rating=data["rating"], note=data.get("note")))
     elif kind == Action.INSTRUCT.value:

@@ -264,6 +264,14 @@ def notices_for_event(session: Session, *, item: Item, event: Any, reminders: Se
                                unit_id=u, unit_name=names.get(u, ""), today=today, link=_link(settings, item_id))
                    for u in units]
         return enqueue(session, notices, now=now)
+    if kind == Action.NOTIFY.value:
+        data = event.to_dict()
+        names = _unit_names(session, [int(u) for u in data["units"]])
+        notices = [item_notice(NoticeKind.NOTICE, key=f"notice:{item_id}:{u}:{event.version}", item=item,
+                               unit_id=int(u), unit_name=names.get(int(u), ""), today=today,
+                               link=_link(settings, item_id), text=data["text"], number=data.get("number"))
+                   for u in data["units"]]
+        return enqueue(session, notices, now=now)
     if kind == Action.REMIND.value and reminders:
         session.flush()
         names = _unit_names(session, [r.unit_id for r in reminders])

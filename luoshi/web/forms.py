@@ -66,6 +66,9 @@ def fields_of(action: Action, item: Item, proposed_due: date | None, evidence_re
         Action.RETURN: [Field("reason", "退回理由", "textarea", True)],
         Action.CANCEL: [Field("reason", "撤销理由", "textarea", True)],
         Action.REMIND: [Field("text", "催办意见", "textarea")],
+        Action.NOTIFY: [Field("number", "文号", help="如 县府督〔2024〕3号；可不填"),
+                        Field("text", "督办要求", "textarea", True, help="发往牵头单位，并生成 Word 督办通知")],
+        Action.INTERVIEW: [Field("text", "约谈记录", "textarea", True, help="约谈对象、时间、承诺事项")],
         Action.RATE: [Field("rating", "评价", "select", True, choices=ratings), Field("note", "评语", "textarea")],
         Action.INSTRUCT: [Field("text", "批示内容", "textarea", True)],
     }

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from luoshi.ledger import Action, Role
 from luoshi.ledger.actors import OFFICE
-from luoshi.store import evidence, outbox
+from luoshi.store import escalation, evidence, outbox
 from luoshi.store import items as store
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
 from luoshi.web.evidence import BodyLimited, blobs, file_response, form_files, store_uploads
@@ -86,6 +86,25 @@ def attachment(item_id: int, file_id: int, request: Request, session: SessionDep
     row = evidence.get_attachment(session, item_id=item_id, attachment_id=file_id, actor=user.actor)
     kind = evidence.attachment_view(row).kind
     return file_response(blobs(request).get(row.sha256), media_type=kind.mime, name=row.name, inline=False)
+
+
+@router.get("/items/{item_id}/notices/{version}", summary="The 督办通知 (Word) of an item's notice at `version`",
+            response_class=Response)
+def notice(item_id: int, version: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> Response:
+    name, data = escalation.notice_file(session, item_id=item_id, version=version, actor=user.actor,
+                                        settings=settings)
+    return file_response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         name=name, inline=False)
+
+
+@router.get("/escalation", summary="Each unit's 提醒, 催办, 督办通知 and 约谈 counts (a unit: its own)")
+def escalation_counts(session: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
+    unit = None
+    if user.role is Role.UNIT:
+        unit = int(user.actor.unit or 0)
+    else:
+        require_role(user, *OFFICE, Role.LEADER)
+    return [e.to_dict() for e in escalation.counts(session, unit_id=unit)]
 
 
 class EvidenceRules(BaseModel):

@@ -120,6 +120,17 @@ class Remind(Versioned):
     text: str | None = None
 
 
+class Notify(Versioned):
+    units: Units = Field(None, description="the units notified; default: the lead units")
+    number: str | None = Field(None, description="the notice's 文号")
+    text: str = Field(description="the office's requirements (督办要求)")
+
+
+class Interview(Versioned):
+    units: Units = Field(None, description="the units whose heads were summoned; default: the lead units")
+    text: str = Field(description="the record of the talk (约谈记录)")
+
+
 class Rate(Versioned):
     rating: Rating
     note: str | None = None
@@ -161,6 +172,8 @@ for _path, _action, _model, _summary in (
     ("return", Action.RETURN, Reason, "Return: completion refused, with a reason (退回)"),
     ("cancel", Action.CANCEL, Reason, "Cancel the item, with a reason (撤销)"),
     ("remind", Action.REMIND, Remind, "Chase the units (催办)"),
+    ("notify", Action.NOTIFY, Notify, "A formal supervision notice to the units (督办通知), as a Word letter"),
+    ("interview", Action.INTERVIEW, Interview, "Record an interview of the units' heads (约谈)"),
     ("rate", Action.RATE, Rate, "Rate a done item (评价)"),
     ("instruct", Action.INSTRUCT, Instruct, "A leader's instruction (批示)"),
 ):

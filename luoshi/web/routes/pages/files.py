@@ -9,13 +9,14 @@ from starlette.responses import Response
 
 from luoshi.errors import NotFound
 from luoshi.files.previews import pdf_page
-from luoshi.store import evidence
+from luoshi.store import escalation, evidence
 from luoshi.store import items as store_items
-from luoshi.web.deps import PageUser, SessionDep
+from luoshi.web.deps import PageUser, SessionDep, SettingsDep
 from luoshi.web.evidence import blobs, file_response
 from luoshi.web.render import page
 
 router = APIRouter()
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PREVIEW_PAGES = 20  # a long PDF's first pages are shown; the rest by download
 
 
@@ -52,6 +53,14 @@ def pdf_page_image(item_id: int, file_id: int, number: int, session: SessionDep,
     if image is None:
         raise NotFound(f"no item {item_id}")
     return file_response(image, media_type="image/png")
+
+
+@router.get("/items/{item_id}/notices/{version}.docx")
+def notice(item_id: int, version: int, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    """The 督办通知 (Word) of an item's notice."""
+    name, data = escalation.notice_file(session, item_id=item_id, version=version, actor=user.actor,
+                                        settings=settings)
+    return file_response(data, media_type=DOCX, name=name, inline=False)
 
 
 @router.get("/items/{item_id}/files/{file_id}/preview")

@@ -38,7 +38,7 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
                 forms=forms_for(view.actions, view.item, proposed,
                                 evidence_required=evidence_required(session, view.item.kind.value)),
                 units=units, files=by_version(attachments_of(session, item_id=item_id, actor=user.actor)),
-                full_document=may_read_documents(user.actor), **context)
+                full_document=may_read_documents(user.actor), notice_base=f"/items/{item_id}/notices", **context)
 
 
 @router.get("/items/{item_id}")

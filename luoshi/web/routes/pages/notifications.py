@@ -14,7 +14,7 @@ from starlette.responses import Response
 from luoshi.errors import LuoshiError
 from luoshi.ledger import Kind, Role
 from luoshi.ledger.actors import OFFICE
-from luoshi.store import evidence, outbox
+from luoshi.store import escalation, evidence, outbox
 from luoshi.store.models import Organisation
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
 from luoshi.web.errors import refused
@@ -45,11 +45,12 @@ def settings_page(request: Request, session, user, settings, unit: int | None, s
             for d in (outbox.deliveries(session, unit_id=unit_id, limit=30) if org else [])]
     office = user.role in OFFICE
     rules = evidence.evidence_rules(session) if office else {}
+    ladder = [e.to_dict() for e in escalation.counts(session, unit_id=None if office else unit_id)]
     return page(request, "notifications.html", status_code=status_code, user=user, active="settings",
                 title="提醒设置", unit={"id": org.id, "name": org.name} if org else None,
                 units=unit_options(session) if office else [], channels=[c.to_dict() for c in channels],
                 kinds=outbox.CHANNEL_KINDS, deliveries=sent, office=office,
-                rules=[{"kind": k.value, "label": k.label, "required": rules.get(k.value, False)} for k in Kind])
+                ladder=ladder, rules=[{"kind": k.value, "label": k.label, "required": rules.get(k.value, False)} for k in Kind])
 
 
 @router.get("/settings/notifications")
