@@ -69,8 +69,19 @@ def test_the_notice_is_a_word_letter_for_whoever_may_see_the_item(web):
     assert office.get(f"/api/items/{item_id}/notices/4").status_code == 404  # version 4 is no notice
     page = web.browser("office").get(f"/items/{item_id}").text
     assert f'href="/items/{item_id}/notices/5.docx"' in page and "文号：</span>市府督〔2030〕7号" in page
+    # The notice waits in the outbox for the worker (the unit has no channel here, so none is queued).
+    assert 'id="notices"' not in page
     assert web.api("unit_a").post(f"/api/items/{item_id}/interview", json={"text": "x", "version": 5}).status_code == 403
     counts = office.get("/api/escalation").json()
     assert counts == [{"unit": {"id": web.units["a"], "name": "市商务局"}, "reminders": 0, "chases": 0, "notices": 1,
                        "interviews": 0}]
     assert other.get("/api/escalation").json() == []
+
+
+def test_the_item_page_lists_the_notices_sent_about_it(web):
+    with web.db.session() as s:
+        add_channel(s, actor=OFFICE, unit_id=web.units["a"], kind="webhook", target="http://127.0.0.1:9/hook")
+    item_id = web.item("in_progress")
+    page = web.browser("unit_a").get(f"/items/{item_id}").text
+    rows = page[page.index('id="notices"'):].split("</table>")[0]
+    assert rows.count("<tr class=") == 1 and "交办通知" in rows and "待发送" in rows and "JSON Webhook" in rows

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Engine, ForeignKey, Index, Integer, String, Text, insert, or_, select, update
+from sqlalchemy import JSON, Boolean, Engine, ForeignKey, Index, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -470,6 +470,16 @@ class DeliveryView:
 DELIVERY_STATES = {"pending": "待发送", "sending": "发送中", "sent": "已送达", "failed": "发送失败"}
 
 
+def item_notices(session: Session, *, item_id: int | str, actor: Actor, limit: int = 50) -> list[DeliveryView]:
+    """The notices sent about an item (a unit's user: to its unit), newest first; NotFound when the item
+    is not the actor's to see."""
+    from luoshi.store.items import visible_id
+
+    key = visible_id(session, item_id, actor)
+    unit = int(actor.unit) if actor.role is Role.UNIT and actor.unit else None
+    return deliveries(session, unit_id=unit, item_id=key, limit=limit)
+
+
 def deliveries(session: Session, *, unit_id: int | None = None, item_id: int | None = None,
                limit: int = 50) -> list[DeliveryView]:
     """The newest notices of a unit or an item (the caller has checked the viewer may see them)."""
@@ -491,7 +501,9 @@ def deliveries(session: Session, *, unit_id: int | None = None, item_id: int | N
 # -- runners -----------------------------------------------------------------------------------------
 
 def heartbeat(session: Session, *, name: str, kind: str, now: datetime | None = None) -> None:
+    """Note that runner `name` is alive; runners not seen for a day (stopped processes) are forgotten."""
     now = now or datetime.now(UTC)
+    session.execute(delete(JobRunnerRow).where(JobRunnerRow.seen_at < now - timedelta(days=1)))
     row = session.get(JobRunnerRow, name)
     if row is None:
         session.add(JobRunnerRow(name=name, kind=kind, seen_at=now))

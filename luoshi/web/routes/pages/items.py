@@ -13,11 +13,12 @@ from luoshi.ledger import Action, due_for
 from luoshi.settings import Settings
 from luoshi.store import items as store
 from luoshi.store.evidence import attachments_of
+from luoshi.store.outbox import item_notices
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
 from luoshi.web.evidence import BodyLimited, by_version, evidence_required, form_files, store_uploads
 from luoshi.web.errors import form_version, refused
 from luoshi.web.forms import forms_for, payload
-from luoshi.web.present import item_dict
+from luoshi.web.present import item_dict, local
 from luoshi.web.queries import history, may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, redirect
 
@@ -38,6 +39,8 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
                 forms=forms_for(view.actions, view.item, proposed,
                                 evidence_required=evidence_required(session, view.item.kind.value)),
                 units=units, files=by_version(attachments_of(session, item_id=item_id, actor=user.actor)),
+                notices=[{**n.to_dict(), "at_local": local(n.sent_at or n.created_at, settings.zone)}
+                         for n in item_notices(session, item_id=item_id, actor=user.actor, limit=20)],
                 full_document=may_read_documents(user.actor), notice_base=f"/items/{item_id}/notices", **context)
 
 
