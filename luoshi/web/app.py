@@ -90,11 +90,12 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
 def _jobs(app: FastAPI, settings: Settings) -> Any:
     """The notification jobs in this server process (`serve_jobs`): they stand back while a `luoshi worker`
     runs, so one machine needs no second process and a larger setup loses nothing by having one."""
-    if not settings.serve_jobs:
+    db = getattr(app.state, "db", None)
+    if not settings.serve_jobs or db is None:
         return None
     from luoshi.notify import Worker
 
-    return Worker(app.state.db, settings, kind="serve").start()
+    return Worker(db, settings, kind="serve").start()
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None,
