@@ -13,6 +13,7 @@ from luoshi.store import escalation, evidence
 from luoshi.store import items as store_items
 from luoshi.web.deps import PageUser, SessionDep, SettingsDep
 from luoshi.web.evidence import blobs, file_response
+from luoshi.web.queries import people_names
 from luoshi.web.render import page
 
 router = APIRouter()
@@ -71,6 +72,7 @@ def preview(item_id: int, file_id: int, request: Request, session: SessionDep, u
         raise NotFound(f"no item {item_id}")
     item = store_items.get_item(session, item_id=item_id, actor=user.actor)
     pages = list(range(1, min(view.pages or 0, PREVIEW_PAGES) + 1))
+    shown = {**view.to_dict(), "by": people_names(session, [row.by]).get(row.by, row.by)}
     return page(request, "file_preview.html", user=user, active="ledger", title=f"{row.name} · 佐证材料",
-                file=view.to_dict(), item={"id": item_id, "title": item.item.title}, pages=pages,
+                file=shown, item={"id": item_id, "title": item.item.title}, pages=pages,
                 more_pages=(view.pages or 0) > PREVIEW_PAGES)
