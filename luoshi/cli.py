@@ -346,6 +346,35 @@ def serve(
 
 
 @app.command()
+def worker(
+    once: bool = typer.Option(False, "--once", help="One pass (queue today's reminders, send what is due), then exit."),
+) -> None:
+    """Send notifications: queue time-based reminders and drain the outbox, every LUOSHI_WORKER_POLL_SECONDS."""
+    import signal
+
+    from luoshi.notify import Worker, run_once
+    from luoshi.notify.worker import runner_name
+    from luoshi.settings import get_settings
+
+    db = _database()
+    settings = get_settings()
+    if once:
+        done = run_once(db, settings, runner=runner_name("worker"))
+        err.print(f"queued {done.scheduled}, sent {done.sent}, failed {done.failed}", highlight=False)
+        db.dispose()
+        return
+    runner = Worker(db, settings, kind="worker")
+    signal.signal(signal.SIGTERM, lambda *_: runner.stopping.set())
+    err.print(f"luoshi worker {runner.name}: sending notifications every {settings.worker_poll_seconds:g} s "
+              "(Ctrl-C stops)", highlight=False)
+    try:
+        runner.run()
+    except KeyboardInterrupt:
+        pass
+    db.dispose()
+
+
+@app.command()
 def demo(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),

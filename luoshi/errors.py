@@ -26,6 +26,11 @@ class NoTextLayer(ReadError):
     """A PDF whose pages carry no text (a scan): OCR is not supported."""
 
 
+class FileRefused(ReadError):
+    """An evidence file luoshi does not accept: empty, too large, of a type not allowed, or its name and
+    content disagree (HTTP 422; the message, in Chinese, says what would be accepted)."""
+
+
 class ExtractionError(LuoshiError):
     """A stage of the extraction pipeline failed on a document."""
 

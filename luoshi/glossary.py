@@ -60,6 +60,8 @@ _TERMS = (
     Term("action.return", "退回", "return", "completion refused with a reason; the item is in progress again"),
     Term("action.cancel", "撤销", "cancel", "the item is withdrawn, with a reason"),
     Term("action.remind", "催办", "remind", "the supervision office chases the units of an item"),
+    Term("action.notify", "督办通知", "supervision notice", "a formal notice to the units, issued as a Word letter"),
+    Term("action.interview", "约谈", "interview", "the office summons a unit's head about an item; the talk is recorded"),
     Term("action.rate", "评价", "rate", "the supervision office rates how a done item was handled"),
     Term("action.instruct", "批示", "instruct", "a leader leaves an instruction on an item"),
     # Roles.

@@ -51,6 +51,31 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a unit's reminder webhook.")
     base_url: str = Field("http://127.0.0.1:8000", description="The public address of the web app, for links in "
                                                               "reminders sent to webhooks.")
+    # -- evidence files (佐证材料) and notifications (luoshi.files, luoshi.notify) --
+    data_dir: str = Field("./luoshi-data", description="Folder of files kept outside the database: evidence files "
+                                                      "under files/ (unless S3 storage is set).")
+    files_max_mb: int = Field(20, ge=1, description="Largest evidence file accepted, in MB.")
+    files_max_count: int = Field(10, ge=1, description="Most evidence files attached to one report at once.")
+    files_s3_bucket: str | None = Field(None, description="S3-compatible bucket for evidence files (MinIO, a "
+                                                         "cloud's object storage); empty: the data_dir folder.")
+    files_s3_endpoint: str | None = Field(None, description="Endpoint URL of the S3-compatible storage "
+                                                           "(e.g. http://127.0.0.1:9000 for MinIO).")
+    files_s3_region: str | None = Field(None, description="Region of the S3 bucket, if the storage needs one.")
+    files_s3_access_key: str | None = Field(None, description="Access key of the S3 storage.")
+    files_s3_secret_key: str | None = Field(None, description="Secret key of the S3 storage.")
+    remind_before_days: int = Field(3, ge=0, description="Notify a unit this many days before an item falls due.")
+    remind_stale_days: int = Field(14, ge=1, description="Notify a unit when it has not reported on an item for "
+                                                         "this many days (again every as many days).")
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail notices (empty: e-mail channels wait).")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_user: str | None = Field(None, description="SMTP login, if the server needs one.")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field("luoshi@localhost", description="Sender address of e-mail notices.")
+    smtp_starttls: bool = Field(False, description="Use STARTTLS on the SMTP connection.")
+    worker_poll_seconds: float = Field(5.0, gt=0, description="Seconds between two passes of the notification "
+                                                              "worker over the outbox.")
+    serve_jobs: bool = Field(True, description="`luoshi serve` also sends notifications while no `luoshi worker` "
+                                               "is running (the one-machine default).")
     web_threads: int | None = Field(
         None, ge=1, description="Requests one server process works on at once in its worker threads (default: 8 on "
                                 "SQLite, 16 on PostgreSQL, whose requests also wait on the network); more only "

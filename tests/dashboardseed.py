@@ -102,7 +102,7 @@ def _items(session, settings: Settings, now: datetime, today: date, units: dict[
                 payload["due"] = (today + timedelta(days=payload["due"])).isoformat()
             who = unit_actor(units[lead]) if action in UNIT_ACTIONS else OFFICE
             act(session, item_id=row.id, actor=who, action=action, expected_version=version, settings=settings,
-                now=now + timedelta(days=when), deliver=False, **payload)
+                now=now + timedelta(days=when), **payload)
             if action == "approve":
                 completed.append((now + timedelta(days=when)).astimezone(settings.zone).date())
     return ids, created, completed

@@ -44,7 +44,7 @@ def _item(s, settings, title, unit, due, *, done=False, draft=False, units=None)
         steps += [(unit_actor, "apply_completion", {"text": "已完成"}), (OFFICE, "approve", {})]
     for version, (actor, action, payload) in enumerate(steps, start=1):
         store_items.act(s, item_id=row.id, actor=actor, action=action, expected_version=version, settings=settings,
-                        now=at(2 + version * 3), deliver=False, **payload)
+                        now=at(2 + version * 3), **payload)
     return row.id
 
 

@@ -138,7 +138,7 @@ def test_the_ledger_filters_sort_and_pages(web):
 def test_the_openapi_lists_every_route(web_sqlite):
     paths = set(web_sqlite.api().get("/openapi.json").json()["paths"])
     actions = ["confirm", "assign", "accept", "progress", "extension", "extension/approve", "extension/reject",
-               "complete", "approve", "return", "cancel", "remind", "rate", "instruct"]
+               "complete", "approve", "return", "cancel", "remind", "notify", "interview", "rate", "instruct"]
     assert {"/api/token", "/api/documents", "/api/documents/{document_id}", "/api/items", "/api/items/{item_id}",
             "/api/items/{item_id}/history", *(f"/api/items/{{item_id}}/{a}" for a in actions)} <= paths
     assert not any(p.startswith(("/ledger", "/login", "/items")) for p in paths)  # pages stay out of the API

@@ -22,6 +22,8 @@ ACTIONS = {
     "return": ("completion_requested", {"reason": "缺少佐证材料"}, OFFICE),
     "cancel": ("in_progress", {"reason": "任务已调整"}, OFFICE),
     "remind": ("in_progress", {"text": "请抓紧办理"}, OFFICE),
+    "notify": ("in_progress", {"text": "请于3日内书面报告"}, OFFICE),
+    "interview": ("in_progress", {"text": "约谈局长"}, OFFICE),
     "rate": ("done", {"rating": "good"}, OFFICE),
     "instruct": ("in_progress", {"text": "请加快进度"}, {"leader"}),
 }

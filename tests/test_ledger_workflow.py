@@ -83,6 +83,8 @@ SITUATIONS = {
     Action.RETURN: (State.COMPLETION_REQUESTED, {"reason": "佐证材料不全"}),
     Action.CANCEL: (State.IN_PROGRESS, {"reason": "事项已由上级统筹"}),
     Action.REMIND: (State.IN_PROGRESS, {"text": "请加快进度"}),
+    Action.NOTIFY: (State.IN_PROGRESS, {"text": "请于3日内书面报告", "number": "青督〔2024〕3号"}),
+    Action.INTERVIEW: (State.IN_PROGRESS, {"text": "约谈局长，承诺月底前完成"}),
     Action.RATE: (State.DONE, {"rating": "good"}),
     Action.INSTRUCT: (State.IN_PROGRESS, {"text": "请抓紧落实，月底前报结果。"}),
 }
@@ -116,6 +118,8 @@ approve             yes    yes         -     -       -
 return              yes    yes         -     -       -
 cancel              yes    yes         -     -       -
 remind              yes    yes         -     -       -
+notify              yes    yes         -     -       -
+interview           yes    yes         -     -       -
 rate                yes    yes         -     -       -
 instruct            -      -           -     yes     -
 """
@@ -337,7 +341,7 @@ def test_available_actions_are_the_buttons_to_show():
     assert available(pending, CO) == [Action.REPORT_PROGRESS]
     assert available(pending, OTHER) == []
     assert available(pending, OFFICE) == [Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION, Action.CANCEL,
-                                          Action.REMIND]
+                                          Action.REMIND, Action.NOTIFY, Action.INTERVIEW]
     assert available(pending, LEADER) == [Action.INSTRUCT]
     assert available(in_state(State.ASSIGNED), LEAD) == [Action.ACCEPT, Action.REPORT_PROGRESS,
                                                           Action.REQUEST_EXTENSION]

@@ -38,7 +38,7 @@ def fixture(session, settings):
         plan = [(OFFICE, "confirm", assigned, {}), (OFFICE, "assign", assigned, {"due": due}), *steps]
         for who, action, day, payload in plan:
             act(session, item_id=row.id, actor=who, action=action, expected_version=None, settings=settings,
-                now=on(day), deliver=False, **payload)
+                now=on(day), **payload)
         return row.id
 
     ids = {

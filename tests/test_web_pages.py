@@ -26,6 +26,8 @@ ACTIONS = {
     "return": ("completion_requested", {"reason": "缺少佐证材料"}, OFFICE),
     "cancel": ("in_progress", {"reason": "任务已调整"}, OFFICE),
     "remind": ("in_progress", {"text": "请抓紧办理"}, OFFICE),
+    "notify": ("in_progress", {"text": "请于3日内书面报告"}, OFFICE),
+    "interview": ("in_progress", {"text": "约谈局长"}, OFFICE),
     "rate": ("done", {"rating": "good"}, OFFICE),
     "instruct": ("in_progress", {"text": "请加快进度"}, {"leader"}),
 }
@@ -87,7 +89,8 @@ def test_the_item_page_offers_each_role_its_actions(web):
     offered = {role: forms_on(web.browser(role).get(f"/items/{item_id}").text) for role in ("admin", "office",
                                                                                           "leader", "unit_a")}
     assert offered == {
-        "admin": ["remind", "cancel"], "office": ["remind", "cancel"], "leader": ["instruct"],
+        "admin": ["remind", "notify", "interview", "cancel"], "office": ["remind", "notify", "interview", "cancel"],
+        "leader": ["instruct"],
         "unit_a": ["report_progress", "request_extension", "apply_completion"]}
 
 
@@ -99,7 +102,7 @@ def test_a_unit_sees_its_workspace(web):
     chased = web.item("in_progress", title="建设停车设施")
     with web.db.session() as s:
         act(s, item_id=chased, actor=web.actor("office"), action="remind", expected_version=4,
-            settings=web.settings, deliver=False, text="请抓紧办理")
+            settings=web.settings, text="请抓紧办理")
     api = web.api("unit_a").get("/api/workspace").json()
     assert {k: [i["title"] for i in v] for k, v in api.items()} == {
         "open": ["整治燃气管道", "建设停车设施"], "due_this_week": [], "returned": ["整治燃气管道"], "overdue": [],

@@ -146,6 +146,25 @@ class Reminded(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Notified(Event):
+    """A 督办通知 to `units`: the office's requirements (`text`) under its 文号 (`number`)."""
+
+    type: ClassVar[str] = Action.NOTIFY.value
+    units: tuple[str, ...]
+    text: str
+    number: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interviewed(Event):
+    """A 约谈 of `units`, with the record of what was said and agreed (`text`)."""
+
+    type: ClassVar[str] = Action.INTERVIEW.value
+    units: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Rated(Event):
     type: ClassVar[str] = Action.RATE.value
     rating: Rating
@@ -160,7 +179,8 @@ class Instructed(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     Created, Confirmed, Assigned, Accepted, ProgressReported, ExtensionRequested, ExtensionApproved,
-    ExtensionRejected, CompletionApplied, Approved, Returned, Cancelled, Reminded, Rated, Instructed)}
+    ExtensionRejected, CompletionApplied, Approved, Returned, Cancelled, Reminded, Notified, Interviewed, Rated,
+    Instructed)}
 
 
 def register(cls: type[Event]) -> type[Event]:

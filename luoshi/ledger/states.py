@@ -47,6 +47,8 @@ class Action(StrEnum):
     RETURN = "return"
     CANCEL = "cancel"
     REMIND = "remind"
+    NOTIFY = "notify"  # 督办通知: a formal notice (a Word letter) after chasing did not do
+    INTERVIEW = "interview"  # 约谈: the unit's head summoned; the talk recorded
     RATE = "rate"
     INSTRUCT = "instruct"
 

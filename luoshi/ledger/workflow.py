@@ -69,6 +69,9 @@ TRANSITIONS: dict[tuple[State, Action], Transition] = {
     **_rows(Action.RETURN, [State.COMPLETION_REQUESTED], State.IN_PROGRESS, OFFICE, requires=("reason",)),
     **_rows(Action.CANCEL, OPEN, State.CANCELLED, OFFICE, requires=("reason",)),
     **_rows(Action.REMIND, HANDLING, None, OFFICE, accepts=("units", "text")),
+    # The escalation after chasing (提醒 → 催办 → 督办通知 → 约谈): each a step of the history, state unchanged.
+    **_rows(Action.NOTIFY, HANDLING, None, OFFICE, requires=("text",), accepts=("units", "number")),
+    **_rows(Action.INTERVIEW, HANDLING, None, OFFICE, requires=("text",), accepts=("units",)),
     **_rows(Action.RATE, [State.DONE], None, OFFICE, requires=("rating",), accepts=("note",)),
     **_rows(Action.INSTRUCT, [s for s in State if s not in (State.DRAFT, State.CANCELLED)], None, LEADER,
             requires=("text",)),
@@ -128,7 +131,7 @@ def _choice(enum: type[Enum]) -> Callable[[Any, str], Any]:
 
 
 FIELDS: dict[str, Callable[[Any, str], Any]] = {
-    "title": _text, "text": _text, "reason": _text, "note": _text, "due_text": _text,
+    "title": _text, "text": _text, "reason": _text, "note": _text, "due_text": _text, "number": _text,
     "lead_units": _names, "co_units": _names, "units": _names, "attachments": _names,
     "due": _date, "percent": _percent, "kind": _choice(Kind), "rating": _choice(Rating),
 }
@@ -351,14 +354,24 @@ def _cancel(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
     return changes, v
 
 
-def _remind(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+def _units_of(item: Item, v: Values) -> tuple[str, ...]:
+    """The units an action names (default: the lead units), each one of the item's."""
     units = v["units"] or item.lead_units
     strangers = [u for u in units if item.role_of(u) is None]
     if strangers:
         raise InvalidValue(f"{', '.join(strangers)} not a unit of item {item.id!r} "
                            f"(units: {', '.join(item.lead_units + item.co_units)})", "units")
+    return units
+
+
+def _remind(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    units = _units_of(item, v)
     changes = {"reminders": item.reminders + 1, "last_reminded_at": now}
     return changes, {"units": units, "text": v["text"]}
+
+
+def _escalate(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
+    return {}, {**v, "units": _units_of(item, v)}
 
 
 def _rate(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
@@ -370,7 +383,8 @@ EFFECTS: dict[Action, Effect] = {
     Action.REPORT_PROGRESS: _report_progress, Action.REQUEST_EXTENSION: _request_extension,
     Action.APPROVE_EXTENSION: _approve_extension, Action.REJECT_EXTENSION: _reject_extension,
     Action.APPLY_COMPLETION: _apply_completion, Action.APPROVE: _approve, Action.RETURN: _return,
-    Action.CANCEL: _cancel, Action.REMIND: _remind, Action.RATE: _rate, Action.INSTRUCT: _only_facts,
+    Action.CANCEL: _cancel, Action.REMIND: _remind, Action.NOTIFY: _escalate, Action.INTERVIEW: _escalate,
+    Action.RATE: _rate, Action.INSTRUCT: _only_facts,
 }
 
 

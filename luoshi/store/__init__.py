@@ -6,6 +6,9 @@ the JSON API and the CLI call.
 - `documents`: `get_document`, `list_documents` (ingest itself is `luoshi.ingest`);
 - `orgs`: the organisation directory and the people seen for each unit;
 - `users`: `create_user`, `authenticate`, tokens, `actor_for`;
-- `reminders`: reminders per unit and their webhook delivery;
+- `reminders`: reminders (催办) per unit and what became of sending them;
+- `evidence`: evidence files (佐证材料) on progress reports and completion applications, the evidence rule;
+- `outbox`: notification channels per unit, the outbox of notices, the scheduler and the workers' claim;
+- `escalation`: 督办通知 and 约谈 per unit, and every unit's count of each escalation step;
 - `audit`: the hash-chained audit log and `verify_audit`.
 """

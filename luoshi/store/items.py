@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
-import httpx
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -30,11 +29,12 @@ from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store.paging import Page
-from luoshi.store import audit, search_index
+from luoshi.store import audit, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
+from luoshi.store.evidence import StoredFile
 from luoshi.store.warnings import colour_clause
 
 LEAD, CO = "lead", "co_operating"
@@ -524,6 +524,10 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
     audit.append_event(session, item_id, event, key=settings.audit_key_bytes)
     reminders = _record_facts(session, item_id, event)
     session.flush()
+    # What the change tells the units (a hand-out, a chase) goes to the outbox in this transaction; the
+    # worker sends it after the commit (luoshi.notify), never this request.
+    outbox.notices_for_event(session, item=new, event=event, reminders=reminders, settings=settings,
+                             today=today_in(settings, now), now=now)
     search_index.index_items(session, [item_id])
     row = session.get(ItemRow, item_id)
     if row is not None:
@@ -545,6 +549,8 @@ def _record_facts(session: Session, item_id: int, event: Event) -> list[Reminder
                 for u in data["units"]]
         session.add_all(rows)
         return rows
+    elif kind in (Action.NOTIFY.value, Action.INTERVIEW.value):
+        escalation.record(session, item_id=item_id, data=data, by=event.actor, at=event.at)
     elif kind == Action.RATE.value:
         session.add(RatingRow(**base, rating=data["rating"], note=data.get("note")))
     elif kind == Action.INSTRUCT.value:
@@ -554,7 +560,7 @@ def _record_facts(session: Session, item_id: int, event: Event) -> list[Reminder
 
 def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | str,
         expected_version: int | None, settings: Settings | None = None, now: datetime | None = None,
-        transport: httpx.BaseTransport | None = None, deliver: bool = True, **payload: Any) -> ItemView:
+        files: Sequence[StoredFile] = (), **payload: Any) -> ItemView:
     """Take `action` on an item as `actor`, and commit: the new state, the event and its audit entry.
 
     `payload` is the action's fields (`text`, `percent`, `due`, `reason`, `lead_units`, `units`, …; see
@@ -563,23 +569,26 @@ def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | 
 
     Raises NotFound (no such item, or not the actor's to see), PermissionDenied, Conflict (the item
     changed since `expected_version` was read, or someone else wrote it first), InvalidTransition,
-    MissingField, InvalidValue. A REMIND is sent to each unit's webhook after the commit (`deliver`);
-    a failed delivery is recorded on the reminder, never raised.
+    MissingField, InvalidValue. `files` are evidence files already in the blob store
+    (`luoshi.store.evidence.store_files`), for a progress report or completion application: their names go
+    into the event, their rows beside the report. Notices (a hand-out, a chase) are queued in the outbox
+    and sent by the worker after the commit.
     """
     settings = settings or get_settings()
     now = now or utcnow()
     old = load_item(session, item_id=item_id, actor=actor)
     if str(action) == Action.ASSIGN.value and payload.get("due") in (None, ""):
         payload["due"] = due_for(old, today_in(settings, now), settings.due_policy).date
+    if files:
+        payload["attachments"] = [*(payload.get("attachments") or []), *(f.name for f in files)]
+    evidence.check_evidence(session, old, action, files)
     new, event = apply(old, action, actor, now, expected_version=expected_version,
                        **_resolve_units(session, payload))
-    reminders = save(session, old=old, new=new, event=event, settings=settings, now=now)
+    save(session, old=old, new=new, event=event, settings=settings, now=now)
+    if files:
+        evidence.record_attachments(session, item_id=int(old.id), version=event.version, files=files,
+                                    unit=actor.unit, by=actor.id, at=now)
     session.commit()
-    if reminders and deliver:
-        from luoshi.store.reminders import deliver_reminders
-
-        deliver_reminders(session, reminder_ids=[r.id for r in reminders], settings=settings, transport=transport,
-                          now=now)
     return get_item(session, item_id=item_id, actor=actor, settings=settings, now=now)
 
 

@@ -1,23 +1,21 @@
-"""Reminders (催办) stored per unit, and their delivery to the unit's webhook as a JSON POST.
+"""Reminders (催办) stored per unit, and what became of sending them.
 
-A delivery that fails (no answer, an error status, a refused body) is recorded on the reminder with the
-reason and never raised: the chase itself is already in the ledger. `deliver_reminders` is called right
-after a REMIND by `act`, and can be run again by a worker for reminders still `pending` or `failed`.
+A REMIND queues a notice to each channel of each unit chased (`luoshi.store.outbox`), in the same
+transaction; the worker (`luoshi.notify`) sends it and records the outcome on the reminder: `none` (the unit
+has no channel), `pending`, `sent`, or `failed` with the reason (retried with backoff). A failure is never
+raised to the user: the chase itself is already in the ledger.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from luoshi.ledger import Actor, Reminder, webhook_payload
-from luoshi.settings import Settings, get_settings
-from luoshi.store.models import ItemRow, Organisation, ReminderRow
+from luoshi.ledger import Actor
+from luoshi.store.models import ReminderRow
 
 
 @dataclass(frozen=True)
@@ -34,54 +32,6 @@ class ReminderView:
 
 def _view(r: ReminderRow) -> ReminderView:
     return ReminderView(r.id, r.item_id, r.unit_id, r.text, r.by, r.at, r.delivery, r.delivery_error)
-
-
-def deliver_reminders(session: Session, *, reminder_ids: Sequence[int] | None = None,
-                      settings: Settings | None = None, transport: httpx.BaseTransport | None = None,
-                      now: datetime | None = None) -> list[ReminderView]:
-    """POST each reminder (the given ones, else all pending or failed) to its unit's webhook; commit
-    the outcome of each. A unit without a webhook gets `none`."""
-    from luoshi.store.items import to_item, today_in
-    from luoshi.store.orgs import as_unit
-
-    settings = settings or get_settings()
-    stmt = select(ReminderRow)
-    stmt = (stmt.where(ReminderRow.id.in_(reminder_ids)) if reminder_ids is not None
-            else stmt.where(ReminderRow.delivery.in_(("pending", "failed"))))
-    rows = list(session.scalars(stmt.order_by(ReminderRow.id)))
-    with httpx.Client(transport=transport, timeout=settings.webhook_timeout) as client:
-        for r in rows:
-            org = session.get(Organisation, r.unit_id)
-            item_row = session.get(ItemRow, r.item_id)
-            if org is None or item_row is None or not org.webhook_url:
-                r.delivery, r.delivery_error = "none", None
-                continue
-            reminder = Reminder(str(r.item_id), (str(r.unit_id),), r.text, r.by, r.at, r.version)
-            link = f"{settings.base_url.rstrip('/')}/items/{r.item_id}"
-            body = webhook_payload(reminder, to_item(item_row, settings.zone), as_unit(org), link, today_in(settings, now))
-            r.delivery_error = _post(client, org.webhook_url, body)
-            r.delivery = "failed" if r.delivery_error else "sent"
-            r.delivered_at = None if r.delivery_error else (now or datetime.now(UTC))
-    session.commit()
-    return [_view(r) for r in rows]
-
-
-def _post(client: httpx.Client, url: str, body: dict) -> str | None:
-    """None when the receiver took it, else why not (in words)."""
-    try:
-        response = client.post(url, json=body)
-    except httpx.HTTPError as exc:
-        return f"{url}: {type(exc).__name__}: {exc}"
-    if response.status_code >= 300:
-        return f"{url}: HTTP {response.status_code} {response.text[:200]}"
-    # DingTalk and WeCom answer 200 with {"errcode": n, "errmsg": …} when they refuse a message.
-    try:
-        data = response.json()
-    except ValueError:
-        return None
-    if isinstance(data, dict) and data.get("errcode") not in (None, 0):
-        return f"{url}: errcode {data.get('errcode')}: {data.get('errmsg')}"
-    return None
 
 
 def reminders_for(session: Session, *, actor: Actor, item_id: int | None = None,

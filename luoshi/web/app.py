@@ -9,6 +9,7 @@ import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -78,9 +79,23 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         gc.collect()
         gc.freeze()
+        jobs = _jobs(app, settings)
         yield
+        if jobs is not None:
+            jobs.stop()
 
     return lifespan
+
+
+def _jobs(app: FastAPI, settings: Settings) -> Any:
+    """The notification jobs in this server process (`serve_jobs`): they stand back while a `luoshi worker`
+    runs, so one machine needs no second process and a larger setup loses nothing by having one."""
+    db = getattr(app.state, "db", None)
+    if not settings.serve_jobs or db is None:
+        return None
+    from luoshi.notify import Worker
+
+    return Worker(db, settings, kind="serve").start()
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None,

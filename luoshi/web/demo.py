@@ -110,7 +110,7 @@ def _bring_to_life(session, settings, unit_users: list[DemoUser]) -> None:
             def step(who, action, days, **payload):
                 version = store_items.load_item(session, item_id=item_id, actor=office).version
                 store_items.act(session, item_id=item_id, actor=who, action=action, expected_version=version,
-                                settings=settings, now=start + timedelta(days=days), deliver=False, **payload)
+                                settings=settings, now=start + timedelta(days=days), **payload)
 
             step(office, "confirm", 0)
             due = (now + timedelta(days=[60, 5, -3, 30, 90][n])).date().isoformat()

@@ -19,7 +19,7 @@ UNIT_FIELDS = ("lead_units", "co_units", "units")
 class Field:
     name: str
     label: str
-    widget: str = "text"  # text | textarea | date | number | units | select
+    widget: str = "text"  # text | textarea | date | number | units | select | files
     required: bool = False
     value: Any = None
     choices: tuple[tuple[str, str], ...] = ()
@@ -34,7 +34,10 @@ class ActionForm:
     open: bool = False
 
 
-def fields_of(action: Action, item: Item, proposed_due: date | None) -> list[Field]:
+FILES_HELP = "可上传照片、PDF、Word、Excel 文件，可多选"
+
+
+def fields_of(action: Action, item: Item, proposed_due: date | None, evidence_required: bool = False) -> list[Field]:
     pending = item.pending_extension
     ratings = tuple((r.value, r.label) for r in Rating)
     spec: dict[Action, list[Field]] = {
@@ -49,17 +52,23 @@ def fields_of(action: Action, item: Item, proposed_due: date | None) -> list[Fie
                         Field("note", "交办意见", "textarea")],
         Action.ACCEPT: [Field("note", "签收说明", "textarea")],
         Action.REPORT_PROGRESS: [Field("text", "进展情况", "textarea", True),
-                                 Field("percent", "完成进度（%）", "number", value=item.progress)],
+                                 Field("percent", "完成进度（%）", "number", value=item.progress),
+                                 Field("files", "佐证材料", "files", help=FILES_HELP)],
         Action.REQUEST_EXTENSION: [Field("due", "申请延期至", "date", True), Field("reason", "延期理由", "textarea", True)],
         Action.APPROVE_EXTENSION: [Field("due", "批准期限", "date", value=pending.requested_due if pending else None,
                                          help=f"申请理由：{pending.reason}" if pending else ""),
                                    Field("note", "审批意见", "textarea")],
         Action.REJECT_EXTENSION: [Field("reason", "驳回理由", "textarea", True)],
-        Action.APPLY_COMPLETION: [Field("text", "办结情况说明", "textarea", True)],
+        Action.APPLY_COMPLETION: [Field("text", "办结情况说明", "textarea", True),
+                                  Field("files", "佐证材料", "files", evidence_required,
+                                        help=FILES_HELP + ("；督查室要求办结须附佐证材料" if evidence_required else ""))],
         Action.APPROVE: [Field("note", "审核意见", "textarea")],
         Action.RETURN: [Field("reason", "退回理由", "textarea", True)],
         Action.CANCEL: [Field("reason", "撤销理由", "textarea", True)],
         Action.REMIND: [Field("text", "催办意见", "textarea")],
+        Action.NOTIFY: [Field("number", "文号", help="如 县府督〔2024〕3号；可不填"),
+                        Field("text", "督办要求", "textarea", True, help="发往牵头单位，并生成 Word 督办通知")],
+        Action.INTERVIEW: [Field("text", "约谈记录", "textarea", True, help="约谈对象、时间、承诺事项")],
         Action.RATE: [Field("rating", "评价", "select", True, choices=ratings), Field("note", "评语", "textarea")],
         Action.INSTRUCT: [Field("text", "批示内容", "textarea", True)],
     }
@@ -70,11 +79,12 @@ def fields_of(action: Action, item: Item, proposed_due: date | None) -> list[Fie
 DESTRUCTIVE = (Action.CANCEL, Action.RETURN, Action.REJECT_EXTENSION)
 
 
-def forms_for(actions: list[Action], item: Item, proposed_due: date | None) -> list[ActionForm]:
+def forms_for(actions: list[Action], item: Item, proposed_due: date | None,
+              evidence_required: bool = False) -> list[ActionForm]:
     """The forms of the actions the user may take, the ones that end or undo work last; the first
     other one unfolded."""
     ordered = sorted(actions, key=lambda a: a in DESTRUCTIVE)
-    return [ActionForm(a.value, glossary.zh(f"action.{a.value}"), fields_of(a, item, proposed_due),
+    return [ActionForm(a.value, glossary.zh(f"action.{a.value}"), fields_of(a, item, proposed_due, evidence_required),
                        open=i == 0 and a not in DESTRUCTIVE) for i, a in enumerate(ordered)]
 
 
@@ -82,6 +92,8 @@ def payload(action: Action, form: FormData) -> dict[str, Any]:
     """The posted fields the action takes; blanks dropped so the rules can say what is missing."""
     out: dict[str, Any] = {}
     for f in fields_of(action, _BLANK, None):
+        if f.widget == "files":  # read apart, into the blob store (luoshi.web.evidence)
+            continue
         if f.name in UNIT_FIELDS:
             values = [v for v in form.getlist(f.name) if isinstance(v, str) and v.strip()]
             if values:

@@ -19,7 +19,8 @@ DOC_TYPES = {"meeting_minutes": "会议纪要", "work_report": "政府工作报�
 # The facts of an event shown under it in a history, in this order, with their Chinese names.
 FACT_LABELS = (("reason", "原因"), ("text", "内容"), ("note", "备注"), ("percent", "进度"), ("due", "办理期限"),
                ("requested_due", "申请期限"), ("previous_due", "原期限"), ("lead_units", "牵头单位"),
-               ("co_units", "配合单位"), ("units", "催办单位"), ("rating", "评价"), ("title", "标题"))
+               ("co_units", "配合单位"), ("units", "催办单位"), ("rating", "评价"), ("title", "标题"),
+               ("attachments", "佐证材料"), ("number", "文号"))
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -75,6 +76,8 @@ def _fact(key: str, value: Any, names: Mapping[str, str]) -> str:
         return "、".join(names.get(str(u), str(u)) for u in value)
     if key == "percent":
         return f"{value}%"
+    if key == "attachments":
+        return "、".join(str(a) for a in value)
     if key == "rating":
         return glossary.zh(f"rating.{value}")
     return str(value)

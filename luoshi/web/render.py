@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from luoshi.files.kinds import ACCEPT_ATTRIBUTE
 from luoshi.ledger import Role
 from luoshi.web import csrf
 
@@ -54,6 +55,7 @@ MENU = (
     ("/bulletin", "督查通报", "bulletin", {Role.ADMIN, Role.SUPERVISOR}),
     ("/publishing", "公开发布", "publishing", {Role.ADMIN, Role.SUPERVISOR}),
     ("/admin/users", "用户管理", "users", {Role.ADMIN}),
+    ("/settings/notifications", "提醒设置", "settings", {Role.UNIT, Role.SUPERVISOR, Role.ADMIN}),
 )
 
 
@@ -82,6 +84,7 @@ def options(choices: Iterable[Any], selected: str | int | Collection[str | int] 
 
 
 TEMPLATES.env.globals["options"] = options
+TEMPLATES.env.globals["file_accept"] = ACCEPT_ATTRIBUTE  # the evidence files a form's file input offers
 
 
 def flash(request: Request, kind: str, text: str) -> None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from luoshi.ledger import Action, Rating
 from luoshi.store import items as store
+from luoshi.store.evidence import attachments_of
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
 from luoshi.web.queries import history
@@ -53,7 +54,9 @@ def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
 
 @router.get("/{item_id}", summary="One item, with its warning, source and the actions you may take")
 def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
-    return item_dict(store.get_item(session, item_id=item_id, actor=user.actor, settings=settings), actor=user.actor)
+    out = item_dict(store.get_item(session, item_id=item_id, actor=user.actor, settings=settings), actor=user.actor)
+    out["attachments"] = [a.to_dict() for a in attachments_of(session, item_id=item_id, actor=user.actor)]
+    return out
 
 
 @router.get("/{item_id}/history", summary="Every step of the item: who, when, what, why")
@@ -117,6 +120,17 @@ class Remind(Versioned):
     text: str | None = None
 
 
+class Notify(Versioned):
+    units: Units = Field(None, description="the units notified; default: the lead units")
+    number: str | None = Field(None, description="the notice's 文号")
+    text: str = Field(description="the office's requirements (督办要求)")
+
+
+class Interview(Versioned):
+    units: Units = Field(None, description="the units whose heads were summoned; default: the lead units")
+    text: str = Field(description="the record of the talk (约谈记录)")
+
+
 class Rate(Versioned):
     rating: Rating
     note: str | None = None
@@ -150,15 +164,16 @@ for _path, _action, _model, _summary in (
     ("confirm", Action.CONFIRM, Confirm, "Confirm a draft (确认), correcting title or units"),
     ("assign", Action.ASSIGN, Assign, "Assign to units with a due date (交办)"),
     ("accept", Action.ACCEPT, Note, "The lead unit accepts an assigned item (签收)"),
-    ("progress", Action.REPORT_PROGRESS, Progress, "Report progress (报送进展)"),
     ("extension", Action.REQUEST_EXTENSION, Extension, "Ask for a later due date (申请延期)"),
     ("extension/approve", Action.APPROVE_EXTENSION, ApproveExtension, "Approve the pending extension (批准延期)"),
     ("extension/reject", Action.REJECT_EXTENSION, Reason, "Reject the pending extension (驳回延期)"),
-    ("complete", Action.APPLY_COMPLETION, Complete, "Apply for completion (申请办结)"),
+    # progress and complete take evidence files too: luoshi.web.routes.api.evidence
     ("approve", Action.APPROVE, Note, "Approve completion (批准办结)"),
     ("return", Action.RETURN, Reason, "Return: completion refused, with a reason (退回)"),
     ("cancel", Action.CANCEL, Reason, "Cancel the item, with a reason (撤销)"),
     ("remind", Action.REMIND, Remind, "Chase the units (催办)"),
+    ("notify", Action.NOTIFY, Notify, "A formal supervision notice to the units (督办通知), as a Word letter"),
+    ("interview", Action.INTERVIEW, Interview, "Record an interview of the units' heads (约谈)"),
     ("rate", Action.RATE, Rate, "Rate a done item (评价)"),
     ("instruct", Action.INSTRUCT, Instruct, "A leader's instruction (批示)"),
 ):

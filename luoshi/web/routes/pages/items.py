@@ -12,10 +12,13 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger import Action, due_for
 from luoshi.settings import Settings
 from luoshi.store import items as store
+from luoshi.store.evidence import attachments_of
+from luoshi.store.outbox import item_notices
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
+from luoshi.web.evidence import BodyLimited, by_version, evidence_required, form_files, store_uploads
 from luoshi.web.errors import form_version, refused
 from luoshi.web.forms import forms_for, payload
-from luoshi.web.present import item_dict
+from luoshi.web.present import item_dict, local
 from luoshi.web.queries import history, may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, redirect
 
@@ -33,8 +36,12 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
     return page(request, "item.html", status_code=status_code, user=user, active="ledger", title=view.item.title,
                 item=item_dict(view, actor=user.actor), history=events,
                 reports=[e for e in events if e["type"] in REPORTS][::-1],
-                forms=forms_for(view.actions, view.item, proposed), units=units,
-                full_document=may_read_documents(user.actor), **context)
+                forms=forms_for(view.actions, view.item, proposed,
+                                evidence_required=evidence_required(session, view.item.kind.value)),
+                units=units, files=by_version(attachments_of(session, item_id=item_id, actor=user.actor)),
+                notices=[{**n.to_dict(), "at_local": local(n.sent_at or n.created_at, settings.zone)}
+                         for n in item_notices(session, item_id=item_id, actor=user.actor, limit=20)],
+                full_document=may_read_documents(user.actor), notice_base=f"/items/{item_id}/notices", **context)
 
 
 @router.get("/items/{item_id}")
@@ -42,12 +49,14 @@ def item(item_id: int, request: Request, session: SessionDep, user: PageUser, se
     return item_page(request, session, user, settings, item_id)
 
 
-@router.post("/items/{item_id}/{action}", dependencies=[CsrfChecked])
+@router.post("/items/{item_id}/{action}", dependencies=[BodyLimited, CsrfChecked])
 async def act(item_id: int, action: Action, request: Request, session: SessionDep, user: PageUser,
               settings: SettingsDep) -> Response:
     form = await request.form()
+    uploads = await form_files(form) if action in REPORTS else []
     try:
-        store.act(session, item_id=item_id, actor=user.actor, action=action,
+        files = store_uploads(request, uploads) if uploads else []
+        store.act(session, item_id=item_id, actor=user.actor, action=action, files=files,
                   expected_version=form_version(form.get("version")), settings=settings, **payload(action, form))
     except LuoshiError as exc:
         return item_page(request, session, user, settings, item_id, status_code=refused(request, session, exc))
