@@ -96,8 +96,10 @@ def test_cancel_with_one_reason_and_remind_in_one_action(session, settings, unit
                          settings=settings, now=NOW)
     assert reminded.done == ids[:2] and [f.item_id for f in reminded.failed] == [ids[2]]
     rows = session.query(ReminderRow).order_by(ReminderRow.item_id).all()
+    # The units have no channel yet: the 催办 is recorded, with nothing to deliver (the outbox worker sends
+    # to the channels a unit has).
     assert [(r.item_id, r.unit_id, r.text, r.delivery) for r in rows] == [
-        (ids[0], units[0], "请加快办理", "pending"), (ids[1], units[0], "请加快办理", "pending")]
+        (ids[0], units[0], "请加快办理", "none"), (ids[1], units[0], "请加快办理", "none")]
     cancelled = batch_act(session, actor=OFFICE, action="cancel", item_ids=ids, reason="工作调整",
                           settings=settings, now=NOW)
     assert cancelled.done == ids

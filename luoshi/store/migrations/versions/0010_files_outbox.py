@@ -2,8 +2,8 @@
 job_runners) and the escalation steps (escalations): the tables of `luoshi.store.evidence`,
 `luoshi.store.outbox` and `luoshi.store.escalation`
 
-Revision ID: 0011
-Revises: 0013
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04 15:12:42.385716
 """
 
@@ -19,8 +19,8 @@ import luoshi.store.escalation  # noqa: F401
 import luoshi.store.evidence  # noqa: F401
 import luoshi.store.outbox  # noqa: F401
 
-revision = '0011'
-down_revision = '0013'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """office documents and assessment: the per-year counters of numbered documents (督字〔年份〕N号), the
 documents issued, and the office's assessment formula (考核办法).
 
-Revision ID: 0013
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 15:20:00.000000
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 from luoshi.store.types import UTCDateTime
 
-revision = '0013'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
