@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from luoshi.errors import ReadError
 from luoshi.text.ocr_layout import LOW_CONFIDENCE, Glyph, Line, document_chars
@@ -278,3 +279,24 @@ def read_image(path: str, *, progress: Progress | None = None, budget: int | Non
 
 def dumps(ocr: OcrMap | None) -> str | None:
     return json.dumps(ocr.to_json(), separators=(",", ":")) if ocr else None
+
+
+CHECK_ORIGINAL = "请核对原件"
+
+
+def flag_doubtful(record: Any, ocr: OcrMap) -> int:
+    """Mark every record (a dict with a `text` and its `span`) that rests on a character read with low
+    confidence: `check_original` = 请核对原件, for the office to compare with the paper. Returns how many."""
+    flagged = 0
+    if isinstance(record, dict):
+        span = record.get("span")
+        if isinstance(record.get("text"), str) and isinstance(span, (list, tuple)) and len(span) == 2 \
+                and ocr.doubtful(span[0], span[1]):
+            record["check_original"] = CHECK_ORIGINAL
+            flagged += 1
+        for value in record.values():
+            flagged += flag_doubtful(value, ocr)
+    elif isinstance(record, list):
+        for value in record:
+            flagged += flag_doubtful(value, ocr)
+    return flagged

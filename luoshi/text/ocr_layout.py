@@ -188,7 +188,12 @@ def _row_chars(row: Row) -> list[Char]:
 
 
 def page_chars(lines: list[Line], *, first_page: bool = True, page_height: float | None = None) -> list[Char]:
-    """The source text of one page, character by character, each with the glyph it comes from."""
+    """The source text of one page, character by character, each with the glyph it comes from (as the
+    engine gave it: the layout works on the lines turned level, when the page was turned)."""
+    level, back = straighten(lines)
+    if back:
+        return [(c, back.get(id(g), g) if g is not None else None)
+                for c, g in page_chars(level, first_page=first_page, page_height=page_height)]
     page_rows = rows(lines)
     if not page_rows:
         return []
@@ -262,9 +267,7 @@ def document_chars(pages: list[list[Line]], heights: list[float] | None = None) 
     """The source text of several pages (joined by a newline), each character with its glyph and page."""
     out: list[tuple[str, Glyph | None, int]] = []
     for number, lines in enumerate(pages):
-        level, back = straighten(lines)
-        chars = page_chars(level, first_page=number == 0, page_height=heights[number] if heights else None)
-        chars = [(c, back.get(id(g), g) if g is not None else None) for c, g in chars]
+        chars = page_chars(lines, first_page=number == 0, page_height=heights[number] if heights else None)
         if out and chars:
             out.append(("\n", None, number))
         out += [(c, g, number) for c, g in chars]
