@@ -43,6 +43,11 @@ def missing_engine(path: str) -> OcrUnavailable:
                                 "pip install 'luoshi[ocr]' 后重新上传")
 
 
+def budget_message(pages: int, budget: int) -> str:
+    return (f"有 {pages} 页需要文字识别，超过每份文件 {budget} 页的上限：请拆分文件后分别上传，"
+            "或请管理员调高 LUOSHI_OCR_PAGE_BUDGET")
+
+
 @dataclass
 class OcrPage:
     """One page read by OCR: its number in the document (from 1), its size, a JPEG to show it."""
@@ -214,8 +219,7 @@ def ocr_images(path: str, images: list[tuple[int, object]], *, progress: Progres
         raise missing_engine(path)
     budget = PAGE_BUDGET if budget is None else budget
     if len(images) > budget:
-        raise OcrBudgetExceeded(path, f"有 {len(images)} 页需要文字识别，超过每份文件 {budget} 页的上限："
-                                      "请拆分文件后分别上传，或请管理员调高 LUOSHI_OCR_PAGE_BUDGET")
+        raise OcrBudgetExceeded(path, budget_message(len(images), budget))
     texts: list[str] = []
     ocr = OcrMap()
     for done, (number, image) in enumerate(images, 1):
