@@ -50,6 +50,7 @@ class Settings(BaseSettings):
                               "(empty: off).")
     ocr_page_budget: int = Field(50, ge=0, description="Pages of one document that may be read by OCR (scans "
                                                        "and photos); a document with more is refused.")
+    ocr_threads: int = Field(0, ge=0, description="Threads the OCR engine runs on (0: one per CPU core).")
     webhook_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a unit's reminder webhook.")
     base_url: str = Field("http://127.0.0.1:8000", description="The public address of the web app, for links in "
                                                               "reminders sent to webhooks.")

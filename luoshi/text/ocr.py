@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,15 +80,20 @@ class OcrMap:
         return any(conf < LOW_CONFIDENCE for *_, conf in self.within(start, end))
 
     def boxes(self, start: int, end: int) -> dict[int, list[tuple[int, int, int, int]]]:
-        """The boxes of text[start:end] by page, one per line: neighbouring character boxes merged."""
+        """The boxes of text[start:end] by page, one per line: each character's box joined to the one
+        before when it follows it on the same line (compared character to character, so that the line
+        of a turned photo, whose characters climb or fall, stays one box)."""
         out: dict[int, list[list[int]]] = {}
+        last: dict[int, tuple[int, int, int, int]] = {}
         for _, page, (x0, y0, x1, y1), _ in self.within(start, end):
             line = out.setdefault(page, [])
-            last = line[-1] if line else None
-            if last and abs(last[1] - y0) < (y1 - y0) / 2 and -5 <= x0 - last[2] <= 40:
-                last[2], last[3] = max(last[2], x1), max(last[3], y1)
+            prev = last.get(page)
+            if prev and abs(prev[1] - y0) < (y1 - y0) / 2 and -5 <= x0 - prev[2] <= 40:
+                box = line[-1]
+                box[1], box[2], box[3] = min(box[1], y0), max(box[2], x1), max(box[3], y1)
             else:
                 line.append([x0, y0, x1, y1])
+            last[page] = (x0, y0, x1, y1)
         return {p: [tuple(b) for b in bs] for p, bs in out.items()}
 
     def to_json(self) -> dict:
@@ -124,7 +128,9 @@ def _rapidocr():
         if _engine is None:
             from rapidocr_onnxruntime import RapidOCR
 
-            threads = int(os.environ.get("LUOSHI_OCR_THREADS", "0")) or -1
+            from luoshi.settings import get_settings
+
+            threads = get_settings().ocr_threads or -1
             _engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
         return _engine
 
