@@ -85,9 +85,6 @@ def get_job(session: Session, job_id: int) -> JobView:
                    job.items_created, job.error)
 
 
-def queued(session: Session) -> list[int]:
-    return list(session.scalars(select(OcrJob.id).where(OcrJob.state == "queued").order_by(OcrJob.id)))
-
 
 def run_job(db, job_id: int, *, actor: Actor, settings: Settings) -> bool:
     """Claim and run one queued job; False when another worker had claimed it."""

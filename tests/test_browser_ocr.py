@@ -85,3 +85,4 @@ def test_a_scan_uploaded_becomes_a_document_whose_items_are_framed_on_the_page(c
     with office.expect_navigation():
         boxes.first.click()
     assert office.url.endswith(f"/items/{item_id}")
+    assert office.locator("#source-page").inner_text() == "原件第 1 页"

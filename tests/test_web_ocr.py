@@ -63,6 +63,10 @@ def test_a_photo_is_read_in_the_background_and_its_items_highlight_their_boxes(w
     html = office.get(job["document_url"]).text
     boxed = {int(i) for i in re.findall(r'<rect class="box item[^"]*" data-item="(\d+)"', html)}
     assert items and boxed == {i["id"] for i in items}  # every item's sentence is framed on the page image
+    doubtful = [i["id"] for i in items if "check_original" in _node(doc["record"], i["source"]["path"])]
+    for item in items:  # the item page says on which page of the scan its sentence is, and whether to check it
+        page = office.get(f"/items/{item['id']}").text
+        assert ('id="source-page"' in page, 'id="check-original"' in page) == (True, item["id"] in doubtful)
     image = office.get(f"{job['document_url']}/pages/1")
     assert (image.status_code, image.headers["content-type"], image.content[:2]) == (200, "image/jpeg", b"\xff\xd8")
     assert web_sqlite.browser("unit_a").get(f"{job['document_url']}/pages/1").status_code == 403
@@ -87,3 +91,11 @@ def test_a_scan_over_the_page_budget_is_refused_before_any_ocr(web_sqlite, monke
     assert (response.status_code, response.json()) == (422, {"detail": "scan.png: 有 1 页需要文字识别，超过每份文件 0 页"
                                                                        "的上限：请拆分文件后分别上传，或请管理员调高 "
                                                                        "LUOSHI_OCR_PAGE_BUDGET"})
+
+
+def _node(record, path: str) -> dict:
+    """The object at a record path like `items[0].tasks[1]`."""
+    node = record
+    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        node = node[key] if key else node[int(index)]
+    return node
