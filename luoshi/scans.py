@@ -85,7 +85,6 @@ def get_job(session: Session, job_id: int) -> JobView:
                    job.items_created, job.error)
 
 
-
 def run_job(db, job_id: int, *, actor: Actor, settings: Settings) -> bool:
     """Claim and run one queued job; False when another worker had claimed it."""
     from luoshi.ingest import ingest_upload

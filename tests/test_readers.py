@@ -70,7 +70,8 @@ def test_missing_folder_and_unsupported_files_are_refused(tmp_path):
     assert problems == [
         (ReadError, "no such file"),
         (ReadError, "is a folder, not a file"),
-        (UnsupportedFormat, "unsupported format .xls; luoshi reads .txt, .docx and .pdf"),
+        (UnsupportedFormat, "unsupported format .xls; luoshi reads .txt, .docx, .pdf and scans or photos as .jpg, "
+                             ".png or .tif"),
     ]
 
 

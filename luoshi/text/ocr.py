@@ -112,6 +112,7 @@ class OcrMap:
 
 _engine = None
 _engine_lock = threading.Lock()
+_call_lock = threading.Lock()
 
 
 def available() -> bool:
@@ -147,7 +148,9 @@ def image_lines(image) -> list[Line]:
         factor = rgb.width / OCR_WIDTH
         rgb = rgb.resize((OCR_WIDTH, round(rgb.height / factor)), Image.BILINEAR)
     array = np.asarray(rgb)
-    result, _ = _rapidocr()(array[:, :, ::-1].copy(), use_cls=False, return_word_box=True)
+    engine = _rapidocr()
+    with _call_lock:  # the engine keeps per-call options on itself; it uses every core for one page anyway
+        result, _ = engine(array[:, :, ::-1].copy(), use_cls=False, return_word_box=True)
     lines = []
     for entry in result or []:
         box, text, score = entry[0], entry[1], float(entry[2])
@@ -166,6 +169,7 @@ def _glyphs(box, text, score, word_boxes, words, confs) -> list[Glyph]:
     """Character boxes: each word's box split among its characters by their width."""
     confs = list(confs) if confs is not None and len(confs) == len(text) else [score] * len(text)
     pieces: list[tuple[str, tuple[float, float, float, float]]] = []
+    words = ["".join(map(str, w)) if isinstance(w, (list, tuple)) else str(w) for w in words or []]
     if word_boxes and words and len(word_boxes) == len(words) and "".join(words) == text:
         for word, quad in zip(words, word_boxes):
             pieces += _split(word, _rect(quad))
@@ -220,7 +224,9 @@ def shown(image) -> tuple[bytes, int, int]:
 
 def ocr_images(path: str, images: list[tuple[int, object]], *, progress: Progress | None = None,
                budget: int | None = None) -> tuple[list[str], OcrMap]:
-    """OCR page images [(page number, PIL image)]: each page's text and one map (offsets per page text)."""
+    """OCR page images [(page number, PIL image, or a function making it)]: each page's text and one map
+    (offsets per page text). A function is called when its page's turn comes, so that only one page
+    image of a long PDF is in memory at a time."""
     if not available():
         raise missing_engine(path)
     budget = PAGE_BUDGET if budget is None else budget
@@ -229,6 +235,7 @@ def ocr_images(path: str, images: list[tuple[int, object]], *, progress: Progres
     texts: list[str] = []
     ocr = OcrMap()
     for done, (number, image) in enumerate(images, 1):
+        image = image() if callable(image) else image
         lines = image_lines(image)
         jpeg, width, height = shown(image)
         ocr.pages.append(OcrPage(number, width, height, jpeg))

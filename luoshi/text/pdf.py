@@ -50,19 +50,11 @@ def pdf_text(path: str, *, progress=None, budget: int | None = None) -> tuple[st
             return "\n".join(t for t, _ in parts), count, None
         if not ocr.available():
             raise ocr.missing_engine(path)
-        images = [(number, page.to_image(resolution=ocr.OCR_DPI).original) for number, page in scans]
-    texts, found = ocr.ocr_images(path, images, progress=progress, budget=budget)
+        images = [(number, lambda page=page: page.to_image(resolution=ocr.OCR_DPI).original) for number, page in scans]
+        texts, found = ocr.ocr_images(path, images, progress=progress, budget=budget)
     read = dict(zip((n for n, _ in scans), texts))
     text, found = ocr.join_pages([(read[n] if n is not None else t, n) for t, n in parts], found)
     return text, count, found
-
-
-def ocr_pages(path: str) -> int:
-    """How many pages of the PDF have no text layer (and need OCR)."""
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        return sum(1 for page in pdf.pages if not page.chars)
 
 
 def read_pdf(path: str, *, progress=None, budget: int | None = None):
