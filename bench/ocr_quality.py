@@ -83,13 +83,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variants", default="300,150,photo", help="comma-separated: 300, 150, photo")
     ap.add_argument("--docs", type=int, default=None, help="only the first N documents (seeds, then samples)")
-    ap.add_argument("--only", default="", help="only documents whose file name contains this")
+    ap.add_argument("--only", default="", help="only documents whose file name contains one of these (comma-separated)")
     ap.add_argument("--pages", type=int, default=None, help="only the first N pages of each document")
     args = ap.parse_args()
     if not ocr.available():
         raise SystemExit("the OCR engine is missing: pip install -e '.[ocr]'")
     score_mod = scorer()
-    docs = [(name, text) for name, text in documents(None) if args.only in name][: args.docs]
+    wanted = args.only.split(",")
+    docs = [(name, text) for name, text in documents(None) if any(w in name for w in wanted)][: args.docs]
     for variant in args.variants.split(","):
         total_edits = total_chars = n_pages = 0
         seconds = cpu = 0.0

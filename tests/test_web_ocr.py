@@ -10,6 +10,8 @@ import time
 import pytest
 
 from conftest import ROOT, _skip_or_fail
+from luoshi.store.pages import ocr_map
+from luoshi.text.ocr_layout import LOW_CONFIDENCE
 from webfixtures import csrf_of, web_sqlite  # noqa: F401
 
 SAMPLE = ROOT / "luoshi" / "samples" / "qingxi_county_minutes_12.txt"
@@ -63,6 +65,9 @@ def test_a_photo_is_read_in_the_background_and_its_items_highlight_their_boxes(w
     html = office.get(job["document_url"]).text
     boxed = {int(i) for i in re.findall(r'<rect class="box item[^"]*" data-item="(\d+)"', html)}
     assert items and boxed == {i["id"] for i in items}  # every item's sentence is framed on the page image
+    with web_sqlite.db.session() as s:
+        scan = ocr_map(s, job["document_id"])
+    assert html.count('<rect class="doubt"') == sum(1 for *_, conf in scan.chars if conf < LOW_CONFIDENCE)
     doubtful = [i["id"] for i in items if "check_original" in _node(doc["record"], i["source"]["path"])]
     for item in items:  # the item page says on which page of the scan its sentence is, and whether to check it
         page = office.get(f"/items/{item['id']}").text

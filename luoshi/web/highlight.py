@@ -79,12 +79,19 @@ def scan_pages(ocr: Any, marks: list[Mark], record: Any) -> list[dict[str, Any]]
 
     `ocr` is a `luoshi.text.ocr.OcrMap`; a mark whose record was flagged 请核对原件 says so.
     """
+    from luoshi.text.ocr_layout import LOW_CONFIDENCE
+
     doubtful = {path for path, node in _nodes(record) if node.get("check_original")}
     pages = []
     for p in ocr.pages:
         height = round(1000 * p.height / p.width)
-        pages.append({"number": p.number, "height": height, "boxes": []})
+        pages.append({"number": p.number, "height": height, "boxes": [], "doubts": []})
     by_number = {p["number"]: p for p in pages}
+    for _, number, (x0, y0, x1, y1), conf in ocr.chars:  # each character read with low confidence, underlined
+        page = by_number.get(number)
+        if conf < LOW_CONFIDENCE and page is not None:
+            scale = page["height"] / 1000
+            page["doubts"].append({"x": x0, "y": round(y1 * scale), "w": max(x1 - x0, 1)})
     for mark in sorted(marks, key=lambda m: m.end - m.start, reverse=True):  # the shortest drawn last, on top
         for number, boxes in ocr.boxes(mark.start, mark.end).items():
             page = by_number.get(number)
