@@ -213,3 +213,30 @@ def _edits(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+def test_an_upload_needs_ocr_for_its_images_and_pages_without_text():
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from luoshi.scans import needs_ocr
+
+    def saved(image_format: str, frames: int = 1) -> bytes:
+        buffer = io.BytesIO()
+        pages = [Image.new("RGB", (80, 100), "white") for _ in range(frames)]
+        pages[0].save(buffer, image_format, save_all=frames > 1, append_images=pages[1:])
+        return buffer.getvalue()
+
+    pdf = io.BytesIO()
+    c = canvas.Canvas(pdf, pagesize=A4)
+    c.drawString(72, 760, "minutes")
+    c.showPage()
+    c.drawImage(ImageReader(io.BytesIO(saved("PNG"))), 0, 0, width=A4[0], height=A4[1])
+    c.showPage()
+    c.save()
+    assert [needs_ocr(name, data) for name, data in [
+        ("a.txt", "纪要".encode()), ("a.png", saved("PNG")), ("a.JPG", saved("JPEG")), ("a.tif", saved("TIFF", 3)),
+        ("mixed.pdf", pdf.getvalue()), ("broken.pdf", b"%PDF-1.4 broken"), ("broken.png", b"not an image"),
+    ]] == [0, 1, 1, 3, 1, 0, 0]

@@ -104,3 +104,22 @@ def _node(record, path: str) -> dict:
     for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
         node = node[key] if key else node[int(index)]
     return node
+
+
+def test_jobs_left_queued_are_taken_up_when_a_process_starts_and_run_once(web_sqlite):
+    from luoshi import scans
+    from luoshi.web.uploads import job_dict
+
+    with web_sqlite.db.session() as s:
+        good = scans.submit(s, name="minutes_12.txt", data=SAMPLE.read_bytes(), pages=0, actor=web_sqlite.actor("office"))
+        bad = scans.submit(s, name="broken.pdf", data=b"%PDF-1.4 broken", pages=1, actor=web_sqlite.actor("office"))
+    worker = scans.Worker(web_sqlite.db, settings=web_sqlite.settings)
+    worker.resume()
+    worker.wait(120)
+    assert not scans.run_job(web_sqlite.db, good, actor=web_sqlite.actor("office"), settings=web_sqlite.settings)
+    with web_sqlite.db.session() as s:
+        done, failed = job_dict(scans.get_job(s, good)), job_dict(scans.get_job(s, bad))
+    assert (done["state"], done["outcome"], done["items_created"] > 0, done["document_url"]) == (
+        "done", "inserted", True, f"/documents/{done['document_id']}")
+    assert (failed["state"], failed["document_id"], failed["error"]) == (
+        "failed", None, "文件未能识别入库：请检查扫描件是否清晰完整，重新上传；仍不成功请联系管理员")

@@ -77,7 +77,9 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        app.state.ocr_worker.resume()  # scans queued before this process started
+        worker = getattr(app.state, "ocr_worker", None)
+        if worker is not None:
+            worker.resume()  # scans queued before this process started
         gc.collect()
         gc.freeze()
         yield
