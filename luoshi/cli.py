@@ -36,12 +36,16 @@ def fail(message: str) -> None:
 def extract_files(files: list[str]) -> Iterator[tuple[str, dict | None, str | None]]:
     """(path, record, error) for each file; one bad file does not stop the others."""
     from luoshi.extract import extract
+    from luoshi.text.ocr import flag_doubtful
     from luoshi.text.readers import read
 
     for path in files:
         try:
             source = read(path)
-            yield path, extract(source.text, source.name), None
+            record = extract(source.text, source.name)
+            if source.ocr is not None:
+                flag_doubtful(record, source.ocr)
+            yield path, record, None
         except LuoshiError as exc:
             yield path, None, str(exc)
 
@@ -56,7 +60,7 @@ def _progress(files: list[str]):
 
 @app.command()
 def extract(
-    paths: Optional[list[str]] = typer.Argument(None, help="Files (.txt, .docx, .pdf) or folders of them."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Files (.txt, .docx, .pdf; scans and photos as .pdf, .jpg, .png, .tif) or folders of them."),
     samples: bool = typer.Option(False, "--samples", help="Also extract the sample documents shipped with luoshi."),
     format: Optional[Format] = typer.Option(None, "--format", "-f",
                                             help="json (one file), jsonl (several), or table. Default: json for one file, jsonl for more."),
@@ -115,7 +119,7 @@ def _database():
 
 @app.command()
 def ingest(
-    paths: list[str] = typer.Argument(..., help="Files (.txt, .docx, .pdf) or folders of them."),
+    paths: list[str] = typer.Argument(..., help="Files (.txt, .docx, .pdf; scans and photos as .pdf, .jpg, .png, .tif) or folders of them."),
 ) -> None:
     """Read, extract and store documents with the items they propose (idempotent; a changed file is a new version)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

@@ -42,6 +42,8 @@ from luoshi.store.models import Document, ItemRow, Meeting
 from luoshi.store.search_index import index_document
 from luoshi.store.orgs import UnitResolver, is_collective, record_attendees
 from luoshi.store.tracking import track_document
+from luoshi.store.pages import store_pages
+from luoshi.text.ocr import flag_doubtful
 
 INGEST_ACTOR = Actor("luoshi-ingest", Role.SUPERVISOR, name="luoshi ingest")
 TITLE_MAX = 120
@@ -113,20 +115,23 @@ def ingest_paths(session: Session, paths: Iterable[str | os.PathLike[str]], *, p
 
 
 def ingest_upload(session: Session, *, name: str, data: bytes, actor: Actor = INGEST_ACTOR,
-                  settings: Settings | None = None, now: datetime | None = None) -> FileResult:
-    """Ingest an uploaded file's bytes under its file name (the web's document upload)."""
+                  settings: Settings | None = None, now: datetime | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> FileResult:
+    """Ingest an uploaded file's bytes under its file name (the web's document upload); `progress` hears
+    (pages done, pages to OCR) while a scan is read."""
     safe = os.path.basename(name.replace("\\", "/")).strip() or "upload.txt"
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as folder:
         path = Path(folder) / safe
         path.write_bytes(data)
         result = ingest_file(session, str(path), actor=actor, settings=settings, now=now, name=safe,
-                             origin=f"upload:{safe}")
+                             origin=f"upload:{safe}", progress=progress)
     result.path = safe
     return result
 
 
 def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, settings: Settings | None = None,
-                now: datetime | None = None, name: str | None = None, origin: str | None = None) -> FileResult:
+                now: datetime | None = None, name: str | None = None, origin: str | None = None,
+                progress: Callable[[int, int], None] | None = None) -> FileResult:
     """Ingest one file and commit it; any failure is returned as an `error` result, never raised."""
     from luoshi.extract import extract
     from luoshi.text.readers import read
@@ -140,10 +145,14 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
         existing = session.scalars(select(Document).where(Document.sha256 == sha)).first() if data else None
         if existing is not None:
             return FileResult(path, "noop", existing.id, existing.version)
-        source = read(path)
+        source = read(path, progress=progress, ocr_budget=settings.ocr_page_budget)
         record = extract(source.text, name or source.name)
+        if source.ocr is not None:
+            flag_doubtful(record, source.ocr)
         result = _store(session, path=origin or path, name=name or source.name, sha=sha, text=source.text,
                         record=record, actor=actor, settings=settings, now=now)
+        if source.ocr is not None:
+            store_pages(session, result.document_id, source.ocr)
         session.commit()
         return result
     except LuoshiError as exc:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     warning_behind_points: int | None = Field(
         50, ge=0, description="Yellow when the share of time gone exceeds the percent done by this many points "
                               "(empty: off).")
+    ocr_page_budget: int = Field(50, ge=0, description="Pages of one document that may be read by OCR (scans "
+                                                       "and photos); a document with more is refused.")
+    ocr_threads: int = Field(0, ge=0, description="Threads the OCR engine runs on (0: one per CPU core).")
     webhook_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a unit's reminder webhook.")
     base_url: str = Field("http://127.0.0.1:8000", description="The public address of the web app, for links in "
                                                               "reminders sent to webhooks.")

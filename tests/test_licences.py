@@ -58,7 +58,9 @@ def test_licence_classifier_reading():
 
 
 def test_no_gpl_or_agpl_in_the_dependency_tree():
-    tree = dependency_tree("luoshi", ("test",))
+    tree = dependency_tree("luoshi", ("test", "ocr"))
     assert {"pdfplumber", "python-docx", "sqlalchemy", "fastapi"} <= tree.keys()
+    if "rapidocr-onnxruntime" in tree:  # the OCR extra, when installed: its engine, runtime and models
+        assert {"onnxruntime", "opencv-python"} <= tree.keys()
     assert BANNED & tree.keys() == set()
     assert {name: text for name, text in tree.items() if is_strong_copyleft(text)} == {}

@@ -70,7 +70,8 @@ def test_missing_folder_and_unsupported_files_are_refused(tmp_path):
     assert problems == [
         (ReadError, "no such file"),
         (ReadError, "is a folder, not a file"),
-        (UnsupportedFormat, "unsupported format .xls; luoshi reads .txt, .docx and .pdf"),
+        (UnsupportedFormat, "unsupported format .xls; luoshi reads .txt, .docx, .pdf and scans or photos as .jpg, "
+                             ".png or .tif"),
     ]
 
 
@@ -184,11 +185,16 @@ def test_pdf_text_layer_is_read_and_the_letter_spaced_header_survives(tmp_path):
     assert squash(source.text[slice(*task["span"])]) == task["text"]
 
 
-def test_pdf_without_text_layer_is_refused_as_needing_ocr(tmp_path):
+def test_pdf_without_any_text_even_by_ocr_is_refused(tmp_path):
+    from luoshi.text import ocr
+
     path = pdf_minutes(tmp_path / "scan.pdf", text_layer=False)
-    with pytest.raises(NoTextLayer) as exc:
+    with pytest.raises(NoTextLayer if ocr.available() else ocr.OcrUnavailable) as exc:
         read(path)
-    assert str(exc.value) == f"{path}: no text layer in its 1 page(s) (a scan?); OCR is not supported"
+    if ocr.available():
+        assert str(exc.value) == f"{path}: no text found in its 1 page(s), not even by OCR (a blank scan?)"
+    else:
+        assert "pip install 'luoshi[ocr]'" in str(exc.value)
 
 
 def test_encrypted_pdf_is_refused_for_want_of_its_password(tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, text,
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -52,6 +52,42 @@ class Document(Base):
     text: Mapped[str] = mapped_column(Text)  # the source text the record's spans index into
     ingested_at: Mapped[datetime]
     ingested_by: Mapped[str] = mapped_column(String(100))
+
+
+class DocumentPage(Base):
+    """A page of a document read by OCR: its image as shown (JPEG), its size in pixels as read, and for each
+    character read on it [offset in the document's text, x0, y0, x1, y1 (thousandths of the page), confidence]."""
+
+    __tablename__ = "document_pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # from 1, as in the file
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    chars: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class OcrJob(Base):
+    """An upload that needs OCR, read in the background: the file until it is stored, and how far it got."""
+
+    __tablename__ = "ocr_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)  # emptied once the document is stored
+    state: Mapped[str] = mapped_column(String(16), index=True)  # queued | running | done | failed
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    pages_total: Mapped[int] = mapped_column(Integer, default=0)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(String(16))  # inserted | updated | noop
+    items_created: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
 
 
 class Meeting(Base):

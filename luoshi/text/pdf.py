@@ -1,7 +1,8 @@
-"""Reading a PDF with a text layer into source text, page by page, paragraph indents kept.
+"""Reading a PDF into source text, page by page, paragraph indents kept.
 
-A PDF that is a scan (pages with no text) raises NoTextLayer: luoshi does not do OCR. Letter-spaced
-headings (`太 仓 市 人 民 政 府`) come out with their spaces, which the layout normalisation removes.
+Pages with a text layer are read from it; pages without one (a scan) are rendered and read by OCR
+(`luoshi.text.ocr`, the optional extra), in the same document. Letter-spaced headings
+(`太 仓 市 人 民 政 府`) come out with their spaces, which the layout normalisation removes.
 """
 
 from __future__ import annotations
@@ -27,26 +28,43 @@ def page_lines(page) -> list[str]:
     return [(INDENT if 1.5 * em <= line["x0"] - margin <= 4.5 * em else "") + line["text"] for line in lines]
 
 
-def pdf_text(path: str) -> tuple[str, int]:
-    """The text of every page (pages joined by a newline) and the number of pages."""
+def pdf_text(path: str, *, progress=None, budget: int | None = None) -> tuple[str, int, object]:
+    """The text of every page (pages joined by a newline), the number of pages, and the OCR map of the
+    pages that had no text layer (None when every page had one)."""
     import pdfplumber
 
-    pages = []
+    from luoshi.text import ocr
+
+    parts: list[tuple[str, int | None]] = []
+    scans: list[tuple[int, object]] = []
     with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            pages.append("\n".join(page_lines(page)))
+        for number, page in enumerate(pdf.pages, 1):
+            text = "\n".join(page_lines(page))
+            if text.strip():
+                parts.append((text, None))
+            else:
+                parts.append(("", number))
+                scans.append((number, page))
         count = len(pdf.pages)
-    return "\n".join(pages), count
+        if not scans:
+            return "\n".join(t for t, _ in parts), count, None
+        if not ocr.available():
+            raise ocr.missing_engine(path)
+        images = [(number, lambda page=page: page.to_image(resolution=ocr.OCR_DPI).original) for number, page in scans]
+        texts, found = ocr.ocr_images(path, images, progress=progress, budget=budget)
+    read = dict(zip((n for n, _ in scans), texts))
+    text, found = ocr.join_pages([(read[n] if n is not None else t, n) for t, n in parts], found)
+    return text, count, found
 
 
-def read_pdf(path: str):
+def read_pdf(path: str, *, progress=None, budget: int | None = None):
     from luoshi.text.readers import Source
 
     with open(path, "rb") as f:
         if not f.read(1024).lstrip().startswith(b"%PDF"):
             raise ReadError(path, "damaged or not a PDF file (no %PDF header)")
     try:
-        text, pages = pdf_text(path)
+        text, pages, found = pdf_text(path, progress=progress, budget=budget)
     except ReadError:
         raise
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
@@ -54,8 +72,8 @@ def read_pdf(path: str):
             raise ReadError(path, "encrypted PDF: it cannot be read without its password") from None
         raise ReadError(path, f"damaged PDF file, cannot be read ({type(exc).__name__}: {exc})") from None
     if pages and not text.strip():
-        raise NoTextLayer(path, f"no text layer in its {pages} page(s) (a scan?); OCR is not supported")
-    return Source(path, text, "pdf")
+        raise NoTextLayer(path, f"no text found in its {pages} page(s), not even by OCR (a blank scan?)")
+    return Source(path, text, "pdf", ocr=found)
 
 
 def _encrypted(exc: BaseException) -> bool:

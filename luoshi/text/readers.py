@@ -1,4 +1,5 @@
-"""Reading a document file into its source text: TXT (UTF-8, GB18030/GBK, UTF-16), DOCX, PDF with a text layer.
+"""Reading a document file into its source text: TXT (UTF-8, GB18030/GBK, UTF-16), DOCX, PDF, and scans
+and photos (JPG, PNG, TIFF, PDF pages without a text layer) by OCR.
 
 `read(path)` returns a `Source`; a file that cannot be read raises a `ReadError` naming the file and
 the problem. The text returned is what record spans index into.
@@ -7,20 +8,24 @@ the problem. The text returned is what record spans index into.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from luoshi.errors import ReadError, UnsupportedFormat
 
-SUFFIXES = (".txt", ".docx", ".pdf")
+SUFFIXES = (".txt", ".docx", ".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 
 
 @dataclass(frozen=True)
 class Source:
     path: str
     text: str
-    kind: str  # "txt" | "docx" | "pdf"
+    kind: str  # "txt" | "docx" | "pdf" | "image"
     encoding: str | None = None
+    ocr: Any = None  # luoshi.text.ocr.OcrMap of the characters read by OCR, if any
 
     @property
     def name(self) -> str:
@@ -73,8 +78,10 @@ def read_txt(path: str) -> Source:
     return Source(path, text, "txt", encoding)
 
 
-def read(path: str | os.PathLike) -> Source:
-    """Read one document file; raise ReadError (naming the file) when it cannot be read."""
+def read(path: str | os.PathLike, *, progress: Callable[[int, int], None] | None = None,
+         ocr_budget: int | None = None) -> Source:
+    """Read one document file; raise ReadError (naming the file) when it cannot be read. `progress`
+    hears (pages done, pages to OCR) while scanned pages are read; `ocr_budget` caps those pages."""
     path = str(path)
     p = Path(path)
     if not p.exists():
@@ -92,9 +99,14 @@ def read(path: str | os.PathLike) -> Source:
         elif suffix == ".pdf":
             from luoshi.text.pdf import read_pdf
 
-            source = read_pdf(path)
+            source = read_pdf(path, progress=progress, budget=ocr_budget)
+        elif suffix in IMAGE_SUFFIXES:
+            from luoshi.text.ocr import read_image
+
+            source = read_image(path, progress=progress, budget=ocr_budget)
         else:
-            raise UnsupportedFormat(path, f"unsupported format {suffix or '(no suffix)'}; luoshi reads .txt, .docx and .pdf")
+            raise UnsupportedFormat(path, f"unsupported format {suffix or '(no suffix)'}; luoshi reads .txt, .docx, "
+                                          ".pdf and scans or photos as .jpg, .png or .tif")
     except ReadError:
         raise
     except OSError as exc:

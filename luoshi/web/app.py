@@ -18,6 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.staticfiles import StaticFiles
 
+from luoshi import scans
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database, open_database
 from luoshi.store import statistics
@@ -77,6 +78,9 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        worker = getattr(app.state, "ocr_worker", None)
+        if worker is not None:
+            worker.resume()  # scans queued before this process started
         gc.collect()
         gc.freeze()
         jobs = _jobs(app, settings)
@@ -111,6 +115,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     render.configure(settings.environment)
     app.state.db = database or open_database(settings.database_url, pool_size=settings.pool_size)
+    app.state.ocr_worker = scans.Worker(app.state.db, settings=settings)
     throttle.ensure_tables(app.state.db.engine)
     with app.state.db.session() as session:  # before the first request: rows of another warning rule
         ensure_current(session, settings.warning_policy, settings.timezone)

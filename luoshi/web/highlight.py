@@ -72,3 +72,44 @@ def document_marks(record: Any, items: list[tuple[int, tuple[int, int] | None, s
     linked = {m.item_id for m in marks if m.item_id}
     return marks + [Mark(span[0], span[1], path or "", item_id, title)
                     for item_id, span, path, title in items if span and item_id not in linked]
+
+
+def scan_pages(ocr: Any, marks: list[Mark], record: Any) -> list[dict[str, Any]]:
+    """The pages read by OCR with each mark's boxes over them, in the page's SVG units (1000 wide).
+
+    `ocr` is a `luoshi.text.ocr.OcrMap`; a mark whose record was flagged 请核对原件 says so.
+    """
+    from luoshi.text.ocr_layout import LOW_CONFIDENCE
+
+    doubtful = {path for path, node in _nodes(record) if node.get("check_original")}
+    pages = []
+    for p in ocr.pages:
+        height = round(1000 * p.height / p.width)
+        pages.append({"number": p.number, "height": height, "boxes": [], "doubts": []})
+    by_number = {p["number"]: p for p in pages}
+    for _, number, (x0, y0, x1, y1), conf in ocr.chars:  # each character read with low confidence, underlined
+        page = by_number.get(number)
+        if conf < LOW_CONFIDENCE and page is not None:
+            scale = page["height"] / 1000
+            page["doubts"].append({"x": x0, "y": round(y1 * scale), "w": max(x1 - x0, 1)})
+    for mark in sorted(marks, key=lambda m: m.end - m.start, reverse=True):  # the shortest drawn last, on top
+        for number, boxes in ocr.boxes(mark.start, mark.end).items():
+            page = by_number.get(number)
+            if page is None:
+                continue
+            scale = page["height"] / 1000
+            for x0, y0, x1, y1 in boxes:
+                page["boxes"].append({"x": x0, "y": round(y0 * scale), "w": max(x1 - x0, 1),
+                                      "h": max(round((y1 - y0) * scale), 1), "item_id": mark.item_id,
+                                      "label": mark.label, "doubtful": mark.path in doubtful})
+    return pages
+
+
+def _nodes(record: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(record, dict):
+        yield path, record
+        for key, value in record.items():
+            yield from _nodes(value, f"{path}.{key}" if path else key)
+    elif isinstance(record, list):
+        for i, value in enumerate(record):
+            yield from _nodes(value, f"{path}[{i}]")

@@ -92,7 +92,19 @@ def source_context(session: Session, source: SourceRef, radius: int = CONTEXT) -
     hi = window + cut if cut > end - window else hi
     marks = [Mark(start - lo, end - lo, source.path or "", active=True)]
     return {"source_runs": runs(part[lo - window:hi - window], marks), "source_cut_before": lo > 0,
-            "source_cut_after": hi < length}
+            "source_cut_after": hi < length, **scan_context(session, int(source.document), start, end)}
+
+
+def scan_context(session: Session, document_id: int, start: int, end: int) -> dict[str, object]:
+    """For a sentence read by OCR: the page it is on, and whether a character of it was read with low
+    confidence (请核对原件)."""
+    from luoshi.store.pages import ocr_map
+
+    scan = ocr_map(session, document_id)
+    if scan is None:
+        return {}
+    pages = sorted(scan.boxes(start, end))
+    return {"source_page": pages[0] if pages else None, "source_doubtful": scan.doubtful(start, end)}
 
 
 # The ledger page asks for both on every view: Core statements built once.

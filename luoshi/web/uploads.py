@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from fastapi import UploadFile
 from sqlalchemy.orm import Session
 
+from luoshi import scans
 from luoshi.errors import ReadError
+from luoshi.text import ocr
 from luoshi.ingest import ingest_upload as store_upload
 from luoshi.ledger import Actor
 from luoshi.settings import Settings
@@ -20,6 +22,14 @@ OUTCOMES = {"inserted": "新文件", "updated": "新版本", "noop": "与已存�
 
 
 @dataclass(frozen=True)
+class Queued:
+    """A scan or photo queued for OCR in the background: follow its job."""
+
+    job_id: int
+    pages: int
+
+
+@dataclass(frozen=True)
 class Uploaded:
     document_id: int
     outcome: str  # inserted | updated | noop
@@ -27,20 +37,51 @@ class Uploaded:
     items: list[ItemView]
 
 
-def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings) -> Uploaded:
-    """Store and extract the upload; ReadError (422) when it cannot be read, is empty or too large."""
+def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings,
+                  worker: scans.Worker | None = None) -> Uploaded | Queued:
+    """Store and extract the upload; ReadError (422) when it cannot be read, is empty or too large. A scan
+    or photo (pages to OCR) is queued for `worker` instead, after the checks that need no OCR."""
     name = file.filename or "upload.txt"
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ReadError(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     if not data:
         raise ReadError(name, "the file is empty")
+    pages = scans.needs_ocr(name, data) if worker is not None else 0
+    if pages:
+        if not ocr.available():
+            raise ocr.missing_engine(name)
+        if pages > settings.ocr_page_budget:
+            raise ocr.OcrBudgetExceeded(name, ocr.budget_message(pages, settings.ocr_page_budget))
+        job_id = scans.submit(session, name=name, data=data, pages=pages, actor=actor)
+        worker.add(job_id, actor)
+        return Queued(job_id, pages)
     result = store_upload(session, name=name, data=data, actor=actor, settings=settings)
     if result.status == "error" or result.document_id is None:
         raise ReadError(name, (result.error or "could not be stored").removeprefix(f"{name}: "))
     items = store_items.list_items(session, actor=actor, document=result.document_id, sort="id",
                                    per_page=store_items.PER_PAGE_MAX, settings=settings).rows
     return Uploaded(result.document_id, result.status, result.items_created, items)
+
+
+def job_dict(job: scans.JobView) -> dict:
+    """A job as the API gives it and the progress page shows it."""
+    return {"id": job.id, "name": job.name, "state": job.state, "state_label": JOB_STATES[job.state],
+            "pages_done": job.pages_done, "pages_total": job.pages_total, "document_id": job.document_id,
+            "outcome": job.outcome, "items_created": job.items_created,
+            "error": job_error(job) if job.state == "failed" else None,
+            "url": f"/documents/jobs/{job.id}", "document_url": f"/documents/{job.document_id}" if job.document_id else None}
+
+
+JOB_STATES = {"queued": "排队等待识别", "running": "正在识别", "done": "识别完成", "failed": "识别失败"}
+
+
+def job_error(job: scans.JobView) -> str:
+    """The reason a job failed, for the office: the reader's own words when they are Chinese already."""
+    problem = (job.error or "").removeprefix(f"{job.name}: ")
+    if any("\u4e00" <= ch <= "\u9fff" for ch in problem):
+        return problem
+    return "文件未能识别入库：请检查扫描件是否清晰完整，重新上传；仍不成功请联系管理员"
 
 
 def outcome_text(result: Uploaded) -> str:

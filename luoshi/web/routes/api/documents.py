@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, Response, UploadFile
 
+from luoshi import scans
 from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store
@@ -33,17 +34,29 @@ def list_documents(session: SessionDep, user: CurrentUser, page: int = 1, per_pa
                            "ingested_at": d.ingested_at.isoformat()} for d in rows], "total": total}
 
 
+@router.get("/jobs/{job_id}", summary="The OCR job of an uploaded scan: state, pages done out of pages, the document")
+def get_job(job_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    require_role(user, *OFFICE)
+    return uploads.job_dict(scans.get_job(session, job_id))
+
+
 @router.get("/{document_id}", summary="One document: text, extraction record and the items read from it")
 def get_document(document_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     require_role(user, *READERS)
     return document_dict(store.get_document(session, document_id=document_id, actor=user.actor))
 
 
-@router.post("", status_code=201, summary="Upload a document (TXT, DOCX, PDF): stored, extracted, items created")
-def upload(file: Annotated[UploadFile, File(description="a .txt, .docx or .pdf file")], session: SessionDep,
-           user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+@router.post("", status_code=201, summary="Upload a document (TXT, DOCX, PDF, or a scan or photo as PDF, JPG, PNG, "
+                                             "TIFF): stored, extracted, items created; a scan answers 202 with its OCR job")
+def upload(request: Request, response: Response,
+           file: Annotated[UploadFile, File(description="a .txt, .docx, .pdf, .jpg, .png or .tif file")],
+           session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
     require_role(user, *OFFICE)
-    result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings)
+    result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings,
+                                   worker=request.app.state.ocr_worker)
+    if isinstance(result, uploads.Queued):
+        response.status_code = 202
+        return {"job": uploads.job_dict(scans.get_job(session, result.job_id))}
     view = store.get_document(session, document_id=result.document_id, actor=user.actor)
     return {"document": document_dict(view), "outcome": result.outcome,
             "items": [item_dict(v, actor=user.actor) for v in result.items]}

@@ -9,16 +9,18 @@ from fastapi import APIRouter, File, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from luoshi.errors import LuoshiError
+from luoshi import scans
+from luoshi.errors import LuoshiError, NotFound
 from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store
 from luoshi.store import items as store_items
+from luoshi.store import pages as store_pages
 from luoshi.web import uploads
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
-from luoshi.web.highlight import document_marks, runs
+from luoshi.web.highlight import document_marks, runs, scan_pages
 from luoshi.web.present import doc_type_label, item_dict
-from luoshi.web.render import flash, page, redirect
+from luoshi.web.render import flash, page, partial, redirect
 
 router = APIRouter()
 READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER)
@@ -45,13 +47,40 @@ def upload(request: Request, file: Annotated[UploadFile, File()], session: Sessi
            settings: SettingsDep) -> Response:
     require_role(user, *OFFICE)
     try:
-        result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings)
+        result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings,
+                                       worker=request.app.state.ocr_worker)
     except LuoshiError as exc:
         session.rollback()
         flash(request, "error", f"上传失败：{exc}")
         return page(request, "upload.html", status_code=422, user=user, active="documents", title="上传文件")
+    if isinstance(result, uploads.Queued):
+        return redirect(f"/documents/jobs/{result.job_id}")
     flash(request, "ok", f"已上传《{file.filename}》：{uploads.outcome_text(result)}")
     return redirect(f"/documents/{result.document_id}")
+
+
+@router.get("/documents/jobs/{job_id}")
+def job(job_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """The progress of a scan being read: pages done out of pages, then a link to the document. htmx
+    polls the progress part every second and follows to the document when it is done."""
+    require_role(user, *OFFICE)
+    view = uploads.job_dict(scans.get_job(session, job_id))
+    if request.headers.get("HX-Request"):
+        response = partial(request, "_ocr_job.html", job=view)
+        if view["state"] == "done":
+            response.headers["HX-Redirect"] = view["document_url"]
+        return response
+    return page(request, "ocr_job.html", user=user, active="documents", title="文字识别", job=view)
+
+
+@router.get("/documents/{document_id}/pages/{number}")
+def page_image(document_id: int, number: int, session: SessionDep, user: PageUser) -> Response:
+    require_role(user, *READERS)
+    store.get_document(session, document_id=document_id, actor=user.actor)  # 404 for what may not be seen
+    image = store_pages.page_image(session, document_id, number)
+    if image is None:
+        raise NotFound(f"document {document_id} has no page image {number}")
+    return Response(image, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/documents/{document_id}")
@@ -66,5 +95,8 @@ def document(document_id: int, request: Request, session: SessionDep, user: Page
            "doc_type_label": doc_type_label(view.doc_type), "issuer": view.record.get("issuer"),
            "meeting": view.record.get("meeting")}
     ordered = sorted(items, key=lambda v: v.item.source.span[0] if v.item.source else 0)
+    scan = store_pages.ocr_map(session, document_id)
     return page(request, "document.html", user=user, active="documents", title=doc["title"], doc=doc,
-                runs=runs(view.text, marks), items=[item_dict(v) for v in ordered])
+                runs=runs(view.text, marks), items=[item_dict(v) for v in ordered],
+                scan_pages=scan_pages(scan, marks, view.record) if scan else [])
+
