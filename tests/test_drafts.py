@@ -7,19 +7,24 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from conftest import SEEDS, needs_shared
 from luoshi.exports import export_list
 from luoshi.ingest import ingest_paths
-from luoshi.ledger import Actor, Role
+from luoshi.ledger import Actor, Conflict, InvalidTransition, InvalidValue, PermissionDenied, Role, State
 from luoshi.ledger.drafts import Draft, Subtask, drafts, general_requirements
 from luoshi.store.exporting import ledger_rows
-from luoshi.store.models import ItemRow
+from luoshi.store.audit import verify_audit
+from luoshi.store.drafts import add_from_highlight, merge_items, split_item
+from luoshi.store.items import act, get_item, item_history
+from luoshi.store.models import Document, ItemRow
 from luoshi.store.subtasks import subtasks_of
 
 NOW = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
 OFFICE = Actor("dc1", Role.SUPERVISOR)
+LEADER = Actor("mayor", Role.LEADER)
 TEXT = "一、审议《方案》" + "。" * 200
 
 
@@ -118,3 +123,86 @@ def test_ingested_drafts_keep_their_directives(session, settings, tmp_path):
          "due": "2023-12-31"}]
     text = path.read_text(encoding="utf-8")
     assert [text[s.span[0]:s.span[1]] for s in subtasks] == [s.text for s in subtasks]
+
+
+# -- the office's rework: split, merge, add from a highlighted sentence ----------------------------------
+
+REWORK_MINUTES = """青山县人民政府常务会议纪要
+第12号
+青山县人民政府办公室 2023年12月30日
+2023年12月29日上午，县长李明主持召开县政府第37次常务会议。现将会议议定事项纪要如下：
+一、审议《青山县农村人居环境整治实施方案》
+会议原则同意《青山县农村人居环境整治实施方案》，由县农业农村局根据会议意见修改完善后印发实施。县农业农村局要在年底前落实资金保障。
+二、审议《青山县老旧小区改造方案》
+会议原则同意，由县住建局根据会议意见修改完善后印发实施。
+"""
+
+
+@pytest.fixture
+def reworked(session, settings, tmp_path):
+    path = tmp_path / "m.txt"
+    path.write_text(REWORK_MINUTES, encoding="utf-8")
+    ingest_paths(session, [path], settings=settings, now=NOW)
+    return {r.title: r.id for r in session.scalars(select(ItemRow).order_by(ItemRow.id))}
+
+
+def states(session):
+    return [(r.id, r.state, r.title, r.cancel_reason) for r in session.scalars(select(ItemRow).order_by(ItemRow.id))]
+
+
+def test_the_office_splits_a_draft_into_one_per_directive_each_audited(session, settings, reworked):
+    first = reworked["审议《青山县农村人居环境整治实施方案》"]
+    made = split_item(session, item_id=first, actor=OFFICE, expected_version=1, settings=settings, now=NOW)
+    assert made == [3, 4]
+    assert states(session) == [
+        (1, "cancelled", "审议《青山县农村人居环境整治实施方案》", "已拆分为事项 3、4"),
+        (2, "draft", "审议《青山县老旧小区改造方案》", None),
+        (3, "draft", "由县农业农村局根据会议意见修改完善后印发实施", None),
+        (4, "draft", "县农业农村局要在年底前落实资金保障", None)]
+    four = get_item(session, item_id=4, actor=OFFICE, settings=settings, now=NOW)
+    assert (four.units, str(four.item.due), four.item.due_text) == ({"1": "县农业农村局"}, "2023-12-31", "年底前")
+    assert [s.text for s in subtasks_of(session, [4])[4]] == ["县农业农村局要在年底前落实资金保障"]
+    assert [(h.type, h.to_state, h.data.get("into")) for h in item_history(session, item_id=1, actor=OFFICE)] == [
+        ("create", State.DRAFT, None), ("split", State.CANCELLED, ["3", "4"])]
+    assert verify_audit(session) == []
+
+
+def test_the_office_merges_two_drafts_into_one_with_all_units_and_directives(session, settings, reworked):
+    made = merge_items(session, item_ids=list(reworked.values()), actor=OFFICE, expected_versions=[1, 1],
+                       settings=settings, now=NOW)
+    merged = get_item(session, item_id=made, actor=OFFICE, settings=settings, now=NOW)
+    assert (merged.item.title, sorted(merged.units.values()), str(merged.item.due)) == (
+        "审议《青山县农村人居环境整治实施方案》", ["县住房和城乡建设局", "县农业农村局"], "2023-12-31")
+    assert len(subtasks_of(session, [made])[made]) == 3
+    assert [s[1] for s in states(session)] == ["cancelled", "cancelled", "draft"]
+    assert [h.type for h in item_history(session, item_id=2, actor=OFFICE)] == ["create", "merge"]
+    assert verify_audit(session) == []
+
+
+def test_rework_is_for_the_office_and_for_drafts_not_handed_out(session, settings, reworked):
+    first, second = reworked.values()
+    with pytest.raises(PermissionDenied):
+        split_item(session, item_id=first, actor=LEADER, settings=settings, now=NOW)
+    with pytest.raises(InvalidValue, match="只有一项分解任务和一个牵头单位，无法拆分"):
+        split_item(session, item_id=second, actor=OFFICE, settings=settings, now=NOW)
+    act(session, item_id=second, actor=OFFICE, action="confirm", expected_version=1, settings=settings, now=NOW)
+    act(session, item_id=second, actor=OFFICE, action="assign", expected_version=2, due="2024-06-30",
+        settings=settings, now=NOW)
+    with pytest.raises(InvalidTransition, match="只有待确认或待交办的事项可以拆分或合并"):
+        merge_items(session, item_ids=[first, second], actor=OFFICE, settings=settings, now=NOW)
+    with pytest.raises(Conflict):
+        split_item(session, item_id=first, actor=OFFICE, expected_version=7, settings=settings, now=NOW)
+    assert [s[1] for s in states(session)] == ["draft", "assigned"]  # nothing changed by a refusal
+
+
+def test_the_office_adds_a_draft_from_a_highlighted_sentence(session, settings, reworked):
+    doc = session.scalars(select(Document)).one()
+    sentence = "县农业农村局要在年底前落实资金保障"
+    start = doc.text.index(sentence)
+    made = add_from_highlight(session, document_id=doc.id, start=start, end=start + len(sentence), actor=OFFICE,
+                              settings=settings, now=NOW)
+    view = get_item(session, item_id=made, actor=OFFICE, settings=settings, now=NOW)
+    assert (view.item.kind.value, view.item.title, view.units, view.source_text) == (
+        "task", sentence, {"1": "县农业农村局"}, sentence)
+    with pytest.raises(InvalidValue, match="所选范围不在文件正文内"):
+        add_from_highlight(session, document_id=doc.id, start=5, end=10 ** 6, actor=OFFICE, settings=settings, now=NOW)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Body, File, Form, UploadFile
 
 from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
@@ -16,6 +16,7 @@ from luoshi.web.present import doc_type_label, item_dict
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER)
+GENRE_HELP = "minutes (meeting_minutes), work_report, congress_review or other; empty: detected"
 
 
 def document_dict(view: store.DocumentView) -> dict[str, Any]:
@@ -41,9 +42,23 @@ def get_document(document_id: int, session: SessionDep, user: CurrentUser) -> di
 
 @router.post("", status_code=201, summary="Upload a document (TXT, DOCX, PDF): stored, extracted, items created")
 def upload(file: Annotated[UploadFile, File(description="a .txt, .docx or .pdf file")], session: SessionDep,
-           user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+           user: CurrentUser, settings: SettingsDep,
+           genre: Annotated[str | None, Form(description=GENRE_HELP)] = None) -> dict[str, Any]:
     require_role(user, *OFFICE)
-    result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings)
+    result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings, genre=genre)
+    return _outcome(session, result, user)
+
+
+@router.post("/{document_id}/genre", status_code=201,
+             summary="Change a document's genre (office): re-extracted into a new version; items worked on are kept")
+def change_genre(document_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                 genre: Annotated[str, Body(embed=True, description=GENRE_HELP)]) -> dict[str, Any]:
+    require_role(user, *OFFICE)
+    result = uploads.change_genre(session, document_id=document_id, genre=genre, actor=user.actor, settings=settings)
+    return _outcome(session, result, user)
+
+
+def _outcome(session: Any, result: uploads.Uploaded, user: Any) -> dict[str, Any]:
     view = store.get_document(session, document_id=result.document_id, actor=user.actor)
     return {"document": document_dict(view), "outcome": result.outcome,
             "items": [item_dict(v, actor=user.actor) for v in result.items]}
