@@ -63,6 +63,15 @@ def _make(session: Session, row: ItemRow, part: Part, actor: Actor, now: datetim
     return new.id
 
 
+def _nearest(text: str, wanted: str, near: int) -> tuple[int, int] | None:
+    """The span of `wanted` in `text` (layout whitespace allowed) closest to `near`."""
+    import re
+
+    pattern = re.compile(r"\s*".join(re.escape(c) for c in wanted))
+    spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    return min(spans, key=lambda s: abs(s[0] - near), default=None)
+
+
 def _span(row: ItemRow) -> tuple[int, int] | None:
     return (row.span_start, row.span_end) if row.span_start is not None and row.span_end is not None else None
 
@@ -132,14 +141,20 @@ def merge_items(session: Session, *, item_ids: Sequence[int | str], actor: Actor
 
 
 def add_from_highlight(session: Session, *, document_id: int, start: int, end: int, actor: Actor,
-                       lead_units: Sequence[str] = (), title: str | None = None, settings: Settings | None = None,
-                       now: datetime | None = None) -> int:
+                       lead_units: Sequence[str] = (), title: str | None = None, selected: str | None = None,
+                       settings: Settings | None = None, now: datetime | None = None) -> int:
     """A draft made by hand from the sentence at `[start, end)` of a stored document's text: the units it
-    names lead it unless `lead_units` are given; the sentence is its one directive. The new draft's id."""
+    names lead it unless `lead_units` are given; the sentence is its one directive. `selected`, the text
+    the user saw selected, wins over offsets that do not hold it (a browser counts line breaks its own way).
+    The new draft's id."""
     settings, now = settings or get_settings(), now or utcnow()
     doc = session.get(Document, document_id)
     if doc is None:
         raise NotFound(f"没有编号为 {document_id} 的文件；请从文件列表中选择")
+    wanted = "".join((selected or "").split())
+    if wanted and "".join(doc.text[max(start, 0):max(end, 0)].split()) != wanted:
+        found = _nearest(doc.text, wanted, start)
+        start, end = found if found else (start, end)
     if not (0 <= start < end <= len(doc.text)):
         raise InvalidValue("所选范围不在文件正文内；请在全文中重新划选一句话", "span")
     sentence = "".join(doc.text[start:end].split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -66,3 +67,34 @@ def subtasks_of(session: Session, item_ids: Iterable[int]) -> dict[int, list[Sub
         out.setdefault(r.item_id, []).append(SubtaskView(r.position, r.text, span, r.source_path, list(r.owners or []),
                                                          list(r.co_owners or []), r.due_text, r.due))
     return out
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """What an item's page shows of its decision: its own directives (分解任务), and the requirements of the
+    decision that name no unit and so became no draft (`general`)."""
+
+    subtasks: list[SubtaskView]
+    general: list[Subtask]
+    decision: str | None  # the decision's heading, when the item comes from one
+
+
+_DECISION = re.compile(r"^items\[(\d+)\]")
+
+
+def breakdown(session: Session, *, item_id: int) -> Breakdown:
+    """The subtasks of an item and the general requirements of the decision it was read from."""
+    from luoshi.ledger.drafts import general_requirements, heading_of
+    from luoshi.store.models import Document, ItemRow
+
+    row = session.execute(select(ItemRow.document_id, ItemRow.source_path).where(ItemRow.id == item_id)).first()
+    own = subtasks_of(session, [item_id]).get(item_id, [])
+    m = _DECISION.match(row.source_path or "") if row is not None else None
+    if row is None or m is None or row.document_id is None:
+        return Breakdown(own, [], None)
+    record = session.scalar(select(Document.record).where(Document.id == row.document_id)) or {}
+    decisions = record.get("items") or []
+    index = int(m.group(1))
+    if index >= len(decisions):
+        return Breakdown(own, [], None)
+    return Breakdown(own, general_requirements(decisions[index], index), heading_of(decisions[index], index))

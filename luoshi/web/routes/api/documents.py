@@ -7,9 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Form, UploadFile
 
+from pydantic import BaseModel, Field
+
 from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store
+from luoshi.store import items as store_items
+from luoshi.store.drafts import add_from_highlight
 from luoshi.web import uploads
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
 from luoshi.web.present import doc_type_label, item_dict
@@ -56,6 +60,25 @@ def change_genre(document_id: int, session: SessionDep, user: CurrentUser, setti
     require_role(user, *OFFICE)
     result = uploads.change_genre(session, document_id=document_id, genre=genre, actor=user.actor, settings=settings)
     return _outcome(session, result, user)
+
+
+class Highlight(BaseModel):
+    start: int = Field(description="where the sentence starts in the document's text (a character offset)")
+    end: int = Field(description="where it ends (exclusive)")
+    text: str | None = Field(None, description="the sentence as selected; found near `start` if the offsets miss it")
+    lead_units: list[str] = Field(default_factory=list, description="default: the units the sentence names")
+    title: str | None = Field(None, description="default: the sentence")
+
+
+@router.post("/{document_id}/items", status_code=201,
+             summary="Add a draft by hand from a highlighted sentence of the document (office)")
+def add_item(document_id: int, body: Highlight, session: SessionDep, user: CurrentUser,
+             settings: SettingsDep) -> dict[str, Any]:
+    require_role(user, *OFFICE)
+    made = add_from_highlight(session, document_id=document_id, start=body.start, end=body.end, actor=user.actor,
+                              lead_units=body.lead_units, title=body.title, selected=body.text, settings=settings)
+    return item_dict(store_items.get_item(session, item_id=made, actor=user.actor, settings=settings),
+                     actor=user.actor)
 
 
 def _outcome(session: Any, result: uploads.Uploaded, user: Any) -> dict[str, Any]:
