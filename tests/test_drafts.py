@@ -49,7 +49,7 @@ def test_a_decision_whose_units_share_its_tasks_is_one_draft_with_its_directives
     [draft] = drafts(record, TEXT)
     assert draft == Draft(
         title="审议《方案》", text="会后由市发改委修改完善；市发改委要会同市财政局在6月底前出台细则；市发改委要在年底前完成评估",
-        span=(2, 8), source_path="items[0]", leads=("市发改委",), co_units=("市财政局",), due="2024-06-30",
+        span=(2, 50), source_path="items[0]", leads=("市发改委",), co_units=("市财政局",), due="2024-06-30",
         due_text="6月底前", subtasks=(
             Subtask("会后由市发改委修改完善", (12, 20), ("市发改委",), (), None, None, "items[0].tasks[0]"),
             Subtask("市发改委要会同市财政局在6月底前出台细则", (21, 40), ("市发改委",), ("市财政局",), "6月底前", "2024-06-30",

@@ -127,8 +127,17 @@ def _draft(title: str, heading: str, own: tuple[Subtask, ...], leads: tuple[str,
     dated = sorted((s.due, s.due_text) for s in own if s.due)
     due, due_text = dated[0] if dated else (None, next((s.due_text for s in own if s.due_text), None))
     body = "；".join(s.text.rstrip("。；") for s in own) or heading
-    span = (find(text, heading) if whole else anchor) or next((s.span for s in own if s.span), None) or find(text, heading)
+    span = (_through(find(text, heading), own) if whole else anchor) or next((s.span for s in own if s.span), None) \
+        or find(text, heading)
     return Draft(_short(title), body, span, f"items[{index}]", leads, co, due, due_text, own)
+
+
+def _through(heading: tuple[int, int] | None, own: tuple[Subtask, ...]) -> tuple[int, int] | None:
+    """The decision from its heading through its last directive: what a whole-decision draft was read from."""
+    if heading is None:
+        return None
+    ends = [s.span[1] for s in own if s.span and s.span[1] > heading[1]]
+    return (heading[0], max(ends, default=heading[1]))
 
 
 def _short(text: str) -> str:

@@ -75,9 +75,22 @@ def document(document_id: int, request: Request, session: SessionDep, user: Page
            "meeting": view.record.get("meeting")}
     ordered = sorted(items, key=lambda v: v.item.source.span[0] if v.item.source else 0)
     return page(request, "document.html", user=user, active="documents", title=doc["title"], doc=doc,
-                runs=runs(view.text, marks), items=[item_dict(v) for v in ordered],
+                runs=_anchored(runs(view.text, marks)), items=[item_dict(v) for v in ordered],
                 genre=genre_dict(view.record, view.doc_type), genres=GENRES, general=_general(view.record),
                 office=user.role in OFFICE, reworkable=[v.id for v in ordered if v.item.state in (State.DRAFT, State.CONFIRMED)])
+
+
+def _anchored(rs: list) -> list[tuple]:
+    """Each run with whether it carries its item's anchor (`#item-N`): the first run of the item only, as an
+    item's directives are marks of their own."""
+    seen: set[str] = set()
+    out = []
+    for r in rs:
+        item_id = r.mark.item_id if r.first and r.mark else None
+        out.append((r, item_id is not None and item_id not in seen))
+        if item_id:
+            seen.add(item_id)
+    return out
 
 
 def _general(record: dict) -> list[dict]:
