@@ -66,9 +66,9 @@ def test_a_decision_giving_two_units_distinct_tasks_is_two_drafts_sharing_what_b
         task("要尽快整改到位", ["市卫健委"], due_text="尽快", span=(41, 50))]))
     got = drafts(record, TEXT)
     assert [(d.title, d.leads, d.span, d.due, d.due_text, [s.text for s in d.subtasks]) for d in got] == [
-        ("听取安全生产工作汇报（市商务局）", ("市商务局",), (21, 30), None, None,
+        ("市商务局要完善巡查机制", ("市商务局",), (21, 30), None, None,
          ["会后市商务局、卫健委抓好落实", "市商务局要完善巡查机制"]),
-        ("听取安全生产工作汇报（卫健委）", ("卫健委",), (31, 40), None, "尽快",
+        ("市卫健委要开展监督检查", ("卫健委",), (31, 40), None, "尽快",
          ["会后市商务局、卫健委抓好落实", "市卫健委要开展监督检查", "要尽快整改到位"]),
     ]
 

@@ -49,9 +49,9 @@ def test_proposals_of_minutes_are_one_draft_per_units_distinct_task_and_none_for
     got = proposals(extract(MINUTES, "m.txt"), MINUTES)
     assert [(p["kind"], p["title"], p["owners"], p["due"], p["source_path"], [s.source_path for s in p["subtasks"]])
             for p in got] == [
-        ("decision", "审议《青山县农村人居环境整治实施方案》（县农业农村局）", ["县农业农村局"], None, "items[0]",
+        ("decision", "由县农业农村局根据会议意见修改完善后印发实施", ["县农业农村局"], None, "items[0]",
          ["items[0].tasks[0]"]),
-        ("decision", "审议《青山县农村人居环境整治实施方案》（县财政局）", ["县财政局"], "2023-12-31", "items[0]",
+        ("decision", "县财政局要在年底前落实资金保障", ["县财政局"], "2023-12-31", "items[0]",
          ["items[0].tasks[1]"]),
     ]
     assert [MINUTES[p["span"][0]:p["span"][1]] for p in got] == ["由县农业农村局根据会议意见修改完善后印发实施",
@@ -80,9 +80,9 @@ def test_a_changed_file_is_a_new_version_and_work_in_progress_is_kept(session, s
     assert [tuple(d) for d in docs] == [(1, 1, None), (2, 2, 1)]
     items = session.execute(select(ItemRow.id, ItemRow.document_id, ItemRow.state, ItemRow.title).order_by(ItemRow.id))
     assert [tuple(i) for i in items] == [
-        (1, 1, "draft", "审议《青山县农村人居环境整治实施方案》（县农业农村局）"),
-        (2, 1, "confirmed", "审议《青山县农村人居环境整治实施方案》（县财政局）"),
-        (3, 2, "draft", "审议《青山县农村人居环境整治实施方案》（县住建局）")]
+        (1, 1, "draft", "由县农业农村局根据会议意见修改完善后印发实施"),
+        (2, 1, "confirmed", "县财政局要在年底前落实资金保障"),
+        (3, 2, "draft", "县住建局要在6月底前完成老旧小区改造")]
 
 
 def test_a_bad_file_is_reported_and_the_others_stored(session, settings, tmp_path):

@@ -114,7 +114,8 @@ def decision_drafts(decision: dict[str, Any], index: int, text: str) -> list[Dra
         others = set().union(*(o for o in groups if o != js))
         distinct = [s for j, s in enumerate(tasks) if j in js and j not in others]  # what this group alone does
         leads = tuple(units[k] for k in keys)
-        title = heading if len(groups) == 1 else f"{heading}（{'、'.join(leads)}）"
+        # A unit's own row is named by what it alone was told to do, as an office's ledger writes it.
+        title = heading if len(groups) == 1 else distinct[0].text if distinct else f"{heading}（{'、'.join(leads)}）"
         out.append(_draft(title, heading, own, leads, text, index, whole=len(groups) == 1,
                           anchor=next((s.span for s in distinct if s.span), None)))
     return out
