@@ -52,7 +52,7 @@ def test_the_office_corrects_the_genre_adds_splits_and_merges_drafts(chromium, s
     submit(office, "#genre button[type=submit]")
     assert re.search(r"/documents/2$", office.url)
     assert office.locator("#merge-form input[type=checkbox]").count() == 11
-    screenshot(office, "20-document-genre-corrected")
+    screenshot(office, "drafts-01-document-genre-corrected")
 
     # select a sentence of the full text: the form takes it, and the new draft is that sentence
     office.evaluate("""() => {
@@ -79,7 +79,7 @@ def test_the_office_corrects_the_genre_adds_splits_and_merges_drafts(chromium, s
     office.locator("#merge-form a", has_text="县农业农村局要加快项目招标").click()
     office.wait_for_url(re.compile(r"/items/\d+$"))
     assert office.locator("#subtasks tbody tr").count() == 2
-    screenshot(office, "21-item-subtasks")
+    screenshot(office, "drafts-02-item-subtasks")
     submit(office, "#split-form button")
     assert office.locator(".flash.ok").inner_text() == "已拆分为 2 项待确认事项"
 
