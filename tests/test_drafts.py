@@ -206,3 +206,15 @@ def test_the_office_adds_a_draft_from_a_highlighted_sentence(session, settings, 
         "task", sentence, {"1": "县农业农村局"}, sentence)
     with pytest.raises(InvalidValue, match="所选范围不在文件正文内"):
         add_from_highlight(session, document_id=doc.id, start=5, end=10 ** 6, actor=OFFICE, settings=settings, now=NOW)
+
+
+def test_a_draft_of_one_directive_and_two_lead_units_splits_into_one_per_unit(session, settings, tmp_path):
+    path = tmp_path / "m.txt"
+    path.write_text(REWORK_MINUTES.replace("由县住建局根据会议意见", "由县住建局、县财政局根据会议意见"), encoding="utf-8")
+    ingest_paths(session, [path], settings=settings, now=NOW)
+    [both] = [r for r in session.scalars(select(ItemRow)) if r.title == "审议《青山县老旧小区改造方案》"]
+    made = split_item(session, item_id=both.id, actor=OFFICE, settings=settings, now=NOW)
+    views = [get_item(session, item_id=i, actor=OFFICE, settings=settings, now=NOW) for i in made]
+    assert [(v.item.title, list(v.units.values())) for v in views] == [
+        ("审议《青山县老旧小区改造方案》（县住房和城乡建设局）", ["县住房和城乡建设局"]),
+        ("审议《青山县老旧小区改造方案》（县财政局）", ["县财政局"])]

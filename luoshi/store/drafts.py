@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
@@ -17,7 +18,7 @@ from luoshi.ledger import rework
 from luoshi.ledger.drafts import Subtask, assignable
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import create_item, load_item, save, utcnow
-from luoshi.store.models import Document, ItemRow
+from luoshi.store.models import Document, ItemRow, Organisation
 from luoshi.store.orgs import UnitResolver
 from luoshi.store.subtasks import subtasks_of, write_subtasks
 
@@ -85,10 +86,10 @@ def _parts_of(session: Session, row: ItemRow, item: Item, subtasks: list[Subtask
                      _ids(units, s.co_owners) or (() if _ids(units, s.owners) else item.co_units), (s,))
                 for s in subtasks]
     if len(item.lead_units) >= 2:
-        from luoshi.store.models import Organisation
-
-        return [Part(f"{row.title}（{session.get(Organisation, int(u)).name}）", (u,), item.co_units,  # type: ignore[union-attr]
-                     tuple(subtasks)) for u in item.lead_units]
+        named = dict(session.execute(select(Organisation.id, Organisation.name)
+                                     .where(Organisation.id.in_([int(u) for u in item.lead_units]))).tuples().all())
+        return [Part(f"{row.title}（{named.get(int(u), u)}）", (u,), item.co_units, tuple(subtasks))
+                for u in item.lead_units]
     raise InvalidValue(f"事项 {item.id} 只有一项分解任务和一个牵头单位，无法拆分；如需调整，请在确认时修改", "item")
 
 
