@@ -87,7 +87,7 @@ def _parts_of(session: Session, row: ItemRow, item: Item, subtasks: list[Subtask
                 for s in subtasks]
     if len(item.lead_units) >= 2:
         named = dict(session.execute(select(Organisation.id, Organisation.name)
-                                     .where(Organisation.id.in_([int(u) for u in item.lead_units]))).tuples().all())
+                                     .where(Organisation.id.in_([int(u) for u in item.lead_units]))).all())
         return [Part(f"{row.title}（{named.get(int(u), u)}）", (u,), item.co_units, tuple(subtasks))
                 for u in item.lead_units]
     raise InvalidValue(f"事项 {item.id} 只有一项分解任务和一个牵头单位，无法拆分；如需调整，请在确认时修改", "item")
