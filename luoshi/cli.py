@@ -33,21 +33,36 @@ def fail(message: str) -> None:
     err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
 
 
-def extract_files(files: list[str]) -> Iterator[tuple[str, dict | None, str | None]]:
-    """(path, record, error) for each file; one bad file does not stop the others."""
-    from luoshi.extract import extract
+def extract_files(files: list[str], genre: str | None = None) -> Iterator[tuple[str, dict | None, str | None]]:
+    """(path, record, error) for each file; one bad file does not stop the others. `genre` forces the genre."""
+    from luoshi.extract.override import extract_as
     from luoshi.text.ocr import flag_doubtful
     from luoshi.text.readers import read
 
     for path in files:
         try:
             source = read(path)
-            record = extract(source.text, source.name)
+            record = extract_as(source.text, source.name, genre)
             if source.ocr is not None:
                 flag_doubtful(record, source.ocr)
             yield path, record, None
         except LuoshiError as exc:
             yield path, None, str(exc)
+
+
+GENRE_HELP = ("The genre, when detection got it wrong: minutes (meeting_minutes), work_report, congress_review "
+              "or other. Default: detected.")
+
+
+def _genre(value: str | None) -> str | None:
+    """The genre `--genre` names, or exit 2 saying which names are valid."""
+    from luoshi.extract.override import genre_named
+
+    try:
+        return genre_named(value)
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
 
 
 def _progress(files: list[str]):
@@ -64,10 +79,12 @@ def extract(
     samples: bool = typer.Option(False, "--samples", help="Also extract the sample documents shipped with luoshi."),
     format: Optional[Format] = typer.Option(None, "--format", "-f",
                                             help="json (one file), jsonl (several), or table. Default: json for one file, jsonl for more."),
+    genre: Optional[str] = typer.Option(None, "--genre", help=GENRE_HELP),
 ) -> None:
     """Extract the records of documents: one file → one JSON record; several → JSON Lines."""
     from luoshi.text.readers import expand
 
+    doc_type = _genre(genre)
     paths = list(paths or [])
     if samples:
         from luoshi.samples import sample_paths
@@ -85,7 +102,7 @@ def extract(
     out = sys.stdout
     with _progress(files) as progress:
         task = progress.add_task("", total=len(files))
-        for path, record, error in extract_files(files):
+        for path, record, error in extract_files(files, doc_type):
             progress.update(task, advance=1, description=path)
             if error:
                 failed += 1
@@ -120,18 +137,21 @@ def _database():
 @app.command()
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files (.txt, .docx, .pdf; scans and photos as .pdf, .jpg, .png, .tif) or folders of them."),
+    genre: Optional[str] = typer.Option(None, "--genre", help=GENRE_HELP + " A file stored already under "
+                                        "another genre is re-extracted as a new version."),
 ) -> None:
     """Read, extract and store documents with the items they propose (idempotent; a changed file is a new version)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from luoshi.ingest import ingest_paths
 
+    doc_type = _genre(genre)
     db = _database()
     with db.session() as session, Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
                                            TextColumn("{task.description}"), console=err, transient=True,
                                            disable=not err.is_terminal) as bar:
         task = bar.add_task("", total=None)
-        report = ingest_paths(session, paths, progress=lambda done, total, path: bar.update(
+        report = ingest_paths(session, paths, genre=doc_type, progress=lambda done, total, path: bar.update(
             task, completed=done, total=total, description=path))
     for result in report.errors:
         fail(result.error or result.path)

@@ -64,6 +64,8 @@ _TERMS = (
     Term("action.interview", "约谈", "interview", "the office summons a unit's head about an item; the talk is recorded"),
     Term("action.rate", "评价", "rate", "the supervision office rates how a done item was handled"),
     Term("action.instruct", "批示", "instruct", "a leader leaves an instruction on an item"),
+    Term("action.split", "拆分", "split", "the office splits a draft into several, one per directive or unit"),
+    Term("action.merge", "合并", "merge", "the office merges drafts into one"),
     # Roles.
     Term("role.admin", "系统管理员", "admin", "manages users and settings; may act as the supervision office"),
     Term("role.supervisor", "督查室", "supervisor", "the supervision office (督查室, 政府办)"),

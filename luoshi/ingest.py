@@ -11,10 +11,15 @@ Idempotent, and safe for work in progress. What it does with each file, by its S
 Each file is stored in its own transaction: a bad file is reported and skipped, the others are stored,
 and nothing stored before is touched.
 
-From meeting minutes, each directive task becomes a `task` item linked to its sentence, and each
-decision without tasks a `decision` item linked to its heading; units named as owners are matched to
-organisations (any alias) or proposed as new ones; attendees become people with memberships. Work-report
-targets and commitments and congress suggestions stay in the stored record for now.
+From meeting minutes, each decision that gives a unit something to do becomes a `decision` draft (one
+per unit when it gives units distinct tasks), its directives kept with it as subtasks
+(`luoshi.ledger.drafts`); general requirements naming no unit stay on the decision. Units named as owners
+are matched to organisations (any alias) or proposed as new ones; attendees become people with
+memberships. Work-report targets and commitments and congress suggestions are tracked by
+`luoshi.store.tracking`.
+
+The genre is detected unless the caller forces one (`genre=`, the user's correction); a stored document
+whose genre the office changes is re-extracted into a new version (`change_genre`), under the same rules.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from luoshi.errors import LuoshiError, ReadError
-from luoshi.ledger import Actor, Kind, Role
+from luoshi.errors import LuoshiError, NotFound, ReadError
+from luoshi.ledger import Actor, InvalidValue, Kind, Role
+from luoshi.ledger.drafts import drafts as minutes_drafts
 from luoshi.settings import Settings, get_settings
 from luoshi.store.audit import append_admin
 from luoshi.store.items import create_item, fingerprint
@@ -41,12 +47,12 @@ from luoshi.store import statistics
 from luoshi.store.models import Document, ItemRow, Meeting
 from luoshi.store.search_index import index_document
 from luoshi.store.orgs import UnitResolver, is_collective, record_attendees
+from luoshi.store.subtasks import write_subtasks
 from luoshi.store.tracking import track_document
 from luoshi.store.pages import store_pages
 from luoshi.text.ocr import flag_doubtful
 
 INGEST_ACTOR = Actor("luoshi-ingest", Role.SUPERVISOR, name="luoshi ingest")
-TITLE_MAX = 120
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, the file just done)
 
@@ -98,15 +104,16 @@ class Report:
 
 def ingest_paths(session: Session, paths: Iterable[str | os.PathLike[str]], *, progress: Progress | None = None,
                  actor: Actor = INGEST_ACTOR, settings: Settings | None = None,
-                 now: datetime | None = None) -> Report:
-    """Ingest files and folders (their .txt, .docx and .pdf files); see the module docstring."""
+                 now: datetime | None = None, genre: str | None = None) -> Report:
+    """Ingest files and folders (their .txt, .docx and .pdf files); see the module docstring. `genre`
+    forces the genre of every file (a `luoshi.extract.genre` name)."""
     from luoshi.text.readers import expand
 
     settings = settings or get_settings()
     files = expand([str(p) for p in paths])
     report = Report()
     for done, path in enumerate(files, 1):
-        report.files.append(ingest_file(session, path, actor=actor, settings=settings, now=now))
+        report.files.append(ingest_file(session, path, actor=actor, settings=settings, now=now, genre=genre))
         if progress:
             progress(done, len(files), path)
     if report.inserted or report.updated:
@@ -116,24 +123,26 @@ def ingest_paths(session: Session, paths: Iterable[str | os.PathLike[str]], *, p
 
 def ingest_upload(session: Session, *, name: str, data: bytes, actor: Actor = INGEST_ACTOR,
                   settings: Settings | None = None, now: datetime | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> FileResult:
+                  progress: Callable[[int, int], None] | None = None, genre: str | None = None) -> FileResult:
     """Ingest an uploaded file's bytes under its file name (the web's document upload); `progress` hears
-    (pages done, pages to OCR) while a scan is read."""
+    (pages done, pages to OCR) while a scan is read; `genre` forces the genre."""
     safe = os.path.basename(name.replace("\\", "/")).strip() or "upload.txt"
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as folder:
         path = Path(folder) / safe
         path.write_bytes(data)
         result = ingest_file(session, str(path), actor=actor, settings=settings, now=now, name=safe,
-                             origin=f"upload:{safe}", progress=progress)
+                             origin=f"upload:{safe}", progress=progress, genre=genre)
     result.path = safe
     return result
 
 
 def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, settings: Settings | None = None,
                 now: datetime | None = None, name: str | None = None, origin: str | None = None,
-                progress: Callable[[int, int], None] | None = None) -> FileResult:
-    """Ingest one file and commit it; any failure is returned as an `error` result, never raised."""
-    from luoshi.extract import extract
+                progress: Callable[[int, int], None] | None = None, genre: str | None = None) -> FileResult:
+    """Ingest one file and commit it; any failure is returned as an `error` result, never raised. A file
+    stored already is left alone, unless `genre` differs from its latest version's: then that document is
+    re-extracted as `genre` (`change_genre`)."""
+    from luoshi.extract.override import extract_as
     from luoshi.text.readers import read
 
     settings = settings or get_settings()
@@ -144,9 +153,13 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
         sha = hashlib.sha256(data).hexdigest()
         existing = session.scalars(select(Document).where(Document.sha256 == sha)).first() if data else None
         if existing is not None:
+            latest = _latest(session, existing.name)
+            if genre and latest.doc_type != genre:
+                return change_genre(session, document_id=latest.id, genre=genre, actor=actor, settings=settings,
+                                    now=now, path=path)
             return FileResult(path, "noop", existing.id, existing.version)
         source = read(path, progress=progress, ocr_budget=settings.ocr_page_budget)
-        record = extract(source.text, name or source.name)
+        record = extract_as(source.text, name or source.name, genre)
         if source.ocr is not None:
             flag_doubtful(record, source.ocr)
         result = _store(session, path=origin or path, name=name or source.name, sha=sha, text=source.text,
@@ -181,8 +194,46 @@ def _bytes(path: str) -> bytes:
         raise ReadError(path, f"cannot be read: {exc.strerror or exc}") from exc
 
 
+def _latest(session: Session, name: str) -> Document:
+    return session.scalars(select(Document).where(Document.name == name)
+                           .order_by(Document.version.desc()).limit(1)).one()
+
+
+def change_genre(session: Session, *, document_id: int, genre: str, actor: Actor = INGEST_ACTOR,
+                 settings: Settings | None = None, now: datetime | None = None, path: str | None = None) -> FileResult:
+    """Re-extract a stored document as `genre` (the office's correction) into a new version of it, and
+    commit: its items are proposed as at ingest, items the new version repeats are kept as they are and
+    nothing being worked on is changed. NotFound for no such document; InvalidValue for an unknown genre
+    or the genre the document has already."""
+    from luoshi.extract import genre as genres
+    from luoshi.extract.override import LABELS, extract_as
+
+    settings = settings or get_settings()
+    now = now or datetime.now(UTC)
+    if genre not in genres.GENRES:
+        raise InvalidValue(f"文种“{genre}”无法识别；可选：{'、'.join(f'{g}（{LABELS[g]}）' for g in genres.GENRES)}",
+                           "genre")
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise NotFound(f"没有编号为 {document_id} 的文件；请从文件列表中选择")
+    latest = _latest(session, doc.name)
+    if latest.doc_type == genre:
+        raise InvalidValue(f"该文件已是{LABELS[genre]}，无需更改；如需重新识别，请选择其他文种", "genre")
+    record = extract_as(latest.text, latest.name, genre)
+    # The same bytes under a new reading: the hash names the version, so the file itself stays `noop`.
+    sha = hashlib.sha256(f"{latest.sha256}\ngenre={genre}\nversion={latest.version + 1}".encode()).hexdigest()
+    try:
+        result = _store(session, path=path or latest.path, name=latest.name, sha=sha, text=latest.text,
+                        record=record, actor=actor, settings=settings, now=now, changed_from=latest.doc_type)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return result
+
+
 def _store(session: Session, *, path: str, name: str, sha: str, text: str, record: dict[str, Any],
-           actor: Actor, settings: Settings, now: datetime) -> FileResult:
+           actor: Actor, settings: Settings, now: datetime, changed_from: str | None = None) -> FileResult:
     previous = session.scalars(select(Document).where(Document.name == name)
                                .order_by(Document.version.desc()).limit(1)).first()
     doc = Document(name=name, path=path, sha256=sha, version=previous.version + 1 if previous else 1,
@@ -202,18 +253,21 @@ def _store(session: Session, *, path: str, name: str, sha: str, text: str, recor
         if fingerprint(proposal["kind"], proposal["text"] or proposal["title"]) in known:
             kept += 1
             continue
-        owners = [str(units(o).id) for o in proposal.pop("owners") if not is_collective(o)]
+        owners = list(dict.fromkeys(str(units(o).id) for o in proposal.pop("owners") if not is_collective(o)))
         co = [str(units(o).id) for o in proposal.pop("co_owners") if not is_collective(o)]
-        create_item(session, actor=actor, document_id=doc.id, lead_units=owners,
-                    co_units=[u for u in dict.fromkeys(co) if u not in owners], now=now, settings=settings,
-                    commit=False, **proposal)
+        subtasks = proposal.pop("subtasks")
+        row = create_item(session, actor=actor, document_id=doc.id, lead_units=owners,
+                          co_units=[u for u in dict.fromkeys(co) if u not in owners], now=now, settings=settings,
+                          commit=False, **proposal)
+        write_subtasks(session, row.id, subtasks)
         created += 1
     track_document(session, document=doc, actor=actor, now=now, settings=settings)  # targets, suggestions, delivery
     index_document(session, doc.id)  # the document and its targets and suggestions (items: as created)
     append_admin(session, type="document_ingested", actor=actor, subject=f"document:{doc.id}", at=now,
                  settings=settings, data={"name": name, "sha256": sha, "version": doc.version,
                                           "previous_id": doc.previous_id, "items_created": created,
-                                          "items_kept": kept})
+                                          "items_kept": kept, "doc_type": doc.doc_type,
+                                          **({"genre_changed_from": changed_from} if changed_from else {})})
     return FileResult(path, "updated" if previous else "inserted", doc.id, doc.version, created, kept)
 
 
@@ -242,44 +296,14 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _title(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1] + "…"
-
-
 def proposals(record: dict[str, Any], text: str) -> list[dict[str, Any]]:
     """The items a record proposes, as `create_item` arguments plus `owners` and `co_owners` (unit names as
-    written).
+    written) and `subtasks` (`luoshi.ledger.drafts.Subtask`).
 
-    A pure function of the record: minutes give one `task` item per directive and one `decision` item per
-    decision that has no directive; other genres none yet (their targets and suggestions stay in the record).
+    A pure function of the record: minutes give the drafts of `luoshi.ledger.drafts` (kind `decision`);
+    other genres none (their targets and suggestions are tracked on their own).
     """
-    if record.get("doc_type") != "meeting_minutes":
-        return []
-    out = []
-    for i, decision in enumerate(record.get("items") or []):
-        tasks = decision.get("tasks") or []
-        for j, task in enumerate(tasks):
-            out.append(dict(kind=Kind.TASK.value, title=_title(task["text"]), text=task["text"],
-                            span=tuple(task["span"]), source_path=f"items[{i}].tasks[{j}]",
-                            owners=list(task.get("owners") or []), co_owners=list(task.get("co_owners") or []),
-                            due=task.get("due"),
-                            due_text=task.get("due_text")))
-        if not tasks:
-            heading = decision.get("title") or f"议定事项{decision.get('no', i + 1)}"
-            body = heading + (f"：{decision['decision']}" if decision.get("decision") else "")
-            out.append(dict(kind=Kind.DECISION.value, title=_title(heading), text=body,
-                            span=_find(text, heading), source_path=f"items[{i}]",
-                            owners=list(decision.get("leads") or []), co_owners=[], due=None, due_text=None))
-    return out
-
-
-def _find(text: str, phrase: str) -> tuple[int, int] | None:
-    """The span of `phrase` in `text`, allowing layout whitespace between its characters."""
-    import re
-
-    if not phrase:
-        return None
-    pattern = r"\s*".join(re.escape(c) for c in phrase if not c.isspace())
-    m = re.search(pattern, text)
-    return (m.start(), m.end()) if m else None
+    return [dict(kind=Kind.DECISION.value, title=d.title, text=d.text, span=d.span, source_path=d.source_path,
+                 owners=list(d.leads), co_owners=list(d.co_units), due=d.due, due_text=d.due_text,
+                 subtasks=list(d.subtasks))
+            for d in minutes_drafts(record, text)]

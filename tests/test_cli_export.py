@@ -13,7 +13,7 @@ from luoshi.search import search
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database
 
-HEADER = ["序号", "事项", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"]
+HEADER = ["序号", "事项", "分解任务", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"]
 
 
 @pytest.fixture
@@ -48,8 +48,8 @@ def test_the_ledger_as_xlsx_with_every_handed_out_item(cli, tmp_path):
     rows = xlsx_rows(out.read_bytes())
     assert rows[1] == HEADER
     assert [r[1] for r in rows[2:]] == [OVERDUE, DONE, OTHER, DRAFT]  # the ledger's order: by due date
-    assert rows[2][0] == 1 and rows[2][3] == UNIT_A and rows[2][7] == "办理中" and rows[2][8] == "红灯"
-    assert rows[3][6] == "已完成" and rows[3][7] == "已办结"
+    assert rows[2][0] == 1 and rows[2][4] == UNIT_A and rows[2][8] == "办理中" and rows[2][9] == "红灯"
+    assert rows[3][7] == "已完成" and rows[3][8] == "已办结"
 
 
 def test_the_ledger_filters_are_options(cli, tmp_path):

@@ -19,7 +19,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from luoshi.exports import (LISTS, BulletinContent, BulletinFigures, CompletedRow, ExportError, LedgerRow,
+from luoshi.exports import (LISTS, BulletinContent, BulletinFigures, CompletedRow, ExportError, LedgerRow, SubtaskLine,
                             Letterhead, OverdueRow, SuggestionRow, TargetRow, bulletin_content, bulletin_docx,
                             csv_bytes, export_list, json_bytes, ledger_rows, ledger_rows_from_views, ledger_xlsx,
                             records, suggestion_rows, suggestions_xlsx, target_rows, targets_xlsx)
@@ -46,6 +46,8 @@ LEDGER_ROWS = [
     LedgerRow(4, "拨付农村公路养护资金", "县政府第10次常务会议纪要", ("县财政局",), (),
               date(2026, 10, 31), "资金已全部拨付", State.DONE, None),
 ]
+SUBTASKS = (SubtaskLine("县住建局要在年底前完成主体工程建设", ("县住建局",), ("县财政局",), "年底前", date(2026, 12, 31)),
+            SubtaskLine("要守牢安全底线"))
 TARGET_ROWS = [
     TargetRow("地区生产总值增长", Decimal("6"), "%", 2026, ("县发展和改革局",), Decimal("6.2"), TargetStatus.ON_TRACK),
     TargetRow("城镇新增就业", 3500, "人", 2026, ("县人力资源和社会保障局",), 2980, "进度滞后"),
@@ -73,30 +75,31 @@ def test_ledger_xlsx_title_header_and_values():
     ws = sheet(ledger_xlsx(LEDGER_ROWS, issuer=ISSUER, generated=TODAY))
     assert ws.title == "督办事项台账"
     assert ws["A1"].value == "青溪县人民政府督办事项台账\n（2026年11月25日制表）"
-    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:I1"]
-    assert values(ws, 2)[0] == ["序号", "事项", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"]
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:J1"]
+    assert values(ws, 2)[0] == ["序号", "事项", "分解任务", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态",
+                                "预警"]
     assert values(ws) == [
-        [1, "加快推进县城污水处理厂提标改造工程，年底前完成主体工程建设", "县政府第12次常务会议纪要",
+        [1, "加快推进县城污水处理厂提标改造工程，年底前完成主体工程建设", None, "县政府第12次常务会议纪要",
          "县住房和城乡建设局", "县生态环境分局、县财政局", datetime(2026, 12, 31), "已完成设备采购招标，土建工程完成60%",
          "办理中", "黄灯"],
-        [2, "完成青溪大道东延段路面施工", "2026年县政府工作报告", "县交通运输局", None, datetime(2026, 10, 15),
+        [2, "完成青溪大道东延段路面施工", None, "2026年县政府工作报告", "县交通运输局", None, datetime(2026, 10, 15),
          "受雨季影响，路面施工滞后", "办理中", "红灯"],
-        [3, "新建城东小学综合楼", "县政府第9次常务会议纪要", "县教育局", "县自然资源局", datetime(2027, 8, 31),
+        [3, "新建城东小学综合楼", None, "县政府第9次常务会议纪要", "县教育局", "县自然资源局", datetime(2027, 8, 31),
          "主体结构封顶", "已交办", "绿灯"],
-        [4, "拨付农村公路养护资金", "县政府第10次常务会议纪要", "县财政局", None, datetime(2026, 10, 31),
+        [4, "拨付农村公路养护资金", None, "县政府第10次常务会议纪要", "县财政局", None, datetime(2026, 10, 31),
          "资金已全部拨付", "已办结", None],
     ]
-    assert ws["F3"].number_format == 'yyyy"年"m"月"d"日"'
+    assert ws["G3"].number_format == 'yyyy"年"m"月"d"日"'
 
 
 def test_ledger_xlsx_is_laid_out_for_work_and_print():
     ws = sheet(ledger_xlsx(LEDGER_ROWS, issuer=ISSUER, generated=TODAY))
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == "A2:I6"
+    assert ws.auto_filter.ref == "A2:J6"
     assert {k: d.width for k, d in ws.column_dimensions.items()} == {
-        "A": 6, "B": 42, "C": 22, "D": 16, "E": 18, "F": 16, "G": 40, "H": 9, "I": 8}
-    assert [bool(ws.cell(3, j).alignment.wrap_text) for j in range(1, 10)] == [
-        False, True, True, True, True, False, True, True, True]
+        "A": 6, "B": 42, "C": 60, "D": 22, "E": 16, "F": 18, "G": 16, "H": 40, "I": 9, "J": 8}
+    assert [bool(ws.cell(3, j).alignment.wrap_text) for j in range(1, 11)] == [
+        False, True, True, True, True, True, False, True, True, True]
     assert ws.row_dimensions[3].height > ws.row_dimensions[4].height  # the long title wraps
     setup = ws.page_setup
     assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
@@ -106,10 +109,10 @@ def test_ledger_xlsx_is_laid_out_for_work_and_print():
 
 def test_ledger_xlsx_fills_warning_cells_with_their_colour_and_word():
     ws = sheet(ledger_xlsx(LEDGER_ROWS, issuer=ISSUER, generated=TODAY))
-    warnings = [(ws[f"I{r}"].value, ws[f"I{r}"].fill.fill_type, ws[f"I{r}"].fill.fgColor.rgb) for r in range(3, 7)]
+    warnings = [(ws[f"J{r}"].value, ws[f"J{r}"].fill.fill_type, ws[f"J{r}"].fill.fgColor.rgb) for r in range(3, 7)]
     assert warnings == [("黄灯", "solid", "00FFEB9C"), ("红灯", "solid", "00FFC7CE"), ("绿灯", "solid", "00C6EFCE"),
                         (None, None, "00000000")]
-    assert ws["H4"].fill.fill_type is None  # only the warning column is coloured
+    assert ws["I4"].fill.fill_type is None  # only the warning column is coloured
 
 
 def test_targets_and_suggestions_xlsx():
@@ -133,7 +136,7 @@ def test_targets_and_suggestions_xlsx():
 
 def test_an_empty_list_still_has_its_title_header_and_filter():
     ws = sheet(ledger_xlsx([], issuer=ISSUER, generated=TODAY))
-    assert (ws.max_row, ws.auto_filter.ref) == (2, "A2:I2")
+    assert (ws.max_row, ws.auto_filter.ref) == (2, "A2:J2")
 
 
 def test_a_row_of_the_wrong_list_is_refused_by_position():
@@ -159,10 +162,11 @@ def test_ledger_csv_is_utf8_with_bom_for_excel():
     data = csv_bytes(LEDGER, LEDGER_ROWS[:2])
     assert data.startswith(b"\xef\xbb\xbf")
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))) == [
-        ["序号", "事项", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"],
-        ["1", "加快推进县城污水处理厂提标改造工程，年底前完成主体工程建设", "县政府第12次常务会议纪要", "县住房和城乡建设局",
-         "县生态环境分局、县财政局", "2026-12-31", "已完成设备采购招标，土建工程完成60%", "办理中", "黄灯"],
-        ["2", "完成青溪大道东延段路面施工", "2026年县政府工作报告", "县交通运输局", "", "2026-10-15",
+        ["序号", "事项", "分解任务", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"],
+        ["1", "加快推进县城污水处理厂提标改造工程，年底前完成主体工程建设", "", "县政府第12次常务会议纪要",
+         "县住房和城乡建设局", "县生态环境分局、县财政局", "2026-12-31", "已完成设备采购招标，土建工程完成60%", "办理中",
+         "黄灯"],
+        ["2", "完成青溪大道东延段路面施工", "", "2026年县政府工作报告", "县交通运输局", "", "2026-10-15",
          "受雨季影响，路面施工滞后", "办理中", "红灯"],
     ]
 
@@ -171,13 +175,27 @@ def test_ledger_json_records_keep_chinese_and_identifiers():
     data = json_bytes(LEDGER, LEDGER_ROWS[1:2] + LEDGER_ROWS[3:])
     assert "完成青溪大道".encode() in data  # not ASCII-escaped
     assert json.loads(data) == [
-        {"no": 2, "title": "完成青溪大道东延段路面施工", "source": "2026年县政府工作报告", "lead_units": ["县交通运输局"],
+        {"no": 2, "title": "完成青溪大道东延段路面施工", "subtasks": [], "source": "2026年县政府工作报告",
+         "lead_units": ["县交通运输局"],
          "co_units": [], "due": "2026-10-15", "progress": "受雨季影响，路面施工滞后", "state": "in_progress",
          "state_label": "办理中", "warning": "red", "warning_label": "红灯"},
-        {"no": 4, "title": "拨付农村公路养护资金", "source": "县政府第10次常务会议纪要", "lead_units": ["县财政局"],
+        {"no": 4, "title": "拨付农村公路养护资金", "subtasks": [], "source": "县政府第10次常务会议纪要",
+         "lead_units": ["县财政局"],
          "co_units": [], "due": "2026-10-31", "progress": "资金已全部拨付", "state": "done", "state_label": "已办结",
          "warning": None, "warning_label": ""},
     ]
+
+
+def test_the_directives_of_an_item_are_its_subtasks_in_one_cell_and_a_json_list():
+    row = LedgerRow(1, "审议《污水处理厂提标改造方案》", "县政府第12次常务会议纪要", ("县住建局",), ("县财政局",),
+                    date(2026, 12, 31), subtasks=SUBTASKS)
+    ws = sheet(ledger_xlsx([row], issuer=ISSUER, generated=TODAY))
+    assert ws["C3"].value == ("1. 县住建局要在年底前完成主体工程建设（责任单位：县住建局；配合单位：县财政局；时限：年底前（2026-12-31））\n"
+                              "2. 要守牢安全底线")
+    assert json.loads(json_bytes(LEDGER, [row]))[0]["subtasks"] == [
+        {"text": "县住建局要在年底前完成主体工程建设", "owners": ["县住建局"], "co_owners": ["县财政局"], "due_text": "年底前",
+         "due": "2026-12-31"},
+        {"text": "要守牢安全底线", "owners": [], "co_owners": [], "due_text": None, "due": None}]
 
 
 def test_target_records_from_decimals_and_the_target_status_enum():

@@ -211,7 +211,7 @@ def test_get_item_shows_the_source_sentence(session, settings):
     page = list_items(session, actor=OFFICE, document=result.document_id, settings=settings, now=NOW)
     view = get_item(session, item_id=page.rows[0].id, actor=OFFICE, settings=settings, now=NOW)
     start, end = view.item.source.span
-    assert (view.source_text, text[start:end]) == ("县财政局要在年底前落实资金保障", "县财政局要在年底前落实资金保障")
+    assert view.source_text == text[start:end] == "审议《青山县农村人居环境整治实施方案》\n会议原则同意，县财政局要在年底前落实资金保障"
     assert (view.item.due, view.item.due_text, view.units) == (date(2024, 12, 31), "年底前", {"1": "县财政局"})
     assert view.document.name == "minutes.txt"
 

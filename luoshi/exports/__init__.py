@@ -13,7 +13,7 @@ from luoshi.exports.docx import bulletin_docx, bulletin_title, write_bulletin
 from luoshi.exports.from_ledger import (BulletinContent, bulletin_content, ledger_rows, ledger_rows_from_views,
                                         suggestion_rows, target_rows)
 from luoshi.exports.rows import (BulletinFigures, CompletedRow, ExportError, LedgerRow, Letterhead, OverdueRow,
-                                 SuggestionRow, TargetRow)
+                                 SubtaskLine, SuggestionRow, TargetRow)
 from luoshi.exports.tabular import csv_bytes, json_bytes, records
 from luoshi.exports.xlsx import ledger_xlsx, suggestions_xlsx, targets_xlsx, xlsx_bytes
 
@@ -42,7 +42,7 @@ def export_list(name: str, fmt: str, rows: Sequence[Any], *, issuer: str = "",
 
 __all__ = [
     "BulletinContent", "BulletinFigures", "Column", "CompletedRow", "DOCX_MEDIA_TYPE", "ExportError", "FORMATS",
-    "LISTS", "LedgerRow", "Letterhead", "ListSpec", "OverdueRow", "SuggestionRow", "TargetRow", "bulletin_content",
+    "LISTS", "LedgerRow", "Letterhead", "ListSpec", "OverdueRow", "SubtaskLine", "SuggestionRow", "TargetRow", "bulletin_content",
     "bulletin_docx", "bulletin_title", "csv_bytes", "export_list", "json_bytes", "ledger_rows",
     "ledger_rows_from_views", "ledger_xlsx", "records", "spec_for", "suggestion_rows", "suggestions_xlsx",
     "target_rows", "targets_xlsx", "write_bulletin", "xlsx_bytes",

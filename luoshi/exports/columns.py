@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from luoshi.exports.rows import ExportError, LedgerRow, SuggestionRow, TargetRow, label_of
+from luoshi.exports.rows import ExportError, LedgerRow, SubtaskLine, SuggestionRow, TargetRow, label_of
 from luoshi.ledger.warnings import Colour
 
 JOIN = "、"  # how several units or deputies are written in one cell
@@ -66,6 +66,8 @@ def _jsonable(value: Any) -> Any:
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
     return value
 
 
@@ -101,9 +103,28 @@ def _status(key: str, header: str, width: float) -> Column:
     return Column(key, header, width, _label(key), _code(key), centre=True, coded=True)
 
 
+def _subtask_line(n: int, s: SubtaskLine) -> str:
+    facts = [f"责任单位：{JOIN.join(s.owners)}" if s.owners else "",
+             f"配合单位：{JOIN.join(s.co_owners)}" if s.co_owners else "",
+             f"时限：{s.due_text or ''}{'（' + s.due.isoformat() + '）' if s.due else ''}" if s.due or s.due_text else ""]
+    facts = [f for f in facts if f]
+    return f"{n}. {s.text}" + (f"（{'；'.join(facts)}）" if facts else "")
+
+
+def _subtasks_text(row: LedgerRow) -> str:
+    """One numbered line per directive, as an office's 台账 writes 分解任务 in one cell."""
+    return "\n".join(_subtask_line(n, s) for n, s in enumerate(row.subtasks, 1))
+
+
+def _subtasks_data(row: LedgerRow) -> list[dict[str, Any]]:
+    return [{"text": s.text, "owners": list(s.owners), "co_owners": list(s.co_owners), "due_text": s.due_text,
+             "due": s.due} for s in row.subtasks]
+
+
 LEDGER = ListSpec("ledger", "督办事项台账", LedgerRow, (
     Column("no", "序号", 6, _attr("no"), wrap=False, centre=True),
     Column("title", "事项", 42, _attr("title")),
+    Column("subtasks", "分解任务", 60, _subtasks_text, _subtasks_data),
     Column("source", "来源", 22, _attr("source")),
     _units("lead_units", "牵头单位", 16),
     _units("co_units", "配合单位", 18),

@@ -4,12 +4,13 @@ a ledger export or a bulletin with one call and colour and count items exactly a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Protocol
 
-from luoshi.exports.rows import BulletinFigures, CompletedRow, LedgerRow, OverdueRow, SuggestionRow, TargetRow
+from luoshi.exports.rows import (BulletinFigures, CompletedRow, LedgerRow, OverdueRow, SubtaskLine, SuggestionRow,
+                                TargetRow)
 from luoshi.ledger.items import Item
 from luoshi.ledger.states import State
 from luoshi.ledger.suggestions import Suggestion
@@ -49,17 +50,20 @@ class ItemViewLike(Protocol):
 
 
 def ledger_rows_from_views(views: Iterable[ItemViewLike], *, progress: Mapping[str, str] | None = None,
-                           first_no: int = 1) -> list[LedgerRow]:
+                           first_no: int = 1,
+                           subtasks: Mapping[str, Sequence[SubtaskLine]] | None = None) -> list[LedgerRow]:
     """`LedgerRow`s of item views as the store lists them (warning already computed, unit names and
-    source document attached), numbered from `first_no` (for the rows of a later page)."""
-    progress = progress or {}
+    source document attached), numbered from `first_no` (for the rows of a later page); `subtasks` maps an
+    item id to its directives."""
+    progress, subtasks = progress or {}, subtasks or {}
     rows = []
     for no, view in enumerate(views, start=first_no):
         item, doc = view.item, view.document
         source = (getattr(doc, "title", None) or getattr(doc, "name", "")) if doc is not None else ""
         text = progress.get(item.id) or (f"已完成{item.progress}%" if item.progress else "")
         rows.append(LedgerRow(no, item.title, source, _names(item.lead_units, view.units),
-                              _names(item.co_units, view.units), item.due, text, item.state, view.warning.colour))
+                              _names(item.co_units, view.units), item.due, text, item.state, view.warning.colour,
+                              tuple(subtasks.get(item.id, ()))))
     return rows
 
 

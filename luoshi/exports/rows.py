@@ -43,8 +43,19 @@ def label_of(value: Status | None) -> str:
 
 
 @dataclass(frozen=True)
+class SubtaskLine:
+    """A directive of an item (分解任务) as its ledger row lists it: text, units as written, due phrase and date."""
+
+    text: str
+    owners: tuple[str, ...] = ()
+    co_owners: tuple[str, ...] = ()
+    due_text: str | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True)
 class LedgerRow:
-    """One line of the supervision ledger (督办台账)."""
+    """One line of the supervision ledger (督办台账), with the item's directives (`subtasks`)."""
 
     no: int
     title: str
@@ -55,6 +66,7 @@ class LedgerRow:
     progress: str = ""
     state: State | str = ""
     warning: Colour | None = None
+    subtasks: tuple[SubtaskLine, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from luoshi.ledger.workflow import TRANSITIONS, apply, available, can_view, new_
 # Targets, promise versus delivery and suggestions: their functions are called through the modules
 # (`targets.status`, `delivery.match`, `suggestions.apply`); importing suggestions here also registers its
 # events, so `events.from_dict` reads them back wherever the ledger is imported.
-from luoshi.ledger import delivery, suggestions, targets
+from luoshi.ledger import delivery, rework, suggestions, targets
 from luoshi.ledger.delivery import Claim, Match, Verdict
 from luoshi.ledger.suggestions import Satisfaction, Suggestion, SuggestionAction, SuggestionState
 from luoshi.ledger.targets import Actual, Bound, Period, RowError, Target, TargetStatus

@@ -60,7 +60,19 @@ def ledger_rows(session: Session, *, actor: Actor, settings: Settings | None = N
     views = _pages(lambda n: list_items(session, actor=actor, page=n, per_page=PER_PAGE_MAX, settings=settings,
                                         now=now, **filters))
     progress = _latest_progress(session, [v.id for v in views])
-    return exports.ledger_rows_from_views(views, progress=progress)
+    return exports.ledger_rows_from_views(views, progress=progress, subtasks=_subtask_lines(session, [v.id for v in views]))
+
+
+def _subtask_lines(session: Session, item_ids: list[int]) -> dict[str, list[exports.SubtaskLine]]:
+    """`{item id: its directives}` for the 分解任务 column."""
+    from luoshi.store.subtasks import subtasks_of
+
+    out: dict[str, list[exports.SubtaskLine]] = {}
+    for start in range(0, len(item_ids), 1000):
+        for item_id, subtasks in subtasks_of(session, item_ids[start:start + 1000]).items():
+            out[str(item_id)] = [exports.SubtaskLine(s.text, tuple(s.owners), tuple(s.co_owners), s.due_text, s.due)
+                                 for s in subtasks]
+    return out
 
 
 def target_rows(session: Session, *, actor: Actor, settings: Settings | None = None, now: datetime | None = None,

@@ -248,6 +248,26 @@ class ExtensionRow(Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
 
 
+class SubtaskRow(Base):
+    """A directive kept with its item (分解任务): its sentence and span in the item's document, its owners
+    and co-operating units as written, and its due phrase and date."""
+
+    __tablename__ = "subtasks"
+    __table_args__ = (UniqueConstraint("item_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    span_start: Mapped[int | None]
+    span_end: Mapped[int | None]
+    source_path: Mapped[str | None] = mapped_column(String(100))
+    owners: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    co_owners: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    due_text: Mapped[str | None] = mapped_column(String(100))
+    due: Mapped[date | None] = mapped_column(Date)
+
+
 class AuditEntryRow(Base):
     """The audit log: every event of every item, hash-chained per item (seq = the item's version).
 

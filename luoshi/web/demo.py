@@ -102,9 +102,9 @@ def _bring_to_life(session, settings, unit_users: list[DemoUser]) -> None:
         ids = session.scalars(select(ItemRow.id).join(Assignment, Assignment.item_id == ItemRow.id)
                               .where(Assignment.organisation_id == view.unit_id, Assignment.role == "lead",
                                      ItemRow.state == "draft").order_by(ItemRow.id)).all()
-        # The scenarios most worth showing first: a unit with only a few items still has one sent back (n 3),
-        # one in progress (n 0) and one overdue (n 2).
-        for n, item_id in zip((3, 0, 2, 1, 4), ids):
+        # The scenarios most worth showing first: a unit with only a few items still has one sent back (n 3,
+        # in progress again), one overdue (n 2) and one in progress (n 0).
+        for n, item_id in zip((3, 2, 0, 1, 4), ids):
             start = now - timedelta(days=40 - n)
 
             def step(who, action, days, **payload):

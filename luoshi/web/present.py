@@ -118,6 +118,21 @@ def _after_due(kind: str, data: Mapping[str, Any], at: datetime, zone: ZoneInfo)
     if kind == "request_extension":
         return f"逾期后申请（原期限 {previous} 已过）"
     return f"逾期后批准（原期限 {previous} 已过，仍计为曾逾期）"
+def breakdown_dict(b: Any) -> dict[str, Any]:
+    """An item's directives (分解任务) and its decision's general requirements, as JSON."""
+    return {"subtasks": [s.as_dict() for s in b.subtasks], "decision": b.decision,
+            "general_requirements": [{"text": g.text, "span": list(g.span) if g.span else None,
+                                      "owners": list(g.owners), "source_path": g.source_path} for g in b.general]}
+
+
+def genre_dict(record: Mapping[str, Any], doc_type: str) -> dict[str, Any]:
+    """How the genre was decided: by detection with a confidence and the cues seen, or by a user."""
+    g = record.get("genre") if isinstance(record.get("genre"), dict) else {}
+    confidence = g.get("confidence")
+    return {"doc_type": doc_type, "label": doc_type_label(doc_type), "source": g.get("source"),
+            "source_label": {"user": "用户指定", "detected": "自动识别"}.get(g.get("source") or "", ""),
+            "confidence": confidence, "percent": None if confidence is None else round(float(confidence) * 100),
+            "evidence": [str(e) for e in g.get("evidence") or []]}
 
 
 def doc_type_label(doc_type: str) -> str:

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from luoshi import scans
 from luoshi.errors import ReadError
+from luoshi.ingest import FileResult
 from luoshi.text import ocr
 from luoshi.ingest import ingest_upload as store_upload
-from luoshi.ledger import Actor
+from luoshi.ledger import Actor, InvalidValue
 from luoshi.settings import Settings
 from luoshi.store import items as store_items
 from luoshi.store.items import ItemView
@@ -37,11 +38,23 @@ class Uploaded:
     items: list[ItemView]
 
 
+def genre_of(value: str | None) -> str | None:
+    """The genre a form or request names (None: detect it); InvalidValue (422) for an unknown one."""
+    from luoshi.extract.override import UnknownGenre, genre_named
+
+    try:
+        return genre_named(value)
+    except UnknownGenre as exc:
+        raise InvalidValue(str(exc), "genre") from None
+
+
 def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings,
-                  worker: scans.Worker | None = None) -> Uploaded | Queued:
-    """Store and extract the upload; ReadError (422) when it cannot be read, is empty or too large. A scan
-    or photo (pages to OCR) is queued for `worker` instead, after the checks that need no OCR."""
+                  worker: scans.Worker | None = None, genre: str | None = None) -> Uploaded | Queued:
+    """Store and extract the upload (as `genre` when given); ReadError (422) when it cannot be read, is
+    empty or too large. A scan or photo (pages to OCR) is queued for `worker` instead, after the checks that
+    need no OCR; its genre is detected (the office corrects it on the document page)."""
     name = file.filename or "upload.txt"
+    doc_type = genre_of(genre)
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ReadError(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
@@ -56,9 +69,26 @@ def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings:
         job_id = scans.submit(session, name=name, data=data, pages=pages, actor=actor)
         worker.add(job_id, actor)
         return Queued(job_id, pages)
-    result = store_upload(session, name=name, data=data, actor=actor, settings=settings)
+    result = store_upload(session, name=name, data=data, actor=actor, settings=settings, genre=doc_type)
     if result.status == "error" or result.document_id is None:
         raise ReadError(name, (result.error or "could not be stored").removeprefix(f"{name}: "))
+    return _uploaded(session, result, actor, settings)
+
+
+def change_genre(session: Session, *, document_id: int, genre: str | None, actor: Actor,
+                 settings: Settings) -> Uploaded:
+    """Re-extract a stored document as the genre the office chose, into a new version (`updated`)."""
+    from luoshi.ingest import change_genre as store_change
+
+    doc_type = genre_of(genre)
+    if doc_type is None:
+        raise InvalidValue("请选择要改成的文种：会议纪要、政府工作报告、人大审议意见或其他文件", "genre")
+    result = store_change(session, document_id=document_id, genre=doc_type, actor=actor, settings=settings)
+    return _uploaded(session, result, actor, settings)
+
+
+def _uploaded(session: Session, result: FileResult, actor: Actor, settings: Settings) -> Uploaded:
+    assert result.document_id is not None
     items = store_items.list_items(session, actor=actor, document=result.document_id, sort="id",
                                    per_page=store_items.PER_PAGE_MAX, settings=settings).rows
     return Uploaded(result.document_id, result.status, result.items_created, items)

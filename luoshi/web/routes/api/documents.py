@@ -5,18 +5,24 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi import APIRouter, Body, File, Form, Request, Response, UploadFile
+
+from pydantic import BaseModel, Field
+
 
 from luoshi import scans
 from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store
+from luoshi.store import items as store_items
+from luoshi.store.drafts import add_from_highlight
 from luoshi.web import uploads
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
 from luoshi.web.present import doc_type_label, item_dict
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER)
+GENRE_HELP = "minutes (meeting_minutes), work_report, congress_review or other; empty: detected"
 
 
 def document_dict(view: store.DocumentView) -> dict[str, Any]:
@@ -50,13 +56,46 @@ def get_document(document_id: int, session: SessionDep, user: CurrentUser) -> di
                                              "TIFF): stored, extracted, items created; a scan answers 202 with its OCR job")
 def upload(request: Request, response: Response,
            file: Annotated[UploadFile, File(description="a .txt, .docx, .pdf, .jpg, .png or .tif file")],
-           session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+           session: SessionDep, user: CurrentUser, settings: SettingsDep,
+           genre: Annotated[str | None, Form(description=GENRE_HELP)] = None) -> dict[str, Any]:
     require_role(user, *OFFICE)
     result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings,
-                                   worker=request.app.state.ocr_worker)
+                                   worker=request.app.state.ocr_worker, genre=genre)
     if isinstance(result, uploads.Queued):
         response.status_code = 202
         return {"job": uploads.job_dict(scans.get_job(session, result.job_id))}
+    return _outcome(session, result, user)
+
+
+@router.post("/{document_id}/genre", status_code=201,
+             summary="Change a document's genre (office): re-extracted into a new version; items worked on are kept")
+def change_genre(document_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep,
+                 genre: Annotated[str, Body(embed=True, description=GENRE_HELP)]) -> dict[str, Any]:
+    require_role(user, *OFFICE)
+    result = uploads.change_genre(session, document_id=document_id, genre=genre, actor=user.actor, settings=settings)
+    return _outcome(session, result, user)
+
+
+class Highlight(BaseModel):
+    start: int = Field(description="where the sentence starts in the document's text (a character offset)")
+    end: int = Field(description="where it ends (exclusive)")
+    text: str | None = Field(None, description="the sentence as selected; found near `start` if the offsets miss it")
+    lead_units: list[str] = Field(default_factory=list, description="default: the units the sentence names")
+    title: str | None = Field(None, description="default: the sentence")
+
+
+@router.post("/{document_id}/items", status_code=201,
+             summary="Add a draft by hand from a highlighted sentence of the document (office)")
+def add_item(document_id: int, body: Highlight, session: SessionDep, user: CurrentUser,
+             settings: SettingsDep) -> dict[str, Any]:
+    require_role(user, *OFFICE)
+    made = add_from_highlight(session, document_id=document_id, start=body.start, end=body.end, actor=user.actor,
+                              lead_units=body.lead_units, title=body.title, selected=body.text, settings=settings)
+    return item_dict(store_items.get_item(session, item_id=made, actor=user.actor, settings=settings),
+                     actor=user.actor)
+
+
+def _outcome(session: Any, result: uploads.Uploaded, user: Any) -> dict[str, Any]:
     view = store.get_document(session, document_id=result.document_id, actor=user.actor)
     return {"document": document_dict(view), "outcome": result.outcome,
             "items": [item_dict(v, actor=user.actor) for v in result.items]}

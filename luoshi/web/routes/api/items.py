@@ -13,10 +13,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from luoshi.ledger import Action, Rating
+from luoshi.store import drafts as rework
 from luoshi.store import items as store
 from luoshi.store.evidence import attachments_of
+from luoshi.store.subtasks import breakdown
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
-from luoshi.web.present import item_dict
+from luoshi.web.present import breakdown_dict, item_dict
 from luoshi.web.queries import history
 
 router = APIRouter(prefix="/items", tags=["items"])
@@ -52,11 +54,26 @@ def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
             "page": result.page, "per_page": result.per_page, "pages": result.pages}
 
 
-@router.get("/{item_id}", summary="One item, with its warning, source and the actions you may take")
+@router.get("/{item_id}", summary="One item, with its warning, source, directives (subtasks), its decision's "
+                                  "general requirements and the actions you may take")
 def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
-    out = item_dict(store.get_item(session, item_id=item_id, actor=user.actor, settings=settings), actor=user.actor)
+    view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)
+    out = {**item_dict(view, actor=user.actor), **breakdown_dict(breakdown(session, item_id=view.id))}
     out["attachments"] = [a.to_dict() for a in attachments_of(session, item_id=item_id, actor=user.actor)]
     return out
+
+
+class Merge(BaseModel):
+    items: list[int] = Field(description="the drafts to merge (two or more); the first gives title and source")
+    versions: list[int | None] | None = Field(None, description="the version of each item you read, in order")
+
+
+@router.post("/merge", status_code=201, summary="Merge drafts into one (合并; office): their units, directives "
+                                                "and earliest due date; the drafts merged are closed")
+def merge(body: Merge, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+    made = rework.merge_items(session, item_ids=body.items, actor=user.actor, expected_versions=body.versions,
+                              settings=settings)
+    return get_item(made, session, user, settings)
 
 
 @router.get("/{item_id}/history", summary="Every step of the item: who, when, what, why")
@@ -148,6 +165,17 @@ def _act(session: SessionDep, user: CurrentUser, settings: SettingsDep, item_id:
     view = store.act(session, item_id=item_id, actor=user.actor, action=action, expected_version=body.version,
                      settings=settings, **data)
     return item_dict(view, actor=user.actor)
+
+
+def _split(item_id: int, body: Versioned, session: SessionDep, user: CurrentUser,
+           settings: SettingsDep) -> dict[str, Any]:
+    made = rework.split_item(session, item_id=item_id, actor=user.actor, expected_version=body.version,
+                             settings=settings)
+    return {"items": [get_item(i, session, user, settings) for i in made]}
+
+
+router.add_api_route("/{item_id}/split", _split, methods=["POST"], status_code=201,
+                     summary="Split a draft into one per directive, or per lead unit (拆分; office); it is closed")
 
 
 def _route(path: str, action: Action, model: type[Versioned], summary: str) -> None:

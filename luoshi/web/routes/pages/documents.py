@@ -5,25 +5,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi import scans
 from luoshi.errors import LuoshiError, NotFound
-from luoshi.ledger import Role
+from luoshi.extract.override import CHOICES, LABELS, NAMES
+from luoshi.ledger import Role, State
 from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.drafts import general_requirements, heading_of
 from luoshi.store import documents as store
+from luoshi.store import drafts as rework
 from luoshi.store import items as store_items
 from luoshi.store import pages as store_pages
+from luoshi.store.subtasks import subtasks_of
 from luoshi.web import uploads
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.errors import form_version, refused
 from luoshi.web.highlight import document_marks, runs, scan_pages
-from luoshi.web.present import doc_type_label, item_dict
+from luoshi.web.present import doc_type_label, genre_dict, item_dict
 from luoshi.web.render import flash, page, partial, redirect
 
 router = APIRouter()
 READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER)
+GENRES = [(NAMES[c], LABELS[NAMES[c]]) for c in CHOICES]  # (value, label) of the genre menus
 
 
 @router.get("/documents")
@@ -39,20 +45,21 @@ def documents(request: Request, session: SessionDep, user: PageUser) -> Response
 @router.get("/documents/upload")
 def upload_form(request: Request, user: PageUser) -> Response:
     require_role(user, *OFFICE)
-    return page(request, "upload.html", user=user, active="documents", title="上传文件")
+    return page(request, "upload.html", user=user, active="documents", title="上传文件", genres=GENRES)
 
 
 @router.post("/documents/upload", dependencies=[CsrfChecked])
 def upload(request: Request, file: Annotated[UploadFile, File()], session: SessionDep, user: PageUser,
-           settings: SettingsDep) -> Response:
+           settings: SettingsDep, genre: Annotated[str | None, Form()] = None) -> Response:
     require_role(user, *OFFICE)
     try:
         result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings,
-                                       worker=request.app.state.ocr_worker)
+                                       worker=request.app.state.ocr_worker, genre=genre)
     except LuoshiError as exc:
         session.rollback()
         flash(request, "error", f"上传失败：{exc}")
-        return page(request, "upload.html", status_code=422, user=user, active="documents", title="上传文件")
+        return page(request, "upload.html", status_code=422, user=user, active="documents", title="上传文件",
+                    genres=GENRES)
     if isinstance(result, uploads.Queued):
         return redirect(f"/documents/jobs/{result.job_id}")
     flash(request, "ok", f"已上传《{file.filename}》：{uploads.outcome_text(result)}")
@@ -88,7 +95,8 @@ def document(document_id: int, request: Request, session: SessionDep, user: Page
              settings: SettingsDep) -> Response:
     require_role(user, *READERS)
     view = store.get_document(session, document_id=document_id, actor=user.actor)
-    marks = document_marks(view.record, [(i.item_id, i.span, i.path, i.title) for i in view.items])
+    marks = document_marks(view.record, [(i.item_id, i.span, i.path, i.title) for i in view.items]
+                           + _subtask_marks(session, view.items))
     items = store_items.list_items(session, actor=user.actor, document=document_id, sort="id",
                                    per_page=store_items.PER_PAGE_MAX, settings=settings).rows
     doc = {"id": view.id, "title": view.title or view.name, "filename": view.name, "issued": view.issued,
@@ -97,6 +105,93 @@ def document(document_id: int, request: Request, session: SessionDep, user: Page
     ordered = sorted(items, key=lambda v: v.item.source.span[0] if v.item.source else 0)
     scan = store_pages.ocr_map(session, document_id)
     return page(request, "document.html", user=user, active="documents", title=doc["title"], doc=doc,
-                runs=runs(view.text, marks), items=[item_dict(v) for v in ordered],
+                runs=_anchored(runs(view.text, marks)), items=[item_dict(v) for v in ordered],
+                genre=genre_dict(view.record, view.doc_type), genres=GENRES, general=_general(view.record),
+                office=user.role in OFFICE, reworkable=[v.id for v in ordered if v.item.state in (State.DRAFT, State.CONFIRMED)],
                 scan_pages=scan_pages(scan, marks, view.record) if scan else [])
 
+
+def _anchored(rs: list) -> list[tuple]:
+    """Each run with whether it carries its item's anchor (`#item-N`): the first run of the item only, as an
+    item's directives are marks of their own."""
+    seen: set[str] = set()
+    out = []
+    for r in rs:
+        item_id = r.mark.item_id if r.first and r.mark else None
+        out.append((r, item_id is not None and item_id not in seen))
+        if item_id:
+            seen.add(item_id)
+    return out
+
+
+def _general(record: dict) -> list[dict]:
+    """Each decision's requirements that name no unit (stay on the decision, no draft of their own)."""
+    out = []
+    for i, decision in enumerate(record.get("items") or []):
+        general = general_requirements(decision, i)
+        if general:
+            out.append({"decision": heading_of(decision, i), "requirements": [
+                {"text": g.text, "owners": list(g.owners)} for g in general]})
+    return out
+
+
+def _subtask_marks(session, items: list) -> list[tuple[int, tuple[int, int] | None, str | None, str]]:
+    """The directives of the document's items, each marked and linked to its item."""
+    stored = subtasks_of(session, [i.item_id for i in items])
+    return [(item_id, s.span, s.source_path, s.text) for item_id, subtasks in stored.items() for s in subtasks
+            if s.span]
+
+
+@router.post("/documents/{document_id}/genre", dependencies=[CsrfChecked])
+def change_genre(document_id: int, request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
+                 genre: Annotated[str | None, Form()] = None) -> Response:
+    """The office corrects the genre: the document is re-extracted into a new version."""
+    require_role(user, *OFFICE)
+    try:
+        result = uploads.change_genre(session, document_id=document_id, genre=genre, actor=user.actor,
+                                      settings=settings)
+    except LuoshiError as exc:
+        refused(request, session, exc)
+        return redirect(f"/documents/{document_id}")
+    flash(request, "ok", f"已改为{doc_type_label(NAMES[genre or 'other'])}并重新抽取：{uploads.outcome_text(result)}")
+    return redirect(f"/documents/{result.document_id}")
+
+
+@router.post("/documents/{document_id}/items", dependencies=[CsrfChecked])
+async def add_item(document_id: int, request: Request, session: SessionDep, user: PageUser,
+                   settings: SettingsDep) -> Response:
+    """The office adds a draft from the sentence highlighted in the document's text."""
+    require_role(user, *OFFICE)
+    form = await request.form()
+    try:
+        made = rework.add_from_highlight(session, document_id=document_id, start=_int(form.get("start")),
+                                         end=_int(form.get("end")), actor=user.actor, settings=settings,
+                                         selected=str(form.get("selected") or ""),
+                                         lead_units=[u for u in str(form.get("lead_units") or "").replace("，", ",")
+                                                     .replace("、", ",").split(",") if u.strip()])
+    except LuoshiError as exc:
+        refused(request, session, exc)
+        return redirect(f"/documents/{document_id}")
+    flash(request, "ok", "已新增一项待确认事项")
+    return redirect(f"/items/{made}")
+
+
+@router.post("/documents/{document_id}/merge", dependencies=[CsrfChecked])
+async def merge(document_id: int, request: Request, session: SessionDep, user: PageUser,
+                settings: SettingsDep) -> Response:
+    """The office merges the drafts ticked on the document page into one."""
+    require_role(user, *OFFICE)
+    form = await request.form()
+    chosen = [str(v) for v in form.getlist("item")]
+    try:
+        made = rework.merge_items(session, item_ids=chosen, actor=user.actor, settings=settings,
+                                  expected_versions=[form_version(form.get(f"version-{i}")) for i in chosen])
+    except LuoshiError as exc:
+        refused(request, session, exc)
+        return redirect(f"/documents/{document_id}")
+    flash(request, "ok", f"已将 {len(chosen)} 项合并为一项待确认事项")
+    return redirect(f"/items/{made}")
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, str) and value.strip().lstrip("-").isdigit() else -1

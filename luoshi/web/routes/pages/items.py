@@ -10,15 +10,19 @@ from starlette.responses import Response
 from luoshi import glossary
 from luoshi.errors import LuoshiError
 from luoshi.ledger import Action, due_for
+from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.rework import REWORKABLE
 from luoshi.settings import Settings
+from luoshi.store import drafts as rework
 from luoshi.store import items as store
 from luoshi.store.evidence import attachments_of
 from luoshi.store.outbox import item_notices
+from luoshi.store.subtasks import breakdown
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
 from luoshi.web.evidence import BodyLimited, by_version, evidence_required, form_files, store_uploads
 from luoshi.web.errors import form_version, refused
 from luoshi.web.forms import forms_for, payload
-from luoshi.web.present import item_dict, local
+from luoshi.web.present import breakdown_dict, item_dict, local
 from luoshi.web.queries import history, may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, redirect
 
@@ -33,8 +37,11 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
     proposed = due_for(view.item, store.today_in(settings), settings.due_policy).date
     context = source_context(session, view.item.source) if view.item.source else {}
     units = unit_options(session) if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else []
+    parts = breakdown_dict(breakdown(session, item_id=view.id))
+    splittable = (user.role in OFFICE and view.item.state in REWORKABLE
+                  and (len(parts["subtasks"]) >= 2 or len(view.item.lead_units) >= 2))
     return page(request, "item.html", status_code=status_code, user=user, active="ledger", title=view.item.title,
-                item=item_dict(view, actor=user.actor), history=events,
+                item=item_dict(view, actor=user.actor), history=events, breakdown=parts, splittable=splittable,
                 reports=[e for e in events if e["type"] in REPORTS][::-1],
                 forms=forms_for(view.actions, view.item, proposed,
                                 evidence_required=evidence_required(session, view.item.kind.value)),
@@ -47,6 +54,19 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
 @router.get("/items/{item_id}")
 def item(item_id: int, request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     return item_page(request, session, user, settings, item_id)
+
+
+@router.post("/items/{item_id}/split", dependencies=[CsrfChecked])
+async def split(item_id: int, request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
+    """The office splits a draft into one draft per directive (or per lead unit)."""
+    form = await request.form()
+    try:
+        made = rework.split_item(session, item_id=item_id, actor=user.actor,
+                                 expected_version=form_version(form.get("version")), settings=settings)
+    except LuoshiError as exc:
+        return item_page(request, session, user, settings, item_id, status_code=refused(request, session, exc))
+    flash(request, "ok", f"已拆分为 {len(made)} 项待确认事项")
+    return redirect(f"/items/{made[0]}")
 
 
 @router.post("/items/{item_id}/{action}", dependencies=[BodyLimited, CsrfChecked])
