@@ -51,7 +51,7 @@ def test_the_office_corrects_the_genre_adds_splits_and_merges_drafts(chromium, s
     office.select_option("#genre-choice", "meeting_minutes")
     submit(office, "#genre button[type=submit]")
     assert re.search(r"/documents/2$", office.url)
-    assert office.locator("#merge-form input[type=checkbox]").count() == 11
+    assert office.locator("#merge-form input[type=checkbox]").count() == 10
     screenshot(office, "drafts-01-document-genre-corrected")
 
     # select a sentence of the full text: the form takes it, and the new draft is that sentence

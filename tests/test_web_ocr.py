@@ -68,7 +68,9 @@ def test_a_photo_is_read_in_the_background_and_its_items_highlight_their_boxes(w
     with web_sqlite.db.session() as s:
         scan = ocr_map(s, job["document_id"])
     assert html.count('<rect class="doubt"') == sum(1 for *_, conf in scan.chars if conf < LOW_CONFIDENCE)
-    doubtful = [i["id"] for i in items if "check_original" in _node(doc["record"], i["source"]["path"])]
+    # An item rests on its source span (a draft's runs from its decision's heading through its directives).
+    doubtful = [i["id"] for i in items if scan.doubtful(*i["source"]["span"])]
+    assert any("check_original" in _node(doc["record"], i["source"]["path"]) for i in items) <= bool(doubtful)
     for item in items:  # the item page says on which page of the scan its sentence is, and whether to check it
         page = office.get(f"/items/{item['id']}").text
         assert ('id="source-page"' in page, 'id="check-original"' in page) == (True, item["id"] in doubtful)
