@@ -74,4 +74,4 @@ def test_tokens_are_stored_as_hashes_and_can_expire_or_be_revoked(session):
     revoke_token(session, token=token)
     with pytest.raises(AuthenticationFailed) as caught:
         user_for_token(session, token=token)
-    assert str(caught.value) == "unknown, revoked or expired token"
+    assert str(caught.value) == "令牌无效、已撤销或已过期：请重新获取（POST /api/token）"

@@ -325,6 +325,9 @@ class User(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # A session cookie carries the generation it was signed in under; raising it ends every session of
+    # the user on the server (logout, sign-out everywhere, deactivation).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiToken(Base):

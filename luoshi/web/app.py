@@ -17,6 +17,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.staticfiles import StaticFiles
 
+from luoshi import keys
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database, open_database
 from luoshi.store import statistics
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                https_only: bool | None = None) -> FastAPI:
     """The app for `settings` (default: the environment's) on `database` (default: settings.database_url).
 
-    Session cookies are HttpOnly, SameSite=Lax, signed with `secret_key`; `https_only` (default: in
+    Session cookies are HttpOnly, SameSite=Lax, signed with `keys.session_secret` (never a placeholder); `https_only` (default: in
     production) also marks them Secure.
     """
     settings = settings or get_settings()
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ensure_current(session, settings.warning_policy, settings.timezone)
     statistics.ensure(app.state.db.engine)
     secure = settings.environment == "production" if https_only is None else https_only
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
+    app.add_middleware(SessionMiddleware, secret_key=keys.session_secret(settings), session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
 
     app.add_middleware(SecurityHeaders)

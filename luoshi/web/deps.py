@@ -85,15 +85,16 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def session_viewer(request: Request, session: Session) -> Viewer | None:
-    """The user of the signed session cookie, if it names an active one."""
-    user_id = request.session.get("uid")
-    if not isinstance(user_id, int):
+    """The user of the signed session cookie, if it names an active one and its session has not been
+    ended on the server since (logout, sign-out everywhere, deactivation raise the user's generation)."""
+    user_id, generation = request.session.get("uid"), request.session.get("gen")
+    if not isinstance(user_id, int) or not isinstance(generation, int):
         return None
     try:
         user = store_users.get_user(session, user_id=user_id)
     except errors.NotFound:
         return None
-    if not user.active:
+    if not user.active or user.session_generation != generation:
         return None
     viewer = Viewer(user)
     request.state.viewer = viewer
@@ -132,7 +133,7 @@ def api_user(request: Request, session: SessionDep,
         return viewer
     viewer = session_viewer(request, session)
     if viewer is None:
-        raise HTTPException(401, "not authenticated: send Authorization: Bearer <token> (POST /api/token)",
+        raise HTTPException(401, "未登录或登录已失效：请重新登录，或发送 Authorization: Bearer <令牌>（POST /api/token 获取）",
                             headers={"WWW-Authenticate": "Bearer"})
     if request.method not in csrf.SAFE_METHODS and not csrf.header_valid(request):
         raise HTTPException(403, "a change made with a session cookie needs the X-CSRF-Token header")

@@ -1,0 +1,156 @@
+"""The security probe of issue 10, replayed: each finding is a test that failed on the main before the fix.
+
+1 session secret · 2 sessions and tokens that end · 3 exports without formulas · 7 smaller findings.
+(5 audit tampering: test_audit_tamper.py; 6 backups: test_backup.py; 4 uploads: test_uploads_limits.py.)
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from base64 import b64encode
+from datetime import UTC, datetime, timedelta
+
+import itsdangerous
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from luoshi import keys
+from luoshi.errors import SettingsError
+from luoshi.settings import Settings, load_settings
+from luoshi.store import users as store_users
+from luoshi.store.models import ApiToken
+from luoshi.web.app import create_app
+from webfixtures import PASSWORD, csrf_of, login, web, web_sqlite  # noqa: F401
+
+
+def forged_cookie(secret: str, payload: dict) -> str:
+    """A session cookie as Starlette signs one: base64 JSON, timestamp-signed with `secret`."""
+    return itsdangerous.TimestampSigner(secret).sign(b64encode(json.dumps(payload).encode())).decode()
+
+
+# -- 1. the session secret ------------------------------------------------------------------------------
+
+def test_the_default_settings_never_sign_with_the_placeholder(web_sqlite, tmp_path, monkeypatch):
+    monkeypatch.delenv("LUOSHI_SECRET_KEY", raising=False)
+    settings = Settings(environment="development", data_dir=str(tmp_path / "data"), _env_file=None)
+    client = TestClient(create_app(settings, database=web_sqlite.db))
+    admin = web_sqlite.users["admin"]
+    client.cookies.set("luoshi_session", forged_cookie("change-me", {"uid": admin.id, "gen": 0, "csrf": "f"}))
+    assert client.get("/api/me").status_code == 401
+    made = client.post("/api/users", headers={"X-CSRF-Token": "f"},
+                       json={"username": "evil", "password": "evil-evil-1", "role": "admin"})
+    assert made.status_code == 401
+
+
+def test_a_generated_secret_is_kept_owner_only_and_reused(tmp_path):
+    settings = Settings(environment="development", data_dir=str(tmp_path / "data"), _env_file=None)
+    first, again = keys.session_secret(settings), keys.session_secret(settings)
+    path = tmp_path / "data" / keys.SESSION_KEY_FILE
+    assert first == again and len(first) >= 32 and first != "change-me"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_key_file_others_can_read_is_narrowed_to_its_owner(tmp_path):
+    path = tmp_path / "secret_key"
+    path.write_text("x" * 40)
+    path.chmod(0o644)
+    assert keys.kept_key(path) == "x" * 40
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("environment", ["development", "test", "production"])
+@pytest.mark.parametrize("placeholder", ["change-me", "CHANGE-ME", "secret", " changeme "])
+def test_a_known_placeholder_is_refused_everywhere(environment, placeholder):
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, environment=environment, secret_key=placeholder)
+    assert "LUOSHI_SECRET_KEY 是公开的占位值" in str(caught.value)
+
+
+def test_production_requires_a_secret_from_the_environment(monkeypatch):
+    monkeypatch.delenv("LUOSHI_SECRET_KEY", raising=False)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, environment="production")
+    assert "生产环境（production）须在环境变量中设置 LUOSHI_SECRET_KEY" in str(caught.value)
+    with pytest.raises(SettingsError):
+        load_settings(_env_file=None, environment="production", secret_key="short")
+
+
+# -- 2. sessions and tokens that end --------------------------------------------------------------------
+
+def test_a_cookie_captured_before_logout_no_longer_works(web):
+    client = web.browser("office")
+    captured = dict(client.cookies)
+    token = csrf_of(client.get("/ledger").text)
+    assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    replay = TestClient(web.app, cookies=captured)
+    assert replay.get("/api/me").status_code == 401
+    assert replay.get("/ledger", follow_redirects=False).status_code == 303
+
+
+def test_signing_out_everywhere_ends_every_session_and_token(web):
+    first, second = web.browser("office"), web.browser("office")
+    api = web.api("office")
+    assert api.post("/api/me/signout").json() == {"tokens_revoked": 1}
+    assert [c.get("/api/me").status_code for c in (first, second, api)] == [401, 401, 401]
+
+
+def test_an_admin_signs_a_user_out_everywhere(web):
+    victim, victim_api = web.browser("unit_a"), web.api("unit_a")
+    admin = web.api("admin")
+    assert admin.post(f"/api/users/{web.users['unit_a'].id}/signout").json() == {"tokens_revoked": 1}
+    assert (victim.get("/api/me").status_code, victim_api.get("/api/me").status_code) == (401, 401)
+    assert web.api("office").post(f"/api/users/{web.users['unit_a'].id}/signout").status_code == 403
+    page = web.browser("admin")
+    signout = page.post(f"/admin/users/{web.users['unit_b'].id}/signout",
+                        data={"csrf_token": csrf_of(page.get("/admin/users").text)}, follow_redirects=False)
+    assert signout.status_code == 303
+
+
+def test_deactivating_a_user_revokes_tokens_that_reactivation_does_not_revive(web):
+    unit_api, unit_page = web.api("unit_a"), web.browser("unit_a")
+    admin = web.api("admin")
+    user_id = web.users["unit_a"].id
+    assert admin.patch(f"/api/users/{user_id}", json={"active": False}).status_code == 200
+    assert admin.patch(f"/api/users/{user_id}", json={"active": True}).status_code == 200
+    assert (unit_api.get("/api/me").status_code, unit_page.get("/api/me").status_code) == (401, 401)
+
+
+def test_tokens_expire_are_listed_with_their_last_use_and_are_revoked_one_by_one(web):
+    client = TestClient(web.app)
+    made = [client.post("/api/token", json={"username": "office", "password": PASSWORD, "name": n, "days": 30})
+            .json()["access_token"] for n in ("ci", "dashboard")]
+    ci = TestClient(web.app, headers={"Authorization": f"Bearer {made[0]}"})
+    assert ci.get("/api/me").status_code == 200
+    listed = ci.get("/api/tokens").json()
+    assert [(t["name"], t["status"], t["last_used_at"] is not None) for t in listed] == [
+        ("dashboard", "active", False), ("ci", "active", True)]
+    expires = datetime.fromisoformat(listed[0]["expires_at"])
+    assert timedelta(days=29) < expires.replace(tzinfo=expires.tzinfo or UTC) - datetime.now(UTC) <= timedelta(days=30)
+    dashboard_id = listed[0]["id"]
+    assert web.api("unit_a").delete(f"/api/tokens/{dashboard_id}").status_code == 404  # not theirs
+    assert ci.delete(f"/api/tokens/{dashboard_id}").status_code == 204
+    dashboard = TestClient(web.app, headers={"Authorization": f"Bearer {made[1]}"})
+    assert dashboard.get("/api/me").status_code == 401
+    assert [t["status"] for t in ci.get("/api/tokens").json()] == ["revoked", "active"]
+    with web.db.session() as s:  # an expired token signs nobody in
+        s.execute(update(ApiToken).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+        s.commit()
+    assert ci.get("/api/me").status_code == 401
+
+
+def test_the_account_page_lists_and_revokes_tokens(web_sqlite):
+    page = web_sqlite.browser("office")
+    html = page.post("/account/tokens", data={"csrf_token": csrf_of(page.get("/account").text), "name": "报表",
+                                              "days": "7"}).text
+    assert "只显示这一次" in html and "报表" in html and "从未使用" in html
+    token_id = store_users_tokens(web_sqlite, "office")[0].id
+    revoked = page.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf_of(html)})
+    assert "令牌已撤销" in revoked.text and "已撤销" in revoked.text
+
+
+def store_users_tokens(web, username):
+    with web.db.session() as s:
+        return store_users.list_tokens(s, user_id=web.users[username].id)
