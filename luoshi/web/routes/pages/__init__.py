@@ -2,11 +2,13 @@
 
 from fastapi import APIRouter
 
+from luoshi.web.deps import TextChecked
+
 from luoshi.web.routes.pages import account, auth, dashboard, documents, items, ledger, orgs, users, workspace
 from luoshi.web.routes.pages import delivery, suggestions, targets
 from luoshi.web.routes.pages import exports, public, search
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[TextChecked])
 for module in (auth, account, search, exports, public,  # the exports' /targets/export before /targets/{id}
                dashboard, ledger, items, documents, workspace, orgs, users, targets, delivery, suggestions):
     router.include_router(module.router)
