@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a unit's reminder webhook.")
     base_url: str = Field("http://127.0.0.1:8000", description="The public address of the web app, for links in "
                                                               "reminders sent to webhooks.")
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses of the reverse proxies whose X-Forwarded-For is believed "
+                        "(e.g. 127.0.0.1 behind nginx on the same host); empty: none, the peer's address counts.")
     web_threads: int | None = Field(
         None, ge=1, description="Requests one server process works on at once in its worker threads (default: 8 on "
                                 "SQLite, 16 on PostgreSQL, whose requests also wait on the network); more only "

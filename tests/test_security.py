@@ -236,3 +236,136 @@ def test_a_control_character_already_stored_never_breaks_an_export(web):
     for fmt in ("xlsx", "csv", "json"):
         assert office.get("/api/exports/ledger", params={"format": fmt}).status_code == 200
     assert office.get("/api/exports/bulletin", params={"from": "2020-01-01", "to": "2035-12-31"}).status_code == 200
+
+
+# -- 7. smaller findings --------------------------------------------------------------------------------
+
+def test_a_unit_exports_and_finds_only_its_own_targets(web):
+    from luoshi.ingest import ingest_file
+    from luoshi.samples import sample_paths
+    from luoshi.store.targets import assign_target, list_targets
+
+    with web.db.session() as s:
+        [report] = [p for p in sample_paths() if p.name == "qingxi_2024_work_report.txt"]
+        ingest_file(s, str(report), settings=web.settings)
+        ids = [t.target.id for t in list_targets(s, actor=web.actor("office"), per_page=200).rows]
+        assign_target(s, target_id=ids[0], actor=web.actor("office"), lead_units=[web.units["a"]])
+        assign_target(s, target_id=ids[1], actor=web.actor("office"), lead_units=[web.units["b"]])
+    exported = web.api("unit_a").get("/api/exports/targets", params={"format": "json"}).json()
+    assert len(ids) > 2 and len(exported) == 1
+    assert len(web.api("unit_a").get("/api/exports/targets", params={"format": "json",
+                                                                     "unit": web.units["b"]}).json()) == 0
+    assert len(web.api("office").get("/api/exports/targets", params={"format": "json"}).json()) == len(ids)
+    found = web.api("unit_a").get("/api/search", params={"q": "增长", "kind": "target", "per_page": 100}).json()
+    other = web.api("unit_a").get("/api/search", params={"q": "增长", "kind": "target", "unit": UNITS_B}).json()
+    everyone = web.api("office").get("/api/search", params={"q": "增长", "kind": "target", "per_page": 100}).json()
+    assert len(everyone["hits"]) > 1
+    assert {str(h["id"]) for h in found["hits"]} <= {str(ids[0])} and other["hits"] == []
+
+
+UNITS_B = "市财政局"
+
+
+def test_a_rotated_x_forwarded_for_buys_no_more_guesses(web_sqlite):
+    from luoshi.web.server import config
+
+    assert (config(trusted_proxies="").proxy_headers, config(trusted_proxies="10.0.0.1").proxy_headers) == (False, True)
+    assert config(trusted_proxies="10.0.0.1, 10.0.0.2").forwarded_allow_ips == "10.0.0.1,10.0.0.2"
+    client = TestClient(web_sqlite.app)
+    answers = [client.post("/api/token", headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                           json={"username": "office", "password": "wrong-wrong"}).status_code for n in range(6)]
+    assert answers == [401, 401, 401, 429, 429, 429]
+
+
+def test_failures_are_counted_by_account_from_any_address():
+    from luoshi.web import throttle
+
+    now = datetime.now(UTC)
+    assert throttle.retry_after([now - timedelta(seconds=1)] * throttle.FREE_ACCOUNT, now,
+                                throttle.FREE_ACCOUNT) == 4
+    assert throttle.retry_after([now - timedelta(seconds=1)] * (throttle.FREE_ACCOUNT - 1), now,
+                                throttle.FREE_ACCOUNT) == 0
+
+
+def test_an_account_is_slowed_whatever_address_guesses(web):
+    from luoshi.errors import AuthenticationFailed
+    from luoshi.web import throttle
+
+    outcomes = []
+    with web.db.session() as s:
+        for n in range(throttle.FREE_ACCOUNT + 1):
+            try:
+                throttle.login(s, username="office", password="wrong-wrong", client=f"198.51.100.{n}")
+            except throttle.TooManyFailures:
+                outcomes.append(429)
+            except AuthenticationFailed:
+                outcomes.append(401)
+    assert outcomes == [401] * throttle.FREE_ACCOUNT + [429]
+
+
+def test_a_parallel_burst_gets_no_more_guesses_checked_than_a_sequence(web):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from luoshi.errors import AuthenticationFailed
+    from luoshi.web import throttle
+
+    def guess(n: int) -> int:
+        with web.db.session() as s:
+            try:
+                throttle.login(s, username="leader", password=f"guess-{n}-x", client="192.0.2.7")
+            except throttle.TooManyFailures:
+                return 429
+            except AuthenticationFailed:
+                return 401
+        return 200
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = sorted(pool.map(guess, range(10)))
+    assert answers == [401] * throttle.FREE + [429] * (10 - throttle.FREE)
+
+
+def test_webhook_addresses_and_mobiles_are_shown_to_the_office_only(web):
+    from luoshi.store.models import Organisation
+
+    with web.db.session() as s:
+        s.execute(update(Organisation).values(webhook_url="https://hooks.example/secret-token", mobiles=["13800000000"]))
+        s.commit()
+    office = web.api("office")
+    assert [o["webhook_url"] for o in office.get("/api/orgs").json()] == ["https://hooks.example/secret-token"] * 2
+    assert office.get(f"/api/orgs/{web.units['a']}").json()["mobiles"] == ["13800000000"]
+    for who in ("unit_a", "leader", "congress"):
+        shown = web.api(who).get("/api/orgs").json() + [web.api(who).get(f"/api/orgs/{web.units['a']}").json()]
+        assert [o for o in shown if {"webhook_url", "webhook_format", "mobiles"} & set(o)] == [], who
+
+
+def test_private_pages_and_exports_are_never_cached_public_ones_may_be(web_sqlite):
+    page = web_sqlite.browser("office")
+    for path in ("/ledger", "/ledger/export?format=csv", "/account", "/api/me"):
+        assert page.get(path).headers["cache-control"] == "no-store", path
+    for path in ("/public", "/static/app.css"):
+        assert "cache-control" not in page.get(path).headers or page.get(path).headers["cache-control"] != "no-store"
+
+
+def test_a_database_outage_answers_503_in_chinese(web_sqlite, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from luoshi.store import users as store
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    api = web_sqlite.api("office")
+    api.get("/api/me")
+    monkeypatch.setattr(store, "user_for_token", down)
+    answer = api.get("/api/me")
+    assert (answer.status_code, answer.json()["detail"]) == (503, "数据库暂时无法访问：请稍后再试；若持续出现，请联系系统管理员检查数据库服务")
+
+
+@pytest.mark.parametrize("path", ["/api/items?page=99999999999999999999", "/api/items?page=9223372036854775807",
+                                  "/api/items/99999999999999999999", "/api/items/9223372036854775808",
+                                  "/api/targets?page=99999999999999999999", "/api/suggestions/99999999999999999999",
+                                  "/api/orgs/99999999999999999999", "/api/documents/99999999999999999999",
+                                  "/api/targets/99999999999999999999", "/api/items/99999999999999999999/history"])
+def test_out_of_range_numbers_answer_422_not_500(web, path):
+    answer = web.api("office").get(path)
+    assert (answer.status_code, answer.json()["detail"]) == (422, "数值超出范围：页码和编号须是不超过 2147483647 的正整数")

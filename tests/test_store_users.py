@@ -33,7 +33,7 @@ def test_authenticate_gives_one_message_for_name_and_password(session):
         with pytest.raises(AuthenticationFailed) as caught:
             authenticate(session, username=name, password=password)
         messages.append(str(caught.value))
-    assert messages == ["wrong username or password"] * 2
+    assert messages == ["用户名或密码错误"] * 2
 
 
 def test_an_inactive_user_cannot_log_in(session):

@@ -157,9 +157,9 @@ def authenticate(session: Session, *, username: str, password: str) -> UserView:
     try:
         HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise AuthenticationFailed("wrong username or password") from None
+        raise AuthenticationFailed("用户名或密码错误") from None
     if user is None or not user.active:
-        raise AuthenticationFailed("wrong username or password")
+        raise AuthenticationFailed("用户名或密码错误")
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
         session.commit()

@@ -33,6 +33,8 @@ SESSION_MAX_AGE = 12 * 3600  # a working day; the signature carries the time, so
 # other origin, no framing.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
+# What anyone may keep a copy of; every other answer (pages, exports, the API) is sent `no-store`.
+PUBLIC_PATHS = ("/static/", "/public", "/api/public", "/openapi.json")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
                     "Referrer-Policy": "same-origin"}
 
@@ -61,6 +63,8 @@ class SecurityHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
                 headers["Content-Security-Policy"] = CSP
+                if not scope["path"].startswith(PUBLIC_PATHS):
+                    headers["Cache-Control"] = "no-store"  # a private page or export stays in no cache
             await send(message)
 
         await self.app(scope, receive, with_headers)

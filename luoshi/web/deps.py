@@ -119,10 +119,23 @@ async def csrf_checked(request: Request) -> None:
         raise HTTPException(403, "CSRF 校验失败：请刷新页面后重新提交（表单缺少有效的 csrf_token）")
 
 
+LARGEST_NUMBER = 2**31 - 1  # ids and pages are the database's INTEGER
+
+
+def _numbers_in_range(request: Request) -> None:
+    """An id in the path or a page number beyond any stored row is refused (422) before a query is made:
+    neither SQLite nor PostgreSQL can hold it, and a database error must not be a 500."""
+    values = [*request.path_params.values(), *(request.query_params.getlist(k) for k in ("page", "per_page"))]
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    if any(isinstance(v, str) and v.strip().lstrip("+-").isdigit() and abs(int(v)) > LARGEST_NUMBER for v in flat):
+        raise HTTPException(422, "数值超出范围：页码和编号须是不超过 2147483647 的正整数")
+
+
 async def no_control_characters(request: Request) -> None:
     """A change whose JSON or form text holds a control character (\\x01, \\x0b …) is refused with 422
     before anything is stored: no one types them, and an XLSX or DOCX export cannot hold them. (Uploaded
     files are read by their own readers; every export also strips them.)"""
+    _numbers_in_range(request)
     if request.method in csrf.SAFE_METHODS:
         return
     kind = request.headers.get("content-type", "")
