@@ -172,17 +172,28 @@ app.add_typer(audit_app, name="audit")
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check every item's hash chain; exit 1 naming the first broken entry."""
+    """Check every item's hash chain, the global chain of every fact against the stored rows, every user's
+    role against the administrative log, and the chain's head against the signed checkpoint in the data
+    folder; exit 1 naming the first problem."""
     from luoshi.settings import get_settings
     from luoshi.store.audit import verify_audit
 
+    from luoshi.store.anchor import database_id, verify_chain
+
     db = _database()
     with db.session() as session:
-        problems = verify_audit(session, key=get_settings().audit_key_bytes)
+        problems = [*verify_audit(session, key=get_settings().audit_key_bytes), *verify_chain(session)]
+        anchored = database_id(session)
     if problems:
         fail(f"the audit log is broken at {problems[0]} ({len(problems)} problems in all)")
+        for problem in problems[1:20]:
+            err.print(f"  {problem}", highlight=False)
         raise typer.Exit(1)
-    err.print("the audit log is intact", highlight=False)
+    if not get_settings().audit_key:
+        from luoshi.keys import NO_AUDIT_KEY
+
+        err.print(NO_AUDIT_KEY, highlight=False)
+    err.print(f"the audit log is intact (checkpoint {anchored or 'none: the log is empty'})", highlight=False)
 
 
 db_app = typer.Typer(no_args_is_help=True, help="The database: migrate it.")
@@ -339,6 +350,10 @@ def serve(
     except LuoshiError as exc:
         fail(str(exc))
         raise typer.Exit(2)
+    if not get_settings().audit_key:
+        from luoshi.keys import NO_AUDIT_KEY
+
+        err.print(NO_AUDIT_KEY, style="bold red", highlight=False)
     err.print(f"luoshi: http://{host}:{port}/  (API: http://{host}:{port}/openapi.json)", highlight=False)
     from luoshi.web.server import run
 

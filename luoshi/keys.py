@@ -15,6 +15,8 @@ from luoshi.settings import PLACEHOLDERS, Settings
 
 SESSION_KEY_FILE = "secret_key"
 AUDIT_KEY_FILE = "audit_key"
+NO_AUDIT_KEY = (f"警告：未设置 LUOSHI_AUDIT_KEY，审计检查点改用数据目录中自动生成的密钥（{AUDIT_KEY_FILE}）。能同时改动"
+                "数据库和数据目录的人可以伪造审计记录：请把审计密钥设在数据库服务器以外（环境变量或密钥管理服务）。")
 
 
 def kept_key(path: Path) -> str:
@@ -56,7 +58,5 @@ def audit_key(settings: Settings, *, warn: bool = True) -> bytes:
     if settings.audit_key:
         return settings.audit_key.encode("utf-8")
     if warn:
-        print(f"警告：未设置 LUOSHI_AUDIT_KEY，审计检查点改用数据目录中自动生成的密钥（{AUDIT_KEY_FILE}）。"
-              "能同时改动数据库和数据目录的人可以伪造审计记录：请把审计密钥设在数据库服务器以外。",
-              file=sys.stderr)
+        print(NO_AUDIT_KEY, file=sys.stderr)
     return kept_key(settings.data_path / AUDIT_KEY_FILE).encode("utf-8")

@@ -236,6 +236,21 @@ class AuditEntryRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class ChainEntryRow(Base):
+    """The global audit chain (`luoshi.store.anchor`): one entry per fact a page shows (an item created,
+    an event, an administrative change, a progress report, a rating, an instruction), hash-chained in
+    one sequence whose head is checkpointed outside the database."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class AdminEntryRow(Base):
     """The administrative audit log: users, tokens, organisations and ingested documents, one hash chain
     over all (seq 1, 2, …). `subject` names what changed (`user:li`, `document:12`); no secret is logged."""

@@ -1,4 +1,5 @@
-"""security: a user's session generation (ending sessions on the server).
+"""security: a user's session generation (ending sessions on the server); the global audit chain, which
+chains every fact already stored when it is created.
 
 Revision ID: 0010
 Revises: 0008
@@ -19,7 +20,20 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
+    op.create_table('audit_chain',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('seq', sa.Integer(), nullable=False),
+                    sa.Column('kind', sa.String(length=16), nullable=False),
+                    sa.Column('ref', sa.String(length=100), nullable=False),
+                    sa.Column('digest', sa.String(length=64), nullable=False),
+                    sa.Column('hash', sa.String(length=64), nullable=False),
+                    sa.PrimaryKeyConstraint('id'),
+                    sa.UniqueConstraint('seq'))
+    from luoshi.store.anchor import anchor_existing
+
+    anchor_existing(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_table('audit_chain')
     op.execute('ALTER TABLE users DROP COLUMN session_generation')
