@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
@@ -194,6 +195,44 @@ def audit_verify() -> None:
 
         err.print(NO_AUDIT_KEY, highlight=False)
     err.print(f"the audit log is intact (checkpoint {anchored or 'none: the log is empty'})", highlight=False)
+
+
+@app.command("backup")
+def backup_command(file: Path = typer.Argument(..., help="The archive to write (e.g. luoshi-2026-12-04.tar.gz).")
+                   ) -> None:
+    """Back up the database (SQLite: online backup API; PostgreSQL: pg_dump, custom format), a signed
+    checkpoint of its audit chain and the attachments into one archive. Keys are not included."""
+    from luoshi.backup import KEYS_REMINDER, backup
+    from luoshi.settings import get_settings
+
+    try:
+        summary = backup(get_settings(), file)
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    err.print(f"已备份到 {summary.path.name}：{summary.backend}，{sum(summary.tables.values())} 行，"
+              f"审计链 {summary.chain_seq} 条", highlight=False)
+    err.print(KEYS_REMINDER, highlight=False)
+
+
+@app.command("restore")
+def restore_command(file: Path = typer.Argument(..., help="An archive written by `luoshi backup`.")) -> None:
+    """Replace the configured database (and the attachments, and the audit checkpoint) with a backup's,
+    then verify the audit chain against the checkpoint: exit 1 if it does not hold."""
+    from luoshi.backup import KEYS_REMINDER, restore
+    from luoshi.settings import get_settings
+
+    try:
+        summary, problems = restore(get_settings(), file)
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    if problems:
+        fail(f"已恢复，但审计核验未通过：{problems[0]}（共 {len(problems)} 处）。请检查备份来源与审计密钥")
+        raise typer.Exit(1)
+    err.print(f"已从 {summary.path.name} 恢复并核验：{sum(summary.tables.values())} 行，审计链 {summary.chain_seq} 条"
+              "完整，与签名检查点一致", highlight=False)
+    err.print(KEYS_REMINDER, highlight=False)
 
 
 db_app = typer.Typer(no_args_is_help=True, help="The database: migrate it.")
