@@ -115,14 +115,30 @@ def ingest_paths(session: Session, paths: Iterable[str | os.PathLike[str]], *, p
 def ingest_upload(session: Session, *, name: str, data: bytes, actor: Actor = INGEST_ACTOR,
                   settings: Settings | None = None, now: datetime | None = None) -> FileResult:
     """Ingest an uploaded file's bytes under its file name (the web's document upload)."""
-    safe = os.path.basename(name.replace("\\", "/")).strip() or "upload.txt"
+    safe = upload_name(name)
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as folder:
         path = Path(folder) / safe
         path.write_bytes(data)
         result = ingest_file(session, str(path), actor=actor, settings=settings, now=now, name=safe,
                              origin=f"upload:{safe}")
+        if result.error:  # the reader names the file it read: the server's temporary folder, never shown
+            result.error = result.error.replace(str(path), safe).replace(folder, "")
     result.path = safe
     return result
+
+
+MAX_NAME_BYTES = 255
+
+
+def upload_name(name: str) -> str:
+    """The file name an upload is stored under: its last path part; ReadError (422) for none, `.`, `..`,
+    or one longer than 255 bytes (no file system holds it)."""
+    safe = os.path.basename(name.replace("\\", "/")).strip()
+    if safe in ("", ".", ".."):
+        raise ReadError(name or "(无文件名)", "文件名无效：请使用带扩展名（.txt、.docx、.pdf）的普通文件名")
+    if len(safe.encode("utf-8")) > MAX_NAME_BYTES:
+        raise ReadError(safe[:40] + "…", f"文件名过长（超过 {MAX_NAME_BYTES} 字节）：请改短后再上传")
+    return safe
 
 
 def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, settings: Settings | None = None,

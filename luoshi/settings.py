@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses of the reverse proxies whose X-Forwarded-For is believed "
                         "(e.g. 127.0.0.1 behind nginx on the same host); empty: none, the peer's address counts.")
+    max_upload_mb: int = Field(20, ge=1, le=1024, description="Largest upload (document, template) in MB; a larger "
+                                                               "body is refused before it is read.")
     web_threads: int | None = Field(
         None, ge=1, description="Requests one server process works on at once in its worker threads (default: 8 on "
                                 "SQLite, 16 on PostgreSQL, whose requests also wait on the network); more only "

@@ -23,6 +23,7 @@ from luoshi.store.db import Database, open_database
 from luoshi.store import statistics
 from luoshi.store.warnings import ensure_current
 from luoshi.web import errors, render, throttle
+from luoshi.web.limits import BodyLimit
 from luoshi.web.routes import api, pages
 
 STATIC = Path(__file__).parent / "static"
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ensure_current(session, settings.warning_policy, settings.timezone)
     statistics.ensure(app.state.db.engine)
     secure = settings.environment == "production" if https_only is None else https_only
+    app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb * 1024 * 1024)  # inside the session
     app.add_middleware(SessionMiddleware, secret_key=keys.session_secret(settings), session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
 

@@ -15,7 +15,6 @@ from luoshi.settings import Settings
 from luoshi.store import items as store_items
 from luoshi.store.items import ItemView
 
-MAX_BYTES = 20 * 1024 * 1024
 OUTCOMES = {"inserted": "新文件", "updated": "新版本", "noop": "与已存文件相同，未重复入库"}
 
 
@@ -29,15 +28,16 @@ class Uploaded:
 
 def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings) -> Uploaded:
     """Store and extract the upload; ReadError (422) when it cannot be read, is empty or too large."""
-    name = file.filename or "upload.txt"
-    data = file.file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ReadError(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    name = file.filename or ""
+    limit = settings.max_upload_mb * 1024 * 1024
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError(name, f"文件超过 {settings.max_upload_mb} MB 上限：请压缩或拆分后再上传")
     if not data:
-        raise ReadError(name, "the file is empty")
+        raise ReadError(name, "文件是空的：请选择有内容的文件")
     result = store_upload(session, name=name, data=data, actor=actor, settings=settings)
     if result.status == "error" or result.document_id is None:
-        raise ReadError(name, (result.error or "could not be stored").removeprefix(f"{name}: "))
+        raise ReadError(name, (result.error or "未能入库").removeprefix(f"{result.path}: ").removeprefix(f"{name}: "))
     items = store_items.list_items(session, actor=actor, document=result.document_id, sort="id",
                                    per_page=store_items.PER_PAGE_MAX, settings=settings).rows
     return Uploaded(result.document_id, result.status, result.items_created, items)
