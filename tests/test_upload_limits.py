@@ -4,6 +4,7 @@ character budgets, and file names that get a clear 422 without a server path."""
 
 from __future__ import annotations
 
+import functools
 import io
 import resource
 import time
@@ -29,6 +30,7 @@ def docx_with_body(write_body) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def paragraph_bomb(count: int = 6_000_000) -> bytes:
     def write(body):
         body.write(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>')
@@ -39,7 +41,9 @@ def paragraph_bomb(count: int = 6_000_000) -> bytes:
     return docx_with_body(write)
 
 
-def inflation_bomb(inflated: int = 1100 * MB) -> bytes:
+@functools.cache
+def inflation_bomb(inflated: int = 400 * MB) -> bytes:
+    """The probe's bomb inflated to 1.1 GB; 400 MB is as far past every limit and builds three times sooner."""
     def write(body):
         zeros = b"\0" * (4 * MB)
         for _ in range(inflated // len(zeros)):
