@@ -235,6 +235,29 @@ def restore_command(file: Path = typer.Argument(..., help="An archive written by
     err.print(KEYS_REMINDER, highlight=False)
 
 
+jobs_app = typer.Typer(no_args_is_help=True, help="Background jobs: large uploads ingested outside the request.")
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("run")
+def jobs_run(once: bool = typer.Option(False, "--once", help="Do the jobs waiting now, then stop.")) -> None:
+    """Do background jobs (every `luoshi serve` process also does them): until interrupted, or `--once`."""
+    import threading
+
+    from luoshi import ingest  # noqa: F401  (registers the ingest job)
+    from luoshi import jobs
+
+    db = _database()
+    if once:
+        done = jobs.run_pending(db)
+        err.print(f"已处理 {len(done)} 个任务，失败 {sum(j.state == 'failed' for j in done)} 个", highlight=False)
+        return
+    try:
+        jobs.run_forever(db, threading.Event())
+    except KeyboardInterrupt:
+        pass
+
+
 db_app = typer.Typer(no_args_is_help=True, help="The database: migrate it.")
 app.add_typer(db_app, name="db")
 

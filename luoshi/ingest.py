@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from luoshi import jobs
 from luoshi.errors import LuoshiError, ReadError
 from luoshi.ledger import Actor, Kind, Role
 from luoshi.settings import Settings, get_settings
@@ -128,6 +129,45 @@ def ingest_upload(session: Session, *, name: str, data: bytes, actor: Actor = IN
 
 
 MAX_NAME_BYTES = 255
+UPLOADS = "uploads"  # data_dir/uploads: files waiting for their ingest job
+
+
+def queue_upload(session: Session, *, name: str, data: bytes, actor: Actor, settings: Settings) -> int:
+    """Keep an upload in the data folder and queue its ingest as a background job; the job's id. The
+    file is removed once the job has read it."""
+    import uuid
+
+    safe = upload_name(name)
+    folder = settings.data_path / UPLOADS
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(safe).suffix.lower()[:10]}"
+    path.write_bytes(data)
+    return jobs.enqueue(session, kind="ingest", by=actor.id, payload={
+        "name": safe, "file": path.name, "actor": {"id": actor.id, "role": actor.role.value, "unit": actor.unit,
+                                                    "name": actor.name}})
+
+
+@jobs.handler("ingest")
+def _ingest_job(job: Any, report: Any, db: Any) -> dict[str, Any]:
+    """The `ingest` job: read, extract and store a queued upload (the reading and extracting hold no
+    write lock: the document is written in one short transaction at the end)."""
+    from luoshi.ledger import Role
+
+    settings = get_settings()
+    path = settings.data_path / UPLOADS / job.payload["file"]
+    who = job.payload["actor"]
+    actor = Actor(who["id"], Role(who["role"]), who.get("unit"), who.get("name") or who["id"])
+    report(10, "正在读取和抽取")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise ReadError(job.payload["name"], "待处理的文件已不在数据目录中：请重新上传") from None
+    with db.session() as session:
+        result = ingest_upload(session, name=job.payload["name"], data=data, actor=actor, settings=settings)
+    path.unlink(missing_ok=True)
+    if result.status == "error" or result.document_id is None:
+        raise ReadError(job.payload["name"], (result.error or "未能入库").removeprefix(f"{result.path}: "))
+    return {"document_id": result.document_id, "outcome": result.status, "items_created": result.items_created}
 
 
 def upload_name(name: str) -> str:

@@ -154,3 +154,26 @@ def test_bad_file_names_get_a_clear_422(web_sqlite, name):
 def test_a_damaged_upload_names_the_file_not_a_server_path(web_sqlite):
     answer = web_sqlite.api("office").post("/api/documents", files={"file": ("坏.docx", b"PK\x03\x04 broken", "x")})
     assert answer.status_code == 422 and answer.json()["detail"].startswith("坏.docx: ") and "/tmp" not in answer.text
+
+
+def test_a_large_document_is_ingested_by_a_background_job_with_its_progress_shown(web):
+    from luoshi import jobs
+
+    minutes = "青溪县人民政府常务会议纪要\n会议决定：\n一、县商务局负责推进外贸稳增长，年底前完成。\n"
+    data = (minutes + "附：说明材料。" * 60_000 + "\n").encode("utf-8")
+    assert len(data) > 1024 * 1024
+    office = web.api("office")
+    queued = office.post("/api/documents", files={"file": ("大文件.txt", data, "text/plain")})
+    assert queued.status_code == 202, queued.text
+    job = queued.json()["job"]
+    assert (job["state"], job["progress"], job["created_by"]) == ("queued", 0, "office")
+    page = web.browser("office").get(f"/documents/jobs/{job['id']}")
+    assert "排队中" in page.text and 'hx-trigger="every 2s"' in page.text
+    [done] = jobs.run_pending(web.db)
+    shown = office.get(f"/api/documents/jobs/{job['id']}").json()
+    assert (done.state, shown["state"], shown["progress"], shown["result"]["outcome"]) == ("done", "done", 100, "inserted")
+    document = office.get(f"/api/documents/{shown['result']['document_id']}").json()
+    assert document["name"] == "大文件.txt"
+    assert "已完成" in web.browser("office").get(f"/documents/jobs/{job['id']}").text
+    assert web.api("unit_a").get(f"/api/documents/jobs/{job['id']}").status_code == 403
+    assert web.api("admin").get(f"/api/documents/jobs/{job['id']}").status_code == 404  # not theirs

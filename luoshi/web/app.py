@@ -6,6 +6,7 @@ the database connection pool, so several processes can serve the same database s
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -17,7 +18,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.staticfiles import StaticFiles
 
-from luoshi import keys
+from luoshi import jobs, keys
+from luoshi import ingest as _ingest  # noqa: F401  (registers the ingest job)
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database, open_database
 from luoshi.store import statistics
@@ -84,7 +86,13 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         gc.collect()
         gc.freeze()
+        stop = threading.Event()  # each server process also runs background jobs (large uploads)
+        runner = threading.Thread(target=jobs.run_forever, args=(app.state.db, stop), daemon=True,
+                                  name="luoshi-jobs")
+        runner.start()
         yield
+        stop.set()
+        runner.join(timeout=5)
 
     return lifespan
 

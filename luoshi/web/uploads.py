@@ -26,8 +26,29 @@ class Uploaded:
     items: list[ItemView]
 
 
-def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings) -> Uploaded:
-    """Store and extract the upload; ReadError (422) when it cannot be read, is empty or too large."""
+BACKGROUND_BYTES = 1024 * 1024  # a larger upload is ingested by a background job (`luoshi.jobs`)
+
+
+@dataclass(frozen=True)
+class Queued:
+    job_id: int
+
+
+def receive(session: Session, *, file: UploadFile, actor: Actor, settings: Settings) -> Uploaded | Queued:
+    """A small upload stored and extracted now; a large one (over `BACKGROUND_BYTES`) kept in the data
+    folder and queued as an `ingest` job, whose progress the upload page shows."""
+    size = file.size if file.size is not None else BACKGROUND_BYTES
+    if size <= BACKGROUND_BYTES:
+        return ingest_upload(session, file=file, actor=actor, settings=settings)
+    from luoshi.ingest import queue_upload
+
+    data = _read(file, settings)
+    job_id = queue_upload(session, name=file.filename or "", data=data, actor=actor, settings=settings)
+    session.commit()
+    return Queued(job_id)
+
+
+def _read(file: UploadFile, settings: Settings) -> bytes:
     name = file.filename or ""
     limit = settings.max_upload_mb * 1024 * 1024
     data = file.file.read(limit + 1)
@@ -35,6 +56,13 @@ def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings:
         raise ReadError(name, f"文件超过 {settings.max_upload_mb} MB 上限：请压缩或拆分后再上传")
     if not data:
         raise ReadError(name, "文件是空的：请选择有内容的文件")
+    return data
+
+
+def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings) -> Uploaded:
+    """Store and extract the upload; ReadError (422) when it cannot be read, is empty or too large."""
+    name = file.filename or ""
+    data = _read(file, settings)
     result = store_upload(session, name=name, data=data, actor=actor, settings=settings)
     if result.status == "error" or result.document_id is None:
         raise ReadError(name, (result.error or "未能入库").removeprefix(f"{result.path}: ").removeprefix(f"{name}: "))

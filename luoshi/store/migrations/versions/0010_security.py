@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from luoshi.store.types import UTCDateTime
+
 revision = '0010'
 down_revision = '0008'
 branch_labels = None
@@ -29,11 +31,29 @@ def upgrade() -> None:
                     sa.Column('hash', sa.String(length=64), nullable=False),
                     sa.PrimaryKeyConstraint('id'),
                     sa.UniqueConstraint('seq'))
+    op.create_table('jobs',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('kind', sa.String(length=32), nullable=False),
+                    sa.Column('state', sa.String(length=16), nullable=False),
+                    sa.Column('payload', sa.JSON(), nullable=False),
+                    sa.Column('result', sa.JSON(), nullable=True),
+                    sa.Column('progress', sa.Integer(), nullable=False),
+                    sa.Column('message', sa.Text(), nullable=False),
+                    sa.Column('attempts', sa.Integer(), nullable=False),
+                    sa.Column('created_by', sa.String(length=100), nullable=False),
+                    sa.Column('created_at', UTCDateTime(timezone=True), nullable=False),
+                    sa.Column('started_at', UTCDateTime(timezone=True), nullable=True),
+                    sa.Column('finished_at', UTCDateTime(timezone=True), nullable=True),
+                    sa.Column('lease_until', UTCDateTime(timezone=True), nullable=True),
+                    sa.PrimaryKeyConstraint('id'))
+    op.create_index('ix_jobs_state_id', 'jobs', ['state', 'id'], unique=False)
     from luoshi.store.anchor import anchor_existing
 
     anchor_existing(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index('ix_jobs_state_id', table_name='jobs')
+    op.drop_table('jobs')
     op.drop_table('audit_chain')
     op.execute('ALTER TABLE users DROP COLUMN session_generation')

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Path, UploadFile
+from starlette.responses import JSONResponse
 
+from luoshi import jobs
 from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store
@@ -33,6 +35,12 @@ def list_documents(session: SessionDep, user: CurrentUser, page: int = 1, per_pa
                            "ingested_at": d.ingested_at.isoformat()} for d in rows], "total": total}
 
 
+@router.get("/jobs/{job_id}", summary="A large upload's ingest job: state, progress, then the document's id")
+def get_job(job_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    require_role(user, *OFFICE)
+    return jobs.get_job(session, job_id=job_id, by=user.username).to_dict()
+
+
 @router.get("/{document_id}", summary="One document: text, extraction record and the items read from it")
 def get_document(document_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     require_role(user, *READERS)
@@ -41,9 +49,12 @@ def get_document(document_id: int, session: SessionDep, user: CurrentUser) -> di
 
 @router.post("", status_code=201, summary="Upload a document (TXT, DOCX, PDF): stored, extracted, items created")
 def upload(file: Annotated[UploadFile, File(description="a .txt, .docx or .pdf file")], session: SessionDep,
-           user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+           user: CurrentUser, settings: SettingsDep) -> Any:
     require_role(user, *OFFICE)
-    result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings)
+    result = uploads.receive(session, file=file, actor=user.actor, settings=settings)
+    if isinstance(result, uploads.Queued):  # a large file: 202 and the job to follow (GET /api/jobs/{id})
+        job = jobs.get_job(session, job_id=result.job_id)
+        return JSONResponse({"job": job.to_dict()}, status_code=202)
     view = store.get_document(session, document_id=result.document_id, actor=user.actor)
     return {"document": document_dict(view), "outcome": result.outcome,
             "items": [item_dict(v, actor=user.actor) for v in result.items]}

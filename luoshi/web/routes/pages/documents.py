@@ -14,6 +14,7 @@ from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store
 from luoshi.store import items as store_items
+from luoshi import jobs
 from luoshi.web import uploads
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
 from luoshi.web.highlight import document_marks, runs
@@ -45,13 +46,25 @@ def upload(request: Request, file: Annotated[UploadFile, File()], session: Sessi
            settings: SettingsDep) -> Response:
     require_role(user, *OFFICE)
     try:
-        result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings)
+        result = uploads.receive(session, file=file, actor=user.actor, settings=settings)
     except LuoshiError as exc:
         session.rollback()
         flash(request, "error", f"上传失败：{exc}")
         return page(request, "upload.html", status_code=422, user=user, active="documents", title="上传文件")
+    if isinstance(result, uploads.Queued):
+        flash(request, "ok", f"已收到《{file.filename}》：文件较大，正在后台处理，本页显示进度")
+        return redirect(f"/documents/jobs/{result.job_id}")
     flash(request, "ok", f"已上传《{file.filename}》：{uploads.outcome_text(result)}")
     return redirect(f"/documents/{result.document_id}")
+
+
+@router.get("/documents/jobs/{job_id}")
+def upload_job(job_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """A large upload's ingest job: its state and progress (refreshed every 2 s while it runs), then a
+    link to the stored document."""
+    require_role(user, *OFFICE)
+    job = jobs.get_job(session, job_id=job_id, by=user.username)
+    return page(request, "upload_job.html", user=user, active="documents", title="后台处理", job=job)
 
 
 @router.get("/documents/{document_id}")
