@@ -19,8 +19,16 @@ router = APIRouter(prefix="/orgs", tags=["organisations"])
 OFFICE_ONLY = ("webhook_url", "webhook_format", "mobiles")
 
 
-def _shown(org: dict[str, Any], user: Viewer) -> dict[str, Any]:
-    return org if user.role in OFFICE else {k: v for k, v in org.items() if k not in OFFICE_ONLY}
+def _shown(org: Any, user: Viewer) -> Any:
+    """`org` as `user` may see it: without OFFICE_ONLY keys at any depth (a unit's summary, parent and
+    children carry them too) unless the user is the office."""
+    if user.role in OFFICE:
+        return org
+    if isinstance(org, dict):
+        return {k: _shown(v, user) for k, v in org.items() if k not in OFFICE_ONLY}
+    if isinstance(org, list):
+        return [_shown(v, user) for v in org]
+    return org
 
 
 @router.get("", summary="Every unit, with aliases and counts of items and people")
