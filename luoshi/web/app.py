@@ -87,12 +87,14 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
         gc.collect()
         gc.freeze()
         stop = threading.Event()  # each server process also runs background jobs (large uploads)
-        runner = threading.Thread(target=jobs.run_forever, args=(app.state.db, stop), daemon=True,
-                                  name="luoshi-jobs")
-        runner.start()
+        db = getattr(app.state, "db", None)
+        runner = threading.Thread(target=jobs.run_forever, args=(db, stop), daemon=True, name="luoshi-jobs")
+        if db is not None:
+            runner.start()
         yield
         stop.set()
-        runner.join(timeout=5)
+        if db is not None:
+            runner.join(timeout=5)
 
     return lifespan
 
