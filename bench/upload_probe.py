@@ -98,12 +98,19 @@ def main() -> None:
             request = urllib.request.Request(base + "/api/documents", body, {
                 "Content-Type": kind, "Authorization": f"Bearer {token}"})
             started = time.monotonic()
+            detail = ""
             try:
-                urllib.request.urlopen(request, timeout=120)
-                status = 200
+                answer = urllib.request.urlopen(request, timeout=120)
+                status, body = answer.status, json.load(answer)
+                while status == 202 and body.get("job", body).get("state") in ("queued", "running"):
+                    time.sleep(0.2)  # a large upload: its background job, run by the server itself
+                    job = body.get("job", body)
+                    body = json.load(urllib.request.urlopen(urllib.request.Request(
+                        f"{base}/api/documents/jobs/{job['id']}", headers={"Authorization": f"Bearer {token}"})))
+                detail = f" (job {body.get('state')}: {body.get('message')})" if status == 202 else ""
             except urllib.error.HTTPError as exc:
-                status = exc.code
-            print(f"{name}: {len(data) / MB:.1f} MB → {status} in {time.monotonic() - started:.1f} s")
+                status, detail = exc.code, f" ({json.load(exc)['detail']})"
+            print(f"{name}: {len(data) / MB:.1f} MB → {status} in {time.monotonic() - started:.1f} s{detail}")
         with socket.create_connection(("127.0.0.1", port)) as conn:
             conn.sendall(f"POST /api/documents HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B"
                          f"\r\nContent-Length: {300 * MB}\r\n\r\n".encode() + b"x" * MB)
