@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
@@ -196,17 +197,89 @@ app.add_typer(audit_app, name="audit")
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check every item's hash chain; exit 1 naming the first broken entry."""
+    """Check every item's hash chain, the global chain of every fact against the stored rows, every user's
+    role against the administrative log, and the chain's head against the signed checkpoint in the data
+    folder; exit 1 naming the first problem."""
     from luoshi.settings import get_settings
     from luoshi.store.audit import verify_audit
 
+    from luoshi.store.anchor import database_id, verify_chain
+
     db = _database()
     with db.session() as session:
-        problems = verify_audit(session, key=get_settings().audit_key_bytes)
+        problems = [*verify_audit(session, key=get_settings().audit_key_bytes), *verify_chain(session)]
+        anchored = database_id(session)
     if problems:
         fail(f"the audit log is broken at {problems[0]} ({len(problems)} problems in all)")
+        for problem in problems[1:20]:
+            err.print(f"  {problem}", highlight=False)
         raise typer.Exit(1)
-    err.print("the audit log is intact", highlight=False)
+    if not get_settings().audit_key:
+        from luoshi.keys import NO_AUDIT_KEY
+
+        err.print(NO_AUDIT_KEY, highlight=False)
+    err.print(f"the audit log is intact (checkpoint {anchored or 'none: the log is empty'})", highlight=False)
+
+
+@app.command("backup")
+def backup_command(file: Path = typer.Argument(..., help="The archive to write (e.g. luoshi-2026-12-04.tar.gz).")
+                   ) -> None:
+    """Back up the database (SQLite: online backup API; PostgreSQL: pg_dump, custom format), a signed
+    checkpoint of its audit chain and the attachments into one archive. Keys are not included."""
+    from luoshi.backup import KEYS_REMINDER, backup
+    from luoshi.settings import get_settings
+
+    try:
+        summary = backup(get_settings(), file)
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    err.print(f"已备份到 {summary.path.name}：{summary.backend}，{sum(summary.tables.values())} 行，"
+              f"审计链 {summary.chain_seq} 条", highlight=False)
+    err.print(KEYS_REMINDER, highlight=False)
+
+
+@app.command("restore")
+def restore_command(file: Path = typer.Argument(..., help="An archive written by `luoshi backup`.")) -> None:
+    """Replace the configured database (and the attachments, and the audit checkpoint) with a backup's,
+    then verify the audit chain against the checkpoint: exit 1 if it does not hold."""
+    from luoshi.backup import KEYS_REMINDER, restore
+    from luoshi.settings import get_settings
+
+    try:
+        summary, problems = restore(get_settings(), file)
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+    if problems:
+        fail(f"已恢复，但审计核验未通过：{problems[0]}（共 {len(problems)} 处）。请检查备份来源与审计密钥")
+        raise typer.Exit(1)
+    err.print(f"已从 {summary.path.name} 恢复并核验：{sum(summary.tables.values())} 行，审计链 {summary.chain_seq} 条"
+              "完整，与签名检查点一致", highlight=False)
+    err.print(KEYS_REMINDER, highlight=False)
+
+
+jobs_app = typer.Typer(no_args_is_help=True, help="Background jobs: large uploads ingested outside the request.")
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("run")
+def jobs_run(once: bool = typer.Option(False, "--once", help="Do the jobs waiting now, then stop.")) -> None:
+    """Do background jobs (every `luoshi serve` process also does them): until interrupted, or `--once`."""
+    import threading
+
+    from luoshi import ingest  # noqa: F401  (registers the ingest job)
+    from luoshi import jobs
+
+    db = _database()
+    if once:
+        done = jobs.run_pending(db)
+        err.print(f"已处理 {len(done)} 个任务，失败 {sum(j.state == 'failed' for j in done)} 个", highlight=False)
+        return
+    try:
+        jobs.run_forever(db, threading.Event())
+    except KeyboardInterrupt:
+        pass
 
 
 db_app = typer.Typer(no_args_is_help=True, help="The database: migrate it.")
@@ -363,6 +436,10 @@ def serve(
     except LuoshiError as exc:
         fail(str(exc))
         raise typer.Exit(2)
+    if not get_settings().audit_key:
+        from luoshi.keys import NO_AUDIT_KEY
+
+        err.print(NO_AUDIT_KEY, style="bold red", highlight=False)
     err.print(f"luoshi: http://{host}:{port}/  (API: http://{host}:{port}/openapi.json)", highlight=False)
     from luoshi.web.server import run
 

@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from luoshi import jobs
 from luoshi.errors import LuoshiError, NotFound, ReadError
 from luoshi.ledger import Actor, InvalidValue, Kind, Role
 from luoshi.ledger.drafts import drafts as minutes_drafts
@@ -126,14 +127,71 @@ def ingest_upload(session: Session, *, name: str, data: bytes, actor: Actor = IN
                   progress: Callable[[int, int], None] | None = None, genre: str | None = None) -> FileResult:
     """Ingest an uploaded file's bytes under its file name (the web's document upload); `progress` hears
     (pages done, pages to OCR) while a scan is read; `genre` forces the genre."""
-    safe = os.path.basename(name.replace("\\", "/")).strip() or "upload.txt"
+    safe = upload_name(name)
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as folder:
         path = Path(folder) / safe
         path.write_bytes(data)
         result = ingest_file(session, str(path), actor=actor, settings=settings, now=now, name=safe,
                              origin=f"upload:{safe}", progress=progress, genre=genre)
+        if result.error:  # the reader names the file it read: the server's temporary folder, never shown
+            result.error = result.error.replace(str(path), safe).replace(folder, "")
     result.path = safe
     return result
+
+
+MAX_NAME_BYTES = 255
+UPLOADS = "uploads"  # data_dir/uploads: files waiting for their ingest job
+
+
+def queue_upload(session: Session, *, name: str, data: bytes, actor: Actor, settings: Settings,
+                 genre: str | None = None) -> int:
+    """Keep an upload in the data folder and queue its ingest as a background job; the job's id. The
+    file is removed once the job has read it."""
+    import uuid
+
+    safe = upload_name(name)
+    folder = settings.data_path / UPLOADS
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(safe).suffix.lower()[:10]}"
+    path.write_bytes(data)
+    return jobs.enqueue(session, kind="ingest", by=actor.id, payload={
+        "name": safe, "file": path.name, "genre": genre, "actor": {"id": actor.id, "role": actor.role.value, "unit": actor.unit,
+                                                    "name": actor.name}})
+
+
+@jobs.handler("ingest")
+def _ingest_job(job: Any, report: Any, db: Any) -> dict[str, Any]:
+    """The `ingest` job: read, extract and store a queued upload (the reading and extracting hold no
+    write lock: the document is written in one short transaction at the end)."""
+    from luoshi.ledger import Role
+
+    settings = get_settings()
+    path = settings.data_path / UPLOADS / job.payload["file"]
+    who = job.payload["actor"]
+    actor = Actor(who["id"], Role(who["role"]), who.get("unit"), who.get("name") or who["id"])
+    report(10, "正在读取和抽取")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise ReadError(job.payload["name"], "待处理的文件已不在数据目录中：请重新上传") from None
+    with db.session() as session:
+        result = ingest_upload(session, name=job.payload["name"], data=data, actor=actor, settings=settings,
+                               genre=job.payload.get("genre"))
+    path.unlink(missing_ok=True)
+    if result.status == "error" or result.document_id is None:
+        raise ReadError(job.payload["name"], (result.error or "未能入库").removeprefix(f"{result.path}: "))
+    return {"document_id": result.document_id, "outcome": result.status, "items_created": result.items_created}
+
+
+def upload_name(name: str) -> str:
+    """The file name an upload is stored under: its last path part; ReadError (422) for none, `.`, `..`,
+    or one longer than 255 bytes (no file system holds it)."""
+    safe = os.path.basename(name.replace("\\", "/")).strip()
+    if safe in ("", ".", ".."):
+        raise ReadError(name or "(无文件名)", "文件名无效：请使用带扩展名（.txt、.docx、.pdf）的普通文件名")
+    if len(safe.encode("utf-8")) > MAX_NAME_BYTES:
+        raise ReadError(safe[:40] + "…", f"文件名过长（超过 {MAX_NAME_BYTES} 字节）：请改短后再上传")
+    return safe
 
 
 def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, settings: Settings | None = None,

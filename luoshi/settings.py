@@ -7,6 +7,7 @@ checks it). Library code takes a `Settings` argument where it needs one; `get_se
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +19,10 @@ from luoshi.ledger.due import DuePolicy
 from luoshi.ledger.warnings import WarningPolicy
 
 PLACEHOLDER_SECRET = "change-me"
+# Keys that have been published (in docs, examples, earlier defaults) and so sign nothing.
+PLACEHOLDERS = frozenset({PLACEHOLDER_SECRET, "changeme", "change_me", "change-this", "secret", "secret-key",
+                          "password", "luoshi", "default", "test", "dev", "development", "xxx"})
+MIN_PRODUCTION_SECRET = 16
 
 
 class Settings(BaseSettings):
@@ -31,11 +36,18 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite:///./luoshi.sqlite3",
         description="SQLAlchemy URL of the database: a SQLite file, or postgresql+psycopg://user@host/db.")
-    secret_key: str = Field(
-        PLACEHOLDER_SECRET, description="Secret for signing sessions and tokens; must be set outside development.")
+    secret_key: str | None = Field(
+        None, description="Secret for signing sessions. Unset: a random one is generated on first start into "
+                          "data_dir/secret_key (owner-only); production requires it from the environment (16+ "
+                          "characters). A known placeholder (change-me, secret …) is refused everywhere.")
     audit_key: str | None = Field(
-        None, description="Optional key for the audit chain (HMAC-SHA256 instead of SHA-256); keep it outside "
-                          "the database so that a forged entry cannot be re-hashed.")
+        None, description="Key of the audit chain (HMAC-SHA256) and its signed checkpoints; keep it outside the "
+                          "database so that a forged entry cannot be re-hashed. Unset: generated into "
+                          "data_dir/audit_key (owner-only) with a loud warning.")
+    data_dir: str = Field(
+        "./luoshi-data", description="Folder of the files luoshi keeps beside the database: generated keys "
+                                     "(owner-only), the audit checkpoint, evidence files under files/ (unless S3 "
+                                     "storage is set) and uploads waiting for a background job.")
     timezone: str = Field("Asia/Shanghai", description="Time zone of 'today' for due dates and warnings.")
     due_decision: str = Field("30d", description="Default due rule of a decision (议定事项) when the text fixes "
                                                  "no date: 30d, 8w, 3m, 1y or year_end after assignment.")
@@ -55,8 +67,6 @@ class Settings(BaseSettings):
     base_url: str = Field("http://127.0.0.1:8000", description="The public address of the web app, for links in "
                                                               "reminders sent to webhooks.")
     # -- evidence files (佐证材料) and notifications (luoshi.files, luoshi.notify) --
-    data_dir: str = Field("./luoshi-data", description="Folder of files kept outside the database: evidence files "
-                                                      "under files/ (unless S3 storage is set).")
     files_max_mb: int = Field(20, ge=1, description="Largest evidence file accepted, in MB.")
     files_max_count: int = Field(10, ge=1, description="Most evidence files attached to one report at once.")
     files_s3_bucket: str | None = Field(None, description="S3-compatible bucket for evidence files (MinIO, a "
@@ -79,6 +89,11 @@ class Settings(BaseSettings):
                                                               "worker over the outbox.")
     serve_jobs: bool = Field(True, description="`luoshi serve` also sends notifications while no `luoshi worker` "
                                                "is running (the one-machine default).")
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses of the reverse proxies whose X-Forwarded-For is believed "
+                        "(e.g. 127.0.0.1 behind nginx on the same host); empty: none, the peer's address counts.")
+    max_upload_mb: int = Field(20, ge=1, le=1024, description="Largest upload (document, template) in MB; a larger "
+                                                               "body is refused before it is read.")
     web_threads: int | None = Field(
         None, ge=1, description="Requests one server process works on at once in its worker threads (default: 8 on "
                                 "SQLite, 16 on PostgreSQL, whose requests also wait on the network); more only "
@@ -98,10 +113,16 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secret(self) -> "Settings":
-        if self.environment != "development" and self.secret_key in (PLACEHOLDER_SECRET, ""):
-            raise ValueError(f"LUOSHI_SECRET_KEY is the placeholder {PLACEHOLDER_SECRET!r} in {self.environment}: "
-                             "set it to a long random string (python -c 'import secrets; "
-                             "print(secrets.token_urlsafe(32))')")
+        for name in ("secret_key", "audit_key"):
+            value = getattr(self, name)
+            if value is not None and value.strip().lower() in PLACEHOLDERS | {""}:
+                raise ValueError(f"LUOSHI_{name.upper()} 是公开的占位值 {value!r}，不能用于签名：请删去它（将自动生成随机"
+                                 "密钥），或设为一个长随机串（python -c 'import secrets; "
+                                 "print(secrets.token_urlsafe(32))'）")
+        if self.environment == "production" and (self.secret_key is None
+                                                 or len(self.secret_key) < MIN_PRODUCTION_SECRET):
+            raise ValueError(f"生产环境（production）须在环境变量中设置 LUOSHI_SECRET_KEY，至少 {MIN_PRODUCTION_SECRET} "
+                             "个字符：python -c 'import secrets; print(secrets.token_urlsafe(32))'")
         DuePolicy(self.due_decision, self.due_task, self.due_target, self.due_suggestion)
         return self
 
@@ -131,7 +152,12 @@ class Settings(BaseSettings):
 
     @property
     def audit_key_bytes(self) -> bytes | None:
+        """The audit key as set (None: unset; `luoshi.keys.audit_key` then generates and keeps one)."""
         return self.audit_key.encode("utf-8") if self.audit_key else None
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -47,7 +47,7 @@ def test_who_may_upload_and_read_documents(web_sqlite):
 def test_a_file_that_cannot_be_read_is_422_naming_it(web_sqlite):
     office = web_sqlite.api("office")
     empty, binary = upload(office, "empty.txt", b""), upload(office, "scan.pdf", b"%PDF-1.4 not really")
-    assert (empty.status_code, empty.json()) == (422, {"detail": "empty.txt: the file is empty"})
+    assert (empty.status_code, empty.json()) == (422, {"detail": "empty.txt: 文件是空的：请选择有内容的文件"})
     assert binary.status_code == 422 and binary.json()["detail"].startswith("scan.pdf: ")
 
 
@@ -70,4 +70,4 @@ def test_uploading_through_the_page(web_sqlite):
                            files={"file": ("minutes_12.txt", MINUTES, "text/plain")})
     assert response.status_code == 200 and "已上传《minutes_12.txt》：新文件，抽取督办事项 10 项，待确认" in response.text
     bad = client.post("/documents/upload", data={"csrf_token": token}, files={"file": ("x.txt", b"", "text/plain")})
-    assert bad.status_code == 422 and "上传失败：x.txt: the file is empty" in bad.text
+    assert bad.status_code == 422 and "上传失败：x.txt: 文件是空的：请选择有内容的文件" in bad.text

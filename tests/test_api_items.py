@@ -47,7 +47,7 @@ def test_a_token_is_issued_for_a_username_and_password(web_sqlite):
     assert me == {"id": web_sqlite.users["unit_a"].id, "username": "unit_a", "name": "unit_a-名", "role": "unit",
                   "role_label": "承办单位联络员", "unit": web_sqlite.units["a"], "unit_name": "市商务局"}
     wrong = client.post("/api/token", json={"username": "unit_a", "password": "not-it-at-all"})
-    assert (wrong.status_code, wrong.json()) == (401, {"detail": "wrong username or password"})
+    assert (wrong.status_code, wrong.json()) == (401, {"detail": "用户名或密码错误"})
 
 
 def test_errors_are_json_with_a_clear_message(web_sqlite):

@@ -90,7 +90,7 @@ def test_no_token_or_a_bad_one_is_401(web):
     codes = {c: [getattr(client, m)(p).status_code for m, p in paths] for c, client in
              (("anonymous", anonymous), ("forged", forged))}
     assert codes == {"anonymous": [401] * len(paths), "forged": [401] * len(paths)}
-    assert forged.get("/api/items").json() == {"detail": "unknown, revoked or expired token"}
+    assert forged.get("/api/items").json() == {"detail": "令牌无效、已撤销或已过期：请重新获取（POST /api/token）"}
 
 
 def test_user_administration_is_for_admins(web):

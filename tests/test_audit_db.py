@@ -113,11 +113,11 @@ def test_administrative_changes_are_logged_without_secrets(session):
     from luoshi.store.users import create_token, create_user, update_user
 
     user = create_user(session, username="li", password="secret-123", role="unit", unit="市商务局", by=OFFICE)
-    update_user(session, user_id=user.id, active=False, by="admin1")
     create_token(session, user_id=user.id, name="ci")
+    update_user(session, user_id=user.id, active=False, by="admin1")
     log = admin_log(session)
     assert [(e["type"], e["actor"], e["subject"]) for e in log] == [
-        ("token_created", "li", "user:li"), ("user_updated", "admin1", "user:li"), ("user_created", "dc1", "user:li")]
+        ("user_updated", "admin1", "user:li"), ("token_created", "li", "user:li"), ("user_created", "dc1", "user:li")]
     assert log[-1]["data"] == {"role": "unit", "unit_id": 1, "display_name": ""}
     assert "secret-123" not in str(log)
     assert verify_audit(session) == []

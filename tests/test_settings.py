@@ -31,7 +31,7 @@ def test_a_placeholder_secret_is_refused_in_production(monkeypatch):
     monkeypatch.delenv("LUOSHI_SECRET_KEY", raising=False)
     with pytest.raises(SettingsError) as caught:
         load_settings(_env_file=None)
-    assert "LUOSHI_SECRET_KEY is the placeholder 'change-me' in production" in str(caught.value)
+    assert "生产环境（production）须在环境变量中设置 LUOSHI_SECRET_KEY" in str(caught.value)
     assert load_settings(_env_file=None, secret_key="a-long-random-secret").environment == "production"
 
 

@@ -33,7 +33,7 @@ def test_authenticate_gives_one_message_for_name_and_password(session):
         with pytest.raises(AuthenticationFailed) as caught:
             authenticate(session, username=name, password=password)
         messages.append(str(caught.value))
-    assert messages == ["wrong username or password"] * 2
+    assert messages == ["用户名或密码错误"] * 2
 
 
 def test_an_inactive_user_cannot_log_in(session):
@@ -74,4 +74,4 @@ def test_tokens_are_stored_as_hashes_and_can_expire_or_be_revoked(session):
     revoke_token(session, token=token)
     with pytest.raises(AuthenticationFailed) as caught:
         user_for_token(session, token=token)
-    assert str(caught.value) == "unknown, revoked or expired token"
+    assert str(caught.value) == "令牌无效、已撤销或已过期：请重新获取（POST /api/token）"

@@ -88,9 +88,11 @@ def test_the_ledger_page_offers_the_export_buttons_with_its_filters(ledger):
 def test_targets_for_every_role_under_their_filters(web):
     with web.db.session() as s:
         ingest_file(s, str(REPORT), settings=web.settings)
-    rows = xlsx_rows(web.browser("unit_a").get("/targets/export?format=xlsx&year=2024").content)
+    rows = xlsx_rows(web.browser("office").get("/targets/export?format=xlsx&year=2024").content)
     assert rows[1] == ["指标", "目标值", "单位", "年度", "责任单位", "实际值", "状态"]
     assert len(rows) == 2 + 43 and rows[2][:4] == ["地区生产总值", "6左右", "%", 2024]
+    unit = xlsx_rows(web.browser("unit_a").get("/targets/export?format=xlsx&year=2024").content)
+    assert unit[2:] == []  # a unit exports only the targets it is responsible for: none yet
     assert json_rows(web.api("leader").get("/api/exports/targets?format=json&year=2023").content) == []
 
 

@@ -25,6 +25,7 @@ from lxml import etree
 
 from luoshi.exports.dates import period_label, zh_date
 from luoshi.exports.rows import BulletinFigures, CompletedRow, ExportError, Letterhead, OverdueRow
+from luoshi.textsafety import strip_controls
 
 RED = RGBColor(0xFF, 0x00, 0x00)
 # Font names as Chinese offices have them; `FALLBACK` is written to the font table as each one's
@@ -169,7 +170,7 @@ def _fallbacks(doc: DocxDocument) -> None:
 
 def _run(paragraph: Paragraph, text: str, *, font: str = FANGSONG, size: float = BODY_PT, bold: bool = False,
          colour: RGBColor | None = None) -> Run:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(strip_controls(text))
     run.font.size = Pt(size)
     run.font.bold = bold
     _set_fonts(run._r, font, font if font == XIAOBIAOSONG else LATIN)  # noqa: SLF001

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from luoshi.exports.columns import ListSpec, check_rows
+from luoshi.textsafety import csv_cell
 
 
 def _csv_text(value: Any) -> str:
@@ -24,7 +25,7 @@ def _csv_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value)
+    return csv_cell(str(value))
 
 
 def write_csv(spec: ListSpec, rows: Sequence[Any], stream: BinaryIO) -> None:

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from luoshi.exports.columns import LEDGER, SUGGESTIONS, TARGETS, ListSpec, check_rows
 from luoshi.exports.dates import zh_date
 from luoshi.ledger.warnings import Colour
+from luoshi.textsafety import strip_controls
 
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 LINE_HEIGHT = 15  # points per line of 11-point text
@@ -107,7 +108,10 @@ def _header(ws: Worksheet, spec: ListSpec) -> None:
 def _row(ws: Worksheet, spec: ListSpec, r: int, row: Any) -> None:
     lines = 1
     for j, column in enumerate(spec.columns, start=1):
-        cell = ws.cell(r, j, column.value(row))
+        value = column.value(row)
+        cell = ws.cell(r, j, strip_controls(value) if isinstance(value, str) else value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text is text: `=HYPERLINK(…)` from a user is never a live formula
         cell.font, cell.border = BODY_FONT, BORDER
         cell.alignment = Alignment(horizontal="center" if column.centre else "left", vertical="center",
                                    wrap_text=column.wrap)

@@ -18,8 +18,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.audit import GENESIS, AuditEntry, chain, record, verify
-from luoshi.ledger.canonical import canonical_json
+from luoshi.ledger.canonical import canonical_json, jsonable
 from luoshi.ledger.events import Event
+from luoshi.store import anchor  # noqa: F401  (its flush listener chains every fact stored)
 from luoshi.store.models import AdminEntryRow, AuditEntryRow, ItemRow
 
 # The columns copied out of the hashed event for queries, checked against it by `verify_audit`.
@@ -79,7 +80,7 @@ def verify_audit(session: Session, *, key: bytes | None = None, item_id: int | N
     chain in memory at a time.
     """
     t = AuditEntryRow
-    query = select(t.item_id, t.seq, t.type, t.actor, t.from_state, t.to_state, t.event, t.prev_hash,
+    query = select(t.item_id, t.seq, t.type, t.at, t.actor, t.from_state, t.to_state, t.event, t.prev_hash,
                    t.hash).order_by(t.item_id, t.seq)
     items = select(ItemRow.id, ItemRow.version, ItemRow.state)
     if item_id is not None:
@@ -113,6 +114,8 @@ def _verify_item(item_id: int, rows: list[Any], version: int, state: str,
         out.append(AuditProblem(item_id, p.seq, p.kind, p.detail))
     for row, entry in zip(rows, entries):
         wrong = [c for c in COPIED if getattr(row, c) != entry.event.get(c)]
+        if jsonable(row.at) != entry.event.get("at"):  # the history shows this column: no backdating
+            wrong.append("at")
         if wrong:
             out.append(AuditProblem(item_id, row.seq, "column",
                                     f"column {', '.join(wrong)} differs from the hashed event"))

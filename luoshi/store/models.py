@@ -292,6 +292,21 @@ class AuditEntryRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class ChainEntryRow(Base):
+    """The global audit chain (`luoshi.store.anchor`): one entry per fact a page shows (an item created,
+    an event, an administrative change, a progress report, a rating, an instruction), hash-chained in
+    one sequence whose head is checkpointed outside the database."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class AdminEntryRow(Base):
     """The administrative audit log: users, tokens, organisations and ingested documents, one hash chain
     over all (seq 1, 2, …). `subject` names what changed (`user:li`, `document:12`); no secret is logged."""
@@ -381,6 +396,9 @@ class User(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # A session cookie carries the generation it was signed in under; raising it ends every session of
+    # the user on the server (logout, sign-out everywhere, deactivation).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiToken(Base):
@@ -439,3 +457,25 @@ class AssessmentFormula(Base):
     weights: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(100))
+# -- background jobs --------------------------------------------------------------------------------
+
+class JobRow(Base):
+    """A piece of work done outside the request that asked for it (`luoshi.jobs`): queued, claimed by one
+    runner at a time (a lease that expires if the runner dies), its progress shown while it runs."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_id", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    message: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]

@@ -193,6 +193,11 @@ def _visible_ids(session: Session, actor: Actor, hits: list[Hit]) -> set[tuple[s
     from luoshi.store.suggestions import _visible
 
     keep = {(h.kind, h.ref_id) for h in hits if h.kind == "target"}
+    if actor.role is Role.UNIT and keep:  # a unit's targets only, whatever unit the query named
+        ids = [int(ref) for _, ref in keep]
+        keep = {("target", str(i)) for i in session.scalars(
+            select(TargetUnit.target_id).where(TargetUnit.target_id.in_(ids),
+                                               TargetUnit.organisation_id == int(actor.unit or 0)))}
     for kind, table, condition in (("item", ItemRow, visible_to(actor)),
                                    ("suggestion", SuggestionRow, _visible(actor))):
         ids = [int(h.ref_id) for h in hits if h.kind == kind]
@@ -239,7 +244,7 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
     # hide (drafts, suggestions not yet handed out) and merge by score.
     groups = [(wanted, unit)]
     if actor.role is Role.UNIT:
-        own = [k for k in wanted if k in ("item", "suggestion")]
+        own = [k for k in wanted if k in ("item", "suggestion", "target")]  # another unit's target is hidden too
         groups = [(own, unit or _unit_name(session, actor)), ([k for k in wanted if k not in own], unit)]
     seen: list[Hit] = []
     terms: list[str] = []

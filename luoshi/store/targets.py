@@ -307,6 +307,9 @@ def list_targets(session: Session, *, actor: Actor, year: int | None = None, uni
     if unit not in (None, ""):
         [unit_id] = unit_ids(session, [unit], "unit")
         conds.append(TargetRow.id.in_(select(TargetUnit.target_id).where(TargetUnit.organisation_id == int(unit_id))))
+    if actor.role is Role.UNIT:  # a unit sees the targets it is responsible for, whatever the caller filters
+        conds.append(TargetRow.id.in_(select(TargetUnit.target_id)
+                                      .where(TargetUnit.organisation_id == int(actor.unit or 0))))
     if q:
         like = f"%{q.strip()}%"
         conds.append(or_(TargetRow.indicator.like(like), TargetRow.text.like(like)))

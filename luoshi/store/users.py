@@ -37,6 +37,26 @@ class UserView:
     unit_id: int | None
     unit_name: str | None
     active: bool
+    session_generation: int = 0
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """An API token as its owner sees it (never the token itself: only its hash is kept)."""
+
+    id: int
+    user_id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    def status(self, now: datetime) -> str:
+        """active | expired | revoked"""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at is not None and self.expires_at <= now else "active"
 
 
 def actor_for(user: User | UserView) -> Actor:
@@ -50,7 +70,7 @@ def actor_for(user: User | UserView) -> Actor:
 # built once: the user and the name of its unit in one join, no ORM objects.
 _USERS, _ORGS, _TOKENS = User.__table__, Organisation.__table__, ApiToken.__table__
 _VIEW_COLUMNS = (_USERS.c.id, _USERS.c.username, _USERS.c.display_name, _USERS.c.role, _USERS.c.unit_id,
-                 _ORGS.c.name.label("unit_name"), _USERS.c.active)
+                 _ORGS.c.name.label("unit_name"), _USERS.c.active, _USERS.c.session_generation)
 
 
 def _views() -> Select[Any]:
@@ -59,14 +79,15 @@ def _views() -> Select[Any]:
 
 _USER_BY_ID = _views().where(_USERS.c.id == bindparam("user_id"))
 _USER_BY_NAME = _views().where(_USERS.c.username == bindparam("username"))
-_USER_BY_TOKEN = (_views().add_columns(_TOKENS.c.revoked_at, _TOKENS.c.expires_at)
+_USER_BY_TOKEN = (_views().add_columns(_TOKENS.c.id.label("token_id"), _TOKENS.c.revoked_at, _TOKENS.c.expires_at,
+                                       _TOKENS.c.last_used_at)
                   .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
                   .where(_TOKENS.c.token_hash == bindparam("token_hash")))
 
 
 def _row_view(row: Row[Any]) -> UserView:
     return UserView(row.id, row.username, row.display_name, Role(row.role), row.unit_id, row.unit_name,
-                    bool(row.active))
+                    bool(row.active), row.session_generation or 0)
 
 
 def create_user(session: Session, *, username: str, password: str, role: Role | str, unit: str | int | None = None,
@@ -136,9 +157,9 @@ def authenticate(session: Session, *, username: str, password: str) -> UserView:
     try:
         HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise AuthenticationFailed("wrong username or password") from None
+        raise AuthenticationFailed("用户名或密码错误") from None
     if user is None or not user.active:
-        raise AuthenticationFailed("wrong username or password")
+        raise AuthenticationFailed("用户名或密码错误")
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
         session.commit()
@@ -175,6 +196,8 @@ def update_user(session: Session, *, user_id: int, active: bool | None = None, r
     Actor(user.username, Role(new_role), str(unit_id) if unit_id else None)
     user.role, user.unit_id = new_role, unit_id
     if active is not None:
+        if user.active and not active:  # reactivating later revives neither a session nor a token
+            _end_sessions(session, user, now=datetime.now(UTC))
         user.active = active
     if display_name is not None:
         user.display_name = display_name.strip()
@@ -185,14 +208,50 @@ def update_user(session: Session, *, user_id: int, active: bool | None = None, r
     return get_user(session, user_id=user.id)
 
 
+def _end_sessions(session: Session, user: User, *, now: datetime) -> int:
+    """Raise the user's session generation and revoke every token still valid; how many were revoked."""
+    user.session_generation = (user.session_generation or 0) + 1
+    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    revoked = 0
+    for token in tokens:
+        token.revoked_at = now
+        revoked += 1
+    return revoked
+
+
+def end_sessions(session: Session, *, user_id: int, by: Actor | str | None = None) -> int:
+    """Sign a user out everywhere: every browser session ends and every API token is revoked. Returns the
+    number of tokens revoked. Commits."""
+    user = _find(session, user_id, None)
+    now = datetime.now(UTC)
+    revoked = _end_sessions(session, user, now=now)
+    append_admin(session, type="sessions_ended", actor=by, subject=f"user:{user.username}",
+                 data={"tokens_revoked": revoked}, at=now)
+    session.commit()
+    return revoked
+
+
+def end_session(session: Session, *, user_id: int) -> None:
+    """Logout: the user's browser sessions end on the server (tokens stay). Commits."""
+    user = _find(session, user_id, None)
+    user.session_generation = (user.session_generation or 0) + 1
+    session.commit()
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, *, user_id: int, name: str = "", ttl: timedelta | None = None,
+DEFAULT_TOKEN_TTL = timedelta(days=90)
+
+
+def create_token(session: Session, *, user_id: int, name: str = "", ttl: timedelta | None = DEFAULT_TOKEN_TTL,
                  by: Actor | str | None = None) -> str:
-    """A new bearer token for a user, returned once (only its hash is kept). Commits."""
+    """A new bearer token for a user, returned once (only its hash is kept), valid for `ttl` (None: until
+    revoked). Commits."""
     user = _find(session, user_id, None)
+    if not user.active:
+        raise AuthenticationFailed("该用户已停用，不能签发令牌")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name, created_at=now,
@@ -210,8 +269,52 @@ def user_for_token(session: Session, *, token: str, now: datetime | None = None)
     row = session.connection().execute(_USER_BY_TOKEN, {"token_hash": _token_hash(token.strip())}).first()
     if (row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now)
             or not row.active):
-        raise AuthenticationFailed("unknown, revoked or expired token")
+        raise AuthenticationFailed("令牌无效、已撤销或已过期：请重新获取（POST /api/token）")
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USE_RESOLUTION:
+        _touch(session, row.token_id, now)
     return _row_view(row)
+
+
+LAST_USE_RESOLUTION = timedelta(minutes=5)  # a token's last use is written at most this often
+
+
+def _touch(session: Session, token_id: int, now: datetime) -> None:
+    """Record a token's use in a transaction of its own (the request may only read). Advisory: a busy
+    database skips it rather than fail the request."""
+    from sqlalchemy.exc import OperationalError
+
+    from luoshi.store.db import engine_of
+
+    try:
+        with engine_of(session).begin() as conn:
+            conn.execute(_TOKENS.update().where(_TOKENS.c.id == token_id).values(last_used_at=now))
+    except OperationalError:
+        pass
+
+
+_TOKEN_VIEW = select(_TOKENS.c.id, _TOKENS.c.user_id, _TOKENS.c.name, _TOKENS.c.created_at, _TOKENS.c.expires_at,
+                     _TOKENS.c.last_used_at, _TOKENS.c.revoked_at)
+
+
+def list_tokens(session: Session, *, user_id: int) -> list[TokenView]:
+    """A user's tokens, newest first."""
+    rows = session.execute(_TOKEN_VIEW.where(_TOKENS.c.user_id == user_id).order_by(_TOKENS.c.id.desc()))
+    return [TokenView(*row) for row in rows]
+
+
+def revoke_token_id(session: Session, *, token_id: int, user_id: int | None, by: Actor | str | None = None) -> None:
+    """Revoke the token `token_id` of user `user_id` (None: of anyone, for an admin); NotFound when it is
+    not theirs. Revoking a revoked token changes nothing. Commits."""
+    row = session.get(ApiToken, token_id)
+    if row is None or (user_id is not None and row.user_id != user_id):
+        raise NotFound(f"没有编号为 {token_id} 的令牌")
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+        user = session.get(User, row.user_id)
+        append_admin(session, type="token_revoked", actor=by,
+                     subject=f"user:{user.username if user else row.user_id}",
+                     data={"token_sha256_prefix": row.token_hash[:12]})
+    session.commit()
 
 
 def revoke_token(session: Session, *, token: str, by: Actor | str | None = None) -> None:

@@ -258,8 +258,11 @@ def docx_text(path: str) -> str:
 def read_docx(path: str):
     from luoshi.text.readers import Source
 
+    from luoshi.text.limits import check_zip
+
     if not zipfile.is_zipfile(path):
         raise ReadError(path, "damaged or not a Word .docx file (it is not a ZIP package)")
+    check_zip(path)
     try:
         text = docx_text(path)
     except ReadError:

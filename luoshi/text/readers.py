@@ -73,6 +73,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def read_txt(path: str) -> Source:
+    from luoshi.text.limits import MAX_CHARS
+
+    if Path(path).stat().st_size > 4 * MAX_CHARS:  # more bytes than the most characters in any encoding
+        raise ReadError(path, f"文件过大：超过 {MAX_CHARS} 个字符的上限，请拆分后再上传")
     data = Path(path).read_bytes()
     text, encoding = decode_text(data, path)
     return Source(path, text, "txt", encoding)
@@ -113,6 +117,9 @@ def read(path: str | os.PathLike, *, progress: Callable[[int, int], None] | None
         raise ReadError(path, f"cannot be read: {exc.strerror or exc}") from exc
     if not source.text.strip():
         raise ReadError(path, "empty document: no text in it")
+    from luoshi.text.limits import check_text
+
+    check_text(path, source.text)
     return source
 
 

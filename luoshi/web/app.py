@@ -6,6 +6,7 @@ the database connection pool, so several processes can serve the same database s
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -18,12 +19,14 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.staticfiles import StaticFiles
 
-from luoshi import scans
+from luoshi import jobs, keys, scans
+from luoshi import ingest as _ingest  # noqa: F401  (registers the ingest job)
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database, open_database
 from luoshi.store import statistics
 from luoshi.store.warnings import ensure_current
 from luoshi.web import errors, render, throttle
+from luoshi.web.limits import BodyLimit
 from luoshi.web.routes import api, pages
 
 STATIC = Path(__file__).parent / "static"
@@ -34,6 +37,8 @@ SESSION_MAX_AGE = 12 * 3600  # a working day; the signature carries the time, so
 # other origin, no framing.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
+# What anyone may keep a copy of; every other answer (pages, exports, the API) is sent `no-store`.
+PUBLIC_PATHS = ("/static/", "/public", "/api/public", "/openapi.json")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
                     "Referrer-Policy": "same-origin"}
 
@@ -62,6 +67,8 @@ class SecurityHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
                 headers["Content-Security-Policy"] = CSP
+                if not scope["path"].startswith(PUBLIC_PATHS):
+                    headers["Cache-Control"] = "no-store"  # a private page or export stays in no cache
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -83,10 +90,18 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
             worker.resume()  # scans queued before this process started
         gc.collect()
         gc.freeze()
-        jobs = _jobs(app, settings)
+        notices = _jobs(app, settings)
+        stop = threading.Event()  # each server process also runs background jobs (large uploads)
+        db = getattr(app.state, "db", None)
+        runner = threading.Thread(target=jobs.run_forever, args=(db, stop), daemon=True, name="luoshi-jobs")
+        if db is not None:
+            runner.start()
         yield
-        if jobs is not None:
-            jobs.stop()
+        stop.set()
+        if db is not None:
+            runner.join(timeout=5)
+        if notices is not None:
+            notices.stop()
 
     return lifespan
 
@@ -106,7 +121,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                https_only: bool | None = None) -> FastAPI:
     """The app for `settings` (default: the environment's) on `database` (default: settings.database_url).
 
-    Session cookies are HttpOnly, SameSite=Lax, signed with `secret_key`; `https_only` (default: in
+    Session cookies are HttpOnly, SameSite=Lax, signed with `keys.session_secret` (never a placeholder); `https_only` (default: in
     production) also marks them Secure.
     """
     settings = settings or get_settings()
@@ -121,7 +136,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ensure_current(session, settings.warning_policy, settings.timezone)
     statistics.ensure(app.state.db.engine)
     secure = settings.environment == "production" if https_only is None else https_only
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
+    app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb * 1024 * 1024)  # inside the session
+    app.add_middleware(SessionMiddleware, secret_key=keys.session_secret(settings), session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
 
     app.add_middleware(SecurityHeaders)

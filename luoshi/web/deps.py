@@ -4,6 +4,7 @@ or cookie for the API) and the CSRF check of a form post. Only routes and these 
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +20,7 @@ from luoshi.ledger import Actor, Role
 from luoshi.settings import Settings
 from luoshi.store import users as store_users
 from luoshi.store.users import UserView, actor_for
+from luoshi.textsafety import control_in
 from luoshi.web import csrf
 
 
@@ -85,15 +87,16 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def session_viewer(request: Request, session: Session) -> Viewer | None:
-    """The user of the signed session cookie, if it names an active one."""
-    user_id = request.session.get("uid")
-    if not isinstance(user_id, int):
+    """The user of the signed session cookie, if it names an active one and its session has not been
+    ended on the server since (logout, sign-out everywhere, deactivation raise the user's generation)."""
+    user_id, generation = request.session.get("uid"), request.session.get("gen")
+    if not isinstance(user_id, int) or not isinstance(generation, int):
         return None
     try:
         user = store_users.get_user(session, user_id=user_id)
     except errors.NotFound:
         return None
-    if not user.active:
+    if not user.active or user.session_generation != generation:
         return None
     viewer = Viewer(user)
     request.state.viewer = viewer
@@ -116,6 +119,39 @@ async def csrf_checked(request: Request) -> None:
         raise HTTPException(403, "CSRF 校验失败：请刷新页面后重新提交（表单缺少有效的 csrf_token）")
 
 
+LARGEST_NUMBER = 2**31 - 1  # ids and pages are the database's INTEGER
+
+
+def _numbers_in_range(request: Request) -> None:
+    """An id in the path or a page number beyond any stored row is refused (422) before a query is made:
+    neither SQLite nor PostgreSQL can hold it, and a database error must not be a 500."""
+    values = [*request.path_params.values(), *(request.query_params.getlist(k) for k in ("page", "per_page"))]
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    if any(isinstance(v, str) and v.strip().lstrip("+-").isdigit() and abs(int(v)) > LARGEST_NUMBER for v in flat):
+        raise HTTPException(422, "数值超出范围：页码和编号须是不超过 2147483647 的正整数")
+
+
+async def no_control_characters(request: Request) -> None:
+    """A change whose JSON or form text holds a control character (\\x01, \\x0b …) is refused with 422
+    before anything is stored: no one types them, and an XLSX or DOCX export cannot hold them. (Uploaded
+    files are read by their own readers; every export also strips them.)"""
+    _numbers_in_range(request)
+    if request.method in csrf.SAFE_METHODS:
+        return
+    kind = request.headers.get("content-type", "")
+    found = None
+    if kind.startswith("application/json"):
+        try:
+            found = control_in(json.loads(await request.body()))
+        except ValueError:
+            return  # not JSON: FastAPI answers 422 itself
+    elif kind.startswith("application/x-www-form-urlencoded"):
+        form = await request.form()
+        found = control_in([value for item in form.multi_items() for value in item if isinstance(value, str)])
+    if found is not None:
+        raise HTTPException(422, f"提交的文字含有不可见的控制字符（U+{ord(found):04X}）：请删去后重新提交")
+
+
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/token")
 
 
@@ -132,7 +168,7 @@ def api_user(request: Request, session: SessionDep,
         return viewer
     viewer = session_viewer(request, session)
     if viewer is None:
-        raise HTTPException(401, "not authenticated: send Authorization: Bearer <token> (POST /api/token)",
+        raise HTTPException(401, "未登录或登录已失效：请重新登录，或发送 Authorization: Bearer <令牌>（POST /api/token 获取）",
                             headers={"WWW-Authenticate": "Bearer"})
     if request.method not in csrf.SAFE_METHODS and not csrf.header_valid(request):
         raise HTTPException(403, "a change made with a session cookie needs the X-CSRF-Token header")
@@ -142,6 +178,7 @@ def api_user(request: Request, session: SessionDep,
 PageUser = Annotated[Viewer, Depends(page_user)]
 CurrentUser = Annotated[Viewer, Depends(api_user)]
 CsrfChecked = Depends(csrf_checked)
+TextChecked = Depends(no_control_characters)
 
 
 def require_role(viewer: Viewer, *roles: Role) -> None:

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.requests import Request
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from luoshi import errors
@@ -34,7 +35,10 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
 )
 
 HEADINGS = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: "未找到", 409: "操作冲突", 422: "填写有误",
-            429: "尝试过于频繁", 500: "系统错误"}
+            429: "尝试过于频繁", 500: "系统错误", 503: "暂时无法服务"}
+
+DATABASE_DOWN = "数据库暂时无法访问：请稍后再试；若持续出现，请联系系统管理员检查数据库服务"
+OUT_OF_RANGE = "数值超出范围：页码和编号须是不超过 2147483647 的正整数，文字不可过长"
 
 
 def status_of(exc: Exception) -> int:
@@ -105,6 +109,21 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+async def _database_down(request: Request, exc: Exception) -> Response:
+    """The database cannot be reached (or is locked beyond the wait): 503, so that clients retry."""
+    headers = {"Retry-After": "5"}
+    if wants_json(request):
+        return JSONResponse({"detail": DATABASE_DOWN}, status_code=503, headers=headers)
+    return error_page(request, 503, DATABASE_DOWN, headers)
+
+
+async def _out_of_range_error(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (PostgreSQL's DataError, SQLite's OverflowError): the caller's, 422."""
+    if wants_json(request):
+        return JSONResponse({"detail": OUT_OF_RANGE}, status_code=422)
+    return error_page(request, 422, OUT_OF_RANGE)
+
+
 def install(app: FastAPI) -> None:
     from luoshi.web.deps import LoginRequired
 
@@ -112,3 +131,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.LuoshiError, _luoshi_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(InterfaceError, _database_down)
+    app.add_exception_handler(DataError, _out_of_range_error)
+    app.add_exception_handler(OverflowError, _out_of_range_error)

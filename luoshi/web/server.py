@@ -24,12 +24,25 @@ class _Config(uvicorn.Config):
         return sock
 
 
+def config(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, log_level: str = "warning",
+           trusted_proxies: str | None = None) -> uvicorn.Config:
+    """uvicorn's configuration. X-Forwarded-For is believed only from the proxies named in
+    `trusted_proxies` (default: LUOSHI_TRUSTED_PROXIES; none): anyone else could rotate it and get a new
+    client address, and so new login tries, with every request."""
+    if trusted_proxies is None:
+        from luoshi.settings import get_settings
+
+        trusted_proxies = get_settings().trusted_proxies
+    proxies = ",".join(p.strip() for p in trusted_proxies.split(",") if p.strip())
+    return _Config(APP, factory=True, host=host, port=port, workers=workers, log_level=log_level,
+                   proxy_headers=bool(proxies), forwarded_allow_ips=proxies or "")
+
+
 def run(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, log_level: str = "warning") -> None:
     """Serve `create_app()` (settings from the environment) until interrupted."""
-    config = _Config(APP, factory=True, host=host, port=port, workers=workers, log_level=log_level,
-                     proxy_headers=True)
-    server = uvicorn.Server(config)
+    config_ = config(host=host, port=port, workers=workers, log_level=log_level)
+    server = uvicorn.Server(config_)
     if workers > 1:
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        Multiprocess(config_, sockets=[config_.bind_socket()]).run()
     else:
         server.run()

@@ -1,9 +1,15 @@
-"""Slowing repeated failed logins, per username and client address, from the failures stored in the
-database: every process computes the same lockout from the same rows, so nothing lives in memory.
-The table is the web's own (`login_failures`), created on start when missing.
+"""Slowing repeated failed logins, from the attempts stored in the database: every process computes the
+same lockout from the same rows, so nothing lives in memory. The table is the web's own
+(`login_failures`), created on start when missing.
 
-After `FREE` failures within `WINDOW`, each further try must wait twice as long as the one before
-(5 s, 10 s, 20 s … up to `MAX_WAIT`) counted from the last failure; a successful login clears them.
+Three scopes are counted: a username from one address (`FREE` = 3 free failures), a username from any
+address (`FREE_ACCOUNT`: rotating addresses or a forged X-Forwarded-For buys nothing), and an address for
+any username (`FREE_CLIENT`: spraying one password over many accounts). Past a scope's free failures
+within `WINDOW`, each further try waits twice as long as the one before (5 s, 10 s, 20 s … up to
+`MAX_WAIT`) from the last failure; a successful login clears the username's failures from that address.
+
+Counting is atomic: an attempt is stored *before* its password is checked and judged by the attempts
+stored before it, so a parallel burst gets no more guesses checked than a sequence of tries.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Engine, Index, Integer, MetaData, String, Table, delete, insert, inspect, select
+from sqlalchemy import (Column, Engine, Index, Integer, MetaData, String, Table, delete, insert, inspect, or_,
+                        select)
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -21,24 +28,26 @@ from luoshi.store.types import UTCDateTime
 from luoshi.store.users import UserView, authenticate
 
 FREE = 3
+FREE_ACCOUNT = 10
+FREE_CLIENT = 30
 BASE_WAIT = timedelta(seconds=5)
 MAX_WAIT = timedelta(minutes=15)
 WINDOW = timedelta(hours=1)
 
 
-def wait_after(failures: int) -> timedelta:
+def wait_after(failures: int, free: int = FREE) -> timedelta:
     """How long to wait after the `failures`-th failure in a row before the next try is heard."""
-    if failures < FREE:
+    if failures < free:
         return timedelta(0)
-    return min(BASE_WAIT * 2 ** (failures - FREE), MAX_WAIT)
+    return min(BASE_WAIT * 2 ** (failures - free), MAX_WAIT)
 
 
-def retry_after(failures: Sequence[datetime], now: datetime) -> int:
+def retry_after(failures: Sequence[datetime], now: datetime, free: int = FREE) -> int:
     """Whole seconds until a login may be tried again (0: now), given the failure times in the window."""
     recent = sorted(t for t in failures if now - t < WINDOW)
     if not recent:
         return 0
-    until = recent[-1] + wait_after(len(recent))
+    until = recent[-1] + wait_after(len(recent), free)
     remaining = (until - now).total_seconds()
     return max(0, int(remaining + 0.999))
 
@@ -80,6 +89,8 @@ def ensure_tables(engine: Engine) -> None:
 
 
 def client_of(request: Request) -> str:
+    """The client's address: the peer's, or X-Forwarded-For's only when the peer is a proxy named in
+    LUOSHI_TRUSTED_PROXIES (uvicorn rewrites it then; see `luoshi.web.server`)."""
     return (request.client.host if request.client else "unknown")[:64]
 
 
@@ -93,23 +104,39 @@ def failures(session: Session, *, username: str, client: str, now: datetime) -> 
                                                     t.at > now - WINDOW)))
 
 
+def _wait(session: Session, *, username: str, client: str, before: int, now: datetime) -> int:
+    """Seconds the attempt stored as row `before` must wait, judged by the attempts stored before it."""
+    t = LOGIN_FAILURES.c
+    rows = session.execute(select(t.username, t.client, t.at).where(
+        or_(t.username == username, t.client == client), t.at > now - WINDOW, t.id < before)).all()
+    scopes = ((FREE, [r.at for r in rows if r.username == username and r.client == client]),
+              (FREE_ACCOUNT, [r.at for r in rows if r.username == username]),
+              (FREE_CLIENT, [r.at for r in rows if r.client == client]))
+    return max(retry_after(times, now, free) for free, times in scopes)
+
+
 def login(session: Session, *, username: str, password: str, client: str, now: datetime | None = None) -> UserView:
-    """The user, if the password is right and this username and client are not locked out.
+    """The user, if the password is right and neither this username, nor this client, is locked out.
 
     Raises TooManyFailures (without checking the password) while locked out, AuthenticationFailed
-    (and stores the failure) for a wrong name or password.
+    (and keeps the attempt as a failure) for a wrong name or password.
     """
     now = now or datetime.now(UTC)
-    wait = retry_after(failures(session, username=username, client=client, now=now), now)
-    if wait:
-        raise TooManyFailures(wait)
+    key = _key(username)
     t = LOGIN_FAILURES.c
+    attempt = session.execute(insert(LOGIN_FAILURES).values(username=key, client=client, at=now)
+                              .returning(t.id)).scalar_one()
+    session.commit()
+    wait = _wait(session, username=key, client=client, before=attempt, now=now)
+    if wait:
+        session.execute(delete(LOGIN_FAILURES).where(t.id == attempt))  # a refused try is not a guess
+        session.commit()
+        raise TooManyFailures(wait)
     try:
         user = authenticate(session, username=username, password=password)
     except AuthenticationFailed:
-        session.execute(insert(LOGIN_FAILURES).values(username=_key(username), client=client, at=now))
-        session.commit()
+        session.rollback()
         raise
-    session.execute(delete(LOGIN_FAILURES).where(t.username == _key(username), t.client == client))
+    session.execute(delete(LOGIN_FAILURES).where(t.username == key, t.client == client))
     session.commit()
     return user

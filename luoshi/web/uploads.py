@@ -1,5 +1,8 @@
 """An uploaded document into the store through `luoshi.ingest.ingest_upload`, and what became of it:
-the stored document (new, a new version, or the same file already stored) and the items it proposed."""
+the stored document (new, a new version, or the same file already stored) and the items it proposed.
+
+A scan or photo is queued for OCR (`luoshi.scans`), a large file for a background ingest (`luoshi.jobs`);
+everything else is stored and extracted in the request."""
 
 from __future__ import annotations
 
@@ -11,23 +14,25 @@ from sqlalchemy.orm import Session
 from luoshi import scans
 from luoshi.errors import ReadError
 from luoshi.ingest import FileResult
-from luoshi.text import ocr
 from luoshi.ingest import ingest_upload as store_upload
 from luoshi.ledger import Actor, InvalidValue
 from luoshi.settings import Settings
 from luoshi.store import items as store_items
 from luoshi.store.items import ItemView
+from luoshi.text import ocr
 
-MAX_BYTES = 20 * 1024 * 1024
 OUTCOMES = {"inserted": "新文件", "updated": "新版本", "noop": "与已存文件相同，未重复入库"}
+BACKGROUND_BYTES = 1024 * 1024  # a larger upload is ingested by a background job (`luoshi.jobs`)
 
 
 @dataclass(frozen=True)
 class Queued:
-    """A scan or photo queued for OCR in the background: follow its job."""
+    """An upload queued to be read in the background: a scan or photo for OCR (`kind` ocr, a `luoshi.scans`
+    job) or a large file (`kind` ingest, a `luoshi.jobs` job). Follow its job."""
 
     job_id: int
-    pages: int
+    pages: int = 0
+    kind: str = "ingest"
 
 
 @dataclass(frozen=True)
@@ -48,18 +53,15 @@ def genre_of(value: str | None) -> str | None:
         raise InvalidValue(str(exc), "genre") from None
 
 
-def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings,
-                  worker: scans.Worker | None = None, genre: str | None = None) -> Uploaded | Queued:
-    """Store and extract the upload (as `genre` when given); ReadError (422) when it cannot be read, is
-    empty or too large. A scan or photo (pages to OCR) is queued for `worker` instead, after the checks that
-    need no OCR; its genre is detected (the office corrects it on the document page)."""
-    name = file.filename or "upload.txt"
+def receive(session: Session, *, file: UploadFile, actor: Actor, settings: Settings,
+            worker: scans.Worker | None = None, genre: str | None = None) -> Uploaded | Queued:
+    """A scan or photo queued for `worker`'s OCR (after the checks that need no OCR; its genre is detected,
+    the office corrects it on the document page), a large upload (over `BACKGROUND_BYTES`) kept in the
+    data folder and queued as an `ingest` job, anything else stored and extracted now (as `genre` when
+    given). ReadError (422) when it cannot be read, is empty or too large."""
+    name = file.filename or ""
     doc_type = genre_of(genre)
-    data = file.file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ReadError(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    if not data:
-        raise ReadError(name, "the file is empty")
+    data = _read(file, settings)
     pages = scans.needs_ocr(name, data) if worker is not None else 0
     if pages:
         if not ocr.available():
@@ -68,11 +70,34 @@ def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings:
             raise ocr.OcrBudgetExceeded(name, ocr.budget_message(pages, settings.ocr_page_budget))
         job_id = scans.submit(session, name=name, data=data, pages=pages, actor=actor)
         worker.add(job_id, actor)
-        return Queued(job_id, pages)
+        return Queued(job_id, pages, "ocr")
+    if len(data) > BACKGROUND_BYTES:
+        from luoshi.ingest import queue_upload
+
+        job_id = queue_upload(session, name=name, data=data, actor=actor, settings=settings, genre=doc_type)
+        session.commit()
+        return Queued(job_id)
     result = store_upload(session, name=name, data=data, actor=actor, settings=settings, genre=doc_type)
     if result.status == "error" or result.document_id is None:
-        raise ReadError(name, (result.error or "could not be stored").removeprefix(f"{name}: "))
+        raise ReadError(name, (result.error or "未能入库").removeprefix(f"{result.path}: ").removeprefix(f"{name}: "))
     return _uploaded(session, result, actor, settings)
+
+
+def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings,
+                  worker: scans.Worker | None = None, genre: str | None = None) -> Uploaded | Queued:
+    """`receive` (the name the upload routes and tests knew first)."""
+    return receive(session, file=file, actor=actor, settings=settings, worker=worker, genre=genre)
+
+
+def _read(file: UploadFile, settings: Settings) -> bytes:
+    name = file.filename or ""
+    limit = settings.max_upload_mb * 1024 * 1024
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError(name, f"文件超过 {settings.max_upload_mb} MB 上限：请压缩或拆分后再上传")
+    if not data:
+        raise ReadError(name, "文件是空的：请选择有内容的文件")
+    return data
 
 
 def change_genre(session: Session, *, document_id: int, genre: str | None, actor: Actor,

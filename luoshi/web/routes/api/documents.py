@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Body, File, Form, Path, Request, Response, UploadFile
 
 from pydantic import BaseModel, Field
 
 
-from luoshi import scans
+from luoshi import jobs, scans
 from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store
@@ -46,6 +46,13 @@ def get_job(job_id: int, session: SessionDep, user: CurrentUser) -> dict[str, An
     return uploads.job_dict(scans.get_job(session, job_id))
 
 
+@router.get("/uploads/{job_id}", summary="A large upload's ingest job: state, progress, then the document's id")
+def get_upload_job(job_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep,
+                   user: CurrentUser) -> dict[str, Any]:
+    require_role(user, *OFFICE)
+    return jobs.get_job(session, job_id=job_id, by=user.username).to_dict()
+
+
 @router.get("/{document_id}", summary="One document: text, extraction record and the items read from it")
 def get_document(document_id: int, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     require_role(user, *READERS)
@@ -57,13 +64,15 @@ def get_document(document_id: int, session: SessionDep, user: CurrentUser) -> di
 def upload(request: Request, response: Response,
            file: Annotated[UploadFile, File(description="a .txt, .docx, .pdf, .jpg, .png or .tif file")],
            session: SessionDep, user: CurrentUser, settings: SettingsDep,
-           genre: Annotated[str | None, Form(description=GENRE_HELP)] = None) -> dict[str, Any]:
+           genre: Annotated[str | None, Form(description=GENRE_HELP)] = None) -> Any:
     require_role(user, *OFFICE)
     result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings,
                                    worker=request.app.state.ocr_worker, genre=genre)
-    if isinstance(result, uploads.Queued):
+    if isinstance(result, uploads.Queued):  # a scan (its OCR job) or a large file (its ingest job): 202
         response.status_code = 202
-        return {"job": uploads.job_dict(scans.get_job(session, result.job_id))}
+        if result.kind == "ocr":
+            return {"job": uploads.job_dict(scans.get_job(session, result.job_id))}
+        return {"job": jobs.get_job(session, job_id=result.job_id).to_dict()}
     return _outcome(session, result, user)
 
 

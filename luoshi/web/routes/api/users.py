@@ -31,7 +31,9 @@ class UserChange(BaseModel):
 
 
 def _user(view: store.UserView) -> dict[str, Any]:
-    return {**asdict(view), "role": view.role.value, "role_label": view.role.label}
+    data = {**asdict(view), "role": view.role.value, "role_label": view.role.label}
+    data.pop("session_generation")
+    return data
 
 
 @router.get("", summary="Every user (admin)")
@@ -44,7 +46,7 @@ def list_users(session: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
 def create_user(body: NewUser, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     require_role(user, Role.ADMIN)
     return _user(store.create_user(session, username=body.username, password=body.password, role=body.role.value,
-                                   unit=body.unit, display_name=body.name))
+                                   unit=body.unit, display_name=body.name, by=user.username))
 
 
 @router.patch("/{user_id}", summary="Change a user's role, unit, name or whether they may sign in (admin)")
@@ -52,4 +54,4 @@ def update_user(user_id: int, body: UserChange, session: SessionDep, user: Curre
     require_role(user, Role.ADMIN)
     return _user(store.update_user(session, user_id=user_id, active=body.active,
                                    role=body.role.value if body.role else None, unit=body.unit,
-                                   display_name=body.name))
+                                   display_name=body.name, by=user.username))

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from luoshi.errors import AuthenticationFailed
 from luoshi.ledger import Role
+from luoshi.store import users as store_users
 from luoshi.web import throttle
 from luoshi.web.deps import CsrfChecked, SessionDep, session_viewer
 from luoshi.web.render import page, redirect
@@ -55,11 +56,17 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form()
                     error="用户名或密码错误")
     request.session.clear()  # a new session (and CSRF token) for the signed-in user
     request.session["uid"] = user.id
+    request.session["gen"] = user.session_generation
     return redirect(safe_next(next))
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    """Ends the session on the server too: a copy of the cookie taken before no longer signs anyone in
+    (the user's other browsers are signed out with it)."""
+    viewer = session_viewer(request, session)
+    if viewer is not None:
+        store_users.end_session(session, user_id=viewer.id)
     request.session.clear()
     return redirect("/login")
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from luoshi import scans
+from luoshi import jobs, scans
 from luoshi.errors import LuoshiError, NotFound
 from luoshi.extract.override import CHOICES, LABELS, NAMES
 from luoshi.ledger import Role, State
@@ -61,7 +61,10 @@ def upload(request: Request, file: Annotated[UploadFile, File()], session: Sessi
         return page(request, "upload.html", status_code=422, user=user, active="documents", title="上传文件",
                     genres=GENRES)
     if isinstance(result, uploads.Queued):
-        return redirect(f"/documents/jobs/{result.job_id}")
+        if result.kind == "ocr":
+            return redirect(f"/documents/jobs/{result.job_id}")
+        flash(request, "ok", f"已收到《{file.filename}》：文件较大，正在后台处理，本页显示进度")
+        return redirect(f"/documents/uploads/{result.job_id}")
     flash(request, "ok", f"已上传《{file.filename}》：{uploads.outcome_text(result)}")
     return redirect(f"/documents/{result.document_id}")
 
@@ -78,6 +81,15 @@ def job(job_id: int, request: Request, session: SessionDep, user: PageUser) -> R
             response.headers["HX-Redirect"] = view["document_url"]
         return response
     return page(request, "ocr_job.html", user=user, active="documents", title="文字识别", job=view)
+
+
+@router.get("/documents/uploads/{job_id}")
+def upload_job(job_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """A large upload's ingest job: its state and progress (refreshed every 2 s while it runs), then a
+    link to the stored document."""
+    require_role(user, *OFFICE)
+    job = jobs.get_job(session, job_id=job_id, by=user.username)
+    return page(request, "upload_job.html", user=user, active="documents", title="后台处理", job=job)
 
 
 @router.get("/documents/{document_id}/pages/{number}")

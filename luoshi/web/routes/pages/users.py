@@ -38,7 +38,7 @@ def add_user(request: Request, session: SessionDep, user: PageUser, username: An
     require_role(user, Role.ADMIN)
     try:
         created = store.create_user(session, username=username, password=password, role=role,
-                                    unit=unit or None, display_name=name)
+                                    unit=unit or None, display_name=name, by=user.username)
     except LuoshiError as exc:
         session.rollback()
         flash(request, "error", f"新增用户失败：{exc}")
@@ -50,8 +50,12 @@ def add_user(request: Request, session: SessionDep, user: PageUser, username: An
 @router.post("/admin/users/{user_id}/{change}", dependencies=[CsrfChecked])
 def set_active(user_id: int, change: str, request: Request, session: SessionDep, user: PageUser) -> Response:
     require_role(user, Role.ADMIN)
+    if change == "signout":
+        revoked = store.end_sessions(session, user_id=user_id, by=user.username)
+        flash(request, "ok", f"已让该用户在所有设备上退出，撤销令牌 {revoked} 个")
+        return redirect("/admin/users")
     if change not in ("activate", "deactivate"):
         return redirect("/admin/users")
-    changed = store.update_user(session, user_id=user_id, active=change == "activate")
+    changed = store.update_user(session, user_id=user_id, active=change == "activate", by=user.username)
     flash(request, "ok", f"已{'启用' if changed.active else '停用'}用户 {changed.username}")
     return redirect("/admin/users")
