@@ -104,6 +104,7 @@ def test_state_council_2024_targets():
         ("国际收支保持基本平衡", None, None, None, 2024),
         ("粮食产量1.3万亿斤以上", 1.3, "万亿斤", "以上", 2024),
         ("单位国内生产总值能耗降低2.5%左右", 2.5, "%", "左右", 2024),
+        ("生态环境质量持续改善", None, None, None, 2024),
     ]
 
 
@@ -127,7 +128,8 @@ def test_provincial_report_behind_web_page_leftovers():
         "occasion": "北京市第十六届人民代表大会第四次会议", "review_year": 2025, "plan_year": 2026}
     assert [(t["indicator"], t["value"], t["bound"]) for t in r["targets"]] == [
         ("地区生产总值", 5, "左右"), ("一般公共预算收入", 4, "左右"), ("城镇调查失业率", 5, "以内"),
-        ("居民消费价格", 2, "左右"), ("居民收入", None, None), ("细颗粒物年均浓度", 29, "左右")]
+        ("居民消费价格", 2, "左右"), ("居民收入", None, None), ("细颗粒物年均浓度", 29, "左右"),
+        ("能源、水资源、碳排放", None, None)]
 
 
 def test_the_documented_example_is_what_extraction_gives():
@@ -226,9 +228,9 @@ def test_qualifying_amounts_and_respective_figures():
         ("改扩建中小学5所", "中小学", "改扩建", 5, "所", None),
     ]
     assert [(r["indicator"], r["measure"], r["value"], r["unit"]) for r in record["achievements"]] == [
-        ("城乡居民人均可支配收入", "达到", 45620, "元"),
-        ("城乡居民人均可支配收入", None, 23180, "元"),
-        ("城乡居民人均可支配收入", "增长", 5.1, "%"),
-        ("城乡居民人均可支配收入", None, 7.3, "%"),
+        ("城镇居民人均可支配收入", "达到", 45620, "元"),
+        ("农村居民人均可支配收入", "达到", 23180, "元"),
+        ("城镇居民人均可支配收入", "增长", 5.1, "%"),
+        ("农村居民人均可支配收入", "增长", 7.3, "%"),
         ("PM2.5平均浓度", "下降到", 31, "微克/立方米"),
     ]
