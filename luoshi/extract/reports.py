@@ -31,6 +31,9 @@ _, PLAN = _rule(_DATA["sections"]["plan_heading"])
 _, APPENDIX = _rule(_DATA["sections"]["appendix_heading"])
 _, OTHER_PERIOD = _rule(_DATA["sections"]["future_context"])
 _, APPENDIX_PLEDGES = _rule(_DATA["sections"]["appendix_pledges"])
+PLAN_OPENING = re.compile(_DATA["sections"]["plan_opening"]["opening"].replace(
+    "{year}", r"(?:19|20)[0-9]{2}"))
+PLAN_FUTURE = re.compile(_DATA["sections"]["plan_opening"]["future"])
 TARGET_CUE_ID, TARGET_CUE = _rule(_DATA["targets"]["cue"])
 TARGET_STOP = re.compile(_DATA["targets"]["stop"])
 NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
@@ -56,6 +59,10 @@ SPEAKER = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
     r"[：:]?\n?([\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[\u4e00-\u9fff]{2,4}?)(?=$|\n|首页|时间|来源|各位代表|所?作|向大会|[：:，,。（(\s])",
     re.M)
+# A news account of the report: `县长张三代表县人民政府向大会作政府工作报告`
+REPORTED_SPEAKER = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
+    r"([\u4e00-\u9fff]{2,4}?)(?:代表[\u4e00-\u9fff]{2,12}?)?(?:向[\u4e00-\u9fff]{0,8}?大会)?作了?(?:题为)?[《“]?政府工作报告")
 OCCASION = re.compile(r"在((?:[\u4e00-\u9fff]{2,20}?)?第?[一二三四五六七八九十]+届\n?[\u4e00-\u9fff\n]{0,12}?会议)上")
 DELIVERY = re.compile(r"(?:——|（|\(|^)\s*([0-9〇○一二三四五六七八九十年月日]{6,16}日)\s*在", re.M)
 YEAR = re.compile(r"((?:19|20|１９|２０)[0-9０-９]{2})年")
@@ -117,7 +124,7 @@ def _find_sections(doc: Document) -> Sections:
     if plan_start is None:
         cue = _target_cue(doc, body_start, appendix, None)
         if cue is not None:
-            plan_start = next((p.start for p in paras if p.end >= cue), cue)
+            plan_start = _sentence_start(text, cue)
     review_end = _review_end(paras, review_i, plan_start if plan_start is not None else appendix)
     if plan_i is not None and OTHER_PERIOD.search(paras[plan_i].text):
         # 二、“十五五”时期目标任务和2026年工作安排: the year's part starts at the year's targets
@@ -126,10 +133,33 @@ def _find_sections(doc: Document) -> Sections:
             plan_start = next((p.start for p in paras if p.end >= cue), cue)
     if plan_start is None and review_end < appendix:
         plan_start = review_end  # what follows a numbered review (一、…回顾 / 二、…) is the work ahead
+    if plan_start is None and review_i is None:
+        plan_start = _plan_opening(doc, body_start, appendix)
+        review_end = plan_start if plan_start is not None else review_end
     review_year, plan_year = _section_years(doc, review_i, plan_i, (body_start, review_end),
                                             (plan_start, appendix) if plan_start is not None else None)
     plan = (plan_start, appendix) if plan_start is not None else None
     return Sections(body_start, (review_start, review_end), plan, appendix, review_year, plan_year)
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` starts (a news account runs a whole report into one paragraph)."""
+    return max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
+
+
+def _plan_opening(doc: Document, lo: int, hi: int) -> int | None:
+    """Where a report without headings turns to the year ahead: the first sentence that opens on it
+    (`新的一年，我们将…`, `2025年，全县要…`) and says what will be done."""
+    text, latest = doc.text, None
+    for m in FULL_SENTENCE.finditer(text, lo, hi):
+        sentence = m.group()
+        opening = PLAN_OPENING.match(sentence)
+        if opening and PLAN_FUTURE.search(sentence):
+            year = YEAR.match(opening.group())
+            if not year or latest is None or int(year.group(1)) > latest:
+                return m.start()
+        latest = max(_years(sentence), default=latest) if latest is None else max([latest, *_years(sentence)])
+    return None
 
 
 def _body_start(paras: list[Paragraph]) -> tuple[int, int]:
@@ -289,7 +319,7 @@ def report_header(doc: Document) -> None:
     """
     head = _head(doc)
     head_text = "\n".join(p.text for p in head)
-    m = SPEAKER.search(head_text)
+    m = SPEAKER.search(head_text) or REPORTED_SPEAKER.search(doc.text, 0, OPENING)
     doc.record["speaker"] = m.group(1) if m else None
     m = OCCASION.search(head_text)
     doc.record["occasion"] = m.group(1).replace("\n", "") if m else _reported_occasion(doc.text)
@@ -677,7 +707,12 @@ def _subject(words: str) -> str | None:
 def _numberless_parts(text: str, lo: int, hi: int, whole: bool) -> list[tuple[int, int]]:
     """The clauses of a list item that may each state a target without a number; an item whose last
     clause is a shared `完成…下达任务` (主要污染物减排、单位GDP能耗下降，…完成市下达任务) is one."""
-    clauses = [c for c in _clauses(text, lo, hi) if not find_quantities(text, *c)]
+    clauses = []
+    for c in _clauses(text, lo, hi):
+        if not find_quantities(text, *c):
+            clauses.append(c)
+        else:  # 力争规上工业增加值增长8%以上、固定资产投资合理增长: the part without a number
+            clauses += [p for p in _units(text, *c, frozenset("、")) if not find_quantities(text, *p)]
     if whole and len(clauses) > 1 and _shared_assignment(text, *clauses[-1]) and _numberless(text, *clauses[0]):
         return [(lo, hi)]
     return clauses
