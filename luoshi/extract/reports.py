@@ -598,8 +598,8 @@ def _list_end(doc: Document, start: int) -> int:
             nxt = FULL_SENTENCE.match(text, end + 1)
         elif text[end] == "\n" and (text[end - 1] not in "。！？!?" or CONTINUATION.match(text, end + 1)):
             nxt = FULL_SENTENCE.match(text, end + 1)
-            if nxt and _heading_at(doc, nxt.start()):
-                break
+            if nxt and (_heading_at(doc, nxt.start()) or LIST_ITEM.match(nxt.group())):
+                break  # a new part of the report, not the rest of the list
         else:
             break
         if not nxt or TARGET_STOP.match(nxt.group()) or not _states_targets(text, nxt.start(), nxt.end()):
