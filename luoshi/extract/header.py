@@ -31,7 +31,7 @@ TERM_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*第\s*[0-9一二三四五
 # What a web page prints after a headline on the same line (发布时间：…信息来源：…文字大小…).
 PAGE_LABELS = re.compile(r"(?:发布时间|发布日期|更新时间|信息来源|来源|文字大小|字号|背景色|浏览次数|点击数|阅读次数|作者)[:：]|文字大小")
 # A page's metadata table flattened to cells (`文件名称|…通报|索引号|…`): the cell after the label is the title.
-TABLE_TITLE = re.compile(r"(?:^|\|)(?:文件名称|文件标题|标题|名称)\|+([^|]+)")
+TABLE_TITLE = re.compile(r"(?:^|\|)(?:文件名称|文件标题|标题|名称)\|+([^|\n]+)")
 FOOT = re.compile(r"^(主送|抄送|抄报|分送|发送|本期发送)[:：](.*)$")
 
 
@@ -39,7 +39,7 @@ def head_paragraphs(doc: Document, limit: int = 8):
     """The paragraphs of the head: those before the first long paragraph of body text."""
     out = []
     for p in doc.paragraphs[:limit]:
-        if len(p.text) > 60 and ("，" in p.text or "。" in p.text):
+        if len(p.text) > 60 and ("，" in p.text or "。" in p.text) and not TABLE_TITLE.match(p.text):
             break
         if p.text.startswith("各位代表"):
             break

@@ -39,7 +39,7 @@ TARGET_STOP = re.compile(_DATA["targets"]["stop"])
 NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
 CLAUSE_END = frozenset(_DATA["targets"]["clause_separators"])
 ITEM_END = frozenset("；;。")
-_, TARGET_HEADING = _rule(_DATA["targets"]["heading"])
+TARGET_HEADING_ID, TARGET_HEADING = _rule(_DATA["targets"]["heading"])
 QUALITATIVE_ID = _DATA["targets"]["qualitative"]["id"]
 QUALITATIVE = re.compile("|".join(map(re.escape, _DATA["targets"]["qualitative"]["predicates"])))
 NOT_INDICATOR = re.compile(_DATA["targets"]["qualitative"]["not_indicator"])
@@ -740,11 +740,13 @@ def targets(doc: Document) -> None:
         doc.record["targets"] = out
         return
     text = doc.text
+    cue_id = TARGET_CUE_ID if _target_cue(doc, s.body_start, s.appendix, s.plan[0] if s.plan else None) \
+        is not None else TARGET_HEADING_ID
     items = ITEM_END if any(c in ITEM_END - {"。"} for c in text[span[0]:span[1]]) else CLAUSE_END
     for us, ue in _units(text, *span, items):
         found = list(quantity_records(doc, us, ue, s.plan_year))
         if found:
-            out += [{**r, "rule": f"{TARGET_CUE_ID}/{r['rule']}"} for r in found]
+            out += [{**r, "rule": f"{cue_id}/{r['rule']}"} for r in found]
         for cs, ce in _numberless_parts(text, us, ue, whole=not found and items is ITEM_END):
             named = _numberless(text, cs, ce)
             if named:
