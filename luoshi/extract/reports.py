@@ -60,9 +60,10 @@ SPEAKER = re.compile(
     r"[：:]?\n?([\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[\u4e00-\u9fff]{2,4}?)(?=$|\n|首页|时间|来源|各位代表|所?作|向大会|[：:，,。（(\s])",
     re.M)
 # A news account of the report: `县长张三代表县人民政府向大会作政府工作报告`
-REPORTED_SPEAKER = re.compile(
-    "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
-    r"([\u4e00-\u9fff]{2,4}?)(?:代表[\u4e00-\u9fff]{2,12}?)?(?:向[\u4e00-\u9fff]{0,8}?大会)?作了?(?:题为)?[《“]?政府工作报告")
+_TITLES = "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
+_DELIVERS = r"(?:代表[\u4e00-\u9fff]{2,12}?)?(?:向[\u4e00-\u9fff]{0,8}?大会)?作了?[《“]?政府工作报告"
+REPORTED_SPEAKER = re.compile(  # 县长张三代表…作政府工作报告, or 张三县长作…
+    rf"{_TITLES}([\u4e00-\u9fff]{{2,4}}?){_DELIVERS}|(?<=[，,。\s、])([\u4e00-\u9fff]{{2,3}}){_TITLES}{_DELIVERS}")
 OCCASION = re.compile(r"在((?:[\u4e00-\u9fff]{2,20}?)?第?[一二三四五六七八九十]+届\n?[\u4e00-\u9fff\n]{0,12}?会议)上")
 DELIVERY = re.compile(r"(?:——|（|\(|^)\s*([0-9〇○一二三四五六七八九十年月日]{6,16}日)\s*在", re.M)
 YEAR = re.compile(r"((?:19|20|１９|２０)[0-9０-９]{2})年")
@@ -320,7 +321,7 @@ def report_header(doc: Document) -> None:
     head = _head(doc)
     head_text = "\n".join(p.text for p in head)
     m = SPEAKER.search(head_text) or REPORTED_SPEAKER.search(doc.text, 0, OPENING)
-    doc.record["speaker"] = m.group(1) if m else None
+    doc.record["speaker"] = next(g for g in m.groups() if g) if m else None
     m = OCCASION.search(head_text)
     doc.record["occasion"] = m.group(1).replace("\n", "") if m else _reported_occasion(doc.text)
     delivered = _delivery_date(doc)
@@ -489,11 +490,26 @@ def _distributed(doc: Document, run: list[tuple[Quantity, int, int, bool]], recs
         indicators = list(shared)  # 达到23292元和7750元、分别增长8.8%和10%: the same two indicators
     elif own and respective:
         indicators = split_indicator(own, len(run))
+        head = _head_before(doc.text, start)
+        if head and len(set(indicators)) == 1:  # 城镇、农村居民人均可支配收入分别增长…: the first head stood apart
+            start -= len(head) + 1
+            indicators = split_indicator(head + "、" + own, len(run))
     else:
         indicators = [own] * len(run)  # 接连突破8万亿元、9万亿元: one indicator, several figures
     grounded = doc.ground(start, end)
     return [{**rec, **grounded, "indicator": ind, "measure": recs[0]["measure"]}
             for rec, ind in zip(recs, indicators)]
+
+
+def _head_before(text: str, start: int) -> str | None:
+    """The few characters set off by 、 before a phrase (`城镇` of `城镇、农村居民…`), if that is all there is."""
+    if start < 2 or text[start - 1] != "、":
+        return None
+    k = start - 1
+    while k > 0 and text[k - 1] not in PHRASE_END and start - k <= 6:
+        k -= 1
+    head = text[k:start - 1]
+    return head if (k == 0 or text[k - 1] in PHRASE_END) and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", head) else None
 
 
 PAIRED = {"城乡": ("城镇", "农村")}  # 城乡居民收入分别增长…: the two incomes a report gives
