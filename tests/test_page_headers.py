@@ -57,3 +57,14 @@ def test_page_chrome_and_table_cells():
     assert without_page_chrome("来源:青河县人民政府") == "来源:青河县人民政府"  # no headline before it
     assert table_title(["文件名称|关于Y的通知|索引号|1"]) == "关于Y的通知"
     assert table_title(["名称|青河县"]) is None  # not a title
+
+
+def test_office_run_into_the_headline_is_not_part_of_the_title():
+    page = """青河县人民政府办公室关于2019年《政府工作报告》三季度目标任务完成情况的通报
+发布日期：2019-10-16  来源：县政府办  浏览次数：312
+各乡镇人民政府，县各有关部门：
+现将2019年《政府工作报告》三季度目标任务完成情况通报如下。
+"""
+    assert head(extract(page, "page.txt", doc_type="other"))["title"] == \
+        "关于2019年《政府工作报告》三季度目标任务完成情况的通报"
+    assert table_title(["标题：关于Z的通报|发布机构：青河县"]) == "关于Z的通报"

@@ -31,7 +31,10 @@ TERM_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*第\s*[0-9一二三四五
 # What a web page prints after a headline on the same line (发布时间：…信息来源：…文字大小…).
 PAGE_LABELS = re.compile(r"(?:发布时间|发布日期|更新时间|信息来源|来源|文字大小|字号|背景色|浏览次数|点击数|阅读次数|作者)[:：]|文字大小")
 # A page's metadata table flattened to cells (`文件名称|…通报|索引号|…`): the cell after the label is the title.
-TABLE_TITLE = re.compile(r"(?:^|\|)(?:文件名称|文件标题|标题|名称)\|+([^|\n]+)")
+TABLE_TITLE = re.compile(r"(?:^|\|)(?:文件名称|文件标题|标题|名称)(?:[:：]\|*|\|+)([^|\n]+)")
+# `灌云县人民政府办公室关于…的通报` as a page headline: the office before 关于 is the issuer, not the title.
+OFFICE_BEFORE_TITLE = re.compile(
+    r"^[\u4e00-\u9fff]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办|办公室|办公厅|督查室|委员会|人大常委会)(?=关于)")
 FOOT = re.compile(r"^(主送|抄送|抄报|分送|发送|本期发送)[:：](.*)$")
 
 
@@ -39,7 +42,7 @@ def head_paragraphs(doc: Document, limit: int = 8):
     """The paragraphs of the head: those before the first long paragraph of body text."""
     out = []
     for p in doc.paragraphs[:limit]:
-        if len(p.text) > 60 and ("，" in p.text or "。" in p.text) and not TABLE_TITLE.match(p.text):
+        if len(p.text) > 60 and ("，" in p.text or "。" in p.text) and not _page_head(p.text):
             break
         if p.text.startswith("各位代表"):
             break
@@ -49,7 +52,8 @@ def head_paragraphs(doc: Document, limit: int = 8):
 
 def _title(lines: list[str], issuer: str | None) -> str | None:
     lines = [without_page_chrome(line) for line in lines]
-    return table_title(lines) or _titled(lines, issuer)
+    title = table_title(lines) or _titled(lines, issuer)
+    return OFFICE_BEFORE_TITLE.sub("", title) if title else title
 
 
 def _titled(lines: list[str], issuer: str | None) -> str | None:
@@ -69,6 +73,12 @@ def _titled(lines: list[str], issuer: str | None) -> str | None:
             title = title[len(prefix):]
     title = re.sub(r"^[\u4e00-\u9fff]{2,12}?人民政府(?=[\u4e00-\u9fff]*纪要$)", "", title)
     return title.strip("—- ") or None
+
+
+def _page_head(line: str) -> bool:
+    """A web page's head run into one paragraph: a metadata table, or a headline with the page's chrome."""
+    chrome = PAGE_LABELS.search(line)
+    return bool(TABLE_TITLE.match(line) or (chrome and 4 <= chrome.start() <= 80 and "。" not in line[:chrome.start()]))
 
 
 def without_page_chrome(line: str) -> str:
