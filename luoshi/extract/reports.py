@@ -305,7 +305,9 @@ def _title(head: list[Paragraph]) -> str | None:
 def _reported_occasion(text: str) -> str | None:
     """The congress session a news account of a report opens on (`3月2日上午，镇安县第十七届人民代表大会
     第六次会议在…开幕`): the first one named with its place, in the full form when the text has it."""
-    found = [s for _, s in find_sessions(text[:OPENING])]
+    opening = text[:OPENING]
+    found = [s for at, s in find_sessions(opening)
+             if not opening.startswith(("以来", "的决议", "确定"), opening.find("会议", at) + 2)]
     placed = [s for s in found if not s.startswith(("第", "人大")) and not s[0].isdigit()]
     full = [s for s in placed if "人民代表大会" in s]
     return (full or placed or [None])[0]
