@@ -61,9 +61,10 @@ SPEAKER = re.compile(
     re.M)
 # A news account of the report: `县长张三代表县人民政府向大会作政府工作报告`
 _TITLES = "(?:" + "|".join(sorted(map(re.escape, _DATA["speaker_titles"]), key=len, reverse=True)) + ")"
-_DELIVERS = r"(?:代表[\u4e00-\u9fff]{2,12}?)?(?:向[\u4e00-\u9fff]{0,8}?大会)?作了?[《“]?政府工作报告"
+_DELIVERS = (r"(?:代表[\u4e00-\u9fff]{2,12}?)?(?:向[\u4e00-\u9fff]{0,8}?大会)?作了?[《“]?(?:政府)?工作报告"
+             r"|在[《“]?政府工作报告[》”]?中")
 REPORTED_SPEAKER = re.compile(  # 县长张三代表…作政府工作报告, or 张三县长作…
-    rf"{_TITLES}([\u4e00-\u9fff]{{2,4}}?){_DELIVERS}|(?<=[，,。\s、])([\u4e00-\u9fff]{{2,3}}){_TITLES}{_DELIVERS}")
+    rf"{_TITLES}([\u4e00-\u9fff]{{2,4}}?)(?:{_DELIVERS})|(?<=[，,。\s、])([\u4e00-\u9fff]{{2,3}}){_TITLES}(?:{_DELIVERS})")
 OCCASION = re.compile(r"在((?:[\u4e00-\u9fff]{2,20}?)?第?[一二三四五六七八九十]+届\n?[\u4e00-\u9fff\n]{0,12}?会议)上")
 DELIVERY = re.compile(r"(?:——|（|\(|^)\s*([0-9〇○一二三四五六七八九十年月日]{6,16}日)\s*在", re.M)
 YEAR = re.compile(r"((?:19|20|１９|２０)[0-9０-９]{2})年")
