@@ -398,3 +398,15 @@ def test_commitments_in_the_plan_part_of_a_report_without_headings():
 def test_years_from_the_words_of_a_report_without_dated_headings(text, years):
     r = extract(text, "x.txt", doc_type="work_report")
     assert (r["review_year"], r["plan_year"]) == years
+
+
+def test_targets_one_per_line_without_markers():
+    text = ("2024年工作安排\n今年经济社会发展的主要预期目标是：\n地区生产总值增长6%左右；\n粮食产量保持稳定；\n"
+            "居民收入增长和经济增长同步。\n我们将新建学校3所。\n")
+    r = extract(text, "x.txt", doc_type="work_report")
+    assert targets_of(text) == [
+        ("地区生产总值增长6%左右", "地区生产总值", 6, "%", "左右"),
+        ("粮食产量保持稳定", "粮食产量", None, None, None),
+        ("居民收入增长和经济增长同步", "居民收入", None, None, None),
+    ]
+    assert [c["text"] for c in r["commitments"]] == ["我们将新建学校3所"]

@@ -621,7 +621,11 @@ def _list_end(doc: Document, start: int) -> int:
                 break  # a new part of the report, not the rest of the list
         else:
             break
-        if not nxt or TARGET_STOP.match(nxt.group()) or not _states_targets(text, nxt.start(), nxt.end()):
+        if not nxt or TARGET_STOP.match(nxt.group()):
+            break
+        # a line broken off after `；` goes on with any target, one with no number too (粮食产量保持稳定；)
+        if not (_states_targets(text, nxt.start(), nxt.end())
+                or text[end] == "\n" and text[end - 1] in "；;，," and _numberless(text, nxt.start(), nxt.end())):
             break
         end = nxt.end() - 1 if nxt.group().endswith("。") else nxt.end()
     return end
