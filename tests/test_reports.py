@@ -410,3 +410,11 @@ def test_targets_one_per_line_without_markers():
         ("居民收入增长和经济增长同步", "居民收入", None, None, None),
     ]
     assert [c["text"] for c in r["commitments"]] == ["我们将新建学校3所"]
+
+
+def test_report_title_behind_the_page_chrome():
+    text = ("2024年青河县政府工作报告发布时间：2024-01-20 09:00 来源：县政府办\n"
+            "——2024年1月16日在青河县第十八届人民代表大会第三次会议上\n县长 张三\n各位代表：\n")
+    r = extract(text, "x.txt", doc_type="work_report")
+    assert (r["title"], r["issued"], r["speaker"], r["occasion"]) == (
+        "2024年青河县政府工作报告", "2024-01-16", "张三", "青河县第十八届人民代表大会第三次会议")

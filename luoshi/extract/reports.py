@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from luoshi.extract.dates import find_dates, iso
 from luoshi.extract.document import Document, Paragraph
+from luoshi.extract.header import without_page_chrome
 from luoshi.extract.pipeline import stage
 from luoshi.extract.quantities import Quantity, find_quantities
 from luoshi.extract.reviews import find_sessions
@@ -290,7 +291,7 @@ def _delivery_date(doc: Document):
 
 
 def _title(head: list[Paragraph]) -> str | None:
-    lines = [p.text for p in head]
+    lines = [without_page_chrome(p.text) for p in head]  # 2024年政府工作报告发布时间：…来源：…
     for i, line in enumerate(lines):
         candidates = [line]
         if i + 1 < len(lines) and len(line) < 12:
