@@ -679,6 +679,8 @@ def _units(text: str, lo: int, hi: int, separators: frozenset[str]) -> Iterator[
         elif c in "）)" and depth:
             depth -= 1
             start = i + 1
+        elif depth and c in "。\n":  # a bracket left open (a page cut short) ends with its sentence
+            depth, start = 0, i + 1
         elif depth == 0 and (c in separators or c == "\n"):
             if i > start:
                 yield start, i
