@@ -7,6 +7,7 @@ import pytest
 from conftest import ROOT, SHARED, gold, needs_shared, seed_text
 from luoshi.extract import extract
 from luoshi.extract.document import squash
+from luoshi.extract.reports import split_indicator
 
 REPORTS = SHARED / "corpus" / "reports"
 
@@ -418,3 +419,14 @@ def test_report_title_behind_the_page_chrome():
     r = extract(text, "x.txt", doc_type="work_report")
     assert (r["title"], r["issued"], r["speaker"], r["occasion"]) == (
         "2024年青河县政府工作报告", "2024-01-16", "张三", "青河县第十八届人民代表大会第三次会议")
+
+
+@pytest.mark.parametrize("indicator, parts", [
+    ("城乡居民人均可支配收入", ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),
+    ("城镇和农村常住居民人均可支配收入", ["城镇常住居民人均可支配收入", "农村常住居民人均可支配收入"]),
+    ("一般公共预算收入和税收收入", ["一般公共预算收入", "税收收入"]),
+    ("软件和信息服务业增加值", ["软件和信息服务业增加值", "软件和信息服务业增加值"]),  # not parallel heads
+    ("一二三产增加值", ["一二三产增加值", "一二三产增加值"]),
+])
+def test_split_indicator(indicator, parts):
+    assert split_indicator(indicator, 2) == parts

@@ -516,7 +516,8 @@ def _head_before(text: str, start: int) -> str | None:
     return head if (k == 0 or text[k - 1] in PHRASE_END) and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", head) else None
 
 
-PAIRED = {"城乡": ("城镇", "农村")}  # 城乡居民收入分别增长…: the two incomes a report gives
+PAIRED = {k: tuple(v) for k, v in _DATA["respective"]["pairs"].items()}  # 城乡居民收入分别增长…
+PARALLEL_HEADS = sorted(_DATA["respective"]["parallel_heads"], key=len, reverse=True)
 
 
 def split_indicator(indicator: str, n: int) -> list[str]:
@@ -529,8 +530,10 @@ def split_indicator(indicator: str, n: int) -> list[str]:
         return [indicator] * n
     last = parts[-1]
     if len(last) > len(parts[0]) + 1:  # 城镇和农村常住居民…: what follows the last head is shared
-        tail = last[len(parts[0]):]
-        parts = [p + tail for p in parts[:-1]] + [last]
+        head = next((h for h in PARALLEL_HEADS if last.startswith(h)), None)
+        if head is None or not all(p in PARALLEL_HEADS for p in parts[:-1]):
+            return [indicator] * n  # 软件和信息服务业增加值: which words are shared cannot be told
+        parts = [p + last[len(head):] for p in parts[:-1]] + [last]
     return parts
 
 
