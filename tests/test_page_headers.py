@@ -49,7 +49,7 @@ def test_inspection_notice_behind_the_page_chrome():
 def test_notice_whose_head_is_a_metadata_table():
     assert head(extract(TABLE, "table.txt", doc_type="other")) == {
         "doc_type": "other", "title": "2023年第五次县政府常务会议确定事项落实情况的通报",
-        "issuer": None, "serial": None, "issued": "2023-06-30"}
+        "issuer": "青河县政府办公室", "serial": None, "issued": "2023-06-30"}
 
 
 def test_page_chrome_and_table_cells():

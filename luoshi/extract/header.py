@@ -81,6 +81,17 @@ def _page_head(line: str) -> bool:
     return bool(TABLE_TITLE.match(line) or (chrome and 4 <= chrome.start() <= 80 and "。" not in line[:chrome.start()]))
 
 
+def document_dates(head, dates: list) -> list:
+    """The dates of the head without those of a web page's chrome (发布时间：…), when the document has its own."""
+    chrome = []
+    for p in head:
+        m = PAGE_LABELS.search(p.text)
+        if m:
+            chrome.append((p.start + (m.start() if m.start() >= 4 else 0), p.end))
+    own = [d for d in dates if not any(a <= d[0] < b for a, b in chrome)]
+    return own or dates
+
+
 def without_page_chrome(line: str) -> str:
     """A head line without what the web page ran into it after the headline."""
     m = PAGE_LABELS.search(line)
@@ -115,7 +126,7 @@ def header(doc: Document) -> None:
             if issuer is None or (m["org"].endswith(("办公室", "办公厅")) and not issuer.endswith(("办公室", "办公厅"))):
                 issuer = m["org"]
     head_end = head[-1].end if head else min(len(text), 200)
-    dates = find_dates(text, 0, head_end)
+    dates = document_dates(head, find_dates(text, 0, head_end))
     if dates:
         issued = dates[0][2]
     doc.facts["head_end"] = head_end

@@ -75,6 +75,8 @@ PLAN_YEAR_CUES = [_rule(r) for r in _DATA["years"]["plan"]]
 REVIEW_YEAR_CUES = [_rule(r) for r in _DATA["years"]["review"]]
 LEADS = sorted(_DATA["lead_words"], key=len, reverse=True)
 MEASURES = sorted(_DATA["measures"], key=len, reverse=True)
+MEASURE_SUFFIX = re.compile("(?:" + "|".join(map(re.escape, MEASURES)) + r")\Z")
+MEASURE_PREFIX = re.compile("|".join(map(re.escape, MEASURES)))
 TRIM = sorted(_DATA["indicator_trim"], key=len, reverse=True)
 SKIP_BEFORE = tuple(_DATA["commitments"]["skip_before"])
 SKIP_AFTER = tuple(_DATA["commitments"]["skip_after"])
@@ -373,20 +375,22 @@ def _indicator(before: str, after: str) -> tuple[str | None, str | None]:
     """
     s = _strip_words(before, LEADS)
     measure = None
-    for m in MEASURES:
-        if s.endswith(m):
-            measure, s = m, s[: -len(m)]
-            break
-    else:
-        for m in MEASURES:
-            if s.startswith(m):
-                measure, s = m, s[len(m):]
-                break
+    # the longest measure the words end with, else the longest they start with (one regex, not a loop)
+    suffix = MEASURE_SUFFIX.search(s)
+    prefix = None if suffix else MEASURE_PREFIX.match(s)
+    if suffix:
+        measure, s = suffix.group(), s[:suffix.start()]
+    elif prefix:
+        measure, s = prefix.group(), s[prefix.end():]
     if measure is not None:  # 完成城镇燃气管道更新改造45公里: a second verb in front is not the indicator either
-        for m in MEASURES:
-            if s.startswith(m) and len(s) > len(m) + 1:
-                s = s[len(m):]
-                break
+        second = MEASURE_PREFIX.match(s)
+        if second and len(s) > len(second.group()) + 1:
+            s = s[second.end():]
+        elif second:
+            for m in MEASURES:
+                if s.startswith(m) and len(s) > len(m) + 1:
+                    s = s[len(m):]
+                    break
     s = _strip_words(s, TRIM, front=True, back=True)
     s = re.sub(r"等$", "", s)
     if after or len(s) < 2:
