@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import SHARED, gold, needs_shared, seed_text
+import pytest
+
+from conftest import ROOT, SHARED, gold, needs_shared, seed_text
 from luoshi.extract import extract
 from luoshi.extract.document import squash
+from luoshi.extract.reports import split_indicator
 
 REPORTS = SHARED / "corpus" / "reports"
 
@@ -104,6 +107,7 @@ def test_state_council_2024_targets():
         ("国际收支保持基本平衡", None, None, None, 2024),
         ("粮食产量1.3万亿斤以上", 1.3, "万亿斤", "以上", 2024),
         ("单位国内生产总值能耗降低2.5%左右", 2.5, "%", "左右", 2024),
+        ("生态环境质量持续改善", None, None, None, 2024),
     ]
 
 
@@ -127,7 +131,8 @@ def test_provincial_report_behind_web_page_leftovers():
         "occasion": "北京市第十六届人民代表大会第四次会议", "review_year": 2025, "plan_year": 2026}
     assert [(t["indicator"], t["value"], t["bound"]) for t in r["targets"]] == [
         ("地区生产总值", 5, "左右"), ("一般公共预算收入", 4, "左右"), ("城镇调查失业率", 5, "以内"),
-        ("居民消费价格", 2, "左右"), ("居民收入", None, None), ("细颗粒物年均浓度", 29, "左右")]
+        ("居民消费价格", 2, "左右"), ("居民收入", None, None), ("细颗粒物年均浓度", 29, "左右"),
+        ("能源、水资源、碳排放", None, None)]
 
 
 def test_the_documented_example_is_what_extraction_gives():
@@ -226,9 +231,202 @@ def test_qualifying_amounts_and_respective_figures():
         ("改扩建中小学5所", "中小学", "改扩建", 5, "所", None),
     ]
     assert [(r["indicator"], r["measure"], r["value"], r["unit"]) for r in record["achievements"]] == [
-        ("城乡居民人均可支配收入", "达到", 45620, "元"),
-        ("城乡居民人均可支配收入", None, 23180, "元"),
-        ("城乡居民人均可支配收入", "增长", 5.1, "%"),
-        ("城乡居民人均可支配收入", None, 7.3, "%"),
+        ("城镇居民人均可支配收入", "达到", 45620, "元"),
+        ("农村居民人均可支配收入", "达到", 23180, "元"),
+        ("城镇居民人均可支配收入", "增长", 5.1, "%"),
+        ("农村居民人均可支配收入", "增长", 7.3, "%"),
         ("PM2.5平均浓度", "下降到", 31, "微克/立方米"),
     ]
+
+
+# --- other layouts: a news account, a web excerpt of the plan, a task breakdown ---------------------
+
+FIXTURES = ROOT / "tests" / "fixtures" / "reports"
+
+
+def fixture(name: str) -> tuple[str, dict]:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return text, extract(text, name, doc_type="work_report")
+
+
+def quantities(records: list[dict]) -> list[tuple]:
+    return [(r["text"], r["indicator"], r["value"], r["unit"], r["bound"]) for r in records]
+
+
+def test_every_record_of_the_layouts_is_grounded_in_its_source():
+    for path in sorted(FIXTURES.glob("*.txt")):
+        text, r = fixture(path.name)
+        for rec in r["targets"] + r["commitments"] + r["achievements"]:
+            start, end = rec["span"]
+            assert squash(text[start:end]) == rec["text"], (path.name, rec)
+
+
+def test_news_account_head_and_years_from_its_words():
+    _, r = fixture("news_account.txt")
+    assert {k: r[k] for k in ("speaker", "occasion", "review_year", "plan_year")} == {
+        "speaker": "陈建国", "occasion": "青河县第十九届人民代表大会第四次会议", "review_year": 2024, "plan_year": 2025}
+
+
+def test_news_account_targets_go_on_into_the_next_paragraph():
+    _, r = fixture("news_account.txt")
+    assert quantities(r["targets"]) == [
+        ("地区生产总值增长6%左右", "地区生产总值", 6, "%", "左右"),
+        ("一般公共预算收入增长5%", "一般公共预算收入", 5, "%", None),
+        ("城乡居民人均可支配收入分别增长6%、7.5%", "城镇居民人均可支配收入", 6, "%", None),
+        ("城乡居民人均可支配收入分别增长6%、7.5%", "农村居民人均可支配收入", 7.5, "%", None),
+        ("力争规上工业增加值增长8%以上", "规上工业增加值", 8, "%", "以上"),
+        ("固定资产投资合理增长", "固定资产投资", None, None, None),
+        ("居民消费价格保持合理水平", "居民消费价格", None, None, None),
+        ("粮食产量保持稳定", "粮食产量", None, None, None),
+    ]
+    assert {t["year"] for t in r["targets"]} == {2025}
+
+
+def test_news_account_commitments_without_a_plan_heading_and_results_of_the_year():
+    _, r = fixture("news_account.txt")
+    assert quantities(r["commitments"]) == [
+        ("全县将计划招引20个以上过亿项目", "过亿项目", 20, "个", "以上"),
+        ("新增城区绿化面积28万平方米", "城区绿化面积", 28, "万平方米", None),
+        ("新建改建农村公路120公里", "农村公路", 120, "公里", None),
+    ]
+    assert quantities(r["achievements"]) == [
+        ("全县地区生产总值完成186.5亿元", "地区生产总值", 186.5, "亿元", None),
+        ("增长6.3%", "地区生产总值", 6.3, "%", None),
+        ("城乡居民人均可支配收入分别达到41260元和19850元", "城镇居民人均可支配收入", 41260, "元", None),
+        ("城乡居民人均可支配收入分别达到41260元和19850元", "农村居民人均可支配收入", 19850, "元", None),
+    ]
+
+
+def test_plan_excerpt_items_set_off_by_semicolons_are_one_target_each():
+    _, r = fixture("plan_excerpt.txt")
+    assert quantities(r["targets"]) == [
+        ("地区生产总值增长6.5%左右", "地区生产总值", 6.5, "%", "左右"),
+        ("一般公共预算收入增长4%", "一般公共预算收入", 4, "%", None),
+        ("城镇和农村常住居民人均可支配收入分别增长5.5%左右和6%左右", "城镇常住居民人均可支配收入", 5.5, "%", "左右"),
+        ("城镇和农村常住居民人均可支配收入分别增长5.5%左右和6%左右", "农村常住居民人均可支配收入", 6, "%", "左右"),
+        ("进出口总额稳中提质", "进出口总额", None, None, None),
+        ("主要污染物减排、单位地区生产总值能耗下降，水环境质量改善完成市下达任务", "主要污染物减排、单位地区生产总值能耗",
+         None, None, None),
+        ("安全生产形势平稳向好", "安全生产形势", None, None, None),
+    ]
+    assert (r["review_year"], r["plan_year"]) == (None, None)  # 今年, and no year anywhere
+
+
+def test_plan_excerpt_amounts_that_qualify_what_is_counted():
+    _, r = fixture("plan_excerpt.txt")
+    assert quantities(r["commitments"]) == [
+        ("全年招引总投资超20亿元或2亿美元产业项目3个", "总投资超20亿元或2亿美元产业项目", 3, "个", None),
+        ("数字经济项目40个", "数字经济项目", 40, "个", None),
+        ("力争实现30%的村集体年收入超20万元", "村集体年收入超20万元", 30, "%", None),
+        ("新增规上工业企业25家以上", "规上工业企业", 25, "家", "以上"),
+    ]
+
+
+def test_task_breakdown_targets_under_their_own_heading():
+    _, r = fixture("task_breakdown.txt")
+    assert quantities(r["targets"]) == [
+        ("地区生产总值增长7%以上", "地区生产总值", 7, "%", "以上"),
+        ("一般公共预算收入增长6%以上", "一般公共预算收入", 6, "%", "以上"),
+        ("城乡居民收入增长与经济增长基本同步", "城乡居民收入", None, None, None),
+        ("粮食产量稳定在18万吨", "粮食产量", 18, "万吨", None),
+        ("完成省、市下达的节能减排考核目标任务", "节能减排", None, None, None),
+    ]  # 完成上级下达的各项目标任务 names no indicator
+    assert [t["rule"] for t in r["targets"]] == ["target.heading/unit.percent"] * 2 + [
+        "target.in_step", "target.heading/unit.mass", "target.assigned_named"]
+    assert (r["plan_year"], quantities(r["commitments"])) == (
+        2024, [("新建标准化厂房20万平方米", "标准化厂房", 20, "万平方米", None)])
+
+
+# --- one rule at a time ----------------------------------------------------------------------------
+
+def targets_of(text: str) -> list[tuple]:
+    return quantities(extract(text, "x.txt", doc_type="work_report")["targets"])
+
+
+def test_respective_figures_are_one_target_per_indicator_each_grounded():
+    text = "今年主要预期目标是：城乡居民人均可支配收入分别增长8%、9%。"
+    assert targets_of(text) == [
+        ("城乡居民人均可支配收入分别增长8%、9%", "城镇居民人均可支配收入", 8, "%", None),
+        ("城乡居民人均可支配收入分别增长8%、9%", "农村居民人均可支配收入", 9, "%", None),
+    ]
+
+
+def test_figures_of_one_indicator_without_respectively_keep_it():
+    text = "今年主要预期目标是：进出口总额接连突破8万亿元、9万亿元。"
+    assert [t[1] for t in targets_of(text)] == ["进出口总额接连", "进出口总额接连"]
+
+
+def test_targets_without_a_number_have_value_null():
+    text = "今年主要预期目标是：地区生产总值增长5%左右，固定资产投资合理增长，居民消费价格保持合理水平，粮食产量保持稳定。"
+    assert targets_of(text)[1:] == [
+        ("固定资产投资合理增长", "固定资产投资", None, None, None),
+        ("居民消费价格保持合理水平", "居民消费价格", None, None, None),
+        ("粮食产量保持稳定", "粮食产量", None, None, None),
+    ]
+
+
+def test_no_target_from_words_that_name_no_indicator():
+    text = "今年主要预期目标是：地区生产总值增长5%左右，全面完成省市下达的各项目标任务，努力争取更好结果。"
+    assert targets_of(text) == [("地区生产总值增长5%左右", "地区生产总值", 5, "%", "左右")]
+
+
+def test_a_target_list_continues_into_the_next_paragraph():
+    text = "2025年主要预期目标是：地区生产总值增长6%左右，\n力争一般公共预算收入增长5%以上、固定资产投资增长8%以上。\n新建学校3所。"
+    r = extract(text, "x.txt", doc_type="work_report")
+    assert [t["text"] for t in r["targets"]] == [
+        "地区生产总值增长6%左右", "力争一般公共预算收入增长5%以上", "固定资产投资增长8%以上"]
+    assert [c["text"] for c in r["commitments"]] == ["新建学校3所"]
+    assert r["plan_year"] == 2025
+
+
+def test_commitments_in_the_plan_part_of_a_report_without_headings():
+    text = ("各位代表：\n过去一年，全县地区生产总值增长6%。\n"
+            "新的一年，我们将计划招引20个以上过亿项目，新增城区绿化面积28万平方米。\n")
+    r = extract(text, "x.txt", doc_type="work_report")
+    assert quantities(r["commitments"]) == [
+        ("我们将计划招引20个以上过亿项目", "过亿项目", 20, "个", "以上"),
+        ("新增城区绿化面积28万平方米", "城区绿化面积", 28, "万平方米", None),
+    ]
+    assert [a["text"] for a in r["achievements"]] == ["全县地区生产总值增长6%"]
+
+
+@pytest.mark.parametrize("text, years", [
+    ("各位代表：\n回顾2015年，全县生产总值增长8%。\n", (2015, 2016)),
+    ("各位代表：\n2024年，面对复杂形势，全市生产总值增长5%。\n今年经济社会发展的主要预期目标是：生产总值增长5%。\n", (2024, 2025)),
+    ("报告提出，2025年的主要预期目标是：地区生产总值增长6%。", (2024, 2025)),
+    ("过去一年，全区生产总值增长5%。2026年，全区将新建学校3所。", (2025, 2026)),
+])
+def test_years_from_the_words_of_a_report_without_dated_headings(text, years):
+    r = extract(text, "x.txt", doc_type="work_report")
+    assert (r["review_year"], r["plan_year"]) == years
+
+
+def test_targets_one_per_line_without_markers():
+    text = ("2024年工作安排\n今年经济社会发展的主要预期目标是：\n地区生产总值增长6%左右；\n粮食产量保持稳定；\n"
+            "居民收入增长和经济增长同步。\n我们将新建学校3所。\n")
+    r = extract(text, "x.txt", doc_type="work_report")
+    assert targets_of(text) == [
+        ("地区生产总值增长6%左右", "地区生产总值", 6, "%", "左右"),
+        ("粮食产量保持稳定", "粮食产量", None, None, None),
+        ("居民收入增长和经济增长同步", "居民收入", None, None, None),
+    ]
+    assert [c["text"] for c in r["commitments"]] == ["我们将新建学校3所"]
+
+
+def test_report_title_behind_the_page_chrome():
+    text = ("2024年青河县政府工作报告发布时间：2024-01-20 09:00 来源：县政府办\n"
+            "——2024年1月16日在青河县第十八届人民代表大会第三次会议上\n县长 张三\n各位代表：\n")
+    r = extract(text, "x.txt", doc_type="work_report")
+    assert (r["title"], r["issued"], r["speaker"], r["occasion"]) == (
+        "2024年青河县政府工作报告", "2024-01-16", "张三", "青河县第十八届人民代表大会第三次会议")
+
+
+@pytest.mark.parametrize("indicator, parts", [
+    ("城乡居民人均可支配收入", ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),
+    ("城镇和农村常住居民人均可支配收入", ["城镇常住居民人均可支配收入", "农村常住居民人均可支配收入"]),
+    ("一般公共预算收入和税收收入", ["一般公共预算收入", "税收收入"]),
+    ("软件和信息服务业增加值", ["软件和信息服务业增加值", "软件和信息服务业增加值"]),  # not parallel heads
+    ("一二三产增加值", ["一二三产增加值", "一二三产增加值"]),
+])
+def test_split_indicator(indicator, parts):
+    assert split_indicator(indicator, 2) == parts

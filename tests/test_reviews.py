@@ -298,9 +298,16 @@ def test_find_deputies(text, names):
     ("日照市第十八届人民代表大会第三次会议于1月召开", "日照市第十八届人民代表大会第三次会议"),
     ("二〇二三年一月五日市十七届人大常委会第十次会议", "市十七届人大常委会第十次会议"),
     ("会议期间，代表们提出了建议", None),
+    ("2021年，管城回族区承办郑州市人大十五届四次会议代表建议共3件", "郑州市人大十五届四次会议"),
 ])
 def test_find_session(text, session):
     assert find_session(text) == session
+
+
+def test_a_session_named_in_full_and_in_short_is_given_in_short():
+    text = ("1月8日上午，南川市第十五届人民代表大会第七次会议议案审查委员会召开会议。\n"
+            "市十五届人大七次会议议案审查委员会成员出席会议。大会共收到代表建议51件，其中城建方面17件。\n")
+    assert extract(text, "x.txt", doc_type="congress_review")["session"] == "市十五届人大七次会议"
 
 
 @needs_shared

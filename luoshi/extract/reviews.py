@@ -87,6 +87,21 @@ def find_session(text: str, near: int = 0) -> str | None:
     return min(found, key=lambda f: abs(f[0] - near))[1] if found else None
 
 
+SESSION_NUMBERS = re.compile(r"([0-9０-９一二三四五六七八九十]{1,3})届.*?([0-9０-９一二三四五六七八九十]{1,3})次")
+
+
+def _short_form(session: str | None, text: str) -> str | None:
+    """The short name (`市十五届人大七次会议`) a text also gives a session it names in full."""
+    if not session or "人民代表大会" not in session:
+        return session
+    numbers = SESSION_NUMBERS.search(session)
+    for _, other in find_sessions(text):
+        if "人民代表大会" not in other and numbers and SESSION_NUMBERS.search(other) \
+                and SESSION_NUMBERS.search(other).groups() == numbers.groups():
+            return other
+    return session
+
+
 def _place_before(text: str, pos: int) -> str:
     tail = CJK_TAIL.search(text, max(0, pos - 16), pos)
     if not tail:
@@ -138,7 +153,7 @@ def review_header(doc: Document) -> None:
             break
     for p in opening:
         session = session or find_session(p.text)
-    doc.record["session"] = session or find_session(doc.text)
+    doc.record["session"] = _short_form(session or find_session(doc.text), doc.text)
     doc.record["period"] = [iso(period[0]), iso(period[1])] if period else None
 
 
