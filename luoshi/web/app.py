@@ -136,7 +136,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ensure_current(session, settings.warning_policy, settings.timezone)
     statistics.ensure(app.state.db.engine)
     secure = settings.environment == "production" if https_only is None else https_only
-    app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb * 1024 * 1024)  # inside the session
+    app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb * 1024 * 1024,  # inside the session
+                       evidence_bytes=(settings.files_max_count * settings.files_max_mb + 1) * 1024 * 1024)
     app.add_middleware(SessionMiddleware, secret_key=keys.session_secret(settings), session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
 

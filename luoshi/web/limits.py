@@ -7,6 +7,7 @@ would otherwise spool it to a temporary file before any route could check who se
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,10 +21,16 @@ class _TooLarge(BaseException):
     parsing errors (which answer 400) let it through to `BodyLimit`, which answers 413."""
 
 
+# Evidence files travel with a progress report or a completion application of an item: those routes
+# allow the evidence limit (files × size, `BodyLimited` checks it with its own message); others the upload's.
+EVIDENCE_PATH = re.compile(r"^/(?:api/)?items/\d+/")
+
+
 class BodyLimit:
-    def __init__(self, app: ASGIApp, *, upload_bytes: int):
+    def __init__(self, app: ASGIApp, *, upload_bytes: int, evidence_bytes: int | None = None):
         self.app = app
         self.upload_bytes = upload_bytes
+        self.evidence_bytes = max(upload_bytes, evidence_bytes or 0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in CHANGES:
@@ -31,13 +38,14 @@ class BodyLimit:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         upload = headers.get("content-type", "").startswith("multipart/")
-        limit = self.upload_bytes + MULTIPART_OVERHEAD if upload else OTHER_BYTES
+        allowed = self.evidence_bytes if EVIDENCE_PATH.match(scope.get("path", "")) else self.upload_bytes
+        limit = allowed + MULTIPART_OVERHEAD if upload else OTHER_BYTES
         if upload and "authorization" not in headers and not scope.get("session", {}).get("uid"):
             await _answer(scope, send, 401, "请先登录，再上传文件")
             return
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await _answer(scope, send, 413, self._message(upload))
+            await _answer(scope, send, 413, self._message(upload, allowed))
             return
         received, started = 0, False
 
@@ -59,11 +67,11 @@ class BodyLimit:
             await self.app(scope, counted, watched)
         except _TooLarge:
             if not started:
-                await _answer(scope, send, 413, self._message(upload))
+                await _answer(scope, send, 413, self._message(upload, allowed))
 
-    def _message(self, upload: bool) -> str:
+    def _message(self, upload: bool, allowed: int) -> str:
         if upload:
-            return f"上传的文件超过 {self.upload_bytes // (1024 * 1024)} MB 上限：请压缩或拆分后再上传"
+            return f"上传的文件超过 {allowed // (1024 * 1024)} MB 上限：请压缩或拆分后再上传"
         return f"提交的内容超过 {OTHER_BYTES // 1024} KB 上限：请删减后再提交"
 
 
