@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (Column, Engine, Index, Integer, MetaData, String, Table, delete, insert, inspect, or_,
-                        select)
+                        select, text)
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -47,7 +47,11 @@ def retry_after(failures: Sequence[datetime], now: datetime, free: int = FREE) -
     recent = sorted(t for t in failures if now - t < WINDOW)
     if not recent:
         return 0
-    until = recent[-1] + wait_after(len(recent), free)
+    delay = wait_after(len(recent), free)
+    if not delay:
+        # Under the free tries nothing waits, even when a concurrent try stamped its row a moment after `now`.
+        return 0
+    until = recent[-1] + delay
     remaining = (until - now).total_seconds()
     return max(0, int(remaining + 0.999))
 
@@ -124,14 +128,18 @@ def login(session: Session, *, username: str, password: str, client: str, now: d
     now = now or datetime.now(UTC)
     key = _key(username)
     t = LOGIN_FAILURES.c
+    if session.get_bind().dialect.name == "postgresql":
+        # Tries at one account take turns: without it a try could be counted before an earlier one commits
+        # (its row invisible), and a parallel burst would get more guesses checked than a sequence.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "luoshi-login:" + key})
     attempt = session.execute(insert(LOGIN_FAILURES).values(username=key, client=client, at=now)
                               .returning(t.id)).scalar_one()
-    session.commit()
     wait = _wait(session, username=key, client=client, before=attempt, now=now)
     if wait:
         session.execute(delete(LOGIN_FAILURES).where(t.id == attempt))  # a refused try is not a guess
         session.commit()
         raise TooManyFailures(wait)
+    session.commit()
     try:
         user = authenticate(session, username=username, password=password)
     except AuthenticationFailed:
