@@ -200,7 +200,7 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
     """Ingest one file and commit it; any failure is returned as an `error` result, never raised. A file
     stored already is left alone, unless `genre` differs from its latest version's: then that document is
     re-extracted as `genre` (`change_genre`)."""
-    from luoshi.extract.override import extract_as
+    from luoshi.bounded import extract_bounded
     from luoshi.text.readers import read
 
     settings = settings or get_settings()
@@ -217,7 +217,8 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
                                     now=now, path=path)
             return FileResult(path, "noop", existing.id, existing.version)
         source = read(path, progress=progress, ocr_budget=settings.ocr_page_budget)
-        record = extract_as(source.text, name or source.name, genre)
+        record = extract_bounded(source.text, name or source.name, genre, seconds=settings.extract_seconds,
+                                 megabytes=settings.extract_memory_mb, above_chars=settings.extract_bounded_chars)
         if source.ocr is not None:
             flag_doubtful(record, source.ocr)
         result = _store(session, path=origin or path, name=name or source.name, sha=sha, text=source.text,

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     warning_behind_points: int | None = Field(
         50, ge=0, description="Yellow when the share of time gone exceeds the percent done by this many points "
                               "(empty: off).")
+    extract_seconds: float = Field(120.0, gt=0, description="Seconds the extraction of one large document may run "
+                                                          "(in a child process) before it is stopped and reported.")
+    extract_memory_mb: int = Field(1024, ge=16, description="MB of memory the extraction of one large document may "
+                                                          "use beyond its start before it is stopped and reported.")
+    extract_bounded_chars: int = Field(100_000, ge=0, description="Documents of more characters are extracted in a "
+                                                                  "child process under the time and memory budget.")
     ocr_page_budget: int = Field(50, ge=0, description="Pages of one document that may be read by OCR (scans "
                                                        "and photos); a document with more is refused.")
     ocr_threads: int = Field(0, ge=0, description="Threads the OCR engine runs on (0: one per CPU core).")
