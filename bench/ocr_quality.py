@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from luoshi.extract import extract
-from luoshi.samples.scan import photo, render
+from luoshi.samples.scan import edit_distance, photo, render
 from luoshi.text import ocr
 from luoshi.text.ocr_layout import document_chars
 
@@ -32,17 +32,6 @@ SEEDS = SHARED / "corpus" / "seeds"
 SAMPLES = ROOT / "luoshi" / "samples"
 GOLDS = (SHARED / "gold", ROOT / "tests" / "gold")
 WS = re.compile(r"\s+")
-
-
-def edits(a: str, b: str) -> int:
-    """Levenshtein distance (one row at a time: pages are short)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def scorer():
@@ -106,7 +95,7 @@ def main() -> None:
                 read.append(lines)
                 got = "".join(c for c, _, _ in document_chars([lines], [page.image.height]))
                 truth = WS.sub("", page.text)
-                doc_edits += edits(WS.sub("", got), truth)
+                doc_edits += edit_distance(WS.sub("", got), truth)
                 doc_chars += len(truth)
             total_edits += doc_edits
             total_chars += doc_chars

@@ -152,12 +152,14 @@ def scanned_minutes(engine, tmp_path_factory):
 
 
 def test_a_scanned_page_is_read_with_its_head_paragraphs_and_boxes(scanned_minutes):
+    from luoshi.samples.scan import edit_distance
+
     page, source, progress = scanned_minutes
     assert (source.kind, progress) == ("image", [(1, 1)])
     assert source.text.split("\n")[:4] == ["青溪县人民政府", "常务会议纪要", "第12号",
                                            f"青溪县人民政府办公室{CELL_GAP}2024年5月20日"]
     truth, got = page.text, "".join(source.text.split())
-    assert got.replace(INDENT.strip(), "") == truth or _edits(got, truth) <= len(truth) // 100
+    assert got.replace(INDENT.strip(), "") == truth or edit_distance(got, truth) <= len(truth) // 100
     # every character read keeps its page and box: 县 of 县应急局 is inside the text block
     start = source.text.index("县应急局要牵头开展安全生产治本攻坚行动")
     [(offset, number, box, conf)] = source.ocr.within(start, start + 1)
@@ -203,16 +205,6 @@ def test_a_pdf_with_a_text_layer_page_and_a_scanned_page_is_read_as_one_document
     assert [p.number for p in source.ocr.pages] == [2]
     assert {page for _, page, _, _ in source.ocr.chars} == {2}
     assert min(offset for offset, *_ in source.ocr.chars) == len(first) + 1
-
-
-def _edits(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def test_an_upload_needs_ocr_for_its_images_and_pages_without_text():

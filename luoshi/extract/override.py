@@ -8,13 +8,8 @@ from typing import Any
 from luoshi.errors import LuoshiError
 from luoshi.extract import extract, genre
 
-# What a user may type, and the genre each names.
-NAMES: dict[str, str] = {
-    "minutes": genre.MEETING_MINUTES, genre.MEETING_MINUTES: genre.MEETING_MINUTES,
-    genre.WORK_REPORT: genre.WORK_REPORT, "report": genre.WORK_REPORT,
-    genre.CONGRESS_REVIEW: genre.CONGRESS_REVIEW, "review": genre.CONGRESS_REVIEW,
-    genre.OTHER: genre.OTHER,
-}
+# What a user may type, and the genre each names: the one vocabulary of `genre.ALIASES`.
+NAMES: dict[str, str] = genre.ALIASES
 CHOICES = ("minutes", genre.WORK_REPORT, genre.CONGRESS_REVIEW, genre.OTHER)  # as help texts list them
 LABELS = {genre.MEETING_MINUTES: "会议纪要", genre.WORK_REPORT: "政府工作报告", genre.CONGRESS_REVIEW: "人大审议意见",
           genre.OTHER: "其他文件"}

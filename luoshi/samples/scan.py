@@ -201,3 +201,15 @@ def pdf_bytes(pages: list[Page]) -> bytes:
     first, *rest = [p.image.convert("RGB") for p in pages]
     first.save(buffer, "PDF", resolution=pages[0].dpi, save_all=True, append_images=rest)
     return buffer.getvalue()
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between the text typeset and the text read back (one row at a time: pages are
+    short): the numerator of the character error rate."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
