@@ -81,14 +81,14 @@ SUPPORT_AFTER = re.compile(r"(?:要|需|须)?(?:密切|积极|全力|主动|做�
 CO_WITH = re.compile(r"(?:要|需|须|应)?(?:牵头)?(?:[，,])?(?:会同|联合|协同|商请|协调|同)(?P<u>[^，,。；;]{2,50})")
 NOT_SUBJECT = _rx("not_subject")
 LEADS_VERB = _rx("leads_verb")
-SUBMITTED_BY = _rx("submitted_by")
+SUBMITTED_BY = re.compile(_RULES["submitted_by"].replace("{submit_verbs}", _RULES["submit_verbs"]))
 HEARD = _rx("heard")
 AGREED_PLAN = _rx("agreed_plan")
 COLLECTIVE = _rx("collective")
 ENUMERATOR = _rx("enumerator")
 INLINE_ENUMERATOR = _rx("inline_enumerator")
 TITLE = re.compile(r"《([^《》]+)》")
-SUBMITTER = re.compile(r"[^，,。；;《》]{2,30}?(?:提交|起草|报送|报来|提请|制定|拟定)的(?=《)")
+SUBMITTER = re.compile(rf"[^，,。；;《》]{{2,30}}?(?:{_RULES['submit_verbs']})的(?=《)")
 AGENDA_LINE = re.compile(r"(?:会议)?(?:先后|分别|首先|还|并)?(?:研究审议|审议|听取|传达学习|学习|审定)")
 PLACEHOLDER = re.compile(r"(?:有关|相关|其他|其它)(?:工作|文件|事项|事宜|议题|情况)(?:汇报)?$")
 LIST_TAIL = re.compile(r"等(?:议题|事项|文件|事宜|工作|方案)*(?:事项)?$")
@@ -127,6 +127,8 @@ SPOKEN_TOPIC = re.compile(r"(?:在(?:听取|审议|研究|讨论)(?:完|了)?[^�
 ABOUT_LINE = re.compile(r"关于[^，,。；;：:！？]{2,40}(?:问题|工作|事项|事宜|情况|方案|意见|办法|规划|项目|建设|改革)[:：]?")
 MEETING_VOICE = re.compile(r"(?:会议|会上|会前)(?:还|又|首先|先后|分别|同时|随后|最后)?")
 VOICE = _rx("voice_paragraph")
+# What opens a decision of its own in a line a web page ran together (`。 会议听取…`, `。会议原则通过…`)
+RUN_START = _rx("run_start")
 SINGLE_MATTER = _rx("single_matter")
 BRACKETS = re.compile(r"[《》“”（）()「」【】〈〉]")
 OPEN, CLOSE = set("《“（(「【〈"), set("》”）)」】〉")
@@ -433,10 +435,10 @@ def _region(doc: Document) -> list[Block]:
     begin = paras.index(first) + 1 if first else 0
     lead: list[Block] = []
     if first is not None and not DECISIONS_START.search(first.text):
-        runs = outline.blocks(doc.text, [(first.start, first.end)])
+        runs = outline.blocks(doc.text, [(first.start, first.end)], RUN_START)
         # The decisions a run-together opening line goes on with; one sentence of `会议审议了…` after the
         # opening is its agenda, not a decision.
-        rest = outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:begin + 8]])
+        rest = outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:begin + 8]], RUN_START)
         lead = runs[1:] if len(runs) > 2 and not any(_style(b) for b in rest) else []
     if first is None or not DECISIONS_START.search(first.text):
         for i in range(begin, min(len(paras), begin + 6)):
@@ -446,7 +448,7 @@ def _region(doc: Document) -> list[Block]:
                 begin, lead = i + 1, []
                 break
     out = []
-    for b in lead + outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:]]):
+    for b in lead + outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:]], RUN_START):
         if DECISIONS_END.search(b.text):
             if out:
                 break

@@ -4,8 +4,8 @@ the numbering schemes it uses and their nesting.
 公文 number their parts 一、 > （一） > 1. > （1） > ①, and inside a paragraph 一是/二是, 一要/二要, 第一，第二，
 首先/其次. A document uses some of these, not always in the textbook order, so the schemes are read from the
 document itself: the first scheme that numbers a block 1 and goes on 2, 3 … is the top level. Web pages
-often lose line breaks, so a paragraph is also cut where a sentence starts a new numbered part or a new
-`会议听取/审议…` decision.
+often lose line breaks, so a paragraph is also cut where a sentence starts a new numbered part or what the
+genre says opens a part of its own (minutes: a new `会议听取/审议…` decision).
 """
 
 from __future__ import annotations
@@ -33,11 +33,6 @@ INLINE_SCHEMES: dict[str, re.Pattern] = {
 }
 SEQUENCE = {"首先": 1, "其次": 2, "再次": 3, "第三": 3, "最后": 9}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-# A sentence of a run-together line that starts a decision of its own.
-DECISION_START = re.compile(
-    r"(?:会议|会上|会前)(?:还|又|首先|先后|分别|同时|随后|最后|专题)?"
-    r"(?:研究审议|研究讨论|审议|听取|研究|讨论|传达学习|传达|学习|审定|邀请|就[^，。；]{2,40}?(?:研究|部署|安排)"
-    r"|原则(?:通过|同意)|(?:一致)?通过|同意)")
 # `会议议定：一、…。二、…`: numbering that starts after a lead-in's colon on the same line
 LEAD_COLON = "：:"
 SENTENCE_END = "。！？|"  # `|`: a web page's separator between parts
@@ -86,9 +81,13 @@ def inline_marker(text: str, pos: int = 0) -> Marker | None:
     return None
 
 
-def split_runs(text: str, start: int, end: int, starts: re.Pattern = DECISION_START) -> list[tuple[int, int]]:
-    """text[start:end] cut before every sentence (after 。！？ and any spaces) that `starts` matches or
-    that opens with the next number of a block scheme: the pieces of a line that runs paragraphs together."""
+NOTHING = re.compile(r"(?!)")
+
+
+def split_runs(text: str, start: int, end: int, starts: re.Pattern = NOTHING) -> list[tuple[int, int]]:
+    """text[start:end] cut before every sentence (after 。！？ and any spaces) that `starts` matches (what
+    opens a part of its own in the genre, e.g. minutes' `会议听取…`) or that opens with the next number of a
+    block scheme: the pieces of a line that runs paragraphs together."""
     cuts = [start]
     i = start
     expected: dict[str, int] = {}
@@ -127,12 +126,12 @@ def _trim_end(text: str, a: int, b: int) -> int:
     return b
 
 
-def blocks(text: str, paragraphs: list[tuple[int, int]]) -> list[Block]:
+def blocks(text: str, paragraphs: list[tuple[int, int]], starts: re.Pattern = NOTHING) -> list[Block]:
     """The blocks of `paragraphs` ((start, end) in `text`): each paragraph, cut where a run-together line
     starts another decision or numbered part."""
     out = []
     for s, e in paragraphs:
-        for a, b in split_runs(text, s, e):
+        for a, b in split_runs(text, s, e, starts):
             a2 = a
             while a2 < b and text[a2] in SPACES:
                 a2 += 1
