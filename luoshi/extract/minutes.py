@@ -433,22 +433,24 @@ def _region(doc: Document) -> list[Block]:
     paras = doc.paragraphs
     first = opening(doc)
     begin = paras.index(first) + 1 if first else 0
-    lead: list[Block] = []
-    if first is not None and not DECISIONS_START.search(first.text):
-        runs = outline.blocks(doc.text, [(first.start, first.end)], RUN_START)
-        # The decisions a run-together opening line goes on with; one sentence of `会议审议了…` after the
-        # opening is its agenda, not a decision.
-        rest = outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:begin + 8]], RUN_START)
-        lead = runs[1:] if len(runs) > 2 and not any(_style(b) for b in rest) else []
-    if first is None or not DECISIONS_START.search(first.text):
+    led_in = first is not None and bool(DECISIONS_START.search(first.text))
+    if not led_in:
         for i in range(begin, min(len(paras), begin + 6)):
             if _style(paras[i]) and _style(paras[i])[0] != "topic":
                 break
             if DECISIONS_START.search(paras[i].text) and len(paras[i].text) < 80:
-                begin, lead = i + 1, []
+                begin, led_in = i + 1, True
                 break
+    body = outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:]], RUN_START)
+    lead: list[Block] = []
+    if first is not None and not led_in:
+        runs = outline.blocks(doc.text, [(first.start, first.end)], RUN_START)
+        # The decisions a run-together opening line goes on with, unless the paragraphs after it hold
+        # decisions of their own; one sentence of `会议审议了…` after the opening is its agenda, not a decision.
+        near = paras[begin + 8].start if begin + 8 < len(paras) else len(doc.text)
+        lead = runs[1:] if len(runs) > 2 and not any(_style(b) for b in body if b.start < near) else []
     out = []
-    for b in lead + outline.blocks(doc.text, [(p.start, p.end) for p in paras[begin:]], RUN_START):
+    for b in lead + body:
         if DECISIONS_END.search(b.text):
             if out:
                 break
