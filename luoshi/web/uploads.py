@@ -83,12 +83,6 @@ def receive(session: Session, *, file: UploadFile, actor: Actor, settings: Setti
     return _uploaded(session, result, actor, settings)
 
 
-def ingest_upload(session: Session, *, file: UploadFile, actor: Actor, settings: Settings,
-                  worker: scans.Worker | None = None, genre: str | None = None) -> Uploaded | Queued:
-    """`receive` (the name the upload routes and tests knew first)."""
-    return receive(session, file=file, actor=actor, settings=settings, worker=worker, genre=genre)
-
-
 def _read(file: UploadFile, settings: Settings) -> bytes:
     name = file.filename or ""
     limit = settings.max_upload_mb * 1024 * 1024

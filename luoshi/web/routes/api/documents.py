@@ -66,7 +66,7 @@ def upload(request: Request, response: Response,
            session: SessionDep, user: CurrentUser, settings: SettingsDep,
            genre: Annotated[str | None, Form(description=GENRE_HELP)] = None) -> Any:
     require_role(user, *OFFICE)
-    result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings,
+    result = uploads.receive(session, file=file, actor=user.actor, settings=settings,
                                    worker=request.app.state.ocr_worker, genre=genre)
     if isinstance(result, uploads.Queued):  # a scan (its OCR job) or a large file (its ingest job): 202
         response.status_code = 202

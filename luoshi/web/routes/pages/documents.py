@@ -53,7 +53,7 @@ def upload(request: Request, file: Annotated[UploadFile, File()], session: Sessi
            settings: SettingsDep, genre: Annotated[str | None, Form()] = None) -> Response:
     require_role(user, *OFFICE)
     try:
-        result = uploads.ingest_upload(session, file=file, actor=user.actor, settings=settings,
+        result = uploads.receive(session, file=file, actor=user.actor, settings=settings,
                                        worker=request.app.state.ocr_worker, genre=genre)
     except LuoshiError as exc:
         session.rollback()
