@@ -177,3 +177,28 @@ def test_unnumbered_heading_lines_each_start_a_decision():
     assert tasks(record) == [[(["县水务局"], [], "由县水务局牵头，6月底前")],
                              [(["县林业局"], [], "县林业局要加强巡护"), (["各乡镇"], [], "各乡镇要落实属地责任")]]
     assert record["items"][0]["tasks"][0]["due"] == "2024-06-30"
+
+
+# `由X印发实施`: the unit after 由 takes the item forward, whatever verb of issuing follows it.
+ISSUED_BY = """县政府常务会议纪要
+2020年2月12日，县长李强主持召开县政府第3次常务会议。会议议定事项如下：
+一、会议原则同意《关于支持中小企业的若干措施》，由县工信局印发实施。
+二、会议同意《县城市管理办法》。由县城管局以县政府名义印发。
+三、会议同意《养老服务设施规划》，会后由县民政局具体实施。
+"""
+
+
+def test_the_unit_after_you_takes_the_item_forward_whatever_it_is_to_issue():
+    record = extract(ISSUED_BY, "a.txt")
+    assert [i["leads"] for i in record["items"]] == [["县工信局"], ["县城管局"], ["县民政局"]]
+    assert tasks(record) == [[(["县工信局"], [], "由县工信局印发实施")], [(["县城管局"], [], "由县城管局以县政府名义印")],
+                             [(["县民政局"], [], "会后由县民政局具体实施")]]
+
+
+def test_units_sent_without_names_are_no_attendees_and_leave_no_fragment():
+    text = ("6月14日下午，县长王建国主持召开第十二次县政府常务会议，审议通过了《某县重点项目建设计划》。"
+            "副县长李华、赵强，县政府办、发改局、财政局等部门负责同志参加会议。\n"
+            "会议强调，县发改局要加强调度。\n")
+    record = extract("县政府常务会议\n" + text, "a.txt")
+    assert record["attendees"] == [{"role": "出席", "org": None, "name": "李华"},
+                                   {"role": "出席", "org": None, "name": "赵强"}]

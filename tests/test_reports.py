@@ -430,3 +430,24 @@ def test_report_title_behind_the_page_chrome():
 ])
 def test_split_indicator(indicator, parts):
     assert split_indicator(indicator, 2) == parts
+
+
+def test_targets_cued_as_indicators_and_listed_after_the_years_requirement():
+    cued = ("政府工作报告\n各位代表：\n一、2024年工作回顾\n过去一年，全县生产总值增长5%。\n二、2025年主要目标任务\n"
+            "今年政府工作的总体要求是：稳中求进。主要预期指标是：全县地区生产总值增长6%，"
+            "城乡居民人均可支配收入分别增长6.5%和8%。\n")
+    record = extract(cued, "wr.txt")
+    assert [(t["indicator"], t["value"]) for t in record["targets"]] == [
+        ("地区生产总值", 6), ("城镇居民人均可支配收入", 6.5), ("农村居民人均可支配收入", 8)]
+    listed = ("政府工作报告\n各位代表：\n一、2024年工作回顾\n过去一年，全县生产总值增长5%。\n二、2025年主要目标任务\n"
+              "今年政府工作的总体要求是：稳中求进。\n1.地区生产总值增长6%左右。\n2.居民收入与经济增长同步。\n三、重点工作\n")
+    record = extract(listed, "wr.txt")
+    assert [(t["indicator"], t["value"]) for t in record["targets"]] == [("地区生产总值", 6), ("居民收入", None)]
+
+
+def test_a_five_year_plans_main_indicators_give_way_to_the_years_expected_targets():
+    text = ("政府工作报告\n各位代表：\n一、2025年工作回顾\n过去一年，全省生产总值增长5%。\n二、2026年工作安排\n"
+            "《纲要（草案）》明确了经济社会发展主要指标：一是围绕经济发展，提出6项指标，其中地区生产总值年均增长5%左右。\n"
+            "全省经济社会发展的主要预期目标是：地区生产总值增长4.5%左右，城镇调查失业率5.5%左右。\n")
+    record = extract(text, "wr.txt")
+    assert [(t["indicator"], t["value"]) for t in record["targets"]] == [("地区生产总值", 4.5), ("城镇调查失业率", 5.5)]

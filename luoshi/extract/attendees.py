@@ -52,7 +52,7 @@ DECISIONS_BEGIN = re.compile(r"(?:会议|会上|会前)|[一二三四五六七�
 CHAIR_CLAUSE = re.compile(r"^.*(?:主持召开|主持|召开)[^，,]*[，,]")
 GROUP_HEAD = re.compile(r"^(?:[市县区旗州盟]|[市县区旗州盟]政府|[市县区旗州盟]委)?(?:领导|班子成员)(?:同志)?[:：]?")
 AND = re.compile(r"(?<=[\u4e00-\u9fff])(?:及|以及)(?=[\u4e00-\u9fff])")
-GROUP_TAIL = re.compile(r"等[^、，,]*(?:人员|成员|同志|领导|负责人)$")
+GROUP_TAIL = re.compile(r"等[^、，,]*(?:人员|成员|同志|领导|负责人|负责)$")
 
 
 @dataclass(frozen=True)

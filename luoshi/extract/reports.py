@@ -579,7 +579,9 @@ def _target_cue(doc: Document, lo: int, hi: int, plan_start: int | None) -> int 
     """The end of the `主要预期目标是：` cue of the plan year (not of a five-year plan), or None."""
     text = doc.text
     best = None
-    for m in TARGET_CUE.finditer(text, lo, hi):
+    cues = list(TARGET_CUE.finditer(text, lo, hi))
+    # `主要预期目标` says the year's targets; `主要指标` may as well be a five-year plan's (纲要明确了主要指标)
+    for m in sorted(cues, key=lambda m: "预期" not in m.group()):
         near = max(lo, m.start() - 200)  # the sentence of the cue, looked for close by
         sentence_start = max(text.rfind("。", near, m.start()), text.rfind("\n", near, m.start()), near - 1) + 1
         if OTHER_PERIOD.search(text, sentence_start, m.start()):
@@ -651,6 +653,12 @@ def _headed_targets(doc: Document, s: Sections) -> tuple[int, int] | None:
         if not (_is_heading(p) and TARGET_HEADING.search(p.text) and not OTHER_PERIOD.search(p.text)):
             continue
         items = paras[i + 1:]
+        # a sentence of the year's general requirement may stand between the heading and the list
+        for _ in range(2):
+            if len(items) < 2 or LIST_ITEM.match(items[0].text) or _is_heading(items[0]) \
+                    or _states_targets(doc.text, items[0].start, items[0].end):
+                break
+            items = items[1:]
         if not items:
             return None
         marker = LIST_ITEM.match(items[0].text)
