@@ -47,10 +47,12 @@ ENDS_SENTENCE = re.compile(r"[。，、；;,]\s*$")
 # `县领导A、B出席会议`, `C、D等参加会议`, `区人大常委会副主任E应邀列席会议`: a sentence's list before its verb.
 NARRATIVE = re.compile(r"(?:等)?(?:同志)?(?:应邀|特邀|受邀)?(?P<verb>出席|参加|列席)(?:了)?(?:会议|本次会议|常务会议)?"
                        r"(?=[。；;，,]|$)")
-NARRATIVE_PARAGRAPHS = 6
+NARRATIVE_PARAGRAPHS = 10
+NARRATIVE_LINE = re.compile(r"[^。；;]{2,120}?(?:出席|参加|列席)(?:了)?(?:会议|本次会议)?。?")
 DECISIONS_BEGIN = re.compile(r"(?:会议|会上|会前)|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]")
 CHAIR_CLAUSE = re.compile(r"^.*(?:主持召开|主持|召开)[^，,]*[，,]")
 GROUP_HEAD = re.compile(r"^(?:[市县区旗州盟]|[市县区旗州盟]政府|[市县区旗州盟]委)?(?:领导|班子成员)(?:同志)?[:：]?")
+INVITED = re.compile(r"^(?:会议|会上)?(?:还|并|同时)?(?:邀请了?|特邀了?)")
 AND = re.compile(r"(?<=[\u4e00-\u9fff])(?:及|以及)(?=[\u4e00-\u9fff])")
 GROUP_TAIL = re.compile(r"等[^、，,]*(?:人员|成员|同志|领导|负责人|负责)$")
 
@@ -89,8 +91,11 @@ def narrative_attendees(doc: Document) -> list[dict[str, Any]]:
     应邀列席会议`. Read in the paragraphs before the decisions; groups without names (`相关单位负责人列席
     会议`) are no attendees."""
     out: list[dict[str, Any]] = []
-    for p in doc.paragraphs[:NARRATIVE_PARAGRAPHS]:
-        if out and DECISIONS_BEGIN.match(p.text):
+    head = doc.paragraphs[:NARRATIVE_PARAGRAPHS]
+    # an account may name who attended at its end (`A、B、C等区领导参加会议。`), in a paragraph of its own
+    tail = [p for p in doc.paragraphs[NARRATIVE_PARAGRAPHS:][-3:] if NARRATIVE_LINE.fullmatch(p.text)]
+    for p in head + tail:
+        if out and DECISIONS_BEGIN.match(p.text) and p not in tail:
             break
         start = 0
         for m in NARRATIVE.finditer(p.text):
@@ -111,7 +116,7 @@ def _narrative_list(clause: str) -> str:
     chair = CHAIR_CLAUSE.search(clause)
     if chair:
         clause = clause[chair.end():]
-    clause = clause.lstrip("，,、 ")
+    clause = INVITED.sub("", clause.lstrip("，,、 "))
     clause = GROUP_HEAD.sub("", clause)
     return AND.sub("、", GROUP_TAIL.sub("", clause))
 
@@ -122,7 +127,9 @@ def _runs_into_list(text: str, m: re.Match[str]) -> bool:
         return False
     line_end = text.find("\n", m.end())
     first = HARD.split(text[m.end(): line_end if line_end >= 0 else len(text)], maxsplit=1)
-    return len(first) > 1 and _entry(first[0]) is not None
+    entry = _entry(first[0]) if len(first) > 1 else None
+    # `与会人员围绕发展大局、…提出意见`: a sentence about them, not a list (a bare unit-like word is no proof)
+    return entry is not None and entry.kind in ("person", "org_person", "rep")
 
 
 def _list_end(doc: Document, starts: list[int], start: int, limit: int) -> int:

@@ -44,6 +44,9 @@ _AT = r"(?:同志)?(?:在[^，。；]{0,30}?)?主持"
 CHAIR = [
     re.compile(rf"{_NAME_START}(?P<name>{_NAME})(?:同志)?(?P<title>{_TITLES}){_AT}"),
     re.compile(rf"(?P<title>{_TITLES})(?:[（(][^（）()]{{1,8}}[）)])?(?P<name>{_NAME}){_AT}"),  # 副区长（主持工作）王某主持
+    re.compile(rf"{_NAME_START}(?P<name>{_NAME})同志(?:在[^，。；]{{0,30}}?)?主持"),  # 吕某某同志在…主持召开
+    # `区长李某召开区政府第63次常务会议`: the head of government calls the meeting without 主持
+    re.compile(rf"(?:^|(?<=[，,]))(?P<title>{_TITLES})(?P<name>{_NAME})(?:同志)?召开[^，。；]{{0,30}}?会议?"),
 ]
 ORDINAL = _rx("ordinal")
 PARTY_TITLE = re.compile(r"书记$")
@@ -88,10 +91,18 @@ COLLECTIVE = _rx("collective")
 ENUMERATOR = _rx("enumerator")
 INLINE_ENUMERATOR = _rx("inline_enumerator")
 TITLE = re.compile(r"《([^《》]+)》")
-SUBMITTER = re.compile(rf"[^，,。；;《》]{{2,30}}?(?:{_RULES['submit_verbs']})的(?=《)")
-AGENDA_LINE = re.compile(r"(?:会议)?(?:先后|分别|首先|还|并)?(?:研究审议|审议|听取|传达学习|学习|审定)")
+SUBMITTER = re.compile(rf"[^，,。；;《》]{{2,30}}?(?:(?:{_RULES['submit_verbs']})的|关于)(?=《)")
+AGENDA_LINE = re.compile(r"(?:会议|会上)?(?:先后|分别|首先|还|并|随后|最后|集中|专题)?(?:研究审议|研究讨论|审议|听取|传达学习|学习|审定|讨论|研究)")
+# Two reports heard in one clause (`A的汇报和B的汇报`, `A的情况和B情况汇报`), two spirits studied (`A精神和B精神`).
+BOTH_REPORTS = re.compile(r"的?汇报[、和及；;]|的?汇报以及|(?<=情况)和(?=[^，,]*情况$)")
+BOTH_SPIRITS = re.compile(r"(?<=精神)[》]?(?:和|以及)《?(?=[^，,]*精神》?$)")
+# What a piece after `；` must end with to go on the list of the verb before it.
+CONTINUED_SUBJECT = {"听取": re.compile(r"汇报$|情况$"), "传达学习": re.compile(r"精神》?$"),
+                     "审议": re.compile(r"^《[^《》]+》$")}
+TITLE_ATTACHED = re.compile(r"(?:及其|及|和|与)(?:配套|相关|有关)?(?:文件|政策|细则|附件|说明)")
 PLACEHOLDER = re.compile(r"(?:有关|相关|其他|其它)(?:工作|文件|事项|事宜|议题|情况)(?:汇报)?$")
-LIST_TAIL = re.compile(r"等(?:议题|事项|文件|事宜|工作|方案)*(?:事项)?$")
+LIST_TAIL = re.compile(r"等(?:议题|事项|文件|事宜|工作|方案|内容)*(?:事项)?$")
+REPORT_END = re.compile(r"的?汇报$")
 # A task written as a form: `…。责任单位：区住建局；配合单位：各街道；完成时限：2024年12月底前。`
 OWNER_LABEL = re.compile(rf"[（(]?(?:{_RULES['owner_labels']})[:：]")
 LABEL_FIELD = re.compile(
@@ -263,19 +274,27 @@ def opening(doc: Document) -> Paragraph | None:
 
 def _meeting_date(text: str, ref: date | None) -> tuple[date | None, int]:
     """The meeting date in the opening paragraph (the last date before 主持, since a head line may
-    be run into the paragraph), and where it ends; a year-less date takes ref's year."""
-    clauses = list(MEETING_CLAUSE.finditer(text))
-    m = next((c for c in clauses if "主持" in c.group()), clauses[0] if clauses else None)
-    stop = m.start() if m else min(len(text), 80)
-    dates = find_dates(text, 0, stop)
-    if dates:
-        return dates[-1][2], dates[-1][1]
-    m = next(reversed(list(MONTH_DAY.finditer(text, 0, stop))), None)
-    if m and ref:
-        d = make_date(ref.year, cn_to_int(m["m"]), cn_to_int(m["d"]))
-        if d and d > ref:
-            d = make_date(ref.year - 1, d.month, d.day)
-        return d, m.end()
+    be run into the paragraph), and where it ends; a year-less date takes ref's year (or the year of a
+    page's own date just before it: `2022-03-23 11:18 编辑…|3月21日，县长…主持召开`)."""
+    clauses = [c for c in MEETING_CLAUSE.finditer(text)]
+    chaired = [c for c in clauses if "主持" in c.group()] or clauses[:1]
+    # a page's headline run into the paragraph (`X主持召开…会议2015年9月22日上午，X同志…主持召开`) dates
+    # nothing: the date is the one before the first clause that has one before it
+    for clause in chaired or [None]:
+        stop = clause.start() if clause else min(len(text), 80)
+        dates = find_dates(text, 0, stop)
+        day = next(reversed(list(MONTH_DAY.finditer(text, 0, stop))), None)
+        if day and (not dates or day.start() >= dates[-1][1]):
+            year = dates[-1][2].year if dates else (ref.year if ref else None)
+            d = make_date(year, cn_to_int(day["m"]), cn_to_int(day["d"])) if year else None
+            if d and ref and not dates and d > ref:
+                d = make_date(ref.year - 1, d.month, d.day)
+            if d:
+                return d, day.end()
+            if not dates:
+                return None, 0
+        if dates:
+            return dates[-1][2], dates[-1][1]
     return None, 0
 
 
@@ -284,8 +303,8 @@ def _chair(text: str) -> tuple[str | None, str | None]:
     if not found:
         return None, None
     m = min(found, key=lambda m: m.end())
-    title = m["title"]
-    if PARTY_TITLE.search(title):
+    title = m.groupdict().get("title")
+    if title and PARTY_TITLE.search(title):
         # `区委副书记、区长、区政府党组书记王某主持`: the chair chairs as the head of government
         chain = text[max(0, m.start() - 40):m.start("title") if m.start("title") > m.start() else m.start()]
         chain = re.split(r"[，,。；;]", chain)[-1]
@@ -308,7 +327,9 @@ def meeting(doc: Document) -> None:
         part = DAY_PART.search(text, 0, clause.start() if clause else min(len(text), 80))
     chair, title = _chair(text)
     # The meeting's own number, not one of a meeting whose spirit it studied (传达学习…第三次全会精神).
-    ordinal = ORDINAL.search(text, 0, _agenda_span(text)[0] or len(text))
+    start = _agenda_span(text)[0]
+    clause_end = re.compile(r"[，,。；;]").search(text, start) if start else None
+    ordinal = ORDINAL.search(text, 0, clause_end.start() if clause_end else len(text))
     doc.facts["meeting_date"] = when
     doc.record["meeting"] = {
         "ordinal": cn_to_int(ordinal["n"]) if ordinal else None,
@@ -343,7 +364,16 @@ def parse_agenda(text: str) -> list[dict[str, str]]:
         stop = verbs[i + 1].start() if i + 1 < len(verbs) else end
         verb, only_titles = _verb(m["verb"])
         out += _agenda_subjects(text, m.end(), stop, verb, only_titles)
-    return out
+    return [{"verb": a["verb"], "subject": _clean_subject(a["subject"])} for a in out if _clean_subject(a["subject"])]
+
+
+def _clean_subject(subject: str) -> str:
+    """A subject without the list marks around it (`A精神、` before the next verb) or the quotes that
+    wrap all of it (`“2016年审计项目计划”`)."""
+    subject = subject.strip("、，,和及 ")
+    if len(subject) > 2 and subject[0] == "“" and subject[-1] == "”" and "“" not in subject[1:-1]:
+        subject = subject[1:-1]
+    return subject
 
 
 def _depth0(text: str, start: int, pos: int) -> bool:
@@ -354,44 +384,77 @@ def _depth0(text: str, start: int, pos: int) -> bool:
 
 
 def _agenda_subjects(text: str, s: int, e: int, verb: str, only_titles: bool) -> list[dict[str, str]]:
-    # A subject runs to the end of its sentence; 《》 titles right after the verb are one entry each.
-    sentence = top_level_split(text, s, e, "。；;")
-    if not sentence:
+    """The subjects of one agenda verb: its sentence, and the pieces after `；` that go on its list
+    without a verb of their own (`听取了A汇报；B汇报；C汇报`) when they read as subjects of it."""
+    pieces = top_level_split(text, s, e, "。；;")
+    if not pieces:
         return []
-    s, e = sentence[0]
+    out = _sentence_subjects(text, *pieces[0], verb, only_titles)
+    for (a, b), (_, nxt) in zip(pieces[1:], pieces):
+        goes_on = CONTINUED_SUBJECT.get(verb)
+        if "。" in text[nxt:a] or goes_on is None or not goes_on.search(text[a:b].strip()):
+            break
+        out += _sentence_subjects(text, a, b, verb, only_titles)
+    return out
+
+
+def _sentence_subjects(text: str, s: int, e: int, verb: str, only_titles: bool) -> list[dict[str, str]]:
+    # A subject runs to the end of its sentence; 《》 titles right after the verb are one entry each.
     by = SUBMITTER.match(text, s, e)
     if by:
         s = by.end()  # `县财政局提交的《…》`: the title is the subject
     titles = re.match(r"(?:《[^《》]+》[、和及与，]?|以及)+", text[s:e])
-    if titles and titles.end() < e - s and text[s + titles.end() - 1] == "、" and not only_titles:
-        # `《A》、2026年民生实事候选项目、《C》等议题`: titles and named matters in one list
-        clause = top_level_split(text, s, e, "，,")[0]
+    clause = top_level_split(text, s, e, "，,")[0] if titles else None
+    listed = top_level_split(text, *clause, "、") if clause else []
+    if titles and len(listed) > 1 and titles.end() < clause[1] - s and not only_titles:
+        # `《A》、2026年民生实事候选项目、《C》等议题`: titles and named matters in one list; a title may
+        # have its version after it (`《政府工作报告》(修改稿)`) or its attachments (`《A》及其配套文件`)
         out = []
-        for a, b in top_level_split(text, *clause, "、"):
+        for a, b in listed:
             piece = LIST_TAIL.sub("", text[a:b])
+            piece = REPORT_END.sub("", piece) if verb == "听取" else piece
             named = TITLE.findall(piece)
-            if named and TITLE.sub("", piece) in ("", "和", "及", "与"):
+            rest = TITLE.sub("", piece)
+            if named and (rest in ("", "和", "及", "与", "以及") or TITLE_ATTACHED.fullmatch(rest)):
                 out += [{"verb": verb, "subject": t} for t in named]
             elif piece:
-                out.append({"verb": verb, "subject": piece})
+                out.append({"verb": verb, "subject": piece.replace("《", "").replace("》", "")})
         return out
     if titles:
         return [{"verb": verb, "subject": t} for t in TITLE.findall(titles.group())]
-    if only_titles:
-        return []
+    if only_titles:  # `专题讨论拟提请…审议的《A》、《B》`: the documents the clause names
+        clause = top_level_split(text, s, e, "，,")[0]
+        return [{"verb": verb, "subject": t} for t in TITLE.findall(text, *clause)]
     if verb != "听取":
         piece = top_level_split(text, s, e, "，,")
-        return [{"verb": verb, "subject": text[a:b]} for a, b in piece[:1]]
+        subjects = [text[a:b] for a, b in piece[:1]]
+        if verb == "传达学习" and subjects:  # `A会议精神和《B讲话精神》`: two spirits studied
+            subjects = [x.replace("《", "").replace("》", "") for x in BOTH_SPIRITS.split(subjects[0])]
+        return [{"verb": verb, "subject": x} for x in subjects if x]
     body = text[s:e]
     tails = list(re.finditer(r"(?:的)?汇报", body))
     body = body[: tails[-1].start()] if tails else body
     out = []
-    for a, b in top_level_split(body, 0, len(body), "，,"):
-        for part in re.split(r"的?汇报[、和及]|的?汇报以及", body[a:b]):
-            subject = REPORT_TAIL.sub("", part)
+    clauses = top_level_split(body, 0, len(body), "，,")
+    # `听取A情况，B情况的汇报` lists reports up to 汇报; without it only the first clause is what was heard
+    for a, b in clauses if tails else clauses[:1]:
+        for part in BOTH_REPORTS.split(body[a:b]):
+            subject = REPORT_TAIL.sub("", part).replace("《", "").replace("》", "")
             if subject:
                 out.append({"verb": verb, "subject": subject})
     return out
+
+
+def _agenda_paragraph(text: str) -> tuple[list[dict[str, str]], bool]:
+    """The agenda a paragraph after the opening lists sentence by sentence (`会议传达学习了A。听取了B汇报；
+    C汇报。审议了《D》。`), and whether the whole paragraph is agenda."""
+    found: list[dict[str, str]] = []
+    sentences = top_level_split(text, 0, len(text), "。")
+    for a, b in sentences:
+        if not AGENDA_LINE.match(text, a):
+            return found, False
+        found += [x for x in parse_agenda("，" + text[a:b]) if not PLACEHOLDER.match(x["subject"])]
+    return found, True
 
 
 @stage("agenda", assigns=("agenda",))
@@ -403,10 +466,9 @@ def agenda(doc: Document) -> None:
         # `审议《A》，听取B的汇报，审议《C》`), before the decisions take its matters one by one.
         nxt = next((q for q in doc.paragraphs if q.start > p.start), None)
         if nxt is not None and AGENDA_LINE.match(nxt.text):
-            sentence = top_level_split(nxt.text, 0, len(nxt.text), "。")[0]
-            found = [a for a in parse_agenda("，" + nxt.text[slice(*sentence)])
-                     if not PLACEHOLDER.match(a["subject"])]
-            found = found if len(found) >= 2 else []
+            found, whole = _agenda_paragraph(nxt.text)
+            # one matter heard, then what the meeting said of it, is a decision, not the agenda
+            found = found if len(found) >= 2 or (found and whole) else []
     if not found:
         # Openings that only say `研究了以下事项` leave the agenda to the items' headings.
         for item in structure(doc):
