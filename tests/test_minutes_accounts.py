@@ -202,3 +202,54 @@ def test_units_sent_without_names_are_no_attendees_and_leave_no_fragment():
     record = extract("县政府常务会议\n" + text, "a.txt")
     assert record["attendees"] == [{"role": "出席", "org": None, "name": "李华"},
                                    {"role": "出席", "org": None, "name": "赵强"}]
+
+
+# The account says who chaired (and who attended) first; the agenda follows in a paragraph of its own,
+# sentence by sentence, its subjects after `；` going on the verb before them.
+AGENDA_AFTER_OPENING = """区政府常务会议召开
+发布时间：2024-04-09 来源：区政府办
+||2024-04-09 10:12:04 编辑：某某|4月7日上午，区长王建国召开区政府第6次常务会议。副区长李华、赵强出席会议。
+会议传达学习了全国安全生产电视电话会议精神和《某某同志在全市经济工作会议上的讲话精神》。听取了区应急局关于安全生产大检查情况汇报；区住建局关于城中村改造推进情况汇报。审议了《某区政府工作规则(修订稿)》、《某区政府工作报告》(征求意见稿)、《某区招商引资办法》及其配套文件以及《某区人才新政》等内容。
+会议强调，区应急局要压紧压实责任。
+会议还研究了《某区停车管理办法》等其他事宜。
+孙文、周杰等区领导参加会议。
+"""
+
+
+def test_an_agenda_in_the_paragraph_after_the_opening():
+    record = extract(AGENDA_AFTER_OPENING, "a.txt")
+    assert record["meeting"] == {"ordinal": 6, "date": "2024-04-07", "part_of_day": "上午", "chair": "王建国",
+                                 "chair_title": "区长"}
+    assert [(a["verb"], a["subject"]) for a in record["agenda"]] == [
+        ("传达学习", "全国安全生产电视电话会议精神"),
+        ("传达学习", "某某同志在全市经济工作会议上的讲话精神"),
+        ("听取", "区应急局关于安全生产大检查情况"),
+        ("听取", "区住建局关于城中村改造推进情况"),
+        ("审议", "某区政府工作规则(修订稿)"),
+        ("审议", "某区政府工作报告(征求意见稿)"),
+        ("审议", "某区招商引资办法"),
+        ("审议", "某区人才新政"),
+    ]
+    # the agenda paragraph is no decision and `会议还研究了…等其他事宜` ends the decisions: one matter is left
+    assert tasks(record) == [[(["区应急局"], [], "区应急局要压紧压实责任")]]
+    assert [a["name"] for a in record["attendees"]] == ["李华", "赵强", "孙文", "周杰"]
+
+
+def test_a_chair_named_with_tongzhi_and_a_headline_run_into_the_opening():
+    text = ("张某某主持召开区政府五届四十八次常务会议2015年9月22日上午，张某某同志在区府会议室主持召开区政府五届四十八次常务会议。"
+            "会议听取了区审计局《关于2014年度审计结果的报告》的汇报。\n会议要求，区审计局要抓好整改。\n")
+    record = extract("区政府常务会议\n" + text, "a.txt")
+    assert record["meeting"] == {"ordinal": 48, "date": "2015-09-22", "part_of_day": "上午", "chair": "张某某",
+                                 "chair_title": None}
+    held = extract("县政府常务会议召开\n德州新闻网讯 5月6日，县政府第三次常务会议召开，副县长王贞出席。\n"
+                   "会议听取了第一次书记办公会议落实情况的汇报。\n", "b.txt")
+    assert held["doc_type"] == "meeting_minutes"
+    assert held["agenda"] == [{"verb": "听取", "subject": "第一次书记办公会议落实情况"}]
+
+
+def test_a_sentence_about_the_participants_is_no_list_of_them():
+    text = ("12月24日下午，代县长刘某某主持召开县政府第二十一次常务会议。副县长李可可、曹静竹出席会议。\n"
+            "会议听取了县发改局的说明。与会人员围绕县域发展大局、立足工作实际，对报告提出了意见和建议。\n")
+    record = extract("县政府常务会议\n" + text, "a.txt")
+    assert record["attendees"] == [{"role": "出席", "org": None, "name": "李可可"},
+                                   {"role": "出席", "org": None, "name": "曹静竹"}]

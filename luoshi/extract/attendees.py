@@ -91,22 +91,32 @@ def narrative_attendees(doc: Document) -> list[dict[str, Any]]:
     应邀列席会议`. Read in the paragraphs before the decisions; groups without names (`相关单位负责人列席
     会议`) are no attendees."""
     out: list[dict[str, Any]] = []
-    head = doc.paragraphs[:NARRATIVE_PARAGRAPHS]
-    # an account may name who attended at its end (`A、B、C等区领导参加会议。`), in a paragraph of its own
-    tail = [p for p in doc.paragraphs[NARRATIVE_PARAGRAPHS:][-3:] if NARRATIVE_LINE.fullmatch(p.text)]
-    for p in head + tail:
-        if out and DECISIONS_BEGIN.match(p.text) and p not in tail:
+    read = 0
+    for p in doc.paragraphs[:NARRATIVE_PARAGRAPHS]:
+        if out and DECISIONS_BEGIN.match(p.text):
             break
-        start = 0
-        for m in NARRATIVE.finditer(p.text):
-            sentence = max(p.text.rfind(c, 0, m.start()) for c in "。；;") + 1
-            begin, start = max(start, sentence), m.end()
-            people = _narrative_list(p.text[begin:m.start()])
-            # A news account's 参加 is the 出席 of a 纪要; units without names count only as 列席.
-            role = "列席" if m["verb"] == "列席" else "出席"
-            for entry in parse_list(people, role):
-                if entry["name"] or (role == "列席" and entry["org"] and assignable(entry["org"])):
-                    out.append(entry)
+        out += _narrative_entries(p.text)
+        read += 1
+    # an account may name who attended at its end (`A、B、C等区领导参加会议。`), in a paragraph of its own
+    for p in doc.paragraphs[read:][-3:]:
+        if NARRATIVE_LINE.fullmatch(p.text):
+            out += _narrative_entries(p.text)
+    return out
+
+
+def _narrative_entries(text: str) -> list[dict[str, Any]]:
+    """The people each `…出席/参加/列席会议` sentence of a paragraph names."""
+    out: list[dict[str, Any]] = []
+    start = 0
+    for m in NARRATIVE.finditer(text):
+        sentence = max(text.rfind(c, 0, m.start()) for c in "。；;") + 1
+        begin, start = max(start, sentence), m.end()
+        people = _narrative_list(text[begin:m.start()])
+        # A news account's 参加 is the 出席 of a 纪要; units without names count only as 列席.
+        role = "列席" if m["verb"] == "列席" else "出席"
+        for entry in parse_list(people, role):
+            if entry["name"] or (role == "列席" and entry["org"] and assignable(entry["org"])):
+                out.append(entry)
     return out
 
 

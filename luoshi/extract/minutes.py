@@ -99,7 +99,8 @@ BOTH_SPIRITS = re.compile(r"(?<=精神)[》]?(?:和|以及)《?(?=[^，,]*精神
 # What a piece after `；` must end with to go on the list of the verb before it.
 CONTINUED_SUBJECT = {"听取": re.compile(r"汇报$|情况$"), "传达学习": re.compile(r"精神》?$"),
                      "审议": re.compile(r"^《[^《》]+》$")}
-TITLE_ATTACHED = re.compile(r"(?:及其|及|和|与)(?:配套|相关|有关)?(?:文件|政策|细则|附件|说明)")
+# What may stand beside titles in one entry of a list: `《A》及其配套文件以及《B》` is A and B.
+BETWEEN_TITLES = re.compile(r"(?:(?:及其|及|和|与)(?:配套|相关|有关)?(?:文件|政策|细则|附件|说明)|以及|和|及|与)*")
 PLACEHOLDER = re.compile(r"(?:有关|相关|其他|其它)(?:工作|文件|事项|事宜|议题|情况)(?:汇报)?$")
 LIST_TAIL = re.compile(r"等(?:议题|事项|文件|事宜|工作|方案|内容)*(?:事项)?$")
 REPORT_END = re.compile(r"的?汇报$")
@@ -415,7 +416,7 @@ def _sentence_subjects(text: str, s: int, e: int, verb: str, only_titles: bool) 
             piece = REPORT_END.sub("", piece) if verb == "听取" else piece
             named = TITLE.findall(piece)
             rest = TITLE.sub("", piece)
-            if named and (rest in ("", "和", "及", "与", "以及") or TITLE_ATTACHED.fullmatch(rest)):
+            if named and BETWEEN_TITLES.fullmatch(rest):
                 out += [{"verb": verb, "subject": t} for t in named]
             elif piece:
                 out.append({"verb": verb, "subject": piece.replace("《", "").replace("》", "")})
@@ -457,18 +458,33 @@ def _agenda_paragraph(text: str) -> tuple[list[dict[str, str]], bool]:
     return found, True
 
 
+def agenda_after_opening(doc: Document) -> tuple[Paragraph | None, list[dict[str, str]]]:
+    """The agenda a news account lists after an opening that has none (`会议审议了《A》；听取了B的汇报`,
+    `审议《A》，听取B的汇报，审议《C》`, or sentence by sentence), and the paragraph when it is all agenda
+    (then no decision of its own). One matter heard, then what the meeting said of it, is a decision."""
+    if "agenda_after_opening" in doc.facts:
+        return doc.facts["agenda_after_opening"]
+    p, result = opening(doc), (None, [])
+    own = [a for a in (parse_agenda(p.text) if p else []) if not PLACEHOLDER.match(a["subject"])]
+    nxt = next((q for q in doc.paragraphs if q.start > p.start), None) if p is not None and not own else None
+    if nxt is not None and AGENDA_LINE.match(nxt.text):
+        found, whole = _agenda_paragraph(nxt.text)
+        later = [q for q in doc.paragraphs if q.start > nxt.start]
+        topics = any(AGENDA_LINE.match(q.text) and not DECISIONS_END.search(q.text) for q in later)
+        if whole and (len(found) >= 2 or (found and not topics)):
+            result = (nxt, found)
+        elif len(found) >= 2:
+            result = (None, found)
+    doc.facts["agenda_after_opening"] = result
+    return result
+
+
 @stage("agenda", assigns=("agenda",))
 def agenda(doc: Document) -> None:
     p = opening(doc)
     found = [a for a in (parse_agenda(p.text) if p else []) if not PLACEHOLDER.match(a["subject"])]
-    if not found and p is not None:
-        # A news account may list the agenda in the sentence after the opening (`会议审议了《A》；听取了B的汇报`,
-        # `审议《A》，听取B的汇报，审议《C》`), before the decisions take its matters one by one.
-        nxt = next((q for q in doc.paragraphs if q.start > p.start), None)
-        if nxt is not None and AGENDA_LINE.match(nxt.text):
-            found, whole = _agenda_paragraph(nxt.text)
-            # one matter heard, then what the meeting said of it, is a decision, not the agenda
-            found = found if len(found) >= 2 or (found and whole) else []
+    if not found:
+        found = agenda_after_opening(doc)[1]
     if not found:
         # Openings that only say `研究了以下事项` leave the agenda to the items' headings.
         for item in structure(doc):
@@ -576,7 +592,8 @@ def structure(doc: Document) -> list[Item]:
     if "minutes_items" in doc.facts:
         return doc.facts["minutes_items"]
     items: list[Item] = []
-    blocks = _region(doc)
+    listed = agenda_after_opening(doc)[0]
+    blocks = [b for b in _region(doc) if listed is None or not listed.start <= b.start < listed.end]
     if sum(1 for b in blocks if SPOKEN_TOPIC.match(b.text)) >= 2:
         # `会议研究A、B，听取C、D。` then `针对A，某某要求…` paragraph by paragraph: the first is the agenda
         first_spoken = next(i for i, b in enumerate(blocks) if SPOKEN_TOPIC.match(b.text))
