@@ -253,3 +253,29 @@ def test_a_sentence_about_the_participants_is_no_list_of_them():
     record = extract("县政府常务会议\n" + text, "a.txt")
     assert record["attendees"] == [{"role": "出席", "org": None, "name": "李可可"},
                                    {"role": "出席", "org": None, "name": "曹静竹"}]
+
+
+# A 纪要 that gives the meeting as labelled head lines, and its list's foot label spaced out (`记  录：`).
+LABELLED_HEAD = """某某市人民政府常务会议纪要
+〔2023〕4号
+某某市人民政府办公室                    2023年3月6日
+时  间：2023年3月2日上午
+地  点：市政府第一会议室
+主持人：市长 张志强
+参加人员：李明、王芳
+列席人员：市政府办公室 刘洋，市发改委 陈晨，市财政局 周杰
+记  录：郑华
+会议研究了以下事项：
+一、关于2023年重点项目计划
+会议原则同意市发改委提出的重点项目计划，由市发改委印发实施。
+"""
+
+
+def test_the_meeting_from_labelled_head_lines_and_a_spaced_foot_label_ends_the_list():
+    record = extract(LABELLED_HEAD, "a.txt")
+    assert record["meeting"] == {"ordinal": None, "date": "2023-03-02", "part_of_day": "上午", "chair": "张志强",
+                                 "chair_title": "市长"}
+    assert [(a["role"], a["org"], a["name"]) for a in record["attendees"]] == [
+        ("出席", None, "李明"), ("出席", None, "王芳"), ("列席", "市政府办公室", "刘洋"), ("列席", "市发改委", "陈晨"),
+        ("列席", "市财政局", "周杰")]
+    assert [i["leads"] for i in record["items"]] == [["市发改委"]]

@@ -167,7 +167,7 @@ def _continues(text: str, before: str) -> bool:
     """Whether a paragraph after a list's paragraph `before` goes on with it: every piece an entry, at
     least one a person or a representative, or a run of units that ends like a list (not a signature
     line); after a paragraph broken mid-list, most pieces entries, with the broken piece."""
-    if not text or FOOT.search(text):
+    if not text or FOOT.search(re.sub(r"\s+", "", text)):  # `记  录：`, its label spaced out
         return False
     if _broken(before) or text[0] in "，、,":
         carry = HARD.split(before)[-1]

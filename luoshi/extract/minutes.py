@@ -314,10 +314,45 @@ def _chair(text: str) -> tuple[str | None, str | None]:
     return m["name"], title
 
 
+# A 纪要 may give the meeting as labelled lines at its head: `时  间：2023年3月2日上午`, `主持人：市长 张某`.
+FIELD_LINE = re.compile(r"(?P<label>时\s*间|日\s*期|主\s*持(?:\s*人)?)\s*[:：]\s*(?P<value>.+)")
+FIELD_CHAIR = re.compile(rf"(?:(?P<title>{_TITLES})\s*)?(?P<name>{_NAME})(?:同志)?(?:[（(](?P<after>{_TITLES})[）)])?$")
+
+
+def _labelled_meeting(doc: Document) -> dict[str, Any]:
+    """The meeting's date, part of day and chair from labelled head lines, where a 纪要 has them."""
+    found: dict[str, Any] = {}
+    for p in doc.paragraphs[:20]:
+        m = FIELD_LINE.match(p.text)
+        if not m:
+            continue
+        value = m["value"].strip()
+        if m["label"][0] in "时日" and "date" not in found:
+            dates = find_dates(value)
+            if dates:
+                found["date"] = dates[0][2]
+                part = PART_OF_DAY.match(value, dates[0][1])
+                found["part_of_day"] = part["part"] if part else None
+        elif m["label"][0] == "主" and "chair" not in found:
+            who = FIELD_CHAIR.match(re.sub(r"\s+", "", value))
+            if who:
+                found["chair"], found["chair_title"] = who["name"], who["title"] or who["after"]
+    return found
+
+
 @stage("meeting", assigns=("meeting",))
 def meeting(doc: Document) -> None:
     p = opening(doc)
     if p is None:
+        labelled = _labelled_meeting(doc)
+        if labelled:
+            doc.facts["meeting_date"] = labelled.get("date")
+            head = "\n".join(q.text for q in doc.paragraphs[:6])
+            ordinal = ORDINAL.search(head)
+            doc.record["meeting"] = {
+                "ordinal": cn_to_int(ordinal["n"]) if ordinal else None, "date": iso(labelled.get("date")),
+                "part_of_day": labelled.get("part_of_day"), "chair": labelled.get("chair"),
+                "chair_title": labelled.get("chair_title")}
         return
     text = p.text
     when, date_end = _meeting_date(text, doc.facts.get("doc_date") or doc.facts.get("ref_date"))
