@@ -548,7 +548,8 @@ def _region(doc: Document) -> list[Block]:
     begin = paras.index(first) + 1 if first else 0
     led_in = first is not None and bool(DECISIONS_START.search(first.text))
     if not led_in:
-        for i in range(begin, min(len(paras), begin + 6)):
+        # without an opening (a head of labelled lines: 时间、地点、主持人、参加人员…) the lead-in comes later
+        for i in range(begin, min(len(paras), begin + (6 if first else 20))):
             if _style(paras[i]) and _style(paras[i])[0] != "topic":
                 break
             if DECISIONS_START.search(paras[i].text) and len(paras[i].text) < 80:
