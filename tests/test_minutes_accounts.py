@@ -279,3 +279,16 @@ def test_the_meeting_from_labelled_head_lines_and_a_spaced_foot_label_ends_the_l
         ("出席", None, "李明"), ("出席", None, "王芳"), ("列席", "市政府办公室", "刘洋"), ("列席", "市发改委", "陈晨"),
         ("列席", "市财政局", "周杰")]
     assert [i["leads"] for i in record["items"]] == [["市发改委"]]
+
+
+def test_what_the_opening_leaves_out_is_read_next_to_it():
+    # the number in the headline, the chair in a sentence after the opening
+    record = extract("区政府召开第2次区长办公会议\n发布日期：2025-03-04\n3日，区政府召开区长办公会议，研究有关工作。\n"
+                     "会议由区长赵某某主持。\n会议强调，区发改委要抓好落实。\n", "a.txt")
+    assert record["meeting"] == {"ordinal": 2, "date": None, "part_of_day": None, "chair": "赵某某",
+                                 "chair_title": "区长"}
+    # the date and part of day in the sentence before the one that says who chaired
+    record = extract("县政府专题会议\n12月18日上午，我县召开规划纲要征求意见专题会议，听取意见和建议。\n"
+                     "县委副书记、县长梁某某主持会议并作讲话，副县长李著、莫靡出席会议。\n"
+                     "会议强调，县发改委要抓好落实。\n", "b.txt")
+    assert (record["meeting"]["part_of_day"], record["meeting"]["chair"]) == ("上午", "梁某某")

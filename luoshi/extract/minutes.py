@@ -56,6 +56,7 @@ HELD = rf"[^，。；,;]{{0,24}}?(?:{_RULES['meeting_kinds']})会议?(?:召开|�
 MEETING_CLAUSE = re.compile(rf"(?:{_RULES['meeting_clause']})[^，。；]*?会议?|{HELD}")
 OPENING = re.compile(rf"(?:{_RULES['meeting_clause']}).{{0,40}}?会|{HELD}")
 PART_OF_DAY = _rx("part_of_day")
+CHAIRED_BY = re.compile(r"(?:会议|会上)由[^，。；]{2,40}?主持")
 DAY_PART = re.compile(r"(?<=[日天)）])\s*" + _RULES["part_of_day"])
 MONTH_DAY = re.compile(r"(?P<m>[0-9０-９一二三四五六七八九十]{1,2})\s*月\s*(?P<d>[0-9０-９一二三四五六七八九十]{1,3})\s*[日号]")
 DECISIONS_START = _alternatives([r["pattern"] for r in _RULES["decisions_start"]])
@@ -366,6 +367,22 @@ def meeting(doc: Document) -> None:
     start = _agenda_span(text)[0]
     clause_end = re.compile(r"[，,。；;]").search(text, start) if start else None
     ordinal = ORDINAL.search(text, 0, clause_end.start() if clause_end else len(text))
+    # What the opening leaves out an account may say next to it: the date in the sentence before
+    # (`12月18日上午，我县召开…会议。` / `县长X主持会议并讲话`), the chair after (`会议由区长X主持`), the
+    # number in the page's headline (`区政府召开第2次区长办公会议`).
+    i = doc.paragraphs.index(p)
+    if when is None and part is None and i > 0 and OPENING.search(doc.paragraphs[i - 1].text):
+        before = doc.paragraphs[i - 1].text
+        when, date_end = _meeting_date(before, doc.facts.get("doc_date") or doc.facts.get("ref_date"))
+        part = PART_OF_DAY.match(before, date_end) if date_end else DAY_PART.search(before, 0, 80)
+    if chair is None:
+        for q in doc.paragraphs[i + 1:i + 4]:
+            chair, title = _chair(q.text) if CHAIRED_BY.search(q.text) else (None, None)
+            if chair:
+                break
+    if ordinal is None:
+        ordinal = next((m for q in doc.paragraphs[:i] if OPENING.search(q.text) and len(q.text) <= 40
+                        for m in [ORDINAL.search(q.text)] if m), None)
     doc.facts["meeting_date"] = when
     doc.record["meeting"] = {
         "ordinal": cn_to_int(ordinal["n"]) if ordinal else None,
