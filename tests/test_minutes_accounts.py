@@ -195,13 +195,14 @@ def test_the_unit_after_you_takes_the_item_forward_whatever_it_is_to_issue():
                              [(["县民政局"], [], "会后由县民政局具体实施")]]
 
 
-def test_units_sent_without_names_are_no_attendees_and_leave_no_fragment():
+def test_units_sent_without_names_attend_as_liexi_and_leave_no_fragment():
     text = ("6月14日下午，县长王建国主持召开第十二次县政府常务会议，审议通过了《某县重点项目建设计划》。"
-            "副县长李华、赵强，县政府办、发改局、财政局等部门负责同志参加会议。\n"
+            "副县长李华、赵强，县政府办、发改局、财政局等部门负责同志参加会议，县直有关单位负责人列席会议。\n"
             "会议强调，县发改局要加强调度。\n")
     record = extract("县政府常务会议\n" + text, "a.txt")
-    assert record["attendees"] == [{"role": "出席", "org": None, "name": "李华"},
-                                   {"role": "出席", "org": None, "name": "赵强"}]
+    assert [(a["role"], a["org"], a["name"]) for a in record["attendees"]] == [
+        ("出席", None, "李华"), ("出席", None, "赵强"), ("列席", "县政府办", None), ("列席", "发改局", None),
+        ("列席", "财政局", None)]  # no `门负责` made of the group's tail, no group of units as an attendee
 
 
 # The account says who chaired (and who attended) first; the agenda follows in a paragraph of its own,

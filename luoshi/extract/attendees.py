@@ -112,11 +112,14 @@ def _narrative_entries(text: str) -> list[dict[str, Any]]:
         sentence = max(text.rfind(c, 0, m.start()) for c in "。；;") + 1
         begin, start = max(start, sentence), m.end()
         people = _narrative_list(text[begin:m.start()])
-        # A news account's 参加 is the 出席 of a 纪要; units without names count only as 列席.
+        # A news account's 参加 is the 出席 of a 纪要; a unit sent without a name attends as 列席 does
+        # (`区财政局、区审计局等部门负责人参加会议`), a group of units (`有关部门`) not at all.
         role = "列席" if m["verb"] == "列席" else "出席"
         for entry in parse_list(people, role):
-            if entry["name"] or (role == "列席" and entry["org"] and assignable(entry["org"])):
+            if entry["name"]:
                 out.append(entry)
+            elif entry["org"] and assignable(entry["org"]):
+                out.append({**entry, "role": "列席"})
     return out
 
 
