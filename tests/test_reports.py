@@ -451,3 +451,17 @@ def test_a_five_year_plans_main_indicators_give_way_to_the_years_expected_target
             "全省经济社会发展的主要预期目标是：地区生产总值增长4.5%左右，城镇调查失业率5.5%左右。\n")
     record = extract(text, "wr.txt")
     assert [(t["indicator"], t["value"]) for t in record["targets"]] == [("地区生产总值", 4.5), ("城镇调查失业率", 5.5)]
+
+
+def test_an_account_of_the_report_states_the_years_targets_in_a_striving_sentence():
+    text = ("笔者从某县第十九届人民代表大会第三次会议获悉，该县明确2024年经济社会发展主要预期目标和重点工作。\n"
+            "2023年，某县先后获评全国生态示范县。2024年，该县将完整、准确、全面贯彻新发展理念，力争实现地区生产总值增长10%以上，"
+            "固定资产投资增长13%以上，城乡居民人均可支配收入分别增长8%、9%以上。全年新增规上工业企业25家。\n")
+    record = extract("县政府工作报告\n" + text, "wr.txt")
+    assert (record["plan_year"], record["review_year"]) == (2024, 2023)
+    assert [(t["indicator"], t["value"]) for t in record["targets"]] == [
+        ("地区生产总值", 10), ("固定资产投资", 13), ("城镇居民人均可支配收入", 8), ("农村居民人均可支配收入", 9)]
+    assert [(c["value"], c["unit"]) for c in record["commitments"]] == [(25, "家")]
+    cue = extract("政府工作报告\n各位代表：\n报告明确了2022年经济社会发展的主要预期目标，即地区生产总值增长8%以上，"
+                  "城乡居民人均可支配收入大幅度提高。\n", "wr.txt")
+    assert [(t["indicator"], t["value"]) for t in cue["targets"]] == [("地区生产总值", 8), ("城乡居民人均可支配收入", None)]

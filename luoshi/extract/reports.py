@@ -35,8 +35,11 @@ _, APPENDIX_PLEDGES = _rule(_DATA["sections"]["appendix_pledges"])
 PLAN_OPENING = re.compile(_DATA["sections"]["plan_opening"]["opening"].replace(
     "{year}", r"(?:19|20)[0-9]{2}"))
 PLAN_FUTURE = re.compile(_DATA["sections"]["plan_opening"]["future"])
+WILL_OPEN = re.compile(r"(?:19|20)[0-9]{2}年[，,]?(?:全|我|该)?[省市县区旗州]?(?:将|要|计划|力争)")
 TARGET_CUE_ID, TARGET_CUE = _rule(_DATA["targets"]["cue"])
 TARGET_STOP = re.compile(_DATA["targets"]["stop"])
+STRIVE = re.compile(r"(?:^|(?<=[，,。\n]))[^，。；,]{0,12}?(?:力争实现|力争|确保实现|确保)(?=[^，。；,]{2,20}?(?:增长|达到))")
+STRIVEN_MIN = 3  # figures a striving sentence names to be the year's targets
 NUMBERLESS = [_rule(r) for r in _DATA["targets"]["numberless"]]
 CLAUSE_END = frozenset(_DATA["targets"]["clause_separators"])
 ITEM_END = frozenset("；;。")
@@ -161,7 +164,10 @@ def _plan_opening(doc: Document, lo: int, hi: int) -> int | None:
         opening = PLAN_OPENING.match(sentence)
         if opening and PLAN_FUTURE.search(sentence):
             year = YEAR.match(opening.group())
-            if not year or latest is None or int(year.group(1)) > latest:
+            # a year named before (`明确2024年…目标`) may open the plan when the sentence says what will be
+            # done at once (`2024年，该县将…`)
+            if not year or latest is None or int(year.group(1)) > latest \
+                    or (int(year.group(1)) == latest and WILL_OPEN.match(sentence)):
                 return m.start()
         latest = max(_years(sentence), default=latest) if latest is None else max([latest, *_years(sentence)])
     return None
@@ -598,8 +604,8 @@ def _target_span(doc: Document, s: Sections) -> tuple[int, int] | None:
     plan_start = s.plan[0] if s.plan else None
     cue = _target_cue(doc, s.body_start, s.appendix, plan_start)
     if cue is None:
-        return _headed_targets(doc, s)
-    m = re.compile(r"[^。]{0,8}?[：:]|\n?[是为]").match(text, cue)
+        return _headed_targets(doc, s) or _striven_targets(doc, s)
+    m = re.compile(r"[^。]{0,8}?[：:]|\n?[是为]|[，,]即").match(text, cue)
     start = m.end() if m else cue
     while start < len(text) and text[start] in "\n：:":
         start += 1
@@ -613,6 +619,18 @@ def _target_span(doc: Document, s: Sections) -> tuple[int, int] | None:
                 break
             end = p.end
     return start, end
+
+
+def _striven_targets(doc: Document, s: Sections) -> tuple[int, int] | None:
+    """Targets a report (or an account of it) states without naming them, in one sentence of the plan
+    year that strives for several figures: `力争实现地区生产总值增长10%以上，…，固定资产投资增长13%以上`."""
+    text = doc.text
+    lo = s.plan[0] if s.plan else s.body_start
+    for a, b in _sentences(doc, lo, s.appendix):
+        m = STRIVE.search(text, a, b)
+        if m and len(find_quantities(text, m.end(), b)) >= STRIVEN_MIN and not OTHER_PERIOD.search(text, a, b):
+            return m.end(), b - 1 if text[b - 1] == "。" else b
+    return None
 
 
 def _list_end(doc: Document, start: int) -> int:
