@@ -96,6 +96,8 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
         runner = threading.Thread(target=jobs.run_forever, args=(db, stop), daemon=True, name="luoshi-jobs")
         if db is not None:
             runner.start()
+        if worker is not None:  # scans queued through another host, or left by a process that died
+            threading.Thread(target=worker.sweep_forever, args=(stop,), daemon=True, name="luoshi-ocr-sweep").start()
         yield
         stop.set()
         if db is not None:
