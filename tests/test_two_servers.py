@@ -9,6 +9,7 @@ and temporary folders under the test's folder.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -58,17 +59,22 @@ def nginx_config(folder: Path, *, listen: int, upstreams: list[int]) -> Path:
     return path
 
 
-@pytest.fixture
-def site(tmp_path, settings, monkeypatch):
-    """Two servers on one database behind nginx: (nginx URL, server 1, server 2, the web fixtures' data)."""
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Two servers on one database behind nginx, started once for the module (the test that kills a server
+    comes last): (nginx URL, server 1, server 2, the web fixtures' units, users and items)."""
+    from luoshi.settings import Settings
+
     if not NGINX.exists():
         _skip_or_fail(f"nginx is not installed at {NGINX}: apt-get install nginx-light")
     url = pg_schema_or_skip()
-    cheap_password_hashes(monkeypatch)
-    db = Database(url, migrate=False)
-    web = make_web(db, settings)
+    tmp_path = tmp_path_factory.mktemp("two-servers")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        cheap_password_hashes(monkeypatch)
+        db = Database(url, migrate=False)
+        web = make_web(db, Settings(environment="test", secret_key="test-secret", _env_file=None))
     shared = tmp_path / "shared-data"  # the hosts' shared mount
-    env = luoshi_env(url, shared, trusted_proxies="127.0.0.1", serve_jobs="false")
+    env = luoshi_env(url, shared, trusted_proxies="127.0.0.1", serve_jobs="false", log_format="json")
     servers = [Server(env, tmp_path / f"server-{n}.log") for n in (1, 2)]
     folder = tmp_path / "nginx"
     folder.mkdir()
@@ -102,7 +108,24 @@ def test_a_session_made_through_one_server_is_seen_through_the_other(site):
         assert ledger.status_code == 200 and "office-名" in ledger.text
         assert second.get("/api/me").json()["username"] == "office"
     with httpx.Client(base_url=front, cookies=cookies) as through_nginx:
-        assert [through_nginx.get("/api/me").json()["username"] for _ in range(4)] == ["office"] * 4
+        answers = [through_nginx.get("/api/me") for _ in range(4)]
+    assert [a.json()["username"] for a in answers] == ["office"] * 4
+    # nginx's request id reaches the JSON log of whichever process answered, with the route and the user
+    ids = [a.headers["X-Request-ID"] for a in answers]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and len(set(ids)) == 4
+    logged: dict[str, dict] = {}
+
+    def all_logged() -> bool:  # a line is written once its answer is sent: a moment after the client has it
+        logged.update({entry["request_id"]: entry for server in (one, two) for entry in json_lines(server.output())})
+        return set(ids) <= set(logged)
+
+    until(all_logged, 10)
+    assert [(logged[i]["route"], logged[i]["status"], logged[i]["user"]) for i in ids] == [
+        ("/api/me", 200, web.users["office"].id)] * 4
+
+
+def json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
 def test_failed_logins_through_one_server_lock_the_account_on_the_other(site):
@@ -151,12 +174,18 @@ def test_killing_one_server_loses_no_request_nginx_can_retry(site):
     clients = [threading.Thread(target=fire) for _ in range(4)]
     for thread in clients:
         thread.start()
-    time.sleep(1.5)
+    until(lambda: len(statuses) >= 20)
     before = len(statuses)
     one.kill()
-    time.sleep(2.5)
+    until(lambda: len(statuses) >= before + 40)
     stop.set()
     for thread in clients:
         thread.join(30)
-    assert before > 20 and len(statuses) > before + 20  # requests ran before and after the kill
+    assert len(statuses) >= before + 40  # requests ran before and after the kill
     assert [s for s in statuses if s != 200] == []
+
+
+def until(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -230,8 +230,6 @@ class RequestLog:
             seconds = time.perf_counter() - started
             route = route_of(scope)
             LATENCY.labels(scope["method"], route, str(status)).observe(seconds)
-            if status == 503:
-                DB_UNAVAILABLE.inc()
             access_log.info("%s %s %s %.1f ms", scope["method"], route, status, seconds * 1000, extra={
                 "request_id": request_id, "method": scope["method"], "route": route, "status": status,
                 "duration_ms": round(seconds * 1000, 1), "user": _user_of(scope)})
