@@ -9,10 +9,12 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from luoshi import jobs
+from luoshi.files.storage import FileSystemStore
 from luoshi.store.outbox import OutboxRow
 from luoshi.web import monitoring
 from luoshi.web.app import create_app
@@ -33,7 +35,7 @@ def test_readyz_checks_the_database_and_the_file_store(web, tmp_path):
     assert (client.get("/readyz").status_code, client.get("/readyz").json()) == (200, {"status": "ok"})
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the data folder should be")
-    web.app.state.settings = web.settings.model_copy(update={"data_dir": str(blocked)})
+    web.app.state.blobs = FileSystemStore(blocked / "files")
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "failed": ["files"], "detail": monitoring.NOT_READY["files"]}
@@ -139,3 +141,19 @@ def test_plain_logs_are_one_readable_line(web_sqlite):
     finally:
         logging.getLogger("luoshi").removeHandler(handler)
     assert re.search(r" INFO luoshi.access GET /healthz 200 \d+\.\d ms$", stream.getvalue().strip())
+
+
+def test_readyz_sees_an_s3_bucket_that_does_not_answer(web_sqlite):
+    moto = pytest.importorskip("moto")
+    import boto3
+
+    from luoshi.files.storage import S3Store
+
+    with moto.mock_aws():
+        client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+        client.create_bucket(Bucket="luoshi-evidence")
+        web_sqlite.app.state.blobs = S3Store(client, "luoshi-evidence")
+        assert TestClient(web_sqlite.app).get("/readyz").status_code == 200
+        web_sqlite.app.state.blobs = S3Store(client, "no-such-bucket")
+        response = TestClient(web_sqlite.app).get("/readyz")
+    assert (response.status_code, response.json()["failed"]) == (503, ["files"])

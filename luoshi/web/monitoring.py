@@ -30,7 +30,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from luoshi.files.storage import blob_store
+from luoshi.files.storage import BlobStore
+from luoshi.web.evidence import blobs
 
 MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # a client's id is kept only when it cannot forge a log line
@@ -68,9 +69,9 @@ def database_ready(engine: Engine) -> bool:
         return False
 
 
-def files_ready(settings: Any) -> bool:
+def files_ready(store: BlobStore) -> bool:
     try:
-        blob_store(settings).probe()
+        store.probe()
         return True
     except Exception:
         return False
@@ -89,7 +90,7 @@ async def healthz() -> JSONResponse:
 def readyz(request: Request) -> JSONResponse:
     """Ready to serve: the database answers and the file store can be written; 503 naming what is not."""
     failed = [name for name, ok in (("database", database_ready(request.app.state.db.engine)),
-                                    ("files", files_ready(request.app.state.settings))) if not ok]
+                                    ("files", files_ready(blobs(request)))) if not ok]
     if failed:
         return JSONResponse({"status": "unavailable", "detail": "；".join(NOT_READY[f] for f in failed),
                              "failed": failed}, status_code=503, headers={"Retry-After": "5"})
