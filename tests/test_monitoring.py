@@ -4,6 +4,7 @@ pool, the queues and the notices from the database), the request id and the JSON
 from __future__ import annotations
 
 import io
+import os
 import json
 import logging
 import re
@@ -157,3 +158,25 @@ def test_readyz_sees_an_s3_bucket_that_does_not_answer(web_sqlite):
         web_sqlite.app.state.blobs = S3Store(client, "no-such-bucket")
         response = TestClient(web_sqlite.app).get("/readyz")
     assert (response.status_code, response.json()["failed"]) == (503, ["files"])
+
+
+def test_under_several_workers_the_figures_are_summed_and_a_dead_ones_gauges_dropped(tmp_path):
+    """Two processes with PROMETHEUS_MULTIPROC_DIR (as `luoshi serve --workers` sets it): /metrics sums
+    their requests and pools; a process that is gone no longer counts in the live gauges."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = ("import sys; from luoshi.web import monitoring as m; m.POOL_SIZE.inc(8); m.IN_FLIGHT.inc(int(sys.argv[1]));"
+              "m.LATENCY.labels('GET', '/ledger', '200').observe(0.02)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), monitoring.MULTIPROCESS: str(tmp_path)}
+    for in_flight in ("1", "2"):  # each ends at once: dead, as a worker uvicorn replaced
+        subprocess.run([sys.executable, "-c", script, in_flight], env=env, check=True)
+    code = ("import os, sys; from luoshi.web import monitoring as m; from sqlalchemy import create_engine;"
+            "m.POOL_SIZE.inc(8); sys.stdout.write(m.exposition(create_engine('sqlite://')).decode())")
+    found = samples(subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
+                                   text=True).stdout)
+    assert found[("luoshi_request_duration_seconds_count",
+                  (("method", "GET"), ("route", "/ledger"), ("status", "200")))] == 2  # both processes' requests
+    assert (found[("luoshi_db_pool_size", ())], found[("luoshi_requests_in_flight", ())]) == (8, 0)  # the living one

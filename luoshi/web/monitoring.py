@@ -123,9 +123,12 @@ def metrics(request: Request) -> Response:
 def exposition(engine: Engine) -> bytes:
     """The text of every metric: the processes' (summed when several share the multiprocess folder) and
     the database's."""
-    if os.environ.get(MULTIPROCESS):
+    folder = os.environ.get(MULTIPROCESS)
+    if folder:
         from prometheus_client import multiprocess
 
+        for pid in dead_processes(folder):  # uvicorn replaced them: their in-flight and pool gauges go
+            multiprocess.mark_process_dead(pid, folder)
         processes = CollectorRegistry()
         multiprocess.MultiProcessCollector(processes)
     else:
@@ -133,6 +136,22 @@ def exposition(engine: Engine) -> bytes:
     database = CollectorRegistry(auto_describe=False)
     database.register(DatabaseCollector(engine))
     return generate_latest(processes) + generate_latest(database)
+
+
+def dead_processes(folder: str) -> set[int]:
+    """The processes that left live gauges in the multiprocess folder and no longer run."""
+    pids = {int(m.group(1)) for name in os.listdir(folder) if (m := re.fullmatch(r"gauge_live\w+_(\d+)\.db", name))}
+    return {pid for pid in pids if not _running(pid)}
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class DatabaseCollector:
