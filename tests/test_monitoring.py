@@ -8,6 +8,7 @@ import os
 import json
 import logging
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -115,15 +116,25 @@ def test_a_request_id_is_taken_or_made_and_sent_back(web_sqlite):
     assert re.fullmatch(r"[0-9a-f]{32}", client.get("/login").headers["X-Request-ID"])
 
 
+@contextmanager
+def logging_to(stream: io.StringIO, log_format: str):
+    """luoshi's logs to `stream` in `log_format` for the block, as they were after it."""
+    logger = logging.getLogger("luoshi")
+    level = logger.level
+    handler = monitoring.configure_logging(log_format, stream)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def test_json_logs_have_one_object_a_line_with_the_request_and_user(web_sqlite):
     stream = io.StringIO()
-    handler = monitoring.configure_logging("json", stream)
-    try:
+    with logging_to(stream, "json"):
         client = web_sqlite.browser("office")
         client.get("/ledger", headers={"X-Request-ID": "req-1"})
         client.get("/items/12345", headers={"X-Request-ID": "req-2"})
-    finally:
-        logging.getLogger("luoshi").removeHandler(handler)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     mine = {entry["request_id"]: entry for entry in lines if entry.get("request_id", "").startswith("req-")}
     ledger, item = mine["req-1"], mine["req-2"]
@@ -136,11 +147,8 @@ def test_json_logs_have_one_object_a_line_with_the_request_and_user(web_sqlite):
 
 def test_plain_logs_are_one_readable_line(web_sqlite):
     stream = io.StringIO()
-    handler = monitoring.configure_logging("plain", stream)
-    try:
+    with logging_to(stream, "plain"):
         TestClient(web_sqlite.app).get("/healthz")
-    finally:
-        logging.getLogger("luoshi").removeHandler(handler)
     assert re.search(r" INFO luoshi.access GET /healthz 200 \d+\.\d ms$", stream.getvalue().strip())
 
 
