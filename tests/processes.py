@@ -18,14 +18,23 @@ from browserfixtures import free_port
 from conftest import ROOT, _skip_or_fail, new_pg_schema, postgres_base_url
 
 
-def pg_schema_or_skip() -> str:
-    """The URL of a new, migrated PostgreSQL schema; skipped (failed in CI) without a server."""
-    from luoshi.store.db import make_engine, upgrade
-
+def pg_empty_schema_or_skip() -> str:
+    """The URL of a new, empty PostgreSQL schema; skipped (failed in CI) without a server that takes it."""
     base = postgres_base_url()
     if base is None:
         _skip_or_fail("PostgreSQL is not reachable at 127.0.0.1:5432; set LUOSHI_TEST_POSTGRES_URL")
-    url = new_pg_schema(base)
+    try:
+        return new_pg_schema(base)
+    except Exception as exc:  # the server answers the port but refuses us, or the URL's port is closed
+        _skip_or_fail(f"PostgreSQL refused a test schema: {exc}")
+        raise
+
+
+def pg_schema_or_skip() -> str:
+    """The URL of a new PostgreSQL schema migrated to the head; skipped (failed in CI) without a server."""
+    from luoshi.store.db import make_engine, upgrade
+
+    url = pg_empty_schema_or_skip()
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from luoshi.store.db import make_engine, upgrade
 from luoshi.store.online_ddl import Problem, Recorder, rewritten, statement_problems, storage_of
-from conftest import _skip_or_fail, new_pg_schema, postgres_base_url
+from processes import pg_empty_schema_or_skip
 
 LAST_BEFORE_THE_RULE = "0013"
 
@@ -34,7 +34,7 @@ def test_the_rules_name_each_locking_statement():
 
 
 def test_no_migration_after_0013_rewrites_or_locks_a_table_on_postgresql():
-    url = _fresh_schema()
+    url = pg_empty_schema_or_skip()
     engine = make_engine(url)
     upgrade(engine, LAST_BEFORE_THE_RULE)
     with engine.connect() as conn:
@@ -50,7 +50,7 @@ def test_no_migration_after_0013_rewrites_or_locks_a_table_on_postgresql():
 
 
 def test_a_rewrite_is_seen_in_the_storage_of_the_table():
-    engine = make_engine(_fresh_schema())
+    engine = make_engine(pg_empty_schema_or_skip())
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE ledger (id INTEGER PRIMARY KEY, title VARCHAR(10))"))
         before = storage_of(conn)
@@ -59,11 +59,3 @@ def test_a_rewrite_is_seen_in_the_storage_of_the_table():
         conn.execute(text("ALTER TABLE ledger ALTER COLUMN id TYPE BIGINT"))
         assert rewritten(before, storage_of(conn)) == [Problem("ledger", "was rewritten (its storage changed)", "")]
     engine.dispose()
-
-
-def _fresh_schema() -> str:
-    """An empty schema of its own: these tests migrate it step by step."""
-    base = postgres_base_url()
-    if base is None:
-        _skip_or_fail("PostgreSQL is not reachable at 127.0.0.1:5432; set LUOSHI_TEST_POSTGRES_URL")
-    return new_pg_schema(base)
