@@ -154,6 +154,16 @@ def test_an_evidence_file_uploaded_through_one_server_is_downloaded_through_the_
     assert (download.status_code, download.content) == (200, data)
 
 
+def test_health_and_metrics_through_nginx_and_directly(site):
+    front, one, two, web = site
+    assert httpx.get(f"{front}/readyz").json() == {"status": "ok"}
+    assert httpx.get(f"{front}/metrics").status_code == 403  # nginx refuses it on the public address
+    answer = httpx.get(f"{front}/healthz", headers={"X-Request-ID": "mine-1"})
+    assert answer.headers["X-Request-ID"] != "mine-1"  # nginx sets its own id, whatever the client sent
+    direct = httpx.get(f"{one.url}/metrics")
+    assert direct.status_code == 200 and 'luoshi_queue_depth{queue="outbox"}' in direct.text
+
+
 def test_killing_one_server_loses_no_request_nginx_can_retry(site):
     front, one, two, web = site
     item_id = web.item("assigned")
