@@ -140,23 +140,17 @@ def ingest_upload(session: Session, *, name: str, data: bytes, actor: Actor = IN
 
 
 MAX_NAME_BYTES = 255
-UPLOADS = "uploads"  # data_dir/uploads: files waiting for their ingest job
+UPLOADS = "uploads"  # data_dir/uploads: where uploads waited for their job before 0016 (kept for those)
 
 
 def queue_upload(session: Session, *, name: str, data: bytes, actor: Actor, settings: Settings,
                  genre: str | None = None) -> int:
-    """Keep an upload in the data folder and queue its ingest as a background job; the job's id. The
-    file is removed once the job has read it."""
-    import uuid
-
+    """Queue an upload's ingest as a background job; the job's id. The file waits in the job's row, not
+    on this host's disk, so that a runner on any app host can do it; it is dropped once the job ends."""
     safe = upload_name(name)
-    folder = settings.data_path / UPLOADS
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}{Path(safe).suffix.lower()[:10]}"
-    path.write_bytes(data)
-    return jobs.enqueue(session, kind="ingest", by=actor.id, payload={
-        "name": safe, "file": path.name, "genre": genre, "actor": {"id": actor.id, "role": actor.role.value, "unit": actor.unit,
-                                                    "name": actor.name}})
+    return jobs.enqueue(session, kind="ingest", by=actor.id, data=data, payload={
+        "name": safe, "genre": genre, "actor": {"id": actor.id, "role": actor.role.value, "unit": actor.unit,
+                                                "name": actor.name}})
 
 
 @jobs.handler("ingest")
@@ -166,21 +160,29 @@ def _ingest_job(job: Any, report: Any, db: Any) -> dict[str, Any]:
     from luoshi.ledger import Role
 
     settings = get_settings()
-    path = settings.data_path / UPLOADS / job.payload["file"]
     who = job.payload["actor"]
     actor = Actor(who["id"], Role(who["role"]), who.get("unit"), who.get("name") or who["id"])
     report(10, "正在读取和抽取")
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise ReadError(job.payload["name"], "待处理的文件已不在数据目录中：请重新上传") from None
+    data = _queued_bytes(job, db, settings)
     with db.session() as session:
         result = ingest_upload(session, name=job.payload["name"], data=data, actor=actor, settings=settings,
                                genre=job.payload.get("genre"))
-    path.unlink(missing_ok=True)
+    if "file" in job.payload:
+        (settings.data_path / UPLOADS / job.payload["file"]).unlink(missing_ok=True)
     if result.status == "error" or result.document_id is None:
         raise ReadError(job.payload["name"], (result.error or "未能入库").removeprefix(f"{result.path}: "))
     return {"document_id": result.document_id, "outcome": result.status, "items_created": result.items_created}
+
+
+def _queued_bytes(job: Any, db: Any, settings: Settings) -> bytes:
+    """The upload of an ingest job: in its row, or (queued before 0016) in the data folder."""
+    data = jobs.job_data(db, job.id)
+    if data is not None:
+        return data
+    try:
+        return (settings.data_path / UPLOADS / job.payload["file"]).read_bytes()
+    except (KeyError, OSError):
+        raise ReadError(job.payload["name"], "待处理的文件已不在数据库中：请重新上传") from None
 
 
 def upload_name(name: str) -> str:

@@ -75,12 +75,13 @@ def _view(row: JobRow) -> Job:
                row.created_by, row.created_at, row.finished_at)
 
 
-def enqueue(session: Session, *, kind: str, payload: dict[str, Any], by: str) -> int:
-    """Queue a job in the caller's transaction (it runs once that commits); its id."""
+def enqueue(session: Session, *, kind: str, payload: dict[str, Any], by: str, data: bytes | None = None) -> int:
+    """Queue a job in the caller's transaction (it runs once that commits); its id. `data` (an upload's
+    bytes) waits in the job's row, where a runner on any host reads it (`job_data`), until the job ends."""
     if kind not in HANDLERS:
         raise LuoshiError(f"没有处理“{kind}”任务的程序")
     row = JobRow(kind=kind, state="queued", payload=payload, progress=0, message="", attempts=0, created_by=by,
-                 created_at=datetime.now(UTC))
+                 created_at=datetime.now(UTC), data=data)
     session.add(row)
     session.flush()
     return row.id
@@ -92,6 +93,12 @@ def get_job(session: Session, *, job_id: int, by: str | None = None) -> Job:
     if row is None or (by is not None and row.created_by != by):
         raise NotFound(f"没有编号为 {job_id} 的任务")
     return _view(row)
+
+
+def job_data(db: Any, job_id: int) -> bytes | None:
+    """The bytes queued with a job (None once it ended, or when it had none)."""
+    with db.session() as session:
+        return session.scalar(select(JobRow.data).where(JobRow.id == job_id))
 
 
 def claim(session: Session, *, runner: str, now: datetime | None = None) -> Job | None:
@@ -132,10 +139,11 @@ def run_one(db: Any, *, runner: str | None = None) -> Job | None:
         result = HANDLERS[job.kind](job, report, db)
     except Exception as exc:  # a job's failure is recorded, never lost, and the runner goes on
         message = str(exc) if isinstance(exc, LuoshiError) else f"处理失败（{type(exc).__name__}）：请联系管理员查看日志"
-        _finish(db, job.id, state="failed", message=message, finished_at=datetime.now(UTC), lease_until=None)
+        _finish(db, job.id, state="failed", message=message, finished_at=datetime.now(UTC), lease_until=None,
+                data=None)
     else:
         _finish(db, job.id, state="done", progress=100, result=result or {}, message="完成",
-                finished_at=datetime.now(UTC), lease_until=None)
+                finished_at=datetime.now(UTC), lease_until=None, data=None)
     with db.session() as session:
         return get_job(session, job_id=job.id)
 

@@ -5,6 +5,10 @@ OCR takes seconds a page, too long for a request: the upload stores the file as 
 answers at once; the worker claims the job (an UPDATE only one process can win), ingests the file
 through `luoshi.ingest.ingest_upload` writing its progress after each page, and records the document it
 became or the error. The file's bytes are dropped from the job once it is done.
+
+The job lives in the database, not in the process: a claim holds a lease, renewed with each page, and
+every server process looks for queued jobs and expired leases every `SWEEP` seconds, so a job uploaded
+to one app host is done by another when the first stops, and one whose reader died is read again.
 """
 
 from __future__ import annotations
@@ -13,11 +17,11 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import PurePath
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
@@ -27,6 +31,8 @@ from luoshi.store.models import OcrJob
 from luoshi.text.readers import IMAGE_SUFFIXES
 
 log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=10)  # a page takes seconds: a reader silent this long has died
+SWEEP = 30.0  # seconds between two looks of a server process for jobs no one is reading
 
 
 @dataclass(frozen=True)
@@ -85,13 +91,19 @@ def get_job(session: Session, job_id: int) -> JobView:
                    job.items_created, job.error)
 
 
+def _takeable(now: datetime) -> ColumnElement[bool]:
+    """Queued, or running under a lease that ran out (its reader died)."""
+    return or_(OcrJob.state == "queued", (OcrJob.state == "running") & (OcrJob.lease_until < now))
+
+
 def run_job(db, job_id: int, *, actor: Actor, settings: Settings) -> bool:
     """Claim and run one queued job; False when another worker had claimed it."""
     from luoshi.ingest import ingest_upload
 
     with db.session() as session:
-        claimed = session.execute(update(OcrJob).where(OcrJob.id == job_id, OcrJob.state == "queued")
-                                  .values(state="running")).rowcount
+        now = datetime.now(UTC)
+        claimed = session.execute(update(OcrJob).where(OcrJob.id == job_id, _takeable(now))
+                                  .values(state="running", lease_until=now + LEASE)).rowcount
         session.commit()
         if not claimed:
             return False
@@ -100,7 +112,8 @@ def run_job(db, job_id: int, *, actor: Actor, settings: Settings) -> bool:
 
     def progress(done: int, total: int) -> None:
         with db.session() as s:
-            s.execute(update(OcrJob).where(OcrJob.id == job_id).values(pages_done=done, pages_total=total))
+            s.execute(update(OcrJob).where(OcrJob.id == job_id).values(
+                pages_done=done, pages_total=total, lease_until=datetime.now(UTC) + LEASE))
             s.commit()
 
     with db.session() as session:
@@ -149,12 +162,22 @@ class Worker:
                 log.exception("OCR job %s could not be run", job_id)
 
     def resume(self) -> None:
-        """Queue the jobs left queued in the database (by a process that stopped), as their uploader."""
+        """Queue the jobs the database holds that no one is reading (queued by any process, or left by a
+        reader that died), as their uploader."""
         with self.db.session() as session:
-            rows = session.execute(select(OcrJob.id, OcrJob.created_by).where(OcrJob.state == "queued")
+            rows = session.execute(select(OcrJob.id, OcrJob.created_by).where(_takeable(datetime.now(UTC)))
                                    .order_by(OcrJob.id)).all()
         for job_id, created_by in rows:
             self.add(job_id, Actor(created_by, Role.SUPERVISOR))
+
+    def sweep_forever(self, stop: threading.Event, every: float = SWEEP) -> None:
+        """`resume` every `every` seconds until `stop` is set (a server process's thread); a database that
+        is away is waited out."""
+        while not stop.wait(every):
+            try:
+                self.resume()
+            except Exception:
+                log.warning("looking for OCR jobs failed; trying again in %s s", every)
 
     def wait(self, timeout: float | None = None) -> None:
         """Until the queue is empty (tests and the command line)."""

@@ -98,6 +98,13 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses of the reverse proxies whose X-Forwarded-For is believed "
                         "(e.g. 127.0.0.1 behind nginx on the same host); empty: none, the peer's address counts.")
+    metrics_allow: str = Field(
+        "127.0.0.1,::1", description="Comma-separated addresses or networks (10.0.0.0/8) allowed to read /metrics "
+                                     "(Prometheus); anyone else gets 403. Behind a trusted proxy the client's "
+                                     "forwarded address counts.")
+    log_format: Literal["plain", "json"] = Field(
+        "plain", description="Request logs on stderr: plain lines, or json (one object per line with time, level, "
+                             "request_id, method, route, status, duration_ms and user) for a log collector.")
     max_upload_mb: int = Field(20, ge=1, le=1024, description="Largest upload (document, template) in MB; a larger "
                                                                "body is refused before it is read.")
     web_threads: int | None = Field(

@@ -86,3 +86,22 @@ def test_another_users_job_is_not_found(db):
             jobs.get_job(s, job_id=job_id, by="unit_a")
         with pytest.raises(LuoshiError):
             jobs.enqueue(s, kind="no-such-kind", payload={}, by="dc1")
+
+
+def test_a_queued_upload_waits_in_the_database_for_a_runner_on_any_host(db, settings, tmp_path):
+    from pathlib import Path
+
+    import luoshi.samples
+    from luoshi.ingest import queue_upload
+    from luoshi.ledger import Actor, Role
+
+    here = tmp_path / "host-1"
+    data = (Path(luoshi.samples.__file__).parent / "qingxi_county_minutes_12.txt").read_bytes()
+    with db.session() as s:
+        job_id = queue_upload(s, name="纪要.txt", data=data, actor=Actor("dc1", Role.SUPERVISOR),
+                              settings=settings.model_copy(update={"data_dir": str(here)}))
+        s.commit()
+    assert not here.exists() and jobs.job_data(db, job_id) == data  # nothing on this host's disk
+    [done] = jobs.run_pending(db)
+    assert (done.state, done.result["outcome"]) == ("done", "inserted")
+    assert jobs.job_data(db, job_id) is None  # the bytes go once the job ended

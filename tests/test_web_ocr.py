@@ -125,3 +125,28 @@ def test_jobs_left_queued_are_taken_up_when_a_process_starts_and_run_once(web_sq
         "done", "inserted", True, f"/documents/{done['document_id']}")
     assert (failed["state"], failed["document_id"], failed["error"]) == (
         "failed", None, "文件未能识别入库：请检查扫描件是否清晰完整，重新上传；仍不成功请联系管理员")
+
+
+def test_a_job_whose_reader_died_is_read_again_once_its_lease_ran_out(web_sqlite):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from luoshi import scans
+    from luoshi.store.models import OcrJob
+
+    office = web_sqlite.actor("office")
+    with web_sqlite.db.session() as s:
+        left = scans.submit(s, name="minutes_12.txt", data=SAMPLE.read_bytes(), pages=0, actor=office)
+        s.execute(update(OcrJob).where(OcrJob.id == left).values(  # another host claimed it, then died
+            state="running", lease_until=datetime.now(UTC) + timedelta(seconds=60)))
+        s.commit()
+    assert not scans.run_job(web_sqlite.db, left, actor=office, settings=web_sqlite.settings)  # still its
+    with web_sqlite.db.session() as s:
+        s.execute(update(OcrJob).where(OcrJob.id == left).values(lease_until=datetime.now(UTC) - timedelta(seconds=1)))
+        s.commit()
+    worker = scans.Worker(web_sqlite.db, settings=web_sqlite.settings)
+    worker.resume()
+    worker.wait(120)
+    with web_sqlite.db.session() as s:
+        assert (scans.get_job(s, left).state, scans.get_job(s, left).outcome) == ("done", "inserted")

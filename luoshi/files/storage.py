@@ -33,6 +33,7 @@ class BlobStore(Protocol):
     def get(self, sha256: str) -> bytes: ...
     def exists(self, sha256: str) -> bool: ...
     def delete(self, sha256: str) -> None: ...
+    def probe(self) -> None: ...
 
 
 class FileSystemStore:
@@ -73,6 +74,15 @@ class FileSystemStore:
     def delete(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
 
+    def probe(self) -> None:
+        """StoreError unless the folder exists (or can be made) and can be written (/readyz)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create {self.root}: {exc}") from None
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise StoreError(f"{self.root} cannot be written")
+
 
 class S3Store:
     """Objects `prefix + sha256` in `bucket` of an S3-compatible storage, through a boto3 S3 client
@@ -107,6 +117,13 @@ class S3Store:
 
     def delete(self, sha256: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
+
+    def probe(self) -> None:
+        """StoreError unless the bucket answers (/readyz)."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception as exc:
+            raise StoreError(f"bucket {self.bucket} did not answer: {exc}") from None
 
 
 def _status(exc: Exception) -> int | None:

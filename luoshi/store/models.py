@@ -88,6 +88,7 @@ class OcrJob(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]  # a running job's reader past this died: another process takes it
 
 
 class Meeting(Base):
@@ -479,3 +480,4 @@ class JobRow(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)  # an upload waiting for its job; dropped after

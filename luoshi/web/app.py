@@ -25,7 +25,7 @@ from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database, open_database
 from luoshi.store import statistics
 from luoshi.store.warnings import ensure_current
-from luoshi.web import errors, render, throttle
+from luoshi.web import errors, monitoring, render, throttle
 from luoshi.web.limits import BodyLimit
 from luoshi.web.routes import api, pages
 
@@ -96,6 +96,8 @@ def serving(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManag
         runner = threading.Thread(target=jobs.run_forever, args=(db, stop), daemon=True, name="luoshi-jobs")
         if db is not None:
             runner.start()
+        if worker is not None:  # scans queued through another host, or left by a process that died
+            threading.Thread(target=worker.sweep_forever, args=(stop,), daemon=True, name="luoshi-ocr-sweep").start()
         yield
         stop.set()
         if db is not None:
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     with app.state.db.session() as session:  # before the first request: rows of another warning rule
         ensure_current(session, settings.warning_policy, settings.timezone)
     statistics.ensure(app.state.db.engine)
+    monitoring.watch_pool(app.state.db.engine, settings.pool_size)
     secure = settings.environment == "production" if https_only is None else https_only
     app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb * 1024 * 1024,  # inside the session
                        evidence_bytes=(settings.files_max_count * settings.files_max_mb + 1) * 1024 * 1024)
@@ -142,8 +145,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(monitoring.RequestLog)  # outermost: times and logs every answer, errors included
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    app.include_router(monitoring.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
     return app

@@ -111,6 +111,9 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 async def _database_down(request: Request, exc: Exception) -> Response:
     """The database cannot be reached (or is locked beyond the wait): 503, so that clients retry."""
+    from luoshi.web.monitoring import DB_UNAVAILABLE
+
+    DB_UNAVAILABLE.inc()
     headers = {"Retry-After": "5"}
     if wants_json(request):
         return JSONResponse({"detail": DATABASE_DOWN}, status_code=503, headers=headers)

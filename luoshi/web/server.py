@@ -7,12 +7,27 @@ client's delayed ACK (Nagle's algorithm). `_Config` hands uvicorn the same socke
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import tempfile
+from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-APP = "luoshi.web.app:create_app"
+APP = "luoshi.web.server:server_app"
+
+
+def server_app() -> Any:
+    """The app of a server process (uvicorn's factory, in every worker): the logs set up as
+    LUOSHI_LOG_FORMAT says, then `create_app()`."""
+    from luoshi.settings import get_settings
+    from luoshi.web.app import create_app
+    from luoshi.web.monitoring import configure_logging
+
+    configure_logging(get_settings().log_format)
+    return create_app()
 
 
 class _Config(uvicorn.Config):
@@ -42,7 +57,24 @@ def run(*, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, log_leve
     """Serve `create_app()` (settings from the environment) until interrupted."""
     config_ = config(host=host, port=port, workers=workers, log_level=log_level)
     server = uvicorn.Server(config_)
-    if workers > 1:
-        Multiprocess(config_, sockets=[config_.bind_socket()]).run()
-    else:
+    if workers == 1:
         server.run()
+        return
+    folder = _metrics_folder()
+    try:
+        Multiprocess(config_, sockets=[config_.bind_socket()]).run()
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _metrics_folder() -> str | None:
+    """A fresh folder where the worker processes keep their metrics, for /metrics to sum them
+    (prometheus_client's multiprocess mode); None when the environment names one already."""
+    from luoshi.web.monitoring import MULTIPROCESS
+
+    if os.environ.get(MULTIPROCESS):
+        return None
+    folder = tempfile.mkdtemp(prefix="luoshi-metrics-")
+    os.environ[MULTIPROCESS] = folder  # the workers are spawned: they inherit it before importing anything
+    return folder
