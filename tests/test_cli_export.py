@@ -47,9 +47,11 @@ def test_the_ledger_as_xlsx_with_every_handed_out_item(cli, tmp_path):
     assert code == 0 and output.startswith(f"written: {out}")
     rows = xlsx_rows(out.read_bytes())
     assert rows[1] == HEADER
-    assert [r[1] for r in rows[2:]] == [OVERDUE, DONE, OTHER, DRAFT]  # the ledger's order: by due date
+    assert [r[1] for r in rows[2:]] == [OVERDUE, DONE, OTHER]  # the ledger's order: by due date; no drafts
     assert rows[2][0] == 1 and rows[2][4] == UNIT_A and rows[2][8] == "办理中" and rows[2][9] == "红灯"
     assert rows[3][7] == "已完成" and rows[3][8] == "已办结"
+    assert run("export", "ledger", "-o", str(out), "--include-drafts")[0] == 0
+    assert [r[1] for r in xlsx_rows(out.read_bytes())[2:]] == [OVERDUE, DONE, OTHER, DRAFT]
 
 
 def test_the_ledger_filters_are_options(cli, tmp_path):

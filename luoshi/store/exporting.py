@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi import exports
-from luoshi.ledger import Actor, InvalidValue, Role, State
+from luoshi.ledger import Action, Actor, InvalidValue, Role, State
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import to_item, today_in
-from luoshi.store.models import ItemRow, Organisation, ProgressReport
+from luoshi.store.models import AuditEntryRow, ItemRow, Organisation, ProgressReport
 
 # The office as the CLI acts: it sees every list whole.
 CLI_ACTOR = Actor("luoshi-cli", Role.SUPERVISOR, name="luoshi export")
@@ -38,25 +38,38 @@ def _pages(fetch: Callable[[int], Any]) -> list[Any]:
 
 
 def _latest_progress(session: Session, item_ids: list[int]) -> dict[str, str]:
-    """`{item id: the latest progress text}` for the 进展情况 column."""
+    """`{item id: the latest report of the current round}` for the 进展情况 column.
+
+    A round ends when the office returns (退回) the item: a completion text it returned is not progress.
+    When the unit has not reported since, its last progress report before the return still stands.
+    """
     out: dict[str, str] = {}
     for start in range(0, len(item_ids), 1000):
         chunk = item_ids[start:start + 1000]
-        latest = (select(ProgressReport.item_id, func.max(ProgressReport.version).label("v"))
-                  .where(ProgressReport.item_id.in_(chunk)).group_by(ProgressReport.item_id).subquery())
-        rows = session.execute(select(ProgressReport.item_id, ProgressReport.text)
-                               .join(latest, (latest.c.item_id == ProgressReport.item_id)
-                                     & (latest.c.v == ProgressReport.version)))
-        out.update({str(i): t for i, t in rows})
+        returned = dict(session.execute(select(AuditEntryRow.item_id, func.max(AuditEntryRow.seq))
+                                        .where(AuditEntryRow.item_id.in_(chunk),
+                                               AuditEntryRow.type == Action.RETURN.value)
+                                        .group_by(AuditEntryRow.item_id)).all())
+        rows = session.execute(select(ProgressReport.item_id, ProgressReport.version, ProgressReport.kind,
+                                      ProgressReport.text)
+                               .where(ProgressReport.item_id.in_(chunk)).order_by(ProgressReport.version))
+        for item_id, version, kind, text in rows:
+            if version > returned.get(item_id, 0) or kind == Action.REPORT_PROGRESS.value:
+                out[str(item_id)] = text
     return out
 
 
 def ledger_rows(session: Session, *, actor: Actor, settings: Settings | None = None, now: datetime | None = None,
-                **filters: Any) -> list[exports.LedgerRow]:
-    """The ledger's rows under `filters` (those of `luoshi.store.items.list_items`), in the ledger's order."""
+                include_drafts: bool = False, **filters: Any) -> list[exports.LedgerRow]:
+    """The ledger's rows under `filters` (those of `luoshi.store.items.list_items`), in the ledger's order.
+
+    Drafts (待确认) are nobody's work yet: they are left out unless `include_drafts` or a `state` filter
+    asks for them."""
     from luoshi.store.items import PER_PAGE_MAX, list_items
 
     filters.setdefault("sort", "due")
+    if not include_drafts and not filters.get("state"):
+        filters["state"] = [s.value for s in State if s is not State.DRAFT]
     views = _pages(lambda n: list_items(session, actor=actor, page=n, per_page=PER_PAGE_MAX, settings=settings,
                                         now=now, **filters))
     progress = _latest_progress(session, [v.id for v in views])

@@ -61,8 +61,11 @@ def download(data: bytes, filename: str, media_type: str, fallback: str) -> Resp
 
 
 def export_response(session: Any, name: str, fmt: str, params: Any, viewer: Any, settings: Any) -> Response:
+    filters = list_filters(name, params)
+    if name == "ledger":
+        filters["include_drafts"] = params.get("include_drafts") in ("1", "on", "true")
     data = exporting.export_file(session, name, fmt, actor=viewer.actor, settings=settings,
-                                 issuer=viewer.unit_name or "", **list_filters(name, params))
+                                 issuer=viewer.unit_name or "", **filters)
     today = today_in(settings)
     return download(data, exporting.file_name(name, fmt, today), exports.FORMATS[fmt][1],
                     f"luoshi-{name}-{today.isoformat()}{exports.FORMATS[fmt][0]}")
