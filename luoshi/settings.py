@@ -95,6 +95,10 @@ class Settings(BaseSettings):
                                                               "worker over the outbox.")
     serve_jobs: bool = Field(True, description="`luoshi serve` also sends notifications while no `luoshi worker` "
                                                "is running (the one-machine default).")
+    bulletin_issuer: str = Field("县人民政府办公室", description="Who issues the supervision bulletin (督查通报): its red "
+                                                           "letterhead and signature, unless the office types another.")
+    bulletin_prefix: str = Field("县政办督", description="The 文号 prefix of the bulletin: a number typed as 11 is "
+                                                       "issued as {prefix}〔{year}〕11号.")
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses of the reverse proxies whose X-Forwarded-For is believed "
                         "(e.g. 127.0.0.1 behind nginx on the same host); empty: none, the peer's address counts.")

@@ -176,3 +176,28 @@ def test_the_progress_column_shows_the_current_round_never_a_returned_completion
         store_items.act(s, item_id=item_id, actor=web.actor("unit_a"), action="report_progress",
                         expected_version=web.version(item_id), settings=web.settings, text="正在补充验收材料")
     assert _progress_column(web) == {"推进外贸稳增长": "正在补充验收材料"}
+
+
+def test_the_bulletin_issuer_and_number_prefix_are_settings(ledger):
+    from datetime import date
+
+    from luoshi.store import exporting
+
+    settings = ledger.settings.model_copy(update={"bulletin_issuer": "青溪县人民政府办公室",
+                                                  "bulletin_prefix": "青政办督"})
+    with ledger.db.session() as s:
+        data = exporting.bulletin_file(s, start=date(2026, 10, 1), end=date(2026, 10, 31), number="7",
+                                       settings=settings)
+        typed = exporting.bulletin_file(s, start=date(2026, 10, 1), end=date(2026, 10, 31), number="市政办督〔2026〕3号",
+                                        issuer="市人民政府办公室", settings=settings)
+    text = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.text]
+    year = exporting.today_in(settings).year
+    assert text[:2] == ["青溪县人民政府办公室", f"青政办督〔{year}〕7号"]
+    assert [p.text for p in Document(io.BytesIO(typed)).paragraphs if p.text][:2] == ["市人民政府办公室", "市政办督〔2026〕3号"]
+    html = ledger.browser("office").get("/bulletin").text
+    assert f'value="{ledger.settings.bulletin_issuer}"' in html
+
+
+def test_a_bulletin_period_not_yet_begun_is_refused(ledger):
+    html = ledger.browser("office").get("/bulletin?from=2099-01-01&to=2099-01-31").text
+    assert "也不晚于今天" in html and "<b>" not in html.split("督查通报")[-1].split("</form>")[-1]
