@@ -64,6 +64,8 @@ _TERMS = (
     Term("action.interview", "约谈", "interview", "the office summons a unit's head about an item; the talk is recorded"),
     Term("action.rate", "评价", "rate", "the supervision office rates how a done item was handled"),
     Term("action.instruct", "批示", "instruct", "a leader leaves an instruction on an item"),
+    Term("action.answer_instruction", "回复批示", "answer an instruction",
+         "a unit of the item reports how it carries out a leader's instruction"),
     Term("action.split", "拆分", "split", "the office splits a draft into several, one per directive or unit"),
     Term("action.merge", "合并", "merge", "the office merges drafts into one"),
     # Roles.
