@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import Actor, Role
-from luoshi.store.items import InstructionView, instruction_views, visible_to
+from luoshi.store.items import InstructionView, _items_of, instruction_views, visible_to
 from luoshi.store.models import Instruction, ItemRow, Organisation
 
 LIMIT = 200  # the newest 批示 a list shows
@@ -48,12 +48,15 @@ def instructions_by(session: Session, *, actor: Actor) -> list[InstructedItem]:
     return [i for i in _listed(session, [tuple(r) for r in rows]) if i.instruction.by == actor.id]
 
 
-def instructions_for(session: Session, *, actor: Actor) -> list[InstructedItem]:
-    """The 批示 on the items `actor` may see, newest first: for a unit, those on the items handed to it
-    (its workspace's 领导批示 list)."""
+def instructions_for(session: Session, *, actor: Actor, unit: int | None = None) -> list[InstructedItem]:
+    """The 批示 on the items `actor` may see, newest first; with `unit`, on that unit's items only (a unit's
+    workspace: its 领导批示 list; a unit user's own unit is implied)."""
+    if actor.role is Role.UNIT:
+        if not (actor.unit or "").isdigit():
+            return []
+        unit = int(actor.unit or 0)
+    conds = [visible_to(actor)] + ([ItemRow.id.in_(_items_of(unit))] if unit is not None else [])
     ids = (select(Instruction.item_id).join(ItemRow, ItemRow.id == Instruction.item_id)
-           .where(visible_to(actor)).order_by(Instruction.at.desc()).limit(LIMIT))
-    if actor.role is Role.UNIT and not actor.unit:
-        return []
+           .where(*[c for c in conds if c is not True]).order_by(Instruction.at.desc()).limit(LIMIT))
     rows = session.execute(select(ItemRow.id, ItemRow.title, ItemRow.state).where(ItemRow.id.in_(ids))).all()
     return _listed(session, [tuple(r) for r in rows])
