@@ -397,8 +397,10 @@ def export_bulletin(
     output: str = OUTPUT,
     start: str = typer.Option(..., "--from", help="First day of the period (YYYY-MM-DD)."),
     end: str = typer.Option(..., "--to", help="Last day of the period (YYYY-MM-DD)."),
-    issuer: str = typer.Option("县人民政府办公室", "--issuer", help="The issuing office (letterhead and signature)."),
-    number: str = typer.Option("", "--number", help="The document number (文号), e.g. 青政办督〔2026〕11号."),
+    issuer: str = typer.Option("", "--issuer", help="The issuing office (letterhead and signature); default the "
+                                                    "setting LUOSHI_BULLETIN_ISSUER."),
+    number: str = typer.Option("", "--number", help="The document number (文号): 11 is issued as "
+                                                    "{LUOSHI_BULLETIN_PREFIX}〔year〕11号; a whole 文号 stays as typed."),
 ) -> None:
     """The supervision bulletin (督查通报) of a period as DOCX."""
     from luoshi.store.exporting import bulletin_file

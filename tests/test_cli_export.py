@@ -12,6 +12,7 @@ from luoshi.cli import app
 from luoshi.search import search
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database
+from luoshi.store.items import today_in
 
 HEADER = ["序号", "事项", "分解任务", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"]
 
@@ -100,6 +101,11 @@ def test_the_bulletin_of_a_period(cli, tmp_path):
     cells = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
     assert any(OVERDUE in row for row in cells) and any(DONE in row for row in cells)
     assert not any(DRAFT in " ".join(row) for row in cells)
+
+    code, _ = run("export", "bulletin", "--from", "2026-10-01", "--to", "2026-10-31", "-o", str(out), "--number", "12")
+    lines = [p.text for p in Document(str(out)).paragraphs if p.text]
+    year = today_in(Settings(_env_file=None)).year  # issued today: the settings' issuer and 文号 prefix
+    assert code == 0 and lines[:2] == ["县人民政府办公室", f"县政办督〔{year}〕12号"]
 
 
 def test_bad_input_exits_2_with_the_reason(cli, tmp_path):
