@@ -94,6 +94,12 @@ def test_the_ledger_on_a_phone_is_cards_under_folded_filters(chromium, site):
     snap(page, "ledger")
     page.click("#ledger-filters > summary")  # a tap opens the filters
     assert page.locator("#state").is_visible() and no_sideways_scroll(page)
+    xlsx = page.locator(".exports a.export-xlsx")
+    assert "include_drafts" not in xlsx.get_attribute("href")  # the XLSX leaves drafts out …
+    page.check("#export-drafts")
+    assert xlsx.get_attribute("href").endswith("include_drafts=1")  # … unless 包含待确认草稿 is ticked
+    page.uncheck("#export-drafts")
+    assert "include_drafts" not in xlsx.get_attribute("href")
     assert problems == []
 
 
