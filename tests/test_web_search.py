@@ -171,3 +171,18 @@ def test_snippets_never_show_letter_spaced_text(web):
     item(web, "部署安全生产", text="会 议 要 求 ， 各 乡 镇 要 立 即 开 展 安 全 生 产 大 检 查")
     [hit] = hits(web, "office", q="安全生产")["hits"]
     assert hit["snippet_html"] == "会议要求，各乡镇要立即开展<mark>安全生产</mark>大检查"
+
+
+def test_a_short_form_without_its_level_names_the_unit_at_every_level(web):
+    from luoshi.store.orgs import create_organisation
+
+    made = []
+    with web.db.session() as s:
+        for name, title in (("县住房和城乡建设局", "排查城镇燃气管道"), ("区住房和城乡建设局", "改造老旧小区")):
+            unit = create_organisation(s, name=name).id
+            s.commit()
+            made.append(store_items.create_item(s, actor=OFFICE, kind="task", title=title, lead_units=[unit],
+                                                settings=web.settings).id)
+    result = hits(web, "office", q="住建局")
+    assert sorted(refs(result)) == [("item", i) for i in sorted(made)]
+    assert sorted(u["name"] for u in result["units"]) == ["区住房和城乡建设局", "县住房和城乡建设局"]

@@ -191,18 +191,21 @@ class VisibleResults:
 
 def units_named(session: Session, q: str) -> list[NamedUnit]:
     """The units the words of `q` (split at spaces) name: by name, by a short form that keys the same
-    unit, or by an alias the directory keeps for it. A number is never read as a unit's id."""
-    from luoshi.store.orgs import find_organisation
+    unit, or by an alias the directory keeps for it; a short form without its level (`住建局`) names
+    the unit at every level (县住建局 and 区住建局). A number is never read as a unit's id."""
+    from luoshi.store.orgs import LEVEL_MARK, find_organisation, key_of
 
     words = [w for w in dict.fromkeys(q.split()) if len(w) >= 2 and not w.isdigit()]
     if not words:
         return []
-    by_alias = {alias: org for org in session.scalars(select(Organisation)) for alias in (org.aliases or ())}
+    orgs = list(session.scalars(select(Organisation).order_by(Organisation.id)))
+    by_alias = {alias: org for org in orgs for alias in (org.aliases or ())}
     found = []
     for word in words:
         org = find_organisation(session, word) or by_alias.get(word)
-        if org is not None:
-            found.append(NamedUnit(org.id, org.name, word))
+        key = key_of(word)
+        levels = [] if org is not None or LEVEL_MARK in key else [o for o in orgs if o.key.endswith(LEVEL_MARK + key)]
+        found += [NamedUnit(o.id, o.name, word) for o in ([org] if org is not None else levels)]
     return found
 
 
