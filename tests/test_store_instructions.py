@@ -9,7 +9,7 @@ import pytest
 from luoshi.ledger import Actor, InvalidValue, PermissionDenied, Role
 from luoshi.store.instructions import instructions_by, instructions_for
 from luoshi.store.items import instructions, item_history
-from test_store_items import LEADER, OFFICE, at, draft, handed_out, step, unit_user, units  # noqa: F401
+from test_store_items import LEADER, OFFICE, at, handed_out, step, unit_user, units  # noqa: F401
 
 OTHER_LEADER = Actor("vice", Role.LEADER)
 
