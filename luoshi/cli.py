@@ -352,12 +352,15 @@ def export_ledger(
     document: Optional[int] = typer.Option(None, "--document", help="Only items of this source document (id)."),
     due_from: Optional[str] = typer.Option(None, "--due-from", help="Due on or after (YYYY-MM-DD)."),
     due_to: Optional[str] = typer.Option(None, "--due-to", help="Due on or before (YYYY-MM-DD)."),
+    include_drafts: bool = typer.Option(False, "--include-drafts",
+                                        help="Also list the drafts not yet confirmed (待确认); left out by default."),
 ) -> None:
     """The supervision ledger (督办事项台账) with the ledger's filters."""
     from luoshi.store.exporting import CLI_ACTOR, export_file
 
     filters = dict(state=state or None, unit=unit, warning=warning, document=document,
-                   due_from=_day(due_from, "--due-from"), due_to=_day(due_to, "--due-to"))
+                   due_from=_day(due_from, "--due-from"), due_to=_day(due_to, "--due-to"),
+                   include_drafts=include_drafts)
     _write_export(output, lambda s: export_file(s, "ledger", format.value, actor=CLI_ACTOR, **filters))
 
 
@@ -394,8 +397,10 @@ def export_bulletin(
     output: str = OUTPUT,
     start: str = typer.Option(..., "--from", help="First day of the period (YYYY-MM-DD)."),
     end: str = typer.Option(..., "--to", help="Last day of the period (YYYY-MM-DD)."),
-    issuer: str = typer.Option("县人民政府办公室", "--issuer", help="The issuing office (letterhead and signature)."),
-    number: str = typer.Option("", "--number", help="The document number (文号), e.g. 青政办督〔2026〕11号."),
+    issuer: str = typer.Option("", "--issuer", help="The issuing office (letterhead and signature); default the "
+                                                    "setting LUOSHI_BULLETIN_ISSUER."),
+    number: str = typer.Option("", "--number", help="The document number (文号): 11 is issued as "
+                                                    "{LUOSHI_BULLETIN_PREFIX}〔year〕11号; a whole 文号 stays as typed."),
 ) -> None:
     """The supervision bulletin (督查通报) of a period as DOCX."""
     from luoshi.store.exporting import bulletin_file

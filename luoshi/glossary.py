@@ -64,6 +64,8 @@ _TERMS = (
     Term("action.interview", "约谈", "interview", "the office summons a unit's head about an item; the talk is recorded"),
     Term("action.rate", "评价", "rate", "the supervision office rates how a done item was handled"),
     Term("action.instruct", "批示", "instruct", "a leader leaves an instruction on an item"),
+    Term("action.answer_instruction", "回复批示", "answer an instruction",
+         "a unit of the item reports how it carries out a leader's instruction"),
     Term("action.split", "拆分", "split", "the office splits a draft into several, one per directive or unit"),
     Term("action.merge", "合并", "merge", "the office merges drafts into one"),
     # Roles.
@@ -118,6 +120,13 @@ _TERMS = (
     Term("suggestion_lead", "主办", "lead unit", "the unit that handles a suggestion and replies (主办单位)"),
     Term("suggestion_co", "协办", "co-operating unit", "a unit that gives the lead its opinion (协办单位)"),
     Term("reply_due", "答复期限", "reply deadline", "three months from assignment by default"),
+    Term("procedure.suggestion", "代表建议", "deputy's suggestion", "answered within three months; the deputy "
+                                                                  "evaluates the reply"),
+    Term("procedure.review", "审议意见", "review point", "a point of the deputies' review of the government's "
+                                                     "reports; a report on its handling is due, no evaluation"),
+    Term("procedure_reply.suggestion", "答复", "reply", "the lead unit's answer to the deputy"),
+    Term("procedure_reply.review", "研究处理情况报告", "handling report", "how a review point was studied and handled"),
+    Term("review_due", "报告期限", "report deadline", "of a review point's handling report; two months by default"),
     Term("suggestion_state.registered", "待交办", "registered", "entered or extracted, not yet handed out"),
     Term("suggestion_state.assigned", "办理中", "assigned", "with its units; a reply is due"),
     Term("suggestion_state.replied", "已答复", "replied", "the lead unit replied; the deputy's evaluation is awaited"),

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     due_target: str = Field("year_end", description="Default due rule of a target (目标指标).")
     due_suggestion: str = Field("3m", description="Default due rule of a deputy's suggestion (代表建议): the "
                                                   "reply period, three months by law.")
+    due_review: str = Field("2m", description="Deadline of the report on a congress review point (审议意见的研究处理"
+                                              "情况报告), after assignment: 2m, 60d, ….")
     warning_near_days: int = Field(7, ge=0, description="Yellow when the due date is this many days away or fewer.")
     warning_stale_days: int = Field(30, ge=0, description="Yellow when no progress was reported for this many days.")
     warning_behind_points: int | None = Field(
@@ -95,6 +97,10 @@ class Settings(BaseSettings):
                                                               "worker over the outbox.")
     serve_jobs: bool = Field(True, description="`luoshi serve` also sends notifications while no `luoshi worker` "
                                                "is running (the one-machine default).")
+    bulletin_issuer: str = Field("县人民政府办公室", description="Who issues the supervision bulletin (督查通报): its red "
+                                                           "letterhead and signature, unless the office types another.")
+    bulletin_prefix: str = Field("县政办督", description="The 文号 prefix of the bulletin: a number typed as 11 is "
+                                                       "issued as {prefix}〔{year}〕11号.")
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses of the reverse proxies whose X-Forwarded-For is believed "
                         "(e.g. 127.0.0.1 behind nginx on the same host); empty: none, the peer's address counts.")
@@ -114,6 +120,15 @@ class Settings(BaseSettings):
     database_pool_size: int | None = Field(
         None, ge=1, description="Database connections one server process keeps open (default: one per worker "
                                 "thread); as many more are opened at peaks and closed after use.")
+
+    @field_validator("due_review")
+    @classmethod
+    def _due_rule(cls, value: str) -> str:
+        from luoshi.ledger.due import RULE
+
+        if not RULE.match(value):
+            raise ValueError(f"due rule {value!r}: write e.g. 2m, 60d, 8w or 1y")
+        return value
 
     @field_validator("timezone")
     @classmethod

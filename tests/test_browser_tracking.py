@@ -6,21 +6,24 @@ delivery page after the county's 2024 and 2025 reports are ingested. Screenshots
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 import browserfixtures
 from browserfixtures import SCREENSHOTS, Server, chromium, screenshot  # noqa: F401
 from conftest import ROOT
 from luoshi.ingest import ingest_paths
 from luoshi.ledger import Actor, Role
+from luoshi.ledger.due import by_rule
 from luoshi.settings import Settings
 from luoshi.store import users as store_users
 from luoshi.store.db import Database
+from luoshi.store.items import today_in
 from luoshi.store.orgs import create_organisation, find_organisation
 from luoshi.store.targets import assign_target
-from luoshi.store.tracking import ActualRow, TargetRow
+from luoshi.store.tracking import ActualRow, SuggestionRow, TargetRow
 
 SAMPLES = ROOT / "luoshi" / "samples"
 DOCUMENTS = [SAMPLES / "qingxi_2024_work_report.txt", SAMPLES / "qingxi_2025_work_report.txt",
@@ -47,6 +50,10 @@ def site(tmp_path_factory):
             store_users.create_user(s, username=username, password=PASSWORD, role=role, unit=unit,
                                     display_name=name)
         ingest_paths(s, DOCUMENTS, settings=settings)
+        # One of the review's points is followed as a deputy's suggestion (reply, evaluation, re-handling);
+        # the others keep the review procedure (a 研究处理情况报告 closes them).
+        s.execute(update(SuggestionRow).where(SuggestionRow.title == "推进老旧小区改造").values(procedure="suggestion"))
+        s.commit()
         stations = s.scalar(select(TargetRow.id).where(TargetRow.text == STATIONS))
         assign_target(s, target_id=stations, actor=Actor("zhangmin", Role.SUPERVISOR), lead_units=["县发改委"],
                       settings=settings)
@@ -197,6 +204,28 @@ def test_a_suggestion_assigned_replied_rated_dissatisfied_rehandled_then_satisfi
     assert congress.locator("#suggestions-table tbody tr").count() == 1
     assert congress.locator("#by-unit tbody tr").first.inner_text().split("\t")[:2] == ["县住建局", "1"]
     screenshot(congress, "tracking-09-suggestions-statistics")
+
+
+def test_a_review_point_is_closed_by_its_handling_report(chromium, site):
+    congress = sign_in(chromium, site, "renda")
+    assert urlsplit(congress.url).path == "/suggestions"  # where the congress office lands
+    congress.goto(f"{site.url}/suggestions?procedure=review")
+    assert congress.locator("#suggestions-table tbody tr").count() == 9
+    office = sign_in(chromium, site, "zhangmin")
+    office.goto(f"{site.url}/suggestions?procedure=review")
+    office.locator("#suggestions-table a", has_text="改善农村道路").click()
+    office.wait_for_url(re.compile(r"/suggestions/\d+$"))
+    assert act(office, "assign", lead_unit="县住建局") == "办理中"
+    assert office.locator("#due").inner_text().startswith(str(by_rule("2m", today_in(Settings(_env_file=None)))))
+    unit = sign_in(chromium, site, "zjj")
+    unit.goto(office.url)
+    assert unit.locator("#act-reply summary").inner_text() == "报送研究处理情况报告"
+    assert unit.locator("#act-reply [name=outcome]").count() == 0
+    assert act(unit, "reply", text="已将农村公路提档升级列入年度计划") == "已办结"
+    assert unit.locator("#procedure").inner_text().startswith("审议意见")
+    steps = unit.locator("#history li .head")
+    assert [steps.nth(i).inner_text().split(" ")[0] for i in range(steps.count())] == [
+        "登记", "交办", "研究处理情况报告"]
 
 
 def test_the_delivery_page_shows_both_sentences_of_each_linked_promise(chromium, site):

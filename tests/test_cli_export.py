@@ -12,6 +12,7 @@ from luoshi.cli import app
 from luoshi.search import search
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database
+from luoshi.store.items import today_in
 
 HEADER = ["序号", "事项", "分解任务", "来源", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "预警"]
 
@@ -47,9 +48,11 @@ def test_the_ledger_as_xlsx_with_every_handed_out_item(cli, tmp_path):
     assert code == 0 and output.startswith(f"written: {out}")
     rows = xlsx_rows(out.read_bytes())
     assert rows[1] == HEADER
-    assert [r[1] for r in rows[2:]] == [OVERDUE, DONE, OTHER, DRAFT]  # the ledger's order: by due date
+    assert [r[1] for r in rows[2:]] == [OVERDUE, DONE, OTHER]  # the ledger's order: by due date; no drafts
     assert rows[2][0] == 1 and rows[2][4] == UNIT_A and rows[2][8] == "办理中" and rows[2][9] == "红灯"
     assert rows[3][7] == "已完成" and rows[3][8] == "已办结"
+    assert run("export", "ledger", "-o", str(out), "--include-drafts")[0] == 0
+    assert [r[1] for r in xlsx_rows(out.read_bytes())[2:]] == [OVERDUE, DONE, OTHER, DRAFT]
 
 
 def test_the_ledger_filters_are_options(cli, tmp_path):
@@ -98,6 +101,11 @@ def test_the_bulletin_of_a_period(cli, tmp_path):
     cells = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
     assert any(OVERDUE in row for row in cells) and any(DONE in row for row in cells)
     assert not any(DRAFT in " ".join(row) for row in cells)
+
+    code, _ = run("export", "bulletin", "--from", "2026-10-01", "--to", "2026-10-31", "-o", str(out), "--number", "12")
+    lines = [p.text for p in Document(str(out)).paragraphs if p.text]
+    year = today_in(Settings(_env_file=None)).year  # issued today: the settings' issuer and 文号 prefix
+    assert code == 0 and lines[:2] == ["县人民政府办公室", f"县政办督〔{year}〕12号"]
 
 
 def test_bad_input_exits_2_with_the_reason(cli, tmp_path):

@@ -22,10 +22,10 @@ from docx.shared import Mm, Pt
 from luoshi.exports import (LISTS, BulletinContent, BulletinFigures, CompletedRow, ExportError, LedgerRow, SubtaskLine,
                             Letterhead, OverdueRow, SuggestionRow, TargetRow, bulletin_content, bulletin_docx,
                             csv_bytes, export_list, json_bytes, ledger_rows, ledger_rows_from_views, ledger_xlsx,
-                            records, suggestion_rows, suggestions_xlsx, target_rows, targets_xlsx)
+                            bulletin_title, records, suggestion_rows, suggestions_xlsx, target_rows, targets_xlsx)
 from luoshi.exports.columns import LEDGER, SUGGESTIONS, TARGETS
 from luoshi.exports.dates import period_label, zh_date
-from luoshi.exports.docx import title_lines
+from luoshi.exports.docx import _title, title_lines
 from luoshi.ledger import Colour, Item, ItemWarning, Kind, State
 from luoshi.ledger.suggestions import Round, Satisfaction, Suggestion, SuggestionState
 from luoshi.ledger.targets import Status as TargetStatus
@@ -325,7 +325,54 @@ def test_period_labels_and_titles():
     assert period_label(date(2026, 12, 1), date(2027, 1, 15)) == "2026年12月1日至2027年1月15日"
     assert zh_date(date(2026, 11, 5)) == "2026年11月5日"
     assert title_lines("关于2026年10月1日至11月15日督办事项办理情况的通报") == [
-        "关于2026年10月1日至11月15日督办事项", "办理情况的通报"]
+        "关于2026年10月1日至11月15日", "督办事项办理情况的通报"]
+    assert title_lines("关于2026年12月1日至2027年1月15日督办事项办理情况的通报") == [
+        "关于2026年12月1日至", "2027年1月15日", "督办事项办理情况的通报"]
+
+
+TITLE_WORDS = ("关于", "督办事项", "办理情况", "通报")
+
+
+def _title_paragraph(doc):
+    return next(p for p in doc.paragraphs if p.text.startswith("关于"))
+
+
+@pytest.mark.parametrize("start, end", [(date(2026, 10, 1), date(2026, 10, 31)),
+                                        (date(2026, 10, 1), date(2026, 11, 15)),
+                                        (date(2026, 12, 1), date(2027, 1, 15))])
+def test_the_title_breaks_only_between_its_phrases(start, end):
+    title = _title_paragraph(Document(io.BytesIO(bulletin(start=start, end=end))))
+    lines = title.text.split("\n")
+    assert "".join(lines) == f"关于{period_label(start, end)}督办事项办理情况的通报"
+    for line in lines:  # every line is whole phrases: no word or date cut
+        assert line.endswith(("关于", "至", "日", "份", "督办事项", "通报")), lines
+        assert not any(word not in line and any(line.endswith(word[:k]) for k in range(1, len(word)))
+                       for word in TITLE_WORDS), lines
+    assert title.paragraph_format.keep_together
+
+
+def test_a_title_phrase_wider_than_a_line_is_set_smaller_not_cut():
+    doc = Document()
+    _title(doc, "关于" + "青溪县城乡环境综合整治专项行动" * 2 + "督办事项办理情况的通报")
+    runs = [r for r in _title_paragraph(doc).runs if r.text]
+    assert any("青溪县城乡环境综合整治专项行动" * 2 in r.text for r in runs)  # one line, not cut
+    assert all(r.font.size.pt < 22 for r in runs)
+
+
+def test_the_record_stays_with_the_signature_on_the_last_page():
+    doc = Document(io.BytesIO(bulletin()))
+    texts = [p.text for p in doc.paragraphs]
+    last_requirement = max(i for i, t in enumerate(texts) if t.startswith("（三）"))
+    tail = doc.paragraphs[last_requirement:]
+    assert tail[-1].text == "青溪县人民政府办公室\t2026年11月5日印发"
+    assert all(p.paragraph_format.keep_with_next for p in tail[:-1])  # chained down to the 印发 line
+    assert all(p.paragraph_format.keep_together for p in tail[1:])
+
+
+def test_the_as_of_date_is_never_after_the_day_of_issue():
+    doc = Document(io.BytesIO(bulletin(end=date(2026, 11, 30), start=date(2026, 11, 1))))
+    as_of = [t for t in paragraphs(doc) if t.startswith("截至")]
+    assert len(as_of) == 2 and all(t.startswith("截至2026年11月5日，") for t in as_of)  # issued 5 November
 
 
 def test_bulletin_numbers_requirements_and_refuses_a_reversed_period():
@@ -375,6 +422,29 @@ def test_libreoffice_converts_the_ledger_and_the_bulletin_to_pdf(tmp_path):
                               text=True, check=True).stdout
         text = "".join(text.split())  # LibreOffice spaces Chinese from digits; lines break anywhere
         assert "青政办督〔2026〕11号" in text and "办结率62.5%" in text
+
+
+def test_libreoffice_sets_each_title_on_lines_of_whole_phrases(tmp_path):
+    soffice = _soffice()
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    periods = {"month": (date(2026, 10, 1), date(2026, 10, 31)), "span": (date(2026, 10, 1), date(2026, 11, 15)),
+               "years": (date(2026, 12, 1), date(2027, 1, 15))}
+    for name, (start, end) in periods.items():
+        (tmp_path / f"{name}.docx").write_bytes(bulletin(start=start, end=end))
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), *(str(tmp_path / f"{n}.docx") for n in periods)],
+                   capture_output=True, timeout=180)
+    for name, (start, end) in periods.items():
+        pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True,
+                               text=True, check=True).stdout.split("\f")
+        lines = ["".join(line.split()) for line in pages[0].splitlines() if line.strip()]
+        first = next(i for i, line in enumerate(lines) if line.startswith("关于"))
+        last = next(i for i, line in enumerate(lines) if line.endswith("通报"))
+        assert lines[first:last + 1] == title_lines(bulletin_title(start, end)), lines[:8]
+        last_page = [p for p in pages if p.strip()][-1]  # the 版记 shares its page with the signature
+        assert "印发" in last_page and "抄送" in last_page and "2026年11月5日" in "".join(
+            last_page.split("抄送")[0].split())
 
 
 # --- rows from the ledger's items

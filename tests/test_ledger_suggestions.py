@@ -13,7 +13,7 @@ from luoshi.ledger.actors import Actor, Role
 from luoshi.ledger.audit import record_all, verify
 from luoshi.ledger.errors import InvalidTransition, InvalidValue, MissingField, PermissionDenied
 from luoshi.ledger.items import SourceRef
-from luoshi.ledger.suggestions import (Opinion, Outcome, Round, Satisfaction, Suggestion, SuggestionAction,
+from luoshi.ledger.suggestions import (Opinion, Outcome, Procedure, Round, Satisfaction, Suggestion, SuggestionAction,
                                        SuggestionPolicy, SuggestionState, Tally, apply, available, by_category,
                                        by_satisfaction, by_unit, can_view, from_record, from_review, new_suggestion,
                                        warning)
@@ -172,7 +172,8 @@ def test_from_a_review_record():
     s, _ = from_record(rec, id="s-1", actor=CONGRESS, now=T0, category="增强产业发展硬实力", document="review.txt",
                        path="suggestions[0]")
     assert s == Suggestion(id="s-1", title="聚焦项目引建", no=1, category="增强产业发展硬实力", deputies=("汪香元", "杨锐"),
-                           text="1.聚焦项目引建。汪香元、杨锐代表建议…", source=SourceRef("review.txt", (120, 160), "suggestions[0]"))
+                           text="1.聚焦项目引建。汪香元、杨锐代表建议…", source=SourceRef("review.txt", (120, 160), "suggestions[0]"),
+                           procedure=Procedure.REVIEW)
 
 
 def test_from_a_review_summary_with_groups():
@@ -187,6 +188,52 @@ def test_from_a_review_summary_with_groups():
         ("review.txt-1.1", 1, "增强产业发展硬实力", ("汪香元", "杨锐"), "suggestion_groups[0].suggestions[0]"),
         ("review.txt-1.2", 2, "增强产业发展硬实力", ("胡卫江",), "suggestion_groups[0].suggestions[1]"),
         ("review.txt-2.1", 1, "增强对外合作影响力", ("汪香元",), "suggestion_groups[1].suggestions[0]")]
+
+
+def test_a_review_summary_holds_review_points_a_summary_of_suggestions_suggestions():
+    points = {"title": "关于县十八届人大三次会议审议《政府工作报告》的情况", "source": "r.txt",
+              "suggestions": [{"no": 1, "title": "加快项目落地", "text": "1.加快项目落地。"}]}
+    assert [s.procedure for s, _ in from_review(points, actor=CONGRESS, now=T0)] == [Procedure.REVIEW]
+    summary = {**points, "title": "县十八届人大三次会议代表建议汇总"}
+    assert [s.procedure for s, _ in from_review(summary, actor=CONGRESS, now=T0)] == [Procedure.SUGGESTION]
+    assert [p.label for p in Procedure] == ["代表建议", "审议意见"]
+    assert [p.reply_label for p in Procedure] == ["答复", "研究处理情况报告"]
+
+
+def review_point() -> Suggestion:
+    s, _ = new_suggestion(id="r-1", title="加快项目落地", actor=CONGRESS, now=T0, procedure="review")
+    return s
+
+
+def test_a_review_point_is_due_its_report_in_two_months_and_the_report_closes_it():
+    s, (assigned_event, replied) = run(review_point(), ("assign", OFFICE, 0, {"lead_unit": "县交通运输局"}),
+                                       ("reply", LEAD, 70, {"text": "已制定项目服务专班方案"}))
+    assert assigned_event.due == date(2024, 5, 1)  # two months, not the suggestion's three
+    assert (s.state, s.closed_at, s.satisfaction) == (State.CLOSED, day(70), None)
+    assert (replied.to_state, replied.late_days) == (State.CLOSED, 9)
+    assert available(s, CONGRESS) == []  # no satisfaction evaluation, no re-handling
+    with pytest.raises(InvalidTransition):
+        apply(s, "evaluate", CONGRESS, day(71), satisfaction="dissatisfied")
+
+
+def test_the_review_deadline_is_a_policy_and_a_suggestion_keeps_three_months():
+    s, event = apply(review_point(), "assign", OFFICE, T0, lead_unit="县交通运输局",
+                     policy=SuggestionPolicy(review_rule="30d"))
+    assert event.due == date(2024, 3, 31)
+    _, event = apply(registered(), "assign", OFFICE, T0, lead_unit="县交通运输局", policy=SuggestionPolicy(review_rule="30d"))
+    assert event.due == date(2024, 6, 1)
+    with pytest.raises(InvalidValue, match="review_rule"):
+        SuggestionPolicy(review_rule="two months")
+
+
+def test_the_procedure_is_in_the_creation_event_and_read_back():
+    _, event = new_suggestion(id="r-1", title="加快项目落地", actor=CONGRESS, now=T0, procedure="review")
+    assert event.to_dict()["procedure"] == "review"
+    assert events.from_dict(event.to_dict()) == event
+    old = {k: v for k, v in event.to_dict().items() if k != "procedure"}  # written before procedures existed
+    assert events.from_dict(old).procedure is Procedure.SUGGESTION
+    with pytest.raises(InvalidValue, match="procedure"):
+        new_suggestion(id="x", title="t", actor=CONGRESS, now=T0, procedure="motion")
 
 
 # -- warnings -------------------------------------------------------------------------------------------------

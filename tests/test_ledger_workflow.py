@@ -87,6 +87,7 @@ SITUATIONS = {
     Action.INTERVIEW: (State.IN_PROGRESS, {"text": "约谈局长，承诺月底前完成"}),
     Action.RATE: (State.DONE, {"rating": "good"}),
     Action.INSTRUCT: (State.IN_PROGRESS, {"text": "请抓紧落实，月底前报结果。"}),
+    Action.ANSWER_INSTRUCTION: (State.IN_PROGRESS, {"text": "已按批示召开专题会", "instruction": 5}),
 }
 
 
@@ -122,6 +123,7 @@ notify              yes    yes         -     -       -
 interview           yes    yes         -     -       -
 rate                yes    yes         -     -       -
 instruct            -      -           -     yes     -
+answer_instruction  -      -           yes   -       -
 """
 
 
@@ -142,9 +144,9 @@ def test_the_matrix_covers_every_action_and_role():
 
 @pytest.mark.parametrize("action", [a for a in Action if Role.UNIT in WHO[a].roles])
 def test_unit_actions_by_standing(action):
-    """Co-operating units only report progress; a unit with no part in the item does nothing."""
+    """Co-operating units only report progress and answer 批示; a unit with no part in the item does nothing."""
     may = {name: allowed(action, who) for name, who in (("lead", LEAD), ("co", CO), ("other", OTHER))}
-    assert may == {"lead": True, "co": action is Action.REPORT_PROGRESS, "other": False}
+    assert may == {"lead": True, "co": action in (Action.REPORT_PROGRESS, Action.ANSWER_INSTRUCTION), "other": False}
 
 
 def test_a_unit_acting_on_another_units_item_is_refused_with_the_reason():

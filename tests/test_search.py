@@ -264,3 +264,22 @@ def test_both_backends_find_the_same_entries(pg_url):
         clear(engine)
         engine.dispose()
     assert answers[0] == answers[1]
+
+
+def test_a_word_that_names_a_unit_finds_that_units_entries(engine):
+    index(engine, [SearchEntry("item", 1, "燃气管道排查", unit="县住房和城乡建设局", url="/items/1"),
+                   SearchEntry("item", 2, "老旧小区改造", unit="县财政局", co_units=("县住房和城乡建设局",), url="/items/2"),
+                   SearchEntry("document", 3, "会议纪要", "请县住建局牵头办理。", url="/documents/3"),
+                   SearchEntry("item", 4, "燃气下乡", unit="县商务局", url="/items/4")])
+    named = {"县住建局": ["县住房和城乡建设局"]}
+    assert sorted(found(search(engine, "县住建局", units_named=named))) == [
+        ("document", "3"), ("item", "1"), ("item", "2")]
+    assert found(search(engine, "县住建局", units_named=named))[0] == ("document", "3")  # the words rank first
+    assert found(search(engine, "县住建局 燃气", units_named=named)) == [("item", "1")]
+    assert found(search(engine, "县住建局")) == [("document", "3")]  # without the directory: the words only
+
+
+def test_letter_spaced_text_is_found_and_shown_closed_up(engine):
+    index(engine, [SearchEntry("document", 1, "纪要", "一 、 会 议 要 求\n各单位要加快推进。", url="/documents/1")])
+    [hit] = search(engine, "会议要求").hits
+    assert hit.snippet_html == "一、<mark>会议要求</mark>\n各单位要加快推进。".replace("\n", " ")

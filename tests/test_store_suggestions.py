@@ -38,10 +38,28 @@ def unit_user(unit_id: int) -> Actor:
     return Actor(f"u{unit_id}", Role.UNIT, unit=str(unit_id))
 
 
+def as_suggestions(session) -> None:
+    """The sample review's points handled as deputies' suggestions (代表建议: reply, evaluation,
+    re-handling), which is what the loop tests drive; review points have a procedure of their own."""
+    from sqlalchemy import update
+
+    from luoshi.store.tracking import SuggestionRow
+
+    session.execute(update(SuggestionRow).values(procedure="suggestion"))
+    session.commit()
+
+
 @pytest.fixture
-def registered(session, settings, units):
-    """The sample review summary ingested: ten registered suggestions."""
+def review_points(session, settings, units):
+    """The sample review summary ingested: ten registered review points (审议意见)."""
     ingest_paths(session, [REVIEW], settings=settings, now=NOW)
+    return list_suggestions(session, actor=OFFICE, settings=settings, now=NOW).rows
+
+
+@pytest.fixture
+def registered(session, settings, review_points):
+    """Ten registered suggestions: the sample review's points, as 代表建议."""
+    as_suggestions(session)
     return list_suggestions(session, actor=OFFICE, settings=settings, now=NOW).rows
 
 
@@ -200,3 +218,26 @@ def test_the_rehandling_period_counts_from_the_offices_day(session, settings, un
     view = act_on_suggestion(session, suggestion_id=sid, actor=CONGRESS, action="evaluate", expected_version=3,
                              satisfaction="不满意", settings=settings, now=late_evening)
     assert (view.suggestion.state.value, view.suggestion.due) == ("rehandling", date(2024, 5, 10))
+
+
+def test_a_review_point_gets_a_handling_report_within_two_months_then_closes(session, settings, units, review_points):
+    point = review_points[4]
+    assert (point.suggestion.procedure.value, point.suggestion.title) == ("review", "推进老旧小区改造")
+    lead = unit_user(units["县住建局"])
+    view = step(session, settings, point.id, OFFICE, "assign", 1, 0, lead_unit="县住建局")
+    assert view.suggestion.due == date(2024, 5, 1)  # LUOSHI_DUE_REVIEW, two months; not the reply's three
+    view = step(session, settings, point.id, lead, "reply", 2, 30, text="已形成老旧小区改造研究处理情况报告")
+    assert (view.suggestion.state.value, view.suggestion.closed_at, view.actions) == ("closed", at(30), [])
+    assert [h["type"] for h in suggestion_history(session, suggestion_id=point.id, actor=CONGRESS)] == [
+        "suggestion.create", "suggestion.assign", "suggestion.reply"]
+    stats = suggestion_statistics(session, actor=OFFICE, settings=settings, now=at(31))
+    assert stats.by_satisfaction["pending"] == 0  # review points await no evaluation
+
+
+def test_the_review_deadline_is_a_setting(session, settings, units, review_points):
+    custom = settings.model_copy(update={"due_review": "30d"})
+    view = step(session, custom, review_points[0].id, OFFICE, "assign", 1, 0, lead_unit="县住建局")
+    assert view.suggestion.due == date(2024, 3, 31)
+    entered = create_suggestion(session, actor=CONGRESS, title="加强河道保洁", settings=custom, now=NOW)
+    view = step(session, custom, entered.id, OFFICE, "assign", 1, 0, lead_unit="县住建局")
+    assert (entered.suggestion.procedure.value, view.suggestion.due) == ("suggestion", date(2024, 6, 1))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -37,3 +39,59 @@ def test_demo_builds_a_database_and_prints_users_that_can_sign_in(tmp_path):
 def test_serve_is_a_documented_command_with_host_port_and_workers():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0 and all(opt in result.output for opt in ("--host", "--port", "--workers"))
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """The demo database, built once for the tests that read it whole."""
+    from luoshi.web.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    build_demo(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}")
+    yield db
+    db.dispose()
+
+
+def test_every_demo_history_opens_with_its_creation_and_reads_in_time_order(demo_db):
+    from sqlalchemy import select
+
+    from luoshi.store.models import AuditEntryRow
+
+    with demo_db.session() as s:
+        entries = s.execute(select(AuditEntryRow.item_id, AuditEntryRow.type, AuditEntryRow.at)
+                            .order_by(AuditEntryRow.item_id, AuditEntryRow.seq)).all()
+    histories: dict[int, list] = {}
+    for item_id, kind, at in entries:
+        histories.setdefault(item_id, []).append((kind, at))
+    assert len(histories) >= 20 and sum(len(h) > 3 for h in histories.values()) >= 4
+    for item_id, history in histories.items():
+        assert history[0][0] == "create", (item_id, history)
+        times = [at for _, at in history]
+        assert times == sorted(times), (item_id, history)
+
+
+MONTH_DAY = re.compile(r"(\d{1,2})月(?:(底|末)|(\d{1,2})日)")
+
+
+def test_every_demo_due_date_is_the_date_its_phrase_names(demo_db):
+    import calendar
+
+    from sqlalchemy import select
+
+    from luoshi.extract.timephrases import resolve
+    from luoshi.store.models import Document, ItemRow
+
+    with demo_db.session() as s:
+        rows = s.execute(select(ItemRow.id, ItemRow.due, ItemRow.due_text, Document.issued)
+                         .join(Document, Document.id == ItemRow.document_id).where(ItemRow.due_text.isnot(None))).all()
+    dated = [r for r in rows if resolve(r.due_text, r.issued) is not None]
+    assert len(dated) >= 8
+    for item_id, due, phrase, issued in dated:
+        assert due == resolve(phrase, issued), (item_id, phrase, issued, due)
+        m = MONTH_DAY.search(phrase)
+        if m:  # 6月底前 in a document of May 2024 → 2024-06-30; a month gone by this year → next year's
+            month = int(m[1])
+            day = calendar.monthrange(due.year, month)[1] if m[2] else int(m[3])
+            assert (due.month, due.day) == (month, day) and issued <= due < issued.replace(year=issued.year + 1), (
+                item_id, phrase, issued, due)

@@ -50,8 +50,10 @@ def titles(response, fmt="json"):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
 def test_the_office_downloads_the_whole_ledger_in_each_format(ledger, fmt):
     response = ledger.browser("office").get("/ledger/export", params={"format": fmt})
-    assert sorted(titles(response, fmt)) == sorted(["推进外贸稳增长", "完成口岸通关便利化改革", "研究跨境电商扶持政策",
-                                                    "组织外贸企业参加广交会"])
+    assert sorted(titles(response, fmt)) == sorted(["推进外贸稳增长", "完成口岸通关便利化改革", "组织外贸企业参加广交会"])
+    with_drafts = ledger.browser("office").get("/ledger/export", params={"format": fmt, "include_drafts": "1"})
+    assert sorted(titles(with_drafts, fmt)) == sorted(["推进外贸稳增长", "完成口岸通关便利化改革", "研究跨境电商扶持政策",
+                                                       "组织外贸企业参加广交会"])
     disposition = response.headers["content-disposition"]
     assert disposition.startswith(f'attachment; filename="luoshi-ledger-')
     assert unquote(disposition.split("UTF-8''")[1]).startswith("督办事项台账-")
@@ -71,7 +73,8 @@ def test_the_filters_of_the_list_are_respected(ledger):
     office = ledger.browser("office")
     assert titles(office.get("/ledger/export?format=csv&state=done"), "csv") == ["完成口岸通关便利化改革"]
     assert titles(office.get(f"/ledger/export?format=json&unit={ledger.units['b']}")) == ["组织外贸企业参加广交会"]
-    assert titles(office.get("/ledger/export?format=json&q=跨境")) == ["研究跨境电商扶持政策"]
+    assert titles(office.get("/ledger/export?format=json&q=跨境")) == []  # a draft, left out unless asked
+    assert titles(office.get("/ledger/export?format=json&q=跨境&include_drafts=1")) == ["研究跨境电商扶持政策"]
     assert titles(office.get("/ledger/export?format=json&due_from=2030-03-01&due_to=2030-04-30")) == [
         "组织外贸企业参加广交会"]
     assert titles(office.get("/ledger/export?format=json&due_from=not-a-date&state=draft")) == ["研究跨境电商扶持政策"]
@@ -83,6 +86,7 @@ def test_the_ledger_page_offers_the_export_buttons_with_its_filters(ledger):
         assert f'href="/ledger/export?format={fmt}&amp;state=done&amp;q=%E5%8F%A3%E5%B2%B8"' in html
     table = ledger.browser("office").get("/ledger?state=draft", headers={"HX-Target": "ledger-table"}).text
     assert 'href="/ledger/export?format=xlsx&amp;state=draft"' in table  # htmx refreshes the buttons too
+    assert 'id="export-drafts"' in html and "包含待确认草稿" in html  # the option that adds the drafts
 
 
 def test_targets_for_every_role_under_their_filters(web):
@@ -151,3 +155,49 @@ def test_the_bulletin_api_for_the_office(web):
     response = web.api("office").get("/api/exports/bulletin?from=2026-10-01&to=2026-10-31")
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert web.api("office").get("/api/exports/bulletin?from=2026-10-31&to=2026-10-01").status_code == 422
+
+
+def _progress_column(web) -> dict[str, str]:
+    rows = xlsx_rows(web.browser("office").get("/ledger/export?format=xlsx").content)
+    return {r[1]: r[7] for r in rows[2:]}
+
+
+def test_the_progress_column_shows_the_current_round_never_a_returned_completion(web):
+    item_id = web.item("in_progress", title="推进外贸稳增长")
+    steps = [("unit_a", "report_progress", {"text": "已完成立项"}),
+             ("unit_a", "apply_completion", {"text": "项目全部完工"}),
+             ("office", "return", {"reason": "缺少验收材料"})]
+    with web.db.session() as s:
+        for who, action, payload in steps:
+            store_items.act(s, item_id=item_id, actor=web.actor(who), action=action,
+                            expected_version=web.version(item_id), settings=web.settings, **payload)
+    assert _progress_column(web) == {"推进外贸稳增长": "已完成立项"}  # the returned completion text is gone
+    with web.db.session() as s:
+        store_items.act(s, item_id=item_id, actor=web.actor("unit_a"), action="report_progress",
+                        expected_version=web.version(item_id), settings=web.settings, text="正在补充验收材料")
+    assert _progress_column(web) == {"推进外贸稳增长": "正在补充验收材料"}
+
+
+def test_the_bulletin_issuer_and_number_prefix_are_settings(ledger):
+    from datetime import date
+
+    from luoshi.store import exporting
+
+    settings = ledger.settings.model_copy(update={"bulletin_issuer": "青溪县人民政府办公室",
+                                                  "bulletin_prefix": "青政办督"})
+    with ledger.db.session() as s:
+        data = exporting.bulletin_file(s, start=date(2026, 10, 1), end=date(2026, 10, 31), number="7",
+                                       settings=settings)
+        typed = exporting.bulletin_file(s, start=date(2026, 10, 1), end=date(2026, 10, 31), number="市政办督〔2026〕3号",
+                                        issuer="市人民政府办公室", settings=settings)
+    text = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.text]
+    year = exporting.today_in(settings).year
+    assert text[:2] == ["青溪县人民政府办公室", f"青政办督〔{year}〕7号"]
+    assert [p.text for p in Document(io.BytesIO(typed)).paragraphs if p.text][:2] == ["市人民政府办公室", "市政办督〔2026〕3号"]
+    html = ledger.browser("office").get("/bulletin").text
+    assert f'value="{ledger.settings.bulletin_issuer}"' in html
+
+
+def test_a_bulletin_period_not_yet_begun_is_refused(ledger):
+    html = ledger.browser("office").get("/bulletin?from=2099-01-01&to=2099-01-31").text
+    assert "也不晚于今天" in html and "<b>" not in html.split("督查通报")[-1].split("</form>")[-1]

@@ -104,9 +104,9 @@ def test_a_unit_sees_its_workspace(web):
         act(s, item_id=chased, actor=web.actor("office"), action="remind", expected_version=4,
             settings=web.settings, text="请抓紧办理")
     api = web.api("unit_a").get("/api/workspace").json()
-    assert {k: [i["title"] for i in v] for k, v in api.items()} == {
+    assert {k: [i.get("title") or i["item"]["title"] for i in v] for k, v in api.items()} == {
         "open": ["整治燃气管道", "建设停车设施"], "due_this_week": [], "returned": ["整治燃气管道"], "overdue": [],
-        "reminded": ["建设停车设施"]}
+        "reminded": ["建设停车设施"], "instructions": []}
     html = web.browser("unit_a").get("/workspace").text
     assert "市商务局 · 工作台" in html and "被退回，需重新办理" in html and "督查室催办" in html
 

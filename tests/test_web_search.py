@@ -146,3 +146,43 @@ def test_a_unit_user_page_shows_only_its_hits(web):
     html = web.browser("unit_b").get("/search", params={"q": "港口"}).text
     assert "<mark>港口</mark>物流园区" in html and "码头改造" not in html
     assert '<option value="document"' not in html  # documents are not a kind a unit may choose
+
+
+def test_a_unit_is_found_by_any_of_its_names_with_its_items(web):
+    from luoshi.store.orgs import create_organisation
+
+    with web.db.session() as s:
+        housing = create_organisation(s, name="县住房和城乡建设局", aliases=["住建部门"]).id
+        s.commit()
+        row = store_items.create_item(s, actor=OFFICE, kind="task", title="排查城镇燃气管道", lead_units=[housing],
+                                      settings=web.settings)
+    item(web, "推进港口建设")
+    for q in ("县住建局", "住建部门", "县住房和城乡建设局"):
+        result = hits(web, "office", q=q)
+        assert refs(result) == [("item", row.id)], q
+        assert result["units"] == [{"id": housing, "name": "县住房和城乡建设局", "word": q,
+                                    "url": f"/ledger?unit={housing}"}]
+    assert refs(hits(web, "office", q="2024")) == []  # a number is no unit's id
+    html = web.browser("office").get("/search", params={"q": "县住建局"}).text
+    assert f'<a href="/ledger?unit={housing}">县住房和城乡建设局</a>' in html and "排查城镇燃气管道" in html
+
+
+def test_snippets_never_show_letter_spaced_text(web):
+    item(web, "部署安全生产", text="会 议 要 求 ， 各 乡 镇 要 立 即 开 展 安 全 生 产 大 检 查")
+    [hit] = hits(web, "office", q="安全生产")["hits"]
+    assert hit["snippet_html"] == "会议要求，各乡镇要立即开展<mark>安全生产</mark>大检查"
+
+
+def test_a_short_form_without_its_level_names_the_unit_at_every_level(web):
+    from luoshi.store.orgs import create_organisation
+
+    made = []
+    with web.db.session() as s:
+        for name, title in (("县住房和城乡建设局", "排查城镇燃气管道"), ("区住房和城乡建设局", "改造老旧小区")):
+            unit = create_organisation(s, name=name).id
+            s.commit()
+            made.append(store_items.create_item(s, actor=OFFICE, kind="task", title=title, lead_units=[unit],
+                                                settings=web.settings).id)
+    result = hits(web, "office", q="住建局")
+    assert sorted(refs(result)) == [("item", i) for i in sorted(made)]
+    assert sorted(u["name"] for u in result["units"]) == ["区住房和城乡建设局", "县住房和城乡建设局"]

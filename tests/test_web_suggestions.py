@@ -18,11 +18,24 @@ REVIEW = Path(__file__).resolve().parents[1] / "luoshi" / "samples" / "qingxi_co
 
 
 @pytest.fixture
-def registered(web):
-    """The sample review summary ingested: ten suggestions waiting to be assigned; their ids in order."""
+def review_points(web):
+    """The sample review summary ingested: ten review points (审议意见) waiting to be assigned; their ids."""
     with web.db.session() as s:
         ingest_paths(s, [REVIEW], settings=web.settings)
     return [row["id"] for row in web.api("office").get("/api/suggestions").json()["suggestions"]]
+
+
+@pytest.fixture
+def registered(web, review_points):
+    """Ten deputies' suggestions (代表建议) waiting to be assigned: the sample review's points handled as such."""
+    from sqlalchemy import update
+
+    from luoshi.store.tracking import SuggestionRow
+
+    with web.db.session() as s:
+        s.execute(update(SuggestionRow).values(procedure="suggestion"))
+        s.commit()
+    return review_points
 
 
 def step(web, who, sid, action, **body):
@@ -146,3 +159,35 @@ def test_the_office_or_the_congress_registers_a_suggestion_by_hand(web):
     assert refused.status_code == 403
     made = web.api("office").post("/api/suggestions", json={"title": "完善农村物流网络", "deputies": ["赵强"]})
     assert (made.status_code, made.json()["deputies"], made.json()["actions"][0]["action"]) == (201, ["赵强"], "assign")
+
+
+def test_the_congress_user_lands_on_the_suggestions(web):
+    client = web.browser("congress")
+    assert client.get("/", follow_redirects=False).headers["location"] == "/suggestions"
+    assert web.browser("office").get("/", follow_redirects=False).headers["location"] == "/ledger"
+
+
+def test_a_review_point_gets_its_handling_report_and_no_evaluation(web, review_points):
+    sid = review_points[4]
+    assert web.api("congress").get("/api/suggestions", params={"procedure": "review"}).json()["total"] == 10
+    assert web.api("congress").get("/api/suggestions", params={"procedure": "suggestion"}).json()["total"] == 0
+    assigned = step(web, "office", sid, "assign", version=1, lead_unit="市商务局").json()
+    assert (assigned["procedure_label"], assigned["due_label"], assigned["due"]) == (
+        "审议意见", "报告期限", by_rule("2m", today_in(web.settings)).isoformat())
+    unit = web.browser("unit_a")
+    page = unit.get(f"/suggestions/{sid}").text
+    assert "报送研究处理情况报告" in page and "答复类别" not in page and 'id="satisfaction"' not in page
+    done = unit.post(f"/suggestions/{sid}/reply", data={"text": "已形成研究处理情况报告并报县人大常委会",
+                                                        "version": "2", "csrf_token": csrf_of(page)},
+                     follow_redirects=False)
+    assert done.status_code == 303
+    got = web.api("congress").get(f"/api/suggestions/{sid}").json()
+    assert (got["state_label"], got["actions"]) == ("已办结", [])
+    history = web.api("congress").get(f"/api/suggestions/{sid}/history").json()
+    assert [h["label"] for h in history] == ["登记", "交办", "研究处理情况报告"]
+
+
+def test_a_review_point_is_registered_by_hand_too(web):
+    made = web.api("congress").post("/api/suggestions", json={"title": "加快城区排水管网改造", "procedure": "review"})
+    assert (made.status_code, made.json()["procedure"], made.json()["due_label"]) == (201, "review", "报告期限")
+    assert web.api("congress").post("/api/suggestions", json={"title": "x", "procedure": "motion"}).status_code == 422

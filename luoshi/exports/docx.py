@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 from itertools import groupby
@@ -39,7 +40,7 @@ FALLBACK = {XIAOBIAOSONG: "宋体", FANGSONG: "仿宋", HEITI: "SimHei", KAITI: 
 # Sizes by their Chinese names (号): 小初 36pt, 二号 22, 三号 16, 四号 14, 五号 10.5.
 LETTERHEAD_PT, TITLE_PT, BODY_PT, NOTE_PT, TABLE_PT = 36, 22, 16, 14, 10.5
 LINE_PT = 28.95  # exact line pitch that gives 22 lines of 三号 on an A4 page with 公文 margins
-TITLE_LINE_CHARS = 18  # of 二号 on the 156 mm line, with room for wide digits
+TITLE_LINE_CHARS = 17  # of 二号 on the 156 mm line (20 fit), with room for wide digits and fonts
 
 DEFAULT_REQUIREMENTS = (
     "各承办单位要进一步提高思想认识，压实工作责任，对照督办事项逐项梳理，确保按时保质完成。",
@@ -54,9 +55,10 @@ def bulletin_title(start: date, end: date) -> str:
     return f"关于{period_label(start, end)}督办事项办理情况的通报"
 
 
-def summary_sentence(start: date, end: date, figures: BulletinFigures) -> str:
+def summary_sentence(start: date, end: date, figures: BulletinFigures, as_of: date | None = None) -> str:
+    """The 总体情况 sentence: the period's figures as they stood on `as_of` (default `end`)."""
     rate = f"{figures.completion_rate * 100:.1f}%"
-    return (f"截至{zh_date(end)}，{period_label(start, end)}共督办事项{figures.total}项，其中已办结"
+    return (f"截至{zh_date(as_of or end)}，{period_label(start, end)}共督办事项{figures.total}项，其中已办结"
             f"{figures.done}项，办理中{figures.in_progress}项（含逾期{figures.overdue}项），办结率{rate}。")
 
 
@@ -65,7 +67,8 @@ def bulletin_docx(*, start: date, end: date, figures: BulletinFigures, overdue: 
                   requirements: Sequence[str] = DEFAULT_REQUIREMENTS) -> bytes:
     """The bulletin of the period `start`..`end` (inclusive) as DOCX bytes.
 
-    `figures` and the rows are as the period stood at `end` (see `from_ledger.bulletin_content`);
+    `figures` and the rows are as the period stood at `end`, or on the day of issue when the period has
+    not ended (see `from_ledger.bulletin_content`): the 截至 date is never after the day of issue.
     `requirements` are the numbered paragraphs of the closing section (有关要求).
     """
     out = io.BytesIO()
@@ -90,14 +93,17 @@ def write_bulletin(stream: BinaryIO, *, start: date, end: date, figures: Bulleti
     _body(doc, f"为推动各项决策部署落地见效，{letterhead.office}对{period_label(start, end)}督办事项办理情况"
                f"进行了跟踪督办。现将有关情况通报如下：")
     _heading(doc, "一、总体情况")
-    _body(doc, summary_sentence(start, end, figures))
+    as_of = min(end, letterhead.issued)
+    _body(doc, summary_sentence(start, end, figures, as_of))
     _heading(doc, "二、逾期未办结事项")
-    _overdue(doc, end, overdue)
+    _overdue(doc, as_of, overdue)
     _heading(doc, "三、已办结事项")
     _completed(doc, start, end, completed)
     _heading(doc, "四、有关要求")
     for i, text in enumerate(requirements, start=1):
-        _body(doc, f"（{cn_number(i)}）{text}")
+        last = _body(doc, f"（{cn_number(i)}）{text}")
+    if requirements:
+        last.paragraph_format.keep_with_next = True  # the signature never stands alone on a page
     _signature(doc, letterhead)
     _record(doc, letterhead)
     _footer_page_number(doc)
@@ -217,20 +223,52 @@ def _letterhead(doc: DocxDocument, head: Letterhead) -> None:
     _border(number, "bottom", size_eighths=18, colour="FF0000", space=8)
 
 
+# Where a bulletin's title may break: after 关于 and 至, before 督办事项 and 办理情况 — never inside a
+# date or a word. A lookaround pattern so that splitting keeps every character.
+TITLE_BREAKS = re.compile("(?<=关于)|(?<=至)|(?=督办事项)|(?=办理情况)")
+
+
 def title_lines(title: str) -> list[str]:
-    """The title as it is set: a title too long for one line is broken before `督办事项`, so that
-    each line keeps whole words and the upper line is the longer (as GB/T 9704 asks)."""
-    cut = title.find("督办事项")
-    if _width_chars(title) <= TITLE_LINE_CHARS or cut <= 0:
-        return [title]
-    return [title[:cut + 4], title[cut + 4:]]
+    """The title as it is set: broken only at its natural points (TITLE_BREAKS) into the fewest lines
+    that fit TITLE_LINE_CHARS, preferring an upper line no shorter than the one below (GB/T 9704's
+    trapezoid). A phrase longer than a line stays whole: `_title` sets the title smaller instead."""
+    phrases = [p for p in TITLE_BREAKS.split(title) if p]
+    best: tuple[tuple[int, int, float], list[str]] | None = None
+    for cuts in range(1 << max(0, len(phrases) - 1)):
+        lines, line = [], phrases[0]
+        for i, phrase in enumerate(phrases[1:]):
+            if cuts >> i & 1:
+                lines.append(line)
+                line = phrase
+            else:
+                line += phrase
+        lines.append(line)
+        widths = [_title_width(line) for line in lines]
+        too_wide = sum(w > TITLE_LINE_CHARS for w in widths)
+        uneven = sum(a < b for a, b in zip(widths, widths[1:]))
+        key = (too_wide, len(lines), uneven, -widths[0])
+        if best is None or key < best[0]:
+            best = (key, lines)
+    assert best is not None
+    return best[1]
+
+
+def _title_width(text: str) -> float:
+    """Width of a title line in characters: digits are half, and Word and LibreOffice put a quarter
+    character of space where Chinese meets digits."""
+    meets = sum((ord(a) < 0x2E80) != (ord(b) < 0x2E80) for a, b in zip(text, text[1:]))
+    return _width_chars(text) + 0.25 * meets
 
 
 def _title(doc: DocxDocument, title: str) -> None:
     _paragraph(doc)
+    lines = title_lines(title)
+    # A title whose one phrase is wider than a line is set smaller rather than broken inside a word.
+    size = min(TITLE_PT, TITLE_PT * TITLE_LINE_CHARS / max(_title_width(line) for line in lines))
     p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=TITLE_PT * 1.6)
-    for i, line in enumerate(title_lines(title)):
-        run = _run(p, line, font=XIAOBIAOSONG, size=TITLE_PT)
+    p.paragraph_format.keep_together = True
+    for i, line in enumerate(lines):
+        run = _run(p, line, font=XIAOBIAOSONG, size=size)
         if i:
             run._r.addprevious(_break())  # noqa: SLF001
     _paragraph(doc)
@@ -258,12 +296,12 @@ def _units(rows: Sequence[OverdueRow] | Sequence[CompletedRow]) -> int:
     return len({r.unit for r in rows})
 
 
-def _overdue(doc: DocxDocument, end: date, rows: Sequence[OverdueRow]) -> None:
+def _overdue(doc: DocxDocument, as_of: date, rows: Sequence[OverdueRow]) -> None:
     if not rows:
-        _body(doc, f"截至{zh_date(end)}，无逾期未办结事项。")
+        _body(doc, f"截至{zh_date(as_of)}，无逾期未办结事项。")
         return
     rows = sorted(rows, key=lambda r: (r.unit, -r.overdue_days, r.title))
-    _body(doc, f"截至{zh_date(end)}，{_units(rows)}个单位牵头的{len(rows)}项督办事项逾期未办结（见表1），"
+    _body(doc, f"截至{zh_date(as_of)}，{_units(rows)}个单位牵头的{len(rows)}项督办事项逾期未办结（见表1），"
                f"请相关单位抓紧办理。")
     _caption(doc, "表1  逾期未办结事项（按牵头单位）")
     _table(doc, ("序号", "牵头单位", "督办事项", "完成时限", "逾期天数"), (12, 28, 58, 36, 22),
@@ -335,9 +373,10 @@ def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
 
 
 def _signature(doc: DocxDocument, head: Letterhead) -> None:
-    """The issuer centred over the date, the date four characters from the right margin."""
-    _paragraph(doc)
-    _paragraph(doc)
+    """The issuer centred over the date, the date four characters from the right margin; kept on the
+    page of the 版记 that follows."""
+    _kept(_paragraph(doc))
+    _kept(_paragraph(doc))
     dated = zh_date(head.issued)
     date_chars = _width_chars(dated)
     issuer_indent = max(0.0, 4 + (date_chars - _width_chars(head.issuer)) / 2)
@@ -345,6 +384,14 @@ def _signature(doc: DocxDocument, head: Letterhead) -> None:
         p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
         p.paragraph_format.right_indent = Pt(BODY_PT * indent)
         _run(p, text)
+        _kept(p)
+
+
+def _kept(paragraph: Paragraph) -> Paragraph:
+    """On the same page as the paragraph after it, and never split itself."""
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.keep_together = True
+    return paragraph
 
 
 def _width_chars(text: str) -> float:
@@ -353,16 +400,18 @@ def _width_chars(text: str) -> float:
 
 
 def _record(doc: DocxDocument, head: Letterhead) -> None:
-    """The 版记: the 抄送 line and the issuing line, between a thick rule above and below."""
-    _paragraph(doc)
+    """The 版记: the 抄送 line and the issuing line, between a thick rule above and below; one block that
+    stays on the last page with the signature (keep-with-next from the last requirement on)."""
+    _kept(_paragraph(doc))
     if head.copy_to:
-        cc = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.LEFT, line_pt=NOTE_PT * 1.8)
+        cc = _kept(_paragraph(doc, align=WD_ALIGN_PARAGRAPH.LEFT, line_pt=NOTE_PT * 1.8))
         cc.paragraph_format.left_indent = Pt(NOTE_PT)
         cc.paragraph_format.right_indent = Pt(NOTE_PT)
         _run(cc, f"抄送：{'，'.join(head.copy_to)}。", size=NOTE_PT)
         _border(cc, "top", size_eighths=8)
         _border(cc, "bottom", size_eighths=4)
     issued = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.LEFT, line_pt=NOTE_PT * 1.8)
+    issued.paragraph_format.keep_together = True
     issued.paragraph_format.left_indent = Pt(NOTE_PT)
     issued.paragraph_format.right_indent = Pt(NOTE_PT)
     text_width = Mm(210 - 28 - 26) - Pt(2 * NOTE_PT)

@@ -177,10 +177,19 @@ class Instructed(Event):
     text: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class InstructionAnswered(Event):
+    """A unit's answer to the 批示 the item's event at version `instruction` recorded."""
+
+    type: ClassVar[str] = Action.ANSWER_INSTRUCTION.value
+    text: str
+    instruction: int
+
+
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     Created, Confirmed, Assigned, Accepted, ProgressReported, ExtensionRequested, ExtensionApproved,
     ExtensionRejected, CompletionApplied, Approved, Returned, Cancelled, Reminded, Notified, Interviewed, Rated,
-    Instructed)}
+    Instructed, InstructionAnswered)}
 
 
 def register(cls: type[Event]) -> type[Event]:

@@ -51,6 +51,7 @@ class Action(StrEnum):
     INTERVIEW = "interview"  # 约谈: the unit's head summoned; the talk recorded
     RATE = "rate"
     INSTRUCT = "instruct"
+    ANSWER_INSTRUCTION = "answer_instruction"  # a unit's answer to a leader's 批示
 
     @property
     def label(self) -> str:

@@ -54,6 +54,25 @@ class SuggestionAction(StrEnum):
         return glossary.zh(f"suggestion_action.{self.value}")
 
 
+class Procedure(StrEnum):
+    """Which procedure a suggestion follows. A deputy's suggestion (代表建议) is answered within three
+    months and the deputy evaluates the reply; a point of a congress review (审议意见, from the summary of
+    how deputies reviewed the government's reports) gets a report on how it was studied and handled
+    (研究处理情况报告) within its own deadline, and is then closed: no evaluation, no re-handling."""
+
+    SUGGESTION = "suggestion"  # 代表建议
+    REVIEW = "review"  # 审议意见
+
+    @property
+    def label(self) -> str:
+        return glossary.zh(f"procedure.{self.value}")
+
+    @property
+    def reply_label(self) -> str:
+        """What the lead unit's answer is called: 答复 or 研究处理情况报告."""
+        return glossary.zh(f"procedure_reply.{self.value}")
+
+
 class Satisfaction(StrEnum):
     SATISFIED = "satisfied"  # 满意
     BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
@@ -92,6 +111,7 @@ class Outcome(StrEnum):
 class SuggestionPolicy:
     """Deadlines as due rules (`3m`, `30d`, …) counted from assignment; `max_rounds` replies in all (the
     first and the re-handlings), after which a dissatisfied evaluation closes the suggestion as it stands.
+    `review_rule` is the deadline of a review point's report (审议意见的研究处理情况报告).
     Warnings: yellow within `warning.near_days` of the deadline or after `warning.stale_days` without a
     reply or co-operating opinion; red when overdue; no behind-schedule test (a reply has no percent)."""
 
@@ -99,9 +119,14 @@ class SuggestionPolicy:
     rehandle_rule: str = "1m"
     max_rounds: int = 2
     warning: WarningPolicy = WarningPolicy(near_days=15, stale_days=45, behind_points=None)
+    review_rule: str = "2m"
+
+    def first_rule(self, procedure: Procedure) -> str:
+        """The deadline rule of the first round under `procedure`."""
+        return self.review_rule if procedure is Procedure.REVIEW else self.reply_rule
 
     def __post_init__(self) -> None:
-        for name in ("reply_rule", "rehandle_rule"):
+        for name in ("reply_rule", "rehandle_rule", "review_rule"):
             if not RULE.match(getattr(self, name)):
                 raise InvalidValue(f"{name} is {getattr(self, name)!r}; write e.g. 3m, 90d or 8w", name)
         if isinstance(self.max_rounds, bool) or not isinstance(self.max_rounds, int) or self.max_rounds < 1:
@@ -155,6 +180,7 @@ class Suggestion:
     deputies: tuple[str, ...] = ()
     text: str = ""
     source: SourceRef | None = None
+    procedure: Procedure = Procedure.SUGGESTION
     state: SuggestionState = SuggestionState.REGISTERED
     lead_unit: str | None = None
     co_units: tuple[str, ...] = ()
@@ -209,6 +235,7 @@ class SuggestionCreated(SuggestionEvent):
     deputies: tuple[str, ...] = ()
     text: str = ""
     source: SourceRef | None = None
+    procedure: Procedure = Procedure.SUGGESTION
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -369,7 +396,7 @@ Change = tuple[dict[str, Any], SuggestionState | None, dict[str, Any]]
 
 def _assign(s: Suggestion, v: dict[str, Any], actor: Actor, now: datetime, policy: SuggestionPolicy) -> Change:
     co = _units(s, v["lead_unit"], v["co_units"])
-    due = v["due"] or by_rule(policy.reply_rule, now.date())
+    due = v["due"] or by_rule(policy.first_rule(s.procedure), now.date())
     rnd = Round(no=1, assigned_at=now, due=due)
     return ({"lead_unit": v["lead_unit"], "co_units": co, "rounds": (rnd,)}, None,
             {"lead_unit": v["lead_unit"], "co_units": co, "due": due, "note": v["note"]})
@@ -378,7 +405,7 @@ def _assign(s: Suggestion, v: dict[str, Any], actor: Actor, now: datetime, polic
 def _reassign(s: Suggestion, v: dict[str, Any], actor: Actor, now: datetime, policy: SuggestionPolicy) -> Change:
     """Other units take the round over; its deadline counts afresh from now unless one is given."""
     co = _units(s, v["lead_unit"], v["co_units"])
-    rule = policy.reply_rule if len(s.rounds) == 1 else policy.rehandle_rule
+    rule = policy.first_rule(s.procedure) if len(s.rounds) == 1 else policy.rehandle_rule
     due = v["due"] or by_rule(rule, now.date())
     assert s.current is not None
     rnd = replace(s.current, assigned_at=now, due=due, opinions=())
@@ -394,10 +421,13 @@ def _co_opinion(s: Suggestion, v: dict[str, Any], actor: Actor, now: datetime, p
 
 
 def _reply(s: Suggestion, v: dict[str, Any], actor: Actor, now: datetime, policy: SuggestionPolicy) -> Change:
+    """The reply awaits the deputy's evaluation; a review point's report (研究处理情况报告) closes it."""
     assert s.current is not None
     rnd = replace(s.current, reply=v["text"], outcome=v["outcome"], replied_at=now, replied_by=actor.id)
-    return ({"rounds": s.rounds[:-1] + (rnd,)}, None,
-            {"round": rnd.no, "text": v["text"], "outcome": v["outcome"], "late_days": rnd.late_days})
+    facts = {"round": rnd.no, "text": v["text"], "outcome": v["outcome"], "late_days": rnd.late_days}
+    if s.procedure is Procedure.REVIEW:
+        return {"rounds": s.rounds[:-1] + (rnd,), "closed_at": now}, S.CLOSED, facts
+    return {"rounds": s.rounds[:-1] + (rnd,)}, None, facts
 
 
 def _evaluate(s: Suggestion, v: dict[str, Any], actor: Actor, now: datetime, policy: SuggestionPolicy) -> Change:
@@ -474,7 +504,8 @@ def available(s: Suggestion, actor: Actor) -> list[SuggestionAction]:
 
 def new_suggestion(*, id: str, title: str, actor: Actor, now: datetime, no: int | None = None,
                    category: str | None = None, deputies: Iterable[str] = (), text: str = "",
-                   source: SourceRef | None = None) -> tuple[Suggestion, SuggestionCreated]:
+                   source: SourceRef | None = None,
+                   procedure: Procedure | str = Procedure.SUGGESTION) -> tuple[Suggestion, SuggestionCreated]:
     """A registered suggestion (version 1) and its creation event: extracted from a review summary or typed in."""
     _check_now(now)
     if actor.role not in CONGRESS_AND_OFFICE:
@@ -484,7 +515,8 @@ def new_suggestion(*, id: str, title: str, actor: Actor, now: datetime, no: int 
     if not heading:
         raise MissingField("a suggestion needs a title", "title")
     fields = dict(title=heading, no=no, category=category or None, deputies=FIELDS["units"](list(deputies), "deputies"),
-                  text=FIELDS["text"](text, "text") or "", source=source)
+                  text=FIELDS["text"](text, "text") or "", source=source,
+                  procedure=_choice(Procedure, procedure, "procedure"))
     s = Suggestion(id=id, **fields)
     event = SuggestionCreated(item_id=id, version=1, at=now, actor=actor.id, role=actor.role, unit=actor.unit,
                               from_state=None, to_state=s.state, **fields)
@@ -492,13 +524,21 @@ def new_suggestion(*, id: str, title: str, actor: Actor, now: datetime, no: int 
 
 
 def from_record(record: Mapping[str, Any], *, id: str, actor: Actor, now: datetime, category: str | None = None,
-                document: str | None = None, path: str | None = None) -> tuple[Suggestion, SuggestionCreated]:
-    """A suggestion from a congress review summary's `suggestions[i]` record."""
+                document: str | None = None, path: str | None = None,
+                procedure: Procedure = Procedure.REVIEW) -> tuple[Suggestion, SuggestionCreated]:
+    """A point of a congress review summary's `suggestions[i]` record (审议意见 unless told otherwise)."""
     span = record.get("span")
     source = SourceRef(document, tuple(span), path) if document and span else None
     return new_suggestion(id=id, title=record.get("title") or (record.get("text") or "")[:30], actor=actor, now=now,
                           no=record.get("no"), category=category, deputies=record.get("deputies") or (),
-                          text=record.get("text") or "", source=source)
+                          text=record.get("text") or "", source=source, procedure=procedure)
+
+
+def procedure_of(review: Mapping[str, Any]) -> Procedure:
+    """A summary of deputies' suggestions (代表建议汇总, no 审议 in its title) holds suggestions; any other
+    congress review summary holds review points (审议意见)."""
+    title = str(review.get("title") or "")
+    return Procedure.SUGGESTION if "代表建议" in title and "审议" not in title else Procedure.REVIEW
 
 
 def from_review(review: Mapping[str, Any], *, actor: Actor, now: datetime,
@@ -507,16 +547,18 @@ def from_review(review: Mapping[str, Any], *, actor: Actor, now: datetime,
     (the document's name by default), as the numbering starts again in each group."""
     doc = review.get("source")
     prefix = prefix or doc or "suggestion"
+    procedure = procedure_of(review)
     out = []
     for gi, group in enumerate(review.get("suggestion_groups") or []):
         for si, rec in enumerate(group.get("suggestions") or []):
             out.append(from_record(rec, id=f"{prefix}-{group.get('no', gi + 1)}.{rec.get('no', si + 1)}", actor=actor,
                                    now=now, category=group.get("category"), document=doc,
-                                   path=f"suggestion_groups[{gi}].suggestions[{si}]"))
+                                   path=f"suggestion_groups[{gi}].suggestions[{si}]", procedure=procedure))
     if out:
         return out
     return [from_record(rec, id=f"{prefix}-{rec.get('no', i + 1)}", actor=actor, now=now, document=doc,
-                        path=f"suggestions[{i}]") for i, rec in enumerate(review.get("suggestions") or [])]
+                        path=f"suggestions[{i}]", procedure=procedure)
+            for i, rec in enumerate(review.get("suggestions") or [])]
 
 
 def can_view(actor: Actor, s: Suggestion) -> bool:
@@ -608,6 +650,8 @@ def by_unit(suggestions: Iterable[Suggestion], today: date | None = None, policy
 
 
 def by_satisfaction(suggestions: Iterable[Suggestion]) -> dict[str, int]:
-    """How many are 满意, 基本满意, 不满意 (by the latest evaluation) and not yet evaluated (`pending`)."""
-    c = Counter(s.satisfaction.value if s.satisfaction else "pending" for s in suggestions)
+    """How many are 满意, 基本满意, 不满意 (by the latest evaluation) and not yet evaluated (`pending`);
+    review points (审议意见) are never evaluated, so they are not counted."""
+    c = Counter(s.satisfaction.value if s.satisfaction else "pending" for s in suggestions
+                if s.procedure is Procedure.SUGGESTION)
     return {k: c[k] for k in (*(m.value for m in Satisfaction), "pending")}

@@ -75,6 +75,9 @@ TRANSITIONS: dict[tuple[State, Action], Transition] = {
     **_rows(Action.RATE, [State.DONE], None, OFFICE, requires=("rating",), accepts=("note",)),
     **_rows(Action.INSTRUCT, [s for s in State if s not in (State.DRAFT, State.CANCELLED)], None, LEADER,
             requires=("text",)),
+    # The units answer a 批示 on an item handed to them; `instruction` is the version of the 批示's event.
+    **_rows(Action.ANSWER_INSTRUCTION, [*HANDLING, State.COMPLETION_REQUESTED, State.DONE], None, UNIT,
+            units=(LEAD, CO), requires=("text", "instruction")),
 }
 # Who may take an action does not depend on the state, so one row per action answers it.
 WHO: dict[Action, Transition] = {a: t for (_, a), t in reversed(TRANSITIONS.items())}
@@ -120,6 +123,14 @@ def _percent(value: Any, name: str) -> int:
     return n
 
 
+def _version(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise InvalidValue(f"{name} must be a version number (a whole number ≥ 1), not {value!r}", name)
+    if int(value) < 1:
+        raise InvalidValue(f"{name} must be ≥ 1, not {value!r}", name)
+    return int(value)
+
+
 def _choice(enum: type[Enum]) -> Callable[[Any, str], Any]:
     def parse(value: Any, name: str) -> Any:
         try:
@@ -133,7 +144,7 @@ def _choice(enum: type[Enum]) -> Callable[[Any, str], Any]:
 FIELDS: dict[str, Callable[[Any, str], Any]] = {
     "title": _text, "text": _text, "reason": _text, "note": _text, "due_text": _text, "number": _text,
     "lead_units": _names, "co_units": _names, "units": _names, "attachments": _names,
-    "due": _date, "percent": _percent, "kind": _choice(Kind), "rating": _choice(Rating),
+    "due": _date, "percent": _percent, "kind": _choice(Kind), "rating": _choice(Rating), "instruction": _version,
 }
 
 
@@ -203,6 +214,8 @@ def available(item: Item, actor: Actor) -> list[Action]:
     pending = item.pending_extension
     out = []
     for action in Action:
+        if action in BESIDE:
+            continue
         who = WHO[action]
         if role not in who.roles or (role is Role.UNIT and standing not in who.units):
             continue
@@ -254,6 +267,19 @@ def _no_pending(item: Item, action: Action) -> None:
 
 GUARDS = {Action.APPROVE_EXTENSION: _needs_pending, Action.REJECT_EXTENSION: _needs_pending,
           Action.REQUEST_EXTENSION: _no_pending}
+# Actions offered beside what they answer (a 批示), not as buttons of the item: `available` leaves them
+# out, `may_take` asks about one.
+BESIDE = frozenset({Action.ANSWER_INSTRUCTION})
+
+
+def may_take(item: Item, action: Action, actor: Actor) -> bool:
+    """Whether `actor` may take `action` on `item` in its state now (who, standing and state)."""
+    try:
+        check_permission(item, action, actor)
+        _transition(item, action)
+    except (PermissionDenied, InvalidTransition):
+        return False
+    return True
 
 
 # -- what each action changes: (item changes, event facts) --------------------------------------------
@@ -384,7 +410,7 @@ EFFECTS: dict[Action, Effect] = {
     Action.APPROVE_EXTENSION: _approve_extension, Action.REJECT_EXTENSION: _reject_extension,
     Action.APPLY_COMPLETION: _apply_completion, Action.APPROVE: _approve, Action.RETURN: _return,
     Action.CANCEL: _cancel, Action.REMIND: _remind, Action.NOTIFY: _escalate, Action.INTERVIEW: _escalate,
-    Action.RATE: _rate, Action.INSTRUCT: _only_facts,
+    Action.RATE: _rate, Action.INSTRUCT: _only_facts, Action.ANSWER_INSTRUCTION: _only_facts,
 }
 
 

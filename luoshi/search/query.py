@@ -4,7 +4,7 @@ and year, and a snippet of each hit with its matches marked; odd input finds not
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, text
 from luoshi.search.entries import Bind, check_kind, connection, dialect_of, filter_tags
 from luoshi.search.schema import ENTRIES, FTS
 from luoshi.search.snippets import highlight
-from luoshi.search.tokens import highlight_terms, query_terms
+from luoshi.search.tokens import MAX_QUERY_CHARS, highlight_terms, query_terms
 
 MAX_LIMIT = 100
 TITLE_WEIGHT = 10.0  # bm25 column weight on SQLite; PostgreSQL weighs A (title) 1.0 against D (body) 0.1
@@ -46,23 +46,40 @@ class SearchResults:
     terms: list[str] = field(default_factory=list)  # the tokens every hit contains
 
 
-def _fts5_match(terms: list[str], kinds: list[str] | None, unit: str | None, year: int | None) -> str:
-    """The FTS5 query: every term in the title or body, every filter as a tag. Every token is quoted,
-    so user text never reaches FTS5's syntax (AND, OR, NEAR, *, quotes, parentheses, column names)."""
+@dataclass(frozen=True)
+class UnitWord:
+    """A word of the query that names a unit (`县住建局`): an entry matches it by holding the word's
+    `terms` or by being one of `units`' (their names, as the index files them)."""
+
+    terms: list[str]
+    units: list[str]
+
+
+def _fts5_match(terms: list[str], kinds: list[str] | None, unit: str | None, year: int | None,
+                unit_words: Sequence[UnitWord] = ()) -> str:
+    """The FTS5 query: every term in the title or body (or a unit word's unit as a tag), every filter as
+    a tag. Every token is quoted, so user text never reaches FTS5's syntax (AND, OR, NEAR, *, quotes,
+    parentheses, column names)."""
 
     def quoted(tokens: list[str]) -> str:
         return " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
 
-    parts = ["{title body} : (" + " AND ".join(quoted([t]) for t in terms) + ")"]
+    def in_text(tokens: list[str]) -> str:
+        return "{title body} : (" + " AND ".join(quoted([t]) for t in tokens) + ")"
+
+    parts = [in_text(terms)] if terms else []
+    for word in unit_words:
+        either = ([in_text(word.terms)] if word.terms else []) + [f"tags : ({quoted(filter_tags(units=word.units))})"]
+        parts.append("(" + " OR ".join(either) + ")")
     if kinds is not None:
         parts.append(f"tags : ({quoted([filter_tags(kind=k)[0] for k in kinds])})")
     parts += [f"tags : ({quoted([tag])})" for tag in filter_tags(units=[unit] if unit else [], year=year)]
     return " AND ".join(parts)
 
 
-def _tsquery(terms: list[str]) -> str:
+def _tsquery(terms: list[str], joint: str = " & ") -> str:
     # A tsquery literal of quoted lexemes; the tokens carry no quote or backslash, but escape anyway.
-    return " & ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
+    return joint.join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
 
 
 _SQLITE_RANKED = f"""
@@ -77,11 +94,13 @@ _SQLITE_COUNT = f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH :match"
 RANKED = 1000
 
 
-def _postgresql_sql(where: str) -> tuple[str, str]:
+def _postgresql_sql(where: str, matches: str) -> tuple[str, str]:
+    """The ranked page and the count; `matches` is the condition of a hit (the query's words), `where`
+    the filters, and `:match` the tsquery that ranks."""
     ranked = f"""
 WITH m AS MATERIALIZED (
     SELECT e.id, e.year, e.title_document @@ CAST(:match AS tsquery) AS in_title
-    FROM {ENTRIES} e WHERE e.document @@ CAST(:match AS tsquery){where}
+    FROM {ENTRIES} e WHERE {matches}{where}
 ), p AS (
     SELECT id, row_number() OVER (ORDER BY in_title DESC, year DESC NULLS LAST, id DESC) AS n
     FROM (SELECT * FROM m ORDER BY in_title DESC, year DESC NULLS LAST, id DESC
@@ -92,8 +111,20 @@ SELECT p.id, (SELECT count(*) FROM m) AS total,
 FROM p JOIN {ENTRIES} e ON e.id = p.id
 ORDER BY p.n <= :ranked DESC, score DESC, CASE WHEN p.n <= :ranked THEN p.id ELSE p.n END
 LIMIT :limit OFFSET :offset"""
-    count = f"SELECT count(*) FROM {ENTRIES} e WHERE e.document @@ CAST(:match AS tsquery){where}"
+    count = f"SELECT count(*) FROM {ENTRIES} e WHERE {matches}{where}"
     return ranked, count
+
+
+def _postgresql_matches(terms: list[str], unit_words: Sequence[UnitWord]) -> tuple[str, dict[str, Any]]:
+    """The condition of a hit: every term in the document, and for each unit word its terms or its units."""
+    conds = ["e.document @@ CAST(:terms AS tsquery)"] if terms else []
+    params: dict[str, Any] = {"terms": _tsquery(terms)} if terms else {}
+    for i, word in enumerate(unit_words):
+        either = [f"e.document @@ CAST(:word{i} AS tsquery)"] if word.terms else []
+        either.append(f"e.units && CAST(:word{i}_units AS TEXT[])")
+        params |= {f"word{i}": _tsquery(word.terms), f"word{i}_units": list(word.units)}
+        conds.append("(" + " OR ".join(either) + ")")
+    return " AND ".join(conds), params
 
 
 def _postgresql_filters(kinds: list[str] | None, unit: str | None, year: int | None) -> tuple[str, dict[str, Any]]:
@@ -112,10 +143,13 @@ def _postgresql_filters(kinds: list[str] | None, unit: str | None, year: int | N
 
 
 def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str | None = None,
-           year: int | None = None, limit: int = 20, offset: int = 0) -> SearchResults:
+           year: int | None = None, limit: int = 20, offset: int = 0,
+           units_named: Mapping[str, Sequence[str]] | None = None) -> SearchResults:
     """The entries that contain every word of `q` (each Chinese character pair, each Latin word or
     number), best first: `limit` of them from `offset`, and the total.
 
+    `units_named` maps words of `q` (split at spaces) that name a unit (`县住建局`) to the names of
+    the units they name: such a word is also matched by every entry of those units.
     Any `q` is accepted: one without a letter, digit or Chinese character finds nothing. An unknown
     kind in `kinds` raises SearchError naming the valid ones.
     """
@@ -123,19 +157,25 @@ def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str 
     kind_list = None if kinds is None else [check_kind(k) for k in kinds]
     year = None if year is None else int(year)
     unit = unit or None
-    terms = query_terms(q)
-    if not terms or kind_list == []:
+    named = {w: list(u) for w, u in (units_named or {}).items() if u}
+    words = q[:MAX_QUERY_CHARS].split()
+    unit_words = [UnitWord(query_terms(w), named[w]) for w in dict.fromkeys(words) if w in named]
+    terms = query_terms(" ".join(w for w in words if w not in named)) if unit_words else query_terms(q)
+    every_term = list(dict.fromkeys(terms + [t for w in unit_words for t in w.terms]))
+    if not (terms or unit_words) or kind_list == []:
         return SearchResults(total=0, query=q, terms=terms)
     page = {"limit": max(1, min(int(limit), MAX_LIMIT)), "offset": max(0, int(offset))}
     with connection(bind) as conn:
         if dialect_of(conn) == "sqlite":
-            ranked, total = _ranked_sqlite(conn, _fts5_match(terms, kind_list, unit, year), page)
+            ranked, total = _ranked_sqlite(conn, _fts5_match(terms, kind_list, unit, year, unit_words), page)
         else:
-            ranked, total = _ranked_postgresql(conn, _tsquery(terms), kind_list, unit, year, page)
+            matches, params = _postgresql_matches(terms, unit_words)
+            params["match"] = _tsquery(every_term, " & " if not unit_words else " | ")
+            ranked, total = _ranked_postgresql(conn, matches, params, kind_list, unit, year, page)
         rows = _entries(conn, [r.id for r in ranked])
     marks = highlight_terms(q)
     hits = [_hit(rows[r.id], float(r.score), marks) for r in ranked]
-    return SearchResults(total=total, hits=hits, query=q, terms=terms)
+    return SearchResults(total=total, hits=hits, query=q, terms=every_term)
 
 
 def _ranked_sqlite(conn: Any, match: str, page: dict[str, int]) -> tuple[list[Any], int]:
@@ -145,11 +185,11 @@ def _ranked_sqlite(conn: Any, match: str, page: dict[str, int]) -> tuple[list[An
     return ranked, conn.execute(text(_SQLITE_COUNT), {"match": match}).scalar_one()
 
 
-def _ranked_postgresql(conn: Any, match: str, kinds: list[str] | None, unit: str | None, year: int | None,
-                       page: dict[str, int]) -> tuple[list[Any], int]:
+def _ranked_postgresql(conn: Any, matches: str, match_params: dict[str, Any], kinds: list[str] | None,
+                       unit: str | None, year: int | None, page: dict[str, int]) -> tuple[list[Any], int]:
     where, params = _postgresql_filters(kinds, unit, year)
-    params["match"] = match
-    ranked_sql, count_sql = (text(sql) for sql in _postgresql_sql(where))
+    params |= match_params
+    ranked_sql, count_sql = (text(sql) for sql in _postgresql_sql(where, matches))
     if kinds is not None:
         ranked_sql = ranked_sql.bindparams(bindparam("kinds", expanding=True))
         count_sql = count_sql.bindparams(bindparam("kinds", expanding=True))

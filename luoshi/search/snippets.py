@@ -8,6 +8,7 @@ import html
 import re
 
 from luoshi.search.tokens import is_cjk, normalise_char
+from luoshi.text.layout import unspace
 
 SNIPPET_CHARS = 120
 CONTEXT_BEFORE = 20
@@ -87,8 +88,8 @@ def _render(text: str, spans: list[tuple[int, int]]) -> str:
 
 def highlight(text: str, terms: list[str], width: int | None = SNIPPET_CHARS) -> str:
     """`text` (or, with `width`, the window of it with the most matches) as HTML with matches marked;
-    '…' where the window cuts the text."""
-    text = text.strip()
+    '…' where the window cuts the text. Letter-spaced text (`会 议 要 求`) is shown closed up."""
+    text = unspace(text.strip())
     spans = find_matches(text, terms)
     if width is None:
         return _render(text, spans)

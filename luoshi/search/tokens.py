@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from luoshi.text.layout import unspace
+
 # Tokens reach the databases as space-separated text: FTS5's unicode61 (with '.' as a token character)
 # and PostgreSQL's `simple` configuration then split it exactly where we did.
 MAX_QUERY_CHARS = 200  # a longer query is cut here: nobody types more, and FTS stays fast
@@ -66,9 +68,9 @@ def runs(text: str) -> list[Run]:
 
 def index_tokens(text: str) -> str:
     """`text` as the space-separated tokens the index stores: for a CJK run each character and each
-    pair of neighbours (`港口` → `港 港口 口`), a word as itself."""
+    pair of neighbours (`港口` → `港 港口 口`), a word as itself; letter-spaced text (`会 议`) as closed up."""
     out: list[str] = []
-    for run in runs(text):
+    for run in runs(unspace(text)):
         if not run.cjk:
             out.append(run.text)
             continue

@@ -3,6 +3,7 @@ the JSON API and the CLI call.
 
 - `db`: engines, sessions, migrations (`open_database`, `Database`, `upgrade`);
 - `items`: `get_item`, `list_items`, `act`, `item_history`, `create_item`, `progress_reports`, `instructions`;
+- `instructions`: leaders' 批示 across items (a leader's own list, a unit's 领导批示) with the units' answers;
 - `documents`: `get_document`, `list_documents` (ingest itself is `luoshi.ingest`);
 - `orgs`: the organisation directory and the people seen for each unit;
 - `users`: `create_user`, `authenticate`, tokens, `actor_for`;

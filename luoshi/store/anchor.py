@@ -11,7 +11,7 @@ fact also enters `audit_chain` as (kind, ref, digest) in the transaction that st
 | item | item id | its id and kind: the item's creation |
 | event | item id:seq | the event's hash in its item's chain (its time, actor, data) |
 | admin | seq | the administrative entry's hash (users, roles, tokens, organisations, documents) |
-| progress, rating, instruction | row id | sha256 of the row's shown fields (text, percent, attachments …) |
+| progress, rating, instruction, answer | row id | sha256 of the row's shown fields (text, percent, attachments …) |
 
 Entries are appended by a flush listener, so no store function can forget one; other modules add a
 table with `cover(Model, kind, fields)`. After each commit that appended, the head (seq, hash) is
@@ -40,8 +40,8 @@ from sqlalchemy.orm import Session
 from luoshi.errors import LuoshiError
 from luoshi.ledger.audit import GENESIS, chain
 from luoshi.ledger.canonical import canonical_json
-from luoshi.store.models import (AdminEntryRow, AuditEntryRow, ChainEntryRow, Instruction, ItemRow, ProgressReport,
-                                 RatingRow, User)
+from luoshi.store.models import (AdminEntryRow, AuditEntryRow, ChainEntryRow, Instruction, InstructionAnswer, ItemRow,
+                                 ProgressReport, RatingRow, User)
 
 CHAIN_LOCK = 0x6C756F7369  # "luosi": orders appends to the global chain on PostgreSQL
 CHECKPOINTS = "checkpoints"
@@ -73,6 +73,8 @@ COVERED: dict[type, Covered] = {
                                     "at")),
     RatingRow: Covered("rating", lambda r: str(r.id), _fields("item_id", "version", "rating", "note", "by", "at")),
     Instruction: Covered("instruction", lambda r: str(r.id), _fields("item_id", "version", "text", "by", "at")),
+    InstructionAnswer: Covered("answer", lambda r: str(r.id),
+                               _fields("instruction_id", "item_id", "version", "text", "unit_id", "by", "at")),
 }
 
 
@@ -230,11 +232,13 @@ def database_id(session: Session) -> str | None:
     return session.scalar(select(ChainEntryRow.ref).where(ChainEntryRow.seq == 1))
 
 
-def current_facts(session: Session) -> dict[tuple[str, str], str]:
-    """{(kind, ref): digest} of every covered row as stored now."""
+def current_facts(session: Session, tables: set[str] | None = None) -> dict[tuple[str, str], str]:
+    """{(kind, ref): digest} of every covered row as stored now (of the covered `tables` only, if given)."""
     facts: dict[tuple[str, str], str] = {}
     for model, covered in COVERED.items():
         table = model.__table__
+        if tables is not None and table.name not in tables:
+            continue
         for row in session.execute(select(table).execution_options(yield_per=2000)):
             facts[(covered.kind, covered.ref(row))] = covered.digest(row)
     return facts
@@ -311,10 +315,13 @@ def verify_checkpoint(session: Session, entries: list[Any], *, settings: Any = N
 
 def anchor_existing(conn: Connection) -> int:
     """Chain every covered row not yet in the chain (a database from before the chain, in migration 0010).
-    The number of rows chained."""
+    The number of rows chained; the tables a later migration creates are not there yet, and have no rows."""
+    from sqlalchemy import inspect
+
+    present = set(inspect(conn).get_table_names())
     with Session(bind=conn) as session:
         chained = {(k, r) for k, r in session.execute(select(_CHAIN.c.kind, _CHAIN.c.ref))}
-        missing = [(k, r, d) for (k, r), d in current_facts(session).items() if (k, r) not in chained]
+        missing = [(k, r, d) for (k, r), d in current_facts(session, present).items() if (k, r) not in chained]
     if missing:
         order = {"item": 0, "event": 1, "admin": 2}
         missing.sort(key=lambda f: (order.get(f[0], 3), f[0], _natural(f[1])))

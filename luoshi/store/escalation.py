@@ -92,7 +92,6 @@ def notice_file(session: Session, *, item_id: int | str, version: int, actor: An
     from luoshi.errors import NotFound
     from luoshi.exports.notice import NoticeContent, notice_docx
     from luoshi.exports.rows import Letterhead
-    from luoshi.store.exporting import DEFAULT_ISSUER
     from luoshi.store.items import load_item, visible_id
     from luoshi.store.models import AuditEntryRow
 
@@ -109,5 +108,5 @@ def notice_file(session: Session, *, item_id: int | str, version: int, actor: An
     assigned = item.assigned_at.astimezone(settings.zone).date() if item.assigned_at else None
     content = NoticeContent(item.title, item.text, [names.get(int(u), u) for u in data["units"]], item.due, issued,
                             data["text"], assigned)
-    letterhead = Letterhead(issuer=DEFAULT_ISSUER, number=data.get("number") or "", issued=issued)
+    letterhead = Letterhead(issuer=settings.bulletin_issuer, number=data.get("number") or "", issued=issued)
     return f"督办通知-{key}-{version}.docx", notice_docx(content, letterhead)

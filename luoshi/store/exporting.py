@@ -13,17 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi import exports
-from luoshi.ledger import Actor, InvalidValue, Role, State
+from luoshi.ledger import Action, Actor, InvalidValue, Role, State
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import to_item, today_in
-from luoshi.store.models import ItemRow, Organisation, ProgressReport
+from luoshi.store.models import AuditEntryRow, ItemRow, Organisation, ProgressReport
 
 # The office as the CLI acts: it sees every list whole.
 CLI_ACTOR = Actor("luoshi-cli", Role.SUPERVISOR, name="luoshi export")
 LISTS = ("ledger", "targets", "suggestions")
 PAGE = 200
 MAX_ROWS = 100_000  # a guard: an export is a file a person opens, not a dump of the database
-DEFAULT_ISSUER = "县人民政府办公室"
 
 
 def _pages(fetch: Callable[[int], Any]) -> list[Any]:
@@ -38,25 +37,38 @@ def _pages(fetch: Callable[[int], Any]) -> list[Any]:
 
 
 def _latest_progress(session: Session, item_ids: list[int]) -> dict[str, str]:
-    """`{item id: the latest progress text}` for the 进展情况 column."""
+    """`{item id: the latest report of the current round}` for the 进展情况 column.
+
+    A round ends when the office returns (退回) the item: a completion text it returned is not progress.
+    When the unit has not reported since, its last progress report before the return still stands.
+    """
     out: dict[str, str] = {}
     for start in range(0, len(item_ids), 1000):
         chunk = item_ids[start:start + 1000]
-        latest = (select(ProgressReport.item_id, func.max(ProgressReport.version).label("v"))
-                  .where(ProgressReport.item_id.in_(chunk)).group_by(ProgressReport.item_id).subquery())
-        rows = session.execute(select(ProgressReport.item_id, ProgressReport.text)
-                               .join(latest, (latest.c.item_id == ProgressReport.item_id)
-                                     & (latest.c.v == ProgressReport.version)))
-        out.update({str(i): t for i, t in rows})
+        returned = dict(session.execute(select(AuditEntryRow.item_id, func.max(AuditEntryRow.seq))
+                                        .where(AuditEntryRow.item_id.in_(chunk),
+                                               AuditEntryRow.type == Action.RETURN.value)
+                                        .group_by(AuditEntryRow.item_id)).all())
+        rows = session.execute(select(ProgressReport.item_id, ProgressReport.version, ProgressReport.kind,
+                                      ProgressReport.text)
+                               .where(ProgressReport.item_id.in_(chunk)).order_by(ProgressReport.version))
+        for item_id, version, kind, text in rows:
+            if version > returned.get(item_id, 0) or kind == Action.REPORT_PROGRESS.value:
+                out[str(item_id)] = text
     return out
 
 
 def ledger_rows(session: Session, *, actor: Actor, settings: Settings | None = None, now: datetime | None = None,
-                **filters: Any) -> list[exports.LedgerRow]:
-    """The ledger's rows under `filters` (those of `luoshi.store.items.list_items`), in the ledger's order."""
+                include_drafts: bool = False, **filters: Any) -> list[exports.LedgerRow]:
+    """The ledger's rows under `filters` (those of `luoshi.store.items.list_items`), in the ledger's order.
+
+    Drafts (待确认) are nobody's work yet: they are left out unless `include_drafts` or a `state` filter
+    asks for them."""
     from luoshi.store.items import PER_PAGE_MAX, list_items
 
     filters.setdefault("sort", "due")
+    if not include_drafts and not filters.get("state"):
+        filters["state"] = [s.value for s in State if s is not State.DRAFT]
     views = _pages(lambda n: list_items(session, actor=actor, page=n, per_page=PER_PAGE_MAX, settings=settings,
                                         now=now, **filters))
     progress = _latest_progress(session, [v.id for v in views])
@@ -123,13 +135,22 @@ def file_name(name: str, fmt: str, today: date) -> str:
 
 # -- the bulletin --------------------------------------------------------------------------------------------
 
-def bulletin_content(session: Session, *, start: date, end: date,
-                     settings: Settings | None = None) -> exports.BulletinContent:
-    """The figures and tables of the bulletin for `start`..`end` from the items handed out by `end` and
-    still open at `start` (the rules are `luoshi.exports.bulletin_content`')."""
-    settings = settings or get_settings()
+def bulletin_as_of(start: date, end: date, today: date) -> date:
+    """The day a bulletin's figures stand on: the period's last day, or today while the period runs.
+    A period that has not begun has nothing to report (InvalidValue)."""
     if start > end:
         raise InvalidValue(f"bulletin period: from {start.isoformat()} is after to {end.isoformat()}", "from")
+    if start > today:
+        raise InvalidValue(f"bulletin period: from {start.isoformat()} is after today {today.isoformat()}", "from")
+    return min(end, today)
+
+
+def bulletin_content(session: Session, *, start: date, end: date, settings: Settings | None = None,
+                     now: datetime | None = None) -> exports.BulletinContent:
+    """The figures and tables of the bulletin for `start`..`end` from the items handed out by then and
+    still open at `start`, as they stand on `bulletin_as_of` (the rules are `luoshi.exports.bulletin_content`')."""
+    settings = settings or get_settings()
+    as_of = bulletin_as_of(start, end, today_in(settings, now))
     rows = session.scalars(select(ItemRow).where(ItemRow.assigned_at.isnot(None),
                                                  ItemRow.state != State.CANCELLED.value)
                            .order_by(ItemRow.due.asc().nulls_last(), ItemRow.id)).all()
@@ -137,15 +158,24 @@ def bulletin_content(session: Session, *, start: date, end: date,
     ids = {int(u) for i in items for u in i.lead_units}
     names = {str(i): n for i, n in session.execute(select(Organisation.id, Organisation.name)
                                                     .where(Organisation.id.in_(ids)))} if ids else {}
-    return exports.bulletin_content(items, start=start, end=end, unit_names=names, tz=settings.zone)
+    return exports.bulletin_content(items, start=start, end=as_of, unit_names=names, tz=settings.zone)
 
 
-def bulletin_file(session: Session, *, start: date, end: date, issuer: str = DEFAULT_ISSUER, number: str = "",
+def bulletin_number(prefix: str, year: int, number: str) -> str:
+    """The bulletin's 文号: `11` → `{prefix}〔{year}〕11号`; a whole 文号 typed by the office stays as it is."""
+    number = number.strip()
+    return f"{prefix}〔{year}〕{int(number)}号" if number.isdigit() else number
+
+
+def bulletin_file(session: Session, *, start: date, end: date, issuer: str = "", number: str = "",
                   settings: Settings | None = None, now: datetime | None = None) -> bytes:
-    """The bulletin (督查通报) of `start`..`end` as DOCX bytes, issued today by `issuer` as `number`."""
+    """The bulletin (督查通报) of `start`..`end` as DOCX bytes, issued today by `issuer` (default the
+    setting `bulletin_issuer`) as `number` (a plain number takes the setting `bulletin_prefix`)."""
     settings = settings or get_settings()
-    content = bulletin_content(session, start=start, end=end, settings=settings)
+    content = bulletin_content(session, start=start, end=end, settings=settings, now=now)
     today = today_in(settings, now)
-    letterhead = exports.Letterhead(issuer=issuer or DEFAULT_ISSUER, number=number, issued=today)
+    letterhead = exports.Letterhead(issuer=issuer.strip() or settings.bulletin_issuer,
+                                    number=bulletin_number(settings.bulletin_prefix, today.year, number),
+                                    issued=today)
     return exports.bulletin_docx(start=start, end=end, figures=content.figures, overdue=content.overdue,
                                  completed=content.completed, letterhead=letterhead)

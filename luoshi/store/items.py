@@ -32,7 +32,7 @@ from luoshi.store.paging import Page
 from luoshi.store import audit, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
-                                 ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
+                                 InstructionAnswer, ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
 from luoshi.store.evidence import StoredFile
 from luoshi.store.warnings import colour_clause
@@ -555,6 +555,11 @@ def _record_facts(session: Session, item_id: int, event: Event) -> list[Reminder
         session.add(RatingRow(**base, rating=data["rating"], note=data.get("note")))
     elif kind == Action.INSTRUCT.value:
         session.add(Instruction(**base, text=data["text"]))
+    elif kind == Action.ANSWER_INSTRUCTION.value:
+        answered = session.scalar(select(Instruction.id).where(Instruction.item_id == item_id,
+                                                               Instruction.version == data["instruction"]))
+        session.add(InstructionAnswer(**base, instruction_id=answered, text=data["text"],
+                                      unit_id=int(event.unit) if event.unit else None))
     return []
 
 
@@ -582,6 +587,8 @@ def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | 
     if files:
         payload["attachments"] = [*(payload.get("attachments") or []), *(f.name for f in files)]
     evidence.check_evidence(session, old, action, files)
+    if str(action) == Action.ANSWER_INSTRUCTION.value:
+        payload["instruction"] = _instruction_answered(session, int(old.id), payload.get("instruction"))
     new, event = apply(old, action, actor, now, expected_version=expected_version,
                        **_resolve_units(session, payload))
     save(session, old=old, new=new, event=event, settings=settings, now=now)
@@ -608,12 +615,57 @@ class ProgressView:
 
 
 @dataclass(frozen=True)
+class AnswerView:
+    """A unit's answer to a 批示 (`version`: the item's event that recorded it)."""
+
+    version: int
+    text: str
+    unit_id: int | None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class InstructionView:
+    """A leader's 批示 (`version`: the item's event that recorded it) and the units' answers, oldest first."""
+
     id: int
     version: int
     text: str
     by: str
     at: datetime
+    answers: tuple[AnswerView, ...] = ()
+
+
+def _instruction_answered(session: Session, item_id: int, given: Any) -> int:
+    """The version of the 批示 an answer is for: the one given, or the item's latest; InvalidValue when
+    the item has no such 批示."""
+    versions = list(session.scalars(select(Instruction.version).where(Instruction.item_id == item_id)
+                                    .order_by(Instruction.version)))
+    if given in (None, ""):
+        if not versions:
+            raise InvalidValue(f"item {item_id} has no leader's instruction (批示) to answer", "instruction")
+        return versions[-1]
+    if not str(given).strip().isdigit() or int(given) not in versions:
+        raise InvalidValue(f"item {item_id} has no leader's instruction (批示) at version {given!r}; it has "
+                           f"{', '.join(map(str, versions)) or 'none'}", "instruction")
+    return int(given)
+
+
+def instruction_views(session: Session, item_ids: Sequence[int]) -> dict[int, list[InstructionView]]:
+    """`{item id: its 批示 with their answers, oldest first}` for items the caller may already see."""
+    if not item_ids:
+        return {}
+    answers: dict[int, list[AnswerView]] = {}
+    for r in session.scalars(select(InstructionAnswer).where(InstructionAnswer.item_id.in_(item_ids))
+                             .order_by(InstructionAnswer.version)):
+        answers.setdefault(r.instruction_id, []).append(AnswerView(r.version, r.text, r.unit_id, r.by, r.at))
+    out: dict[int, list[InstructionView]] = {}
+    for r in session.scalars(select(Instruction).where(Instruction.item_id.in_(item_ids))
+                             .order_by(Instruction.item_id, Instruction.version)):
+        out.setdefault(r.item_id, []).append(InstructionView(r.id, r.version, r.text, r.by, r.at,
+                                                             tuple(answers.get(r.id, ()))))
+    return out
 
 
 def progress_reports(session: Session, *, item_id: int | str, actor: Actor) -> list[ProgressView]:
@@ -626,8 +678,7 @@ def progress_reports(session: Session, *, item_id: int | str, actor: Actor) -> l
 
 
 def instructions(session: Session, *, item_id: int | str, actor: Actor) -> list[InstructionView]:
-    """The leaders' instructions (批示) on an item, oldest first (NotFound if not visible)."""
+    """The leaders' instructions (批示) on an item with the units' answers, oldest first (NotFound if not
+    visible)."""
     key = visible_id(session, item_id, actor)
-    rows = session.scalars(select(Instruction).where(Instruction.item_id == key)
-                           .order_by(Instruction.version))
-    return [InstructionView(r.id, r.version, r.text, r.by, r.at) for r in rows]
+    return instruction_views(session, [key]).get(key, [])

@@ -384,6 +384,21 @@ class Instruction(Base):
     at: Mapped[datetime]
 
 
+class InstructionAnswer(Base):
+    """A unit's answer to a leader's instruction (批示), made by the item's event at `version`."""
+
+    __tablename__ = "instruction_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instruction_id: Mapped[int] = mapped_column(ForeignKey("instructions.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+
+
 # -- users ------------------------------------------------------------------------------------------
 
 class User(Base):

@@ -169,14 +169,44 @@ def index_all(session: Session) -> dict[str, int]:
 # -- asking, as a user may see ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class NamedUnit:
+    """A unit a word of the query names, by its name or any of its aliases (县住建局 → 县住房和城乡建设局)."""
+
+    id: int
+    name: str
+    word: str
+
+
+@dataclass(frozen=True)
 class VisibleResults:
     """One page of the hits a user may see, best first; `total` is exact unless `capped` (a restricted
-    viewer's query with more than SCAN_LIMIT hits in all)."""
+    viewer's query with more than SCAN_LIMIT hits in all); `units` the units the query names."""
 
     total: int
     hits: list[Hit] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     capped: bool = False
+    units: list[NamedUnit] = field(default_factory=list)
+
+
+def units_named(session: Session, q: str) -> list[NamedUnit]:
+    """The units the words of `q` (split at spaces) name: by name, by a short form that keys the same
+    unit, or by an alias the directory keeps for it; a short form without its level (`住建局`) names
+    the unit at every level (县住建局 and 区住建局). A number is never read as a unit's id."""
+    from luoshi.store.orgs import LEVEL_MARK, find_organisation, key_of
+
+    words = [w for w in dict.fromkeys(q.split()) if len(w) >= 2 and not w.isdigit()]
+    if not words:
+        return []
+    orgs = list(session.scalars(select(Organisation).order_by(Organisation.id)))
+    by_alias = {alias: org for org in orgs for alias in (org.aliases or ())}
+    found = []
+    for word in words:
+        org = find_organisation(session, word) or by_alias.get(word)
+        key = key_of(word)
+        levels = [] if org is not None or LEVEL_MARK in key else [o for o in orgs if o.key.endswith(LEVEL_MARK + key)]
+        found += [NamedUnit(o.id, o.name, word) for o in ([org] if org is not None else levels)]
+    return found
 
 
 def kinds_for(actor: Actor) -> list[str]:
@@ -209,13 +239,14 @@ def _visible_ids(session: Session, actor: Actor, hits: list[Hit]) -> set[tuple[s
 
 
 def _scan(session: Session, q: str, kinds: list[str], unit: str | None,
-          year: int | None) -> tuple[list[Hit], list[str], bool]:
+          year: int | None, named: dict[str, list[str]]) -> tuple[list[Hit], list[str], bool]:
     """Up to SCAN_LIMIT hits of a query, best first; whether there were more."""
     seen: list[Hit] = []
     terms: list[str] = []
     total = 0
     while len(seen) < SCAN_LIMIT:
-        found = search_index(session, q, kinds=kinds, unit=unit, year=year, limit=100, offset=len(seen))
+        found = search_index(session, q, kinds=kinds, unit=unit, year=year, limit=100, offset=len(seen),
+                             units_named=named)
         terms, total = found.terms, found.total
         seen += found.hits
         if not found.hits or len(seen) >= total:
@@ -232,13 +263,19 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
                unit: str | None = None, year: int | None = None, page: int = 1, per_page: int = 20) -> VisibleResults:
     """Search as `actor` sees the ledger: the office and leaders everything; a unit user targets, and
     only the items and suggestions handed to its unit; the congress office handed-out suggestions.
-    `kinds` narrows the search (an unknown kind raises SearchError naming the valid ones)."""
+    `kinds` narrows the search (an unknown kind raises SearchError naming the valid ones). A word that
+    names a unit (`units_named`) also finds that unit's entries."""
     allowed = kinds_for(actor)
     wanted = [k for k in (kinds or allowed) if k in allowed or k not in KINDS]
     offset = (max(1, page) - 1) * per_page
+    units = units_named(session, q) if isinstance(q, str) else []
+    named: dict[str, list[str]] = {}
+    for u in units:
+        named.setdefault(u.word, []).append(u.name)
     if not _restricted(actor):
-        found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=per_page, offset=offset)
-        return VisibleResults(found.total, found.hits, found.terms)
+        found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=per_page, offset=offset,
+                             units_named=named)
+        return VisibleResults(found.total, found.hits, found.terms, units=units)
     # A unit sees only items and suggestions that name it: look for those among its unit's entries (the
     # index holds every unit of an entry), and for the rest (targets) among all; then drop what the rules
     # hide (drafts, suggestions not yet handed out) and merge by score.
@@ -251,9 +288,9 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
     capped = False
     for group_kinds, group_unit in groups:
         if group_kinds:
-            hits, terms, more = _scan(session, q, group_kinds, group_unit, year)
+            hits, terms, more = _scan(session, q, group_kinds, group_unit, year, named)
             seen, capped = seen + hits, capped or more
     keep = _visible_ids(session, actor, seen)
     visible = sorted((h for h in seen if (h.kind, h.ref_id) in keep), key=lambda h: -h.score)
     return VisibleResults(len(visible), visible[offset:offset + per_page], terms or search_index(session, q).terms,
-                          capped=capped)
+                          capped=capped, units=units)

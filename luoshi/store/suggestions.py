@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from luoshi.errors import NotFound
 from luoshi.ledger import Actor, Conflict, InvalidValue, Role, SourceRef
 from luoshi.ledger.due import by_rule
-from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Round, Satisfaction, Suggestion,
+from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Procedure, Round, Satisfaction, Suggestion,
                                        SuggestionAction, SuggestionEvent, SuggestionPolicy, SuggestionState, Tally,
                                        apply, available, by_category, by_satisfaction, by_unit, can_view, from_review,
                                        new_suggestion, warning)
@@ -41,9 +41,10 @@ WARNINGS = ("red", "yellow", "green", "none")
 
 
 def policy_of(settings: Settings) -> SuggestionPolicy:
-    """The suggestion rules with the configured reply period (`due_suggestion`, three months by default)."""
+    """The suggestion rules with the configured reply period (`due_suggestion`, three months by default)
+    and review points' report period (`due_review`, two months by default)."""
     try:
-        return SuggestionPolicy(reply_rule=settings.due_suggestion)
+        return SuggestionPolicy(reply_rule=settings.due_suggestion, review_rule=settings.due_review)
     except InvalidValue:
         return SuggestionPolicy()
 
@@ -86,7 +87,7 @@ def to_suggestion(row: SuggestionRow) -> Suggestion:
         source = SourceRef(str(row.document_id), (row.span_start, row.span_end), row.source_path)
     return Suggestion(id=str(row.id), title=row.title, no=row.no, category=row.category,
                       deputies=tuple(row.deputies or ()), text=row.text, source=source,
-                      state=SuggestionState(row.state),
+                      procedure=Procedure(row.procedure), state=SuggestionState(row.state),
                       lead_unit=str(row.lead_unit_id) if row.lead_unit_id is not None else None,
                       co_units=tuple(str(c.organisation_id) for c in row.co_units),
                       rounds=tuple(_round(r) for r in row.rounds), reminders=row.reminders,
@@ -130,7 +131,7 @@ def _insert(session: Session, s: Suggestion, now: datetime, document_id: int | N
                         document_id=document_id, span_start=s.source.span[0] if s.source else None,
                         span_end=s.source.span[1] if s.source else None,
                         source_path=s.source.path if s.source else None, fingerprint=fingerprint(s.title, s.text),
-                        state=s.state.value, reminders=0, version=1, created_at=now, updated_at=now)
+                        procedure=s.procedure.value, state=s.state.value, reminders=0, version=1, created_at=now, updated_at=now)
     session.add(row)
     session.flush()
     return row
@@ -140,7 +141,7 @@ def _created(session: Session, row: SuggestionRow, actor: Actor, now: datetime, 
     """The creation event under the row's id, now that it has one."""
     s = to_suggestion(row)
     _, event = new_suggestion(id=s.id, title=s.title, actor=actor, now=now, no=s.no, category=s.category,
-                              deputies=s.deputies, text=s.text, source=s.source)
+                              deputies=s.deputies, text=s.text, source=s.source, procedure=s.procedure)
     _log(session, event, settings)
 
 
@@ -160,7 +161,8 @@ def track_review(session: Session, *, document: Document | int, actor: Actor | N
     known = set(session.scalars(select(SuggestionRow.fingerprint)
                                 .join(Document, Document.id == SuggestionRow.document_id)
                                 .where(Document.name == doc.name)))
-    for s, _ in from_review({**(doc.record or {}), "source": str(doc.id)}, actor=actor, now=now):
+    record = {"title": doc.title, **(doc.record or {}), "source": str(doc.id)}
+    for s, _ in from_review(record, actor=actor, now=now):
         key = fingerprint(s.title, s.text)
         if key in known:
             result.kept += 1
@@ -177,11 +179,13 @@ def track_review(session: Session, *, document: Document | int, actor: Actor | N
 
 def create_suggestion(session: Session, *, actor: Actor, title: str, no: int | None = None,
                       category: str | None = None, deputies: Iterable[str] = (), text: str = "",
-                      settings: Settings | None = None, now: datetime | None = None) -> SuggestionView:
-    """A suggestion entered by hand (the office or the congress office). Commits."""
+                      procedure: Procedure | str = Procedure.SUGGESTION, settings: Settings | None = None,
+                      now: datetime | None = None) -> SuggestionView:
+    """A suggestion (or, with `procedure` review, a review point) entered by hand (the office or the
+    congress office). Commits."""
     now = now or utcnow()
     s, _ = new_suggestion(id="new", title=title, actor=actor, now=now, no=no, category=category, deputies=deputies,
-                          text=text)
+                          text=text, procedure=procedure)
     row = _insert(session, s, now)
     _created(session, row, actor, now, settings)
     search_index.index_suggestions(session, [row.id])
@@ -252,14 +256,14 @@ def _visible(actor: Actor) -> Any:
 def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[str] | None = None,
                      category: str | None = None, unit: int | str | None = None, warning: str | None = None,
                      satisfaction: str | None = None, document: int | None = None, q: str | None = None,
-                     page: int = 1, per_page: int = 50, settings: Settings | None = None,
+                     procedure: str | None = None, page: int = 1, per_page: int = 50, settings: Settings | None = None,
                      now: datetime | None = None) -> SuggestionPage:
     """The suggestions `actor` may see, filtered and paged, by reply deadline (none last), then id.
 
     state: one or several of registered, assigned, replied, rehandling, closed; unit: lead or co-operating
     (id or name); warning: red, yellow, green or none (the reply-deadline colour today); satisfaction: the
     latest evaluation (satisfied, basically_satisfied, dissatisfied or their Chinese labels); q: text in
-    the title, text or deputies.
+    the title, text or deputies; procedure: suggestion (代表建议) or review (审议意见).
     """
     settings = settings or get_settings()
     if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
@@ -275,6 +279,11 @@ def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[st
         conds.append(SuggestionRow.category == category)
     if document is not None:
         conds.append(SuggestionRow.document_id == int(document))
+    if procedure not in (None, ""):
+        if procedure not in {p.value for p in Procedure}:
+            raise InvalidValue(f"procedure {procedure!r} is not one of {', '.join(p.value for p in Procedure)}",
+                               "procedure")
+        conds.append(SuggestionRow.procedure == procedure)
     if unit not in (None, ""):
         [unit_id] = unit_ids(session, [unit], "unit")
         co = select(SuggestionCoUnit.suggestion_id).where(SuggestionCoUnit.organisation_id == int(unit_id))
@@ -385,7 +394,8 @@ def act_on_suggestion(session: Session, *, suggestion_id: int | str, actor: Acto
     old = load_suggestion(session, suggestion_id=suggestion_id, actor=actor)
     policy = policy_of(settings)
     if str(action) in ("assign", "reassign") and payload.get("due") in (None, ""):
-        rule = policy.reply_rule if str(action) == "assign" or len(old.rounds) <= 1 else policy.rehandle_rule
+        first = str(action) == "assign" or len(old.rounds) <= 1
+        rule = policy.first_rule(old.procedure) if first else policy.rehandle_rule
         payload["due"] = by_rule(rule, today_in(settings, now))
     new, event = apply(old, action, actor, now, policy=policy, expected_version=expected_version,
                        **_resolve(session, payload))

@@ -97,6 +97,8 @@ class SuggestionRow(Base):
     span_end: Mapped[int | None]
     source_path: Mapped[str | None] = mapped_column(String(100))
     fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    # suggestion (代表建议: reply and evaluation) | review (审议意见: a handling report closes it)
+    procedure: Mapped[str] = mapped_column(String(16), default="suggestion", server_default="suggestion", index=True)
     state: Mapped[str] = mapped_column(String(16))
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     due: Mapped[date | None] = mapped_column(Date)  # the current round's reply deadline, for queries

@@ -50,6 +50,22 @@ MARKER = re.compile(
 )
 
 
+# Letter-spacing: wide characters (Chinese, full-width punctuation) set apart one by one on a line
+# (`会 议 要 求`), as headings or whole texts come out of some layouts. A space goes when a character
+# beside it stands alone between spaces (`一、会 议 要 求：` → `一、会议要求：`), and a line of such
+# characters closes up (`通 知`); words of two or more characters (`张三 李四`) keep their spaces.
+_WIDE = r"[^\x00-\u2e7f\s]"
+_GAP = r"[ \t\u00a0\u3000]"
+_SPACED_GAP = re.compile(rf"(?<={_WIDE}){_GAP}(?={_WIDE}{_GAP}{_WIDE})|(?<={_WIDE}{_GAP}{_WIDE}){_GAP}(?={_WIDE})")
+_SPACED_RUN = re.compile(rf"(?<!\S){_WIDE}(?:{_GAP}+{_WIDE}(?!\S))+")
+
+
+def unspace(text: str) -> str:
+    """`text` with its letter-spaced runs closed up (`会 议 要 求` → `会议要求`), everything else as it is."""
+    text = _SPACED_GAP.sub("", text)
+    return _SPACED_RUN.sub(lambda m: re.sub(_GAP, "", m.group()), text)
+
+
 def char_width(ch: str) -> int:
     """Display width: CJK and full-width forms take two columns, ASCII one."""
     return 1 if ord(ch) < 0x1100 else 2

@@ -46,6 +46,7 @@ OTHERS = (("admin", "luoshi-admin", "admin", "系统管理员"), ("shizhang", "l
           ("renda", "luoshi-congress", "congress", "周丽"))
 UNIT_PEOPLE = ("李强", "王芳")
 UNIT_PASSWORD = "luoshi-unit"
+INGESTED_DAYS_AGO = 45  # the demo's items are worked on over the 40 days that follow
 
 
 def _fresh_sqlite(url: str) -> str:
@@ -71,9 +72,11 @@ def build_demo(url: str, *, replace: bool = True) -> DemoSummary:
     path = _fresh_sqlite(url) if replace else make_url(url).database or ""
     settings = load_settings(database_url=url)
     db = Database(url)
+    now = datetime.now(UTC)
     try:
         with db.session() as s:
-            report = ingest_paths(s, sample_paths(), settings=settings)
+            # Read in before anything was done with the items, so each item's history opens with 录入.
+            report = ingest_paths(s, sample_paths(), settings=settings, now=now - timedelta(days=INGESTED_DAYS_AGO))
         if report.errors:
             raise LuoshiError("; ".join(f.error or f.path for f in report.errors))
         users = []
@@ -86,16 +89,17 @@ def build_demo(url: str, *, replace: bool = True) -> DemoSummary:
                                                unit=org_id, display_name=UNIT_PEOPLE[i - 1])
                 users.append(DemoUser(view.username, UNIT_PASSWORD, view.role.label, org_name))
         with db.session() as s:
-            _bring_to_life(s, settings, [u for u in users if u.unit])
+            _bring_to_life(s, settings, [u for u in users if u.unit], now)
         return DemoSummary(path, len(report.files) - len(report.errors), report.items, users)
     finally:
         db.dispose()
 
 
-def _bring_to_life(session, settings, unit_users: list[DemoUser]) -> None:
-    """Hand out the items of the busiest units and move some along, dated over the past weeks."""
+def _bring_to_life(session, settings, unit_users: list[DemoUser], now: datetime) -> None:
+    """Hand out the items of the busiest units and move some along, dated over the past weeks (after the
+    documents were read in). An item whose text fixed its due date (6月底前) keeps that date; the others
+    are given one that shows the scenario (due soon, overdue, …)."""
     office = Actor(OFFICE[0], Role.SUPERVISOR, name=OFFICE[3])
-    now = datetime.now(UTC)
     for user in unit_users:
         view = store_users.get_user(session, username=user.username)
         unit = store_users.actor_for(view)
@@ -113,8 +117,9 @@ def _bring_to_life(session, settings, unit_users: list[DemoUser]) -> None:
                                 settings=settings, now=start + timedelta(days=days), **payload)
 
             step(office, "confirm", 0)
-            due = (now + timedelta(days=[60, 5, -3, 30, 90][n])).date().isoformat()
-            step(office, "assign", 0, due=due, note="请按期办结并报送进展")
+            extracted = session.scalar(select(ItemRow.due).where(ItemRow.id == item_id))
+            due = extracted or (now + timedelta(days=[60, 5, -3, 30, 90][n])).date()
+            step(office, "assign", 0, due=due.isoformat(), note="请按期办结并报送进展")
             if n in (0, 1, 3):
                 step(unit, "accept", 1)
                 step(unit, "report_progress", 10, text="已制定工作方案，正在推进实施", percent=[40, 20, 0, 70][n])

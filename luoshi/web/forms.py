@@ -71,6 +71,8 @@ def fields_of(action: Action, item: Item, proposed_due: date | None, evidence_re
         Action.INTERVIEW: [Field("text", "约谈记录", "textarea", True, help="约谈对象、时间、承诺事项")],
         Action.RATE: [Field("rating", "评价", "select", True, choices=ratings), Field("note", "评语", "textarea")],
         Action.INSTRUCT: [Field("text", "批示内容", "textarea", True)],
+        Action.ANSWER_INSTRUCTION: [Field("text", "回复内容", "textarea", True, help="本单位落实批示的情况"),
+                                    Field("instruction", "所复批示", "hidden")],
     }
     return spec[action]
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from luoshi import glossary
 from luoshi.ledger import Actor, ItemWarning, Role, State
-from luoshi.store.items import ItemView
+from luoshi.store.items import InstructionView, ItemView
 
 DOC_TYPES = {"meeting_minutes": "会议纪要", "work_report": "政府工作报告", "congress_review": "人大审议意见",
              "other": "其他文件"}
@@ -39,6 +39,17 @@ def warning_dict(w: ItemWarning) -> dict[str, Any]:
 
 def units(ids: tuple[str, ...], names: Mapping[str, str]) -> list[dict[str, Any]]:
     return [{"id": int(u) if u.isdigit() else u, "name": names.get(u, u)} for u in ids]
+
+
+def instruction_dict(view: InstructionView, *, zone: ZoneInfo, people: Mapping[str, str],
+                     unit_names: Mapping[int, str]) -> dict[str, Any]:
+    """A leader's 批示 and the units' answers, with display names and local times."""
+    return {"version": view.version, "text": view.text, "by": view.by, "by_name": people.get(view.by, view.by),
+            "at": iso(view.at), "at_local": local(view.at, zone),
+            "answers": [{"version": a.version, "text": a.text, "unit": a.unit_id,
+                         "unit_name": unit_names.get(a.unit_id) if a.unit_id is not None else None, "by": a.by,
+                         "by_name": people.get(a.by, a.by), "at": iso(a.at), "at_local": local(a.at, zone)}
+                        for a in view.answers]}
 
 
 def item_dict(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any]:

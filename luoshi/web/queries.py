@@ -6,9 +6,10 @@ whole documents, and a unit's workspace. Read-only; every write goes through
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session
 from luoshi.ledger import Actor, Colour, Role, SourceRef, State
 from luoshi.settings import Settings
 from luoshi.store import items as store
-from luoshi.store.items import ItemView
+from luoshi.store.instructions import InstructedItem
+from luoshi.store.items import InstructionView, ItemView
 from luoshi.store.models import AuditEntryRow, Document, Organisation, User
 from luoshi.web.highlight import Mark, runs
-from luoshi.web.present import event_dict
+from luoshi.web.present import event_dict, instruction_dict
 
 OPEN_STATES = [State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value]
 DOCUMENT_READERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER})
@@ -155,3 +157,18 @@ def history(session: Session, *, item_id: int, actor: Actor, zone: ZoneInfo,
              for u in ([data[key]] if key == "unit" else data.get(key) or ()) if u}
     names = {**unit_names(session, named - set(known or {})), **(known or {})}
     return [event_dict(data, names=names, people=people, zone=zone) for data in events]
+
+
+def instruction_dicts(session: Session, views: Sequence[InstructionView], zone: ZoneInfo) -> list[dict[str, Any]]:
+    """An item's 批示 with the answers, as the item page and the API show them."""
+    people = people_names(session, {v.by for v in views} | {a.by for v in views for a in v.answers})
+    units = {int(k): n for k, n in unit_names(session, {str(a.unit_id) for v in views for a in v.answers}).items()}
+    return [instruction_dict(v, zone=zone, people=people, unit_names=units) for v in views]
+
+
+def instructed_dicts(session: Session, listed: Sequence[InstructedItem], zone: ZoneInfo) -> list[dict[str, Any]]:
+    """批示 across items (a leader's list, a unit's 领导批示), each with its item and whether it was answered."""
+    made = instruction_dicts(session, [i.instruction for i in listed], zone)
+    return [{**d, "answered": i.answered,
+             "item": {"id": i.item_id, "title": i.item_title, "state": i.item_state,
+                      "state_label": State(i.item_state).label}} for i, d in zip(listed, made)]

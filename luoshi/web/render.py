@@ -50,6 +50,7 @@ MENU = (
     ("/targets", "指标", "targets", None),
     ("/delivery", "承诺兑现", "delivery", {Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CONGRESS}),
     ("/suggestions", "代表建议", "suggestions", None),
+    ("/instructions", "我的批示", "instructions", {Role.LEADER}),
     ("/orgs", "单位名录", "orgs", None),
     ("/assessment", "考核排名", "assessment", {Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.UNIT}),
     ("/bulletin", "督查通报", "bulletin", {Role.ADMIN, Role.SUPERVISOR}),

@@ -19,7 +19,8 @@ from luoshi import glossary
 from luoshi.errors import NotFound
 from luoshi.ledger import Actor, Role
 from luoshi.ledger.due import by_rule
-from luoshi.ledger.suggestions import (STEPS, Outcome, Satisfaction, SuggestionAction, SuggestionState, Tally)
+from luoshi.ledger.suggestions import (STEPS, Outcome, Procedure, Satisfaction, SuggestionAction, SuggestionState,
+                                       Tally)
 from luoshi.ledger.targets import Accumulation, Status, TargetKind, fmt, goal_text
 from luoshi.settings import Settings
 from luoshi.store import delivery as store_delivery
@@ -257,6 +258,8 @@ def delivery_for(session: Session, *, year: int, state: str | None = None) -> De
 SUGGESTION_STATES = [(s.value, s.label) for s in SuggestionState]
 SATISFACTIONS = [(s.value, s.label) for s in Satisfaction]
 OUTCOMES = [(o.value, o.label) for o in Outcome]
+PROCEDURES = [(p.value, p.label) for p in Procedure]
+DUE_LABELS = {Procedure.SUGGESTION: glossary.zh("reply_due"), Procedure.REVIEW: glossary.zh("review_due")}
 
 
 def round_dict(r: Any, names: Mapping[str, str], zone: ZoneInfo) -> dict[str, Any]:
@@ -275,6 +278,8 @@ def suggestion_dict(view: SuggestionView, zone: ZoneInfo | None = None) -> dict[
     s, doc, zone = view.suggestion, view.document, zone or ZoneInfo("UTC")
     return {"id": view.id, "no": s.no, "title": s.title, "category": s.category, "deputies": list(s.deputies),
             "text": s.text, "state": s.state.value, "state_label": s.state.label,
+            "procedure": s.procedure.value, "procedure_label": s.procedure.label,
+            "reply_label": s.procedure.reply_label, "due_label": DUE_LABELS[s.procedure],
             "lead_unit": units((s.lead_unit,), view.units)[0] if s.lead_unit else None,
             "co_units": units(s.co_units, view.units), "due": iso(s.due),
             "satisfaction": s.satisfaction.value if s.satisfaction else None,
@@ -326,6 +331,7 @@ def suggestion_history(session: Session, *, suggestion_id: int, actor: Actor, zo
                        known: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """A suggestion's events for a page or the API: who (display name), when (local time), what and why."""
     events = store_suggestions.suggestion_history(session, suggestion_id=suggestion_id, actor=actor)
+    procedure = store_suggestions.load_suggestion(session, suggestion_id=suggestion_id, actor=actor).procedure
     people = people_names(session, {e["actor"] for e in events})
     mentioned = {str(u) for e in events for k in ("lead_unit", "previous_lead_unit", "co_units", "units", "unit")
                  for u in ([e[k]] if isinstance(e.get(k), (str, int)) else e.get(k) or ()) if u}
@@ -333,7 +339,8 @@ def suggestion_history(session: Session, *, suggestion_id: int, actor: Actor, zo
     out = []
     for e in events:
         kind = e["type"].removeprefix("suggestion.")
-        label = "登记" if kind == "create" else glossary.zh(f"suggestion_action.{kind}")
+        label = ("登记" if kind == "create" else procedure.reply_label if kind == "reply"
+                 else glossary.zh(f"suggestion_action.{kind}"))
         at = datetime.fromisoformat(e["at"]) if isinstance(e["at"], str) else e["at"]
         details = [] if kind == "create" else [(name, _fact(key, e[key], names)) for key, name in EVENT_FACTS
                                                if e.get(key) not in (None, "", [], (), 0)]
@@ -368,10 +375,11 @@ def suggestion_payload(action: SuggestionAction, values: Mapping[str, Any]) -> d
     return out
 
 
-def default_due(settings: Settings, rule: str | None = None) -> date:
-    """The reply deadline an assignment gets when none is given (three months by default)."""
+def default_due(settings: Settings, rule: str | None = None, procedure: Procedure = Procedure.SUGGESTION) -> date:
+    """The deadline an assignment gets when none is given: a reply in three months, a review point's
+    report in two (by default)."""
     policy = store_suggestions.policy_of(settings)
-    return by_rule(rule or policy.reply_rule, today_in(settings))
+    return by_rule(rule or policy.first_rule(procedure), today_in(settings))
 
 
 def categories(session: Session) -> list[str]:

@@ -19,7 +19,7 @@ from luoshi.store.evidence import attachments_of
 from luoshi.store.subtasks import breakdown
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
 from luoshi.web.present import breakdown_dict, item_dict
-from luoshi.web.queries import history
+from luoshi.web.queries import history, instruction_dicts
 
 router = APIRouter(prefix="/items", tags=["items"])
 
@@ -60,6 +60,8 @@ def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: Set
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)
     out = {**item_dict(view, actor=user.actor), **breakdown_dict(breakdown(session, item_id=view.id))}
     out["attachments"] = [a.to_dict() for a in attachments_of(session, item_id=item_id, actor=user.actor)]
+    out["instructions"] = instruction_dicts(session, store.instructions(session, item_id=item_id, actor=user.actor),
+                                            settings.zone)
     return out
 
 
@@ -157,6 +159,12 @@ class Instruct(Versioned):
     text: str
 
 
+class Answer(Versioned):
+    text: str
+    instruction: int | None = Field(None, description="the version of the 批示 answered (its event); default "
+                                                     "the item's latest 批示")
+
+
 def _act(session: SessionDep, user: CurrentUser, settings: SettingsDep, item_id: int, action: Action,
          body: Versioned) -> dict[str, Any]:
     data = body.model_dump(exclude_none=True, exclude={"version"})
@@ -204,5 +212,6 @@ for _path, _action, _model, _summary in (
     ("interview", Action.INTERVIEW, Interview, "Record an interview of the units' heads (约谈)"),
     ("rate", Action.RATE, Rate, "Rate a done item (评价)"),
     ("instruct", Action.INSTRUCT, Instruct, "A leader's instruction (批示)"),
+    ("answer", Action.ANSWER_INSTRUCTION, Answer, "A unit's answer to a leader's instruction (回复批示)"),
 ):
     _route(_path, _action, _model, _summary)

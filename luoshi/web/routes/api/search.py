@@ -34,15 +34,17 @@ def search_dict(session: Session, actor: Actor, *, q: str, kinds: list[str] | No
     hits = [{"kind": h.kind, "kind_label": KIND_LABELS[h.kind], "id": int(h.ref_id) if h.ref_id.isdigit() else h.ref_id,
              "title": h.title, "url": h.url, "score": round(h.score, 6), "title_html": h.title_html,
              "snippet_html": h.snippet_html, "unit": h.unit, "year": h.year} for h in found.hits]
+    units = [{"id": u.id, "name": u.name, "word": u.word, "url": f"/ledger?unit={u.id}"} for u in found.units]
     return {"query": q, "terms": found.terms, "total": found.total, "capped": found.capped, "page": page,
-            "per_page": per_page, "pages": max(1, -(-found.total // per_page)), "hits": hits}
+            "per_page": per_page, "pages": max(1, -(-found.total // per_page)), "units": units, "hits": hits}
 
 
 @router.get("/search", summary="Search documents, items, targets and suggestions (ranked, highlighted)")
 def search(session: SessionDep, user: CurrentUser, q: str = "",
            kind: Annotated[list[str] | None, Query(description="document, item, target, suggestion")] = None,
            unit: str | None = None, year: int | None = None, page: int = 1, per_page: int = 20) -> dict[str, Any]:
-    """Hits best first, each with `title_html` and `snippet_html` (HTML-escaped, matches in `<mark>`). A unit
+    """Hits best first, each with `title_html` and `snippet_html` (HTML-escaped, matches in `<mark>`), and
+    the `units` a word of `q` names by any of their names (that unit's entries are hits too). A unit
     user finds targets and only its own unit's items and suggestions; documents are for the office and
     leaders."""
     return search_dict(session, user.actor, q=q, kinds=kind, unit=unit, year=year, page=page, per_page=per_page)

@@ -26,11 +26,15 @@ def list_suggestions(session: SessionDep, user: CurrentUser, settings: SettingsD
                      satisfaction: Annotated[str | None, Query(description="satisfied, basically_satisfied, "
                                                                "dissatisfied")] = None,
                      warning: Annotated[str | None, Query(description="red (overdue), yellow, green, none")] = None,
-                     q: str | None = None, page: Annotated[int, Query(ge=1)] = 1,
+                     q: str | None = None,
+                     procedure: Annotated[str | None, Query(description="suggestion (代表建议) or review "
+                                                            "(审议意见)")] = None,
+                     page: Annotated[int, Query(ge=1)] = 1,
                      per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50) -> dict[str, Any]:
     result = store.list_suggestions(session, actor=user.actor, state=state or None, category=category or None,
                                     unit=unit or None, satisfaction=satisfaction or None, warning=warning or None,
-                                    q=q or None, page=page, per_page=per_page, settings=settings)
+                                    q=q or None, procedure=procedure or None, page=page, per_page=per_page,
+                                    settings=settings)
     return {"suggestions": [suggestion_dict(v, settings.zone) for v in result.rows], "total": result.total,
             "page": result.page, "per_page": result.per_page, "pages": result.pages}
 
@@ -48,12 +52,15 @@ class NewSuggestion(BaseModel):
     category: str | None = None
     deputies: list[str] = Field(default_factory=list)
     text: str = ""
+    procedure: str = Field("suggestion", description="suggestion (代表建议: reply in three months, evaluated) or "
+                                                     "review (审议意见: a handling report in two months)")
 
 
 @router.post("", status_code=201, summary="Enter a suggestion by hand (the office or the congress)")
 def create(body: NewSuggestion, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
     view = store.create_suggestion(session, actor=user.actor, title=body.title, no=body.no, category=body.category,
-                                   deputies=body.deputies, text=body.text, settings=settings)
+                                   deputies=body.deputies, text=body.text, procedure=body.procedure,
+                                   settings=settings)
     return suggestion_dict(view, settings.zone)
 
 

@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from luoshi.ledger import Role
-from luoshi.store.items import today_in
+from luoshi.store.items import today_in, unit_ids
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
+from luoshi.store.instructions import instructions_for
+from luoshi.web.queries import instructed_dicts
 from luoshi.web.queries import workspace as unit_workspace
 
 router = APIRouter(tags=["workspace"])
@@ -23,5 +25,9 @@ def workspace(session: SessionDep, user: CurrentUser, settings: SettingsDep, uni
     elif not unit:
         raise HTTPException(422, "unit: name the unit whose workspace to show (an organisation id or name)")
     ws = unit_workspace(session, actor=user.actor, unit=unit, settings=settings, today=today_in(settings))
-    return {name: [item_dict(v, actor=user.actor) for v in getattr(ws, name)]
-            for name in ("open", "due_this_week", "returned", "overdue", "reminded")}
+    out: dict[str, Any] = {name: [item_dict(v, actor=user.actor) for v in getattr(ws, name)]
+                           for name in ("open", "due_this_week", "returned", "overdue", "reminded")}
+    [unit_id] = unit_ids(session, [unit], "unit")
+    out["instructions"] = instructed_dicts(session, instructions_for(session, actor=user.actor, unit=int(unit_id)),
+                                           settings.zone)
+    return out

@@ -7,10 +7,10 @@ from luoshi.web.deps import TextChecked
 from luoshi.web.routes.pages import account, auth, dashboard, documents, items, ledger, orgs, users, workspace
 from luoshi.web.routes.pages import delivery, suggestions, targets
 from luoshi.web.routes.pages import exports, public, search
-from luoshi.web.routes.pages import batch, files, notifications, office
+from luoshi.web.routes.pages import batch, files, instructions, notifications, office
 
 router = APIRouter(include_in_schema=False, dependencies=[TextChecked])
 for module in (auth, account, search, exports, public,  # the exports' /targets/export before /targets/{id}
                dashboard, ledger, batch, office, files, items, documents, workspace, orgs, users, targets, delivery,
-               suggestions, notifications):
+               suggestions, notifications, instructions):
     router.include_router(module.router)

@@ -26,12 +26,17 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
+# Where each role starts its day: a unit at its workspace, a leader at the dashboard, the congress office
+# at the deputies' suggestions and review points it follows, the office at the ledger.
+LANDING = {Role.UNIT: "/workspace", Role.LEADER: "/dashboard", Role.CONGRESS: "/suggestions"}
+
+
 @router.get("/")
 def home(request: Request, session: SessionDep) -> Response:
     viewer = session_viewer(request, session)
     if viewer is None:
         return redirect("/login")
-    return redirect({Role.UNIT: "/workspace", Role.LEADER: "/dashboard"}.get(viewer.role, "/ledger"))
+    return redirect(LANDING.get(viewer.role, "/ledger"))
 
 
 @router.get("/login")

@@ -61,8 +61,11 @@ def download(data: bytes, filename: str, media_type: str, fallback: str) -> Resp
 
 
 def export_response(session: Any, name: str, fmt: str, params: Any, viewer: Any, settings: Any) -> Response:
+    filters = list_filters(name, params)
+    if name == "ledger":
+        filters["include_drafts"] = params.get("include_drafts") in ("1", "on", "true")
     data = exporting.export_file(session, name, fmt, actor=viewer.actor, settings=settings,
-                                 issuer=viewer.unit_name or "", **list_filters(name, params))
+                                 issuer=viewer.unit_name or "", **filters)
     today = today_in(settings)
     return download(data, exporting.file_name(name, fmt, today), exports.FORMATS[fmt][1],
                     f"luoshi-{name}-{today.isoformat()}{exports.FORMATS[fmt][0]}")
@@ -98,16 +101,18 @@ def month_bounds(today: date) -> tuple[date, date]:
 @router.get("/bulletin")
 def bulletin(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     require_role(user, *OFFICE)
-    start, end = month_bounds(today_in(settings))
+    today = today_in(settings)
+    start, end = month_bounds(today)
     params = request.query_params
     form = {"from": params.get("from") or start.isoformat(), "to": params.get("to") or end.isoformat(),
-            "issuer": params.get("issuer") or exporting.DEFAULT_ISSUER, "number": params.get("number") or ""}
+            "issuer": params.get("issuer") or settings.bulletin_issuer, "number": params.get("number") or "",
+            "number_example": exporting.bulletin_number(settings.bulletin_prefix, today.year, "11")}
     first, last = _day(form["from"]), _day(form["to"])
     figures = None
-    if first and last and first <= last:
+    if first and last and first <= last and first <= today:
         figures = exporting.bulletin_content(session, start=first, end=last, settings=settings)
     elif "from" in params:
-        flash(request, "error", "请选择有效的起止日期（YYYY-MM-DD，开始不晚于结束）")
+        flash(request, "error", "请选择有效的起止日期（YYYY-MM-DD，开始不晚于结束，也不晚于今天）")
     return page(request, "bulletin.html", user=user, active="bulletin", title="督查通报", form=form, content=figures)
 
 
@@ -119,7 +124,7 @@ def bulletin_download(request: Request, session: SessionDep, user: PageUser, set
     if first is None or last is None:
         raise LuoshiError("bulletin period: give from and to as YYYY-MM-DD")
     data = exporting.bulletin_file(session, start=first, end=last, settings=settings,
-                                   issuer=params.get("issuer") or exporting.DEFAULT_ISSUER,
+                                   issuer=params.get("issuer") or "",
                                    number=params.get("number") or "")
     return download(data, f"{exports.bulletin_title(first, last)}.docx", exports.DOCX_MEDIA_TYPE,
                     f"luoshi-bulletin-{first.isoformat()}-{last.isoformat()}.docx")

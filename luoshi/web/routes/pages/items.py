@@ -12,6 +12,7 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger import Action, due_for
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.rework import REWORKABLE
+from luoshi.ledger.workflow import may_take
 from luoshi.settings import Settings
 from luoshi.store import drafts as rework
 from luoshi.store import items as store
@@ -23,7 +24,7 @@ from luoshi.web.evidence import BodyLimited, by_version, evidence_required, form
 from luoshi.web.errors import form_version, refused
 from luoshi.web.forms import forms_for, payload
 from luoshi.web.present import breakdown_dict, item_dict, local
-from luoshi.web.queries import history, may_read_documents, source_context, unit_options
+from luoshi.web.queries import history, instruction_dicts, may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, redirect
 
 router = APIRouter()
@@ -48,6 +49,9 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
                 units=units, files=by_version(attachments_of(session, item_id=item_id, actor=user.actor)),
                 notices=[{**n.to_dict(), "at_local": local(n.sent_at or n.created_at, settings.zone)}
                          for n in item_notices(session, item_id=item_id, actor=user.actor, limit=20)],
+                instructions=instruction_dicts(session, store.instructions(session, item_id=item_id, actor=user.actor),
+                                               settings.zone),
+                may_answer=may_take(view.item, Action.ANSWER_INSTRUCTION, user.actor),
                 full_document=may_read_documents(user.actor), notice_base=f"/items/{item_id}/notices", **context)
 
 

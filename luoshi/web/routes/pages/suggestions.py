@@ -20,11 +20,11 @@ from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, View
 from luoshi.web.errors import HEADINGS, form_version, refused, status_of
 from luoshi.web.queries import may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, partial, redirect
-from luoshi.web.tracking_views import (OUTCOMES, SATISFACTIONS, SUGGESTION_STATES, categories, default_due,
+from luoshi.web.tracking_views import (OUTCOMES, PROCEDURES, SATISFACTIONS, SUGGESTION_STATES, categories, default_due,
                                        statistics_dict, suggestion_dict, suggestion_history, suggestion_payload)
 
 router = APIRouter()
-FILTERS = ("state", "category", "unit", "satisfaction", "warning", "q")
+FILTERS = ("procedure", "state", "category", "unit", "satisfaction", "warning", "q")
 PER_PAGE = 50
 WARNINGS = (("red", "已逾期"), ("yellow", "临近期限"), ("green", "正常"))
 
@@ -41,7 +41,7 @@ def suggestions(request: Request, session: SessionDep, user: PageUser, settings:
     result = store.list_suggestions(session, actor=user.actor, state=f["state"] or None,
                                     category=f["category"] or None, unit=f["unit"] or None,
                                     satisfaction=f["satisfaction"] or None, warning=f["warning"] or None,
-                                    q=f["q"] or None, page=max(1, number), per_page=PER_PAGE, settings=settings)
+                                    q=f["q"] or None, procedure=f["procedure"] or None, page=max(1, number), per_page=PER_PAGE, settings=settings)
     context = dict(suggestions=[suggestion_dict(v, settings.zone) for v in result.rows], total=result.total,
                    page=result.page, pages=result.pages, page_link=lambda n: _link(f, page=n))
     if request.headers.get("HX-Target") == "suggestions-table":
@@ -49,6 +49,7 @@ def suggestions(request: Request, session: SessionDep, user: PageUser, settings:
     stats = statistics_dict(store.suggestion_statistics(session, actor=user.actor, settings=settings))
     return page(request, "suggestions.html", user=user, active="suggestions", title="代表建议", filters=f,
                 can_register=user.role in CONGRESS_AND_OFFICE, states=SUGGESTION_STATES, satisfactions=SATISFACTIONS,
+                procedures=PROCEDURES,
                 warnings=WARNINGS,
                 categories=categories(session), units=unit_options(session), stats=stats,
                 json_link="/api/suggestions?" + urlencode({k: v for k, v in f.items() if v}), **context)
@@ -63,14 +64,15 @@ async def register(request: Request, session: SessionDep, user: PageUser, settin
         view = store.create_suggestion(session, actor=user.actor, title=form.get("title", ""),
                                        no=int(form["no"]) if form.get("no", "").isdigit() else None,
                                        category=form.get("category") or None, deputies=deputies,
-                                       text=form.get("text", ""), settings=settings)
+                                       text=form.get("text", ""), procedure=form.get("procedure") or "suggestion",
+                                       settings=settings)
     except LuoshiError as exc:
         if status_of(exc) != 422:
             raise
         session.rollback()
         flash(request, "error", f"{HEADINGS[422]}：{exc}")
         return redirect("/suggestions")
-    flash(request, "ok", f"已登记代表建议：{view.suggestion.title}")
+    flash(request, "ok", f"已登记{view.suggestion.procedure.label}：{view.suggestion.title}")
     return redirect(f"/suggestions/{view.id}")
 
 
@@ -85,7 +87,7 @@ def suggestion_page(request: Request, session: SessionDep, user: Viewer, setting
                 history=suggestion_history(session, suggestion_id=suggestion_id, actor=user.actor,
                                            zone=settings.zone, known=view.units),
                 units=unit_options(session) if actions & {"assign", "reassign"} else [],
-                default_due=default_due(settings).isoformat(),
+                default_due=default_due(settings, procedure=s.procedure).isoformat(),
                 rehandle_due=default_due(settings, store.policy_of(settings).rehandle_rule).isoformat(),
                 outcomes=OUTCOMES, satisfactions=SATISFACTIONS, full_document=may_read_documents(user.actor),
                 **context)

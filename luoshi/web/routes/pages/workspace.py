@@ -12,6 +12,8 @@ from luoshi.store import items as store
 from luoshi.store import orgs as store_orgs
 from luoshi.web.deps import PageUser, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
+from luoshi.store.instructions import instructions_for
+from luoshi.web.queries import instructed_dicts
 from luoshi.web.queries import workspace as unit_workspace
 from luoshi.web.render import page, redirect
 
@@ -31,5 +33,7 @@ def workspace(request: Request, session: SessionDep, user: PageUser, settings: S
     ws = unit_workspace(session, actor=user.actor, unit=unit, settings=settings, today=store.today_in(settings))
     lists = {name: [item_dict(v, actor=user.actor) for v in getattr(ws, name)]
              for name in ("open", "due_this_week", "returned", "overdue", "reminded")}
+    instructed = instructed_dicts(session, instructions_for(session, actor=user.actor, unit=unit), settings.zone)
     return page(request, "workspace.html", user=user, active="workspace", title="工作台", ws=lists,
+                instructions=instructed,
                 unit={"id": org.id, "name": org.name}, unit_param=user.role is not Role.UNIT)
