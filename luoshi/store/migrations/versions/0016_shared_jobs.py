@@ -4,7 +4,7 @@ has a lease, so that another process takes it over when the one reading it died.
 Both are nullable columns without a default: PostgreSQL adds them without rewriting the table.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-04 18:40:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import luoshi.store.types
 
 revision = '0016'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
