@@ -465,3 +465,15 @@ def test_an_account_of_the_report_states_the_years_targets_in_a_striving_sentenc
     cue = extract("政府工作报告\n各位代表：\n报告明确了2022年经济社会发展的主要预期目标，即地区生产总值增长8%以上，"
                   "城乡居民人均可支配收入大幅度提高。\n", "wr.txt")
     assert [(t["indicator"], t["value"]) for t in cue["targets"]] == [("地区生产总值", 8), ("城乡居民人均可支配收入", None)]
+
+
+def test_a_shared_bound_an_amount_that_qualifies_the_indicator_and_targets_kept_in_step():
+    text = ("政府工作报告\n各位代表：\n一、2024年工作回顾\n过去一年，全旗生产总值增长5%。\n二、2025年工作安排\n"
+            "2025年经济社会发展的主要预期目标是：地区生产总值增长6.5%，一般公共预算收入与上年持平，"
+            "500万元以上固定资产投资增长10%，城乡居民人均可支配收入分别增长5.5%、6%以上，"
+            "城乡常住居民人均可支配收入增速与全盟保持同步。\n")
+    record = extract(text, "wr.txt")
+    assert [(t["indicator"], t["value"], t["bound"]) for t in record["targets"]] == [
+        ("地区生产总值", 6.5, None), ("一般公共预算收入", None, None), ("500万元以上固定资产投资", 10, None),
+        ("城镇居民人均可支配收入", 5.5, "以上"), ("农村居民人均可支配收入", 6, "以上"),
+        ("城乡常住居民人均可支配收入", None, None)]

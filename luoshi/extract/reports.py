@@ -55,6 +55,7 @@ GENERIC_OBJECTS = re.compile(_DATA["targets"]["generic_objects"])
 CONTINUATION = re.compile(_DATA["targets"]["continuation"])
 OPENING = 800  # characters at the start of a news account where it names the session
 QUALIFIER_REACH = 12
+QUALIFIED_MEASURE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:增长|增速|增幅|下降|提高|达到)")
 ALTERNATIVE = ("或", "或者")  # 超30亿元或3亿美元: two currencies of one threshold  # characters between a qualifying amount and the count it qualifies
 PHRASE_END = frozenset("，。；：！？、,;:!?\n")
 SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
@@ -511,6 +512,8 @@ def _distributed(doc: Document, run: list[tuple[Quantity, int, int, bool]], recs
     else:
         indicators = [own] * len(run)  # 接连突破8万亿元、9万亿元: one indicator, several figures
     grounded = doc.ground(start, end)
+    if respective and recs[-1]["bound"] and all(r["bound"] is None for r in recs[:-1]):
+        recs = [{**r, "bound": recs[-1]["bound"]} for r in recs]  # 分别增长5.5%、6%以上: both at least
     return [{**rec, **grounded, "indicator": ind, "measure": recs[0]["measure"]}
             for rec, ind in zip(recs, indicators)]
 
@@ -558,7 +561,8 @@ def _qualifies(text: str, q: Quantity, following: list[Quantity]) -> bool:
         return _qualifies(text, nxt, following[1:]) or following[1].is_count  # 超30亿元或3亿美元…项目2个
     if q.bound in ("以上", "以下") and nxt.is_count:
         return bool(between) and "\u4e00" <= between[0] <= "\u9fff"
-    return False
+    # 500万元以上固定资产投资增长10%: the amount says which investment the figure is of
+    return q.bound in ("以上", "以下") and bool(QUALIFIED_MEASURE.fullmatch(between))
 
 
 def _qualifier(text: str, q: Quantity, previous: Quantity | None, previous_qualifies: bool) -> bool:
