@@ -352,15 +352,18 @@ def export_ledger(
     document: Optional[int] = typer.Option(None, "--document", help="Only items of this source document (id)."),
     due_from: Optional[str] = typer.Option(None, "--due-from", help="Due on or after (YYYY-MM-DD)."),
     due_to: Optional[str] = typer.Option(None, "--due-to", help="Due on or before (YYYY-MM-DD)."),
-    include_drafts: bool = typer.Option(False, "--include-drafts",
-                                        help="Also list the drafts not yet confirmed (待确认); left out by default."),
+    include_drafts: Optional[bool] = typer.Option(
+        None, "--include-drafts/--without-drafts",
+        help="Whether to list the drafts not yet confirmed (待确认): the office's files (xlsx, csv) leave them out "
+             "unless asked, the json dump for other tools keeps them unless told not to."),
 ) -> None:
     """The supervision ledger (督办事项台账) with the ledger's filters."""
     from luoshi.store.exporting import CLI_ACTOR, export_file
 
+    drafts = include_drafts if include_drafts is not None else format is ExportFormat.json
     filters = dict(state=state or None, unit=unit, warning=warning, document=document,
                    due_from=_day(due_from, "--due-from"), due_to=_day(due_to, "--due-to"),
-                   include_drafts=include_drafts)
+                   include_drafts=drafts)
     _write_export(output, lambda s: export_file(s, "ledger", format.value, actor=CLI_ACTOR, **filters))
 
 

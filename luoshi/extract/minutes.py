@@ -76,6 +76,7 @@ NARRATIVE = _rx("narrative")
 IMPERATIVE = _rx("imperative")
 LEAD_INS = _rx("lead_ins")
 INTRODUCERS = _rx("introducers")
+TOPIC_BY = re.compile(r"(?:该|此|本|这)?(?:项目|工程|项|事项|工作|方案|活动|任务|资金|经费)(?:工作)?(?=由|交由)")
 # A sentence without a directive word can still give a task through one of these (由X…, 同意X提交的…).
 MAY_LEAD = re.compile(rf"{_RULES['introducers']}|同意")
 BOUNDARY = _rx("subject_boundary")
@@ -786,6 +787,9 @@ def _subject(text: str, s: int, e: int) -> Subject | None:
     lead_in = LEAD_INS.match(clause)
     pos = lead_in.end() if lead_in else 0
     intro = INTRODUCERS.match(clause, pos)
+    if intro is None:  # `项目由县城投公司负责实施`, `此项工作由X牵头`: the matter, then who does it
+        topic = TOPIC_BY.match(clause, pos)
+        intro = INTRODUCERS.match(clause, topic.end()) if topic else None
     if intro:
         pos = intro.end()
     for m in BOUNDARY.finditer(clause, pos + 2, min(len(clause), pos + 42)):
@@ -952,7 +956,10 @@ def _sentence_tasks(text: str, s: int, e: int, owners: list[str], heard: list[st
         stop = runs[k + 1][0] if k + 1 < len(runs) else len(clauses)
         begin = _task_start(text, clauses, i) if k == 0 else i
         if stop > begin:
-            out.append(Task(clauses[begin][0], clauses[stop - 1][1], subj.units, subj.rank, list(subj.co_owners)))
+            co = list(subj.co_owners)
+            for a, b in clauses[i + 1:stop]:  # `请X牵头，会同Y制定方案`: Y in a clause of the run after X's
+                co += [u for u in _co_owners(text[a:b], 0) if u not in co and u not in subj.units]
+            out.append(Task(clauses[begin][0], clauses[stop - 1][1], subj.units, subj.rank, co))
     return out
 
 
