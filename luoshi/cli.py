@@ -314,11 +314,31 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
+def _database_to_read():
+    """The configured database for a command that only reads it (export): said on stderr, and refused when it
+    is a SQLite file that does not exist (opening it would create an empty one and export nothing)."""
+    from sqlalchemy.engine import make_url
+
+    from luoshi.settings import get_settings
+
+    url = make_url(get_settings().database_url)
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database).expanduser().resolve()
+        if not path.exists():
+            fail(f"找不到数据库文件 {path}：请用环境变量 LUOSHI_DATABASE_URL 指定要导出的数据库（例如 "
+                 "LUOSHI_DATABASE_URL=sqlite:////srv/luoshi/luoshi.sqlite3），或先运行 luoshi ingest 或 luoshi demo 建立数据库")
+            raise typer.Exit(2)
+        shown = f"SQLite 文件 {path}"
+    err.print(f"读取数据库：{shown}", highlight=False, soft_wrap=True)
+    return _database()
+
+
 def _write_export(output: str, make) -> None:
     """Run `make(session)` on the configured database and write its bytes to `output`, or exit 2."""
     from pathlib import Path
 
-    db = _database()
+    db = _database_to_read()
     try:
         with db.session() as session:
             data = make(session)
@@ -475,6 +495,13 @@ def worker(
     db.dispose()
 
 
+def export_line(url: str) -> str:
+    """The shell line that exports the ledger of the database at `url`."""
+    import shlex
+
+    return f"LUOSHI_DATABASE_URL={shlex.quote(url)} luoshi export ledger -o 台账.xlsx"
+
+
 @app.command()
 def demo(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
@@ -498,6 +525,7 @@ def demo(
         raise typer.Exit(2)
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"demo database: {path} ({summary.documents} documents, {summary.items} items)")
+    out.print(f"导出此数据库的台账：{export_line(url)}")
     out.print("demo users (username / password / role):")
     for user in summary.users:
         out.print(f"  {user.username:<10} {user.password:<16} {user.role_label}{' · ' + user.unit if user.unit else ''}")
