@@ -162,24 +162,22 @@ def ingest(
         raise typer.Exit(2)
 
 
-users_app = typer.Typer(no_args_is_help=True, help="Users: add one.")
+users_app = typer.Typer(no_args_is_help=True, help="Users: add one, change its role or unit, reset its password.")
 app.add_typer(users_app, name="users")
 
 
 @users_app.command("add")
 def users_add(
     name: str = typer.Argument(..., help="The username."),
-    role: str = typer.Option(..., "--role", help="supervisor, unit, leader or admin."),
+    role: str = typer.Option("unit", "--role", help="unit (the default: the least privileged), congress, leader, "
+                                                    "supervisor or admin."),
     unit: Optional[str] = typer.Option(None, "--unit", help="The unit (organisation name or id) of a unit user."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin."),
 ) -> None:
     """Add a user; the password is read from stdin (never from the command line)."""
     from luoshi.store.users import create_user
 
-    if not password_stdin:
-        fail("give the password on stdin with --password-stdin (e.g. `echo secret123 | luoshi users add …`)")
-        raise typer.Exit(2)
-    password = sys.stdin.readline().rstrip("\r\n")
+    password = _password_from_stdin(password_stdin, "add")
     db = _database()
     try:
         with db.session() as session:
@@ -189,6 +187,61 @@ def users_add(
         raise typer.Exit(2)
     err.print(f"user {user.username} added: {user.role.value}{' of ' + user.unit_name if user.unit_name else ''}",
               highlight=False)
+
+
+def _password_from_stdin(given: bool, command: str) -> str:
+    if not given:
+        fail(f"give the password on stdin with --password-stdin (e.g. `echo secret123 | luoshi users {command} …`)")
+        raise typer.Exit(2)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _change_user(name: str, change) -> None:
+    """Run `change(session, user)` on the user called `name` (exit 2 with the reason if it fails)."""
+    from luoshi.store.users import get_user
+
+    db = _database()
+    try:
+        with db.session() as session:
+            change(session, get_user(session, username=name))
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+
+
+@users_app.command("set")
+def users_set(
+    name: str = typer.Argument(..., help="The username."),
+    role: Optional[str] = typer.Option(None, "--role", help="unit, congress, leader, supervisor or admin."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="The unit (organisation name or id) of a unit user."),
+) -> None:
+    """Change a user's role or unit (written to the admin log)."""
+    from luoshi.store.users import update_user
+
+    def change(session, user) -> None:
+        changed = update_user(session, user_id=user.id, role=role, unit=unit, by="cli")
+        err.print(f"user {changed.username}: {changed.role.value}"
+                  f"{' of ' + changed.unit_name if changed.unit_name else ''}", highlight=False)
+
+    _change_user(name, change)
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    name: str = typer.Argument(..., help="The username."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the new password from the first line of stdin."),
+) -> None:
+    """Give a user a new password; their sessions end and their API tokens are revoked."""
+    from luoshi.store.users import reset_password
+
+    password = _password_from_stdin(password_stdin, "reset-password")
+
+    def change(session, user) -> None:
+        revoked = reset_password(session, user_id=user.id, password=password, by="cli")
+        err.print(f"user {user.username}: new password set, signed out everywhere ({revoked} tokens revoked)",
+                  highlight=False)
+
+    _change_user(name, change)
 
 
 audit_app = typer.Typer(no_args_is_help=True, help="The audit log: verify its hash chains.")

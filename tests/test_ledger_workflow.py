@@ -360,7 +360,7 @@ def test_who_can_see_an_item():
 def test_only_the_office_creates_items_and_a_unit_user_has_a_unit():
     with pytest.raises(PermissionDenied, match="may not create items; only admin, supervisor may"):
         new_item(id="x", kind="task", title="t", actor=LEAD, now=T0)
-    with pytest.raises(InvalidValue, match="unit user 'u9' has no unit"):
+    with pytest.raises(InvalidValue, match="承办单位联络员须指定所属单位"):
         Actor("u9", Role.UNIT)
 
 
