@@ -6,6 +6,8 @@ the item, the action and what would be valid, in English with the Chinese label 
 
 from __future__ import annotations
 
+from datetime import date
+
 from luoshi.errors import LuoshiError
 
 
@@ -39,3 +41,12 @@ class InvalidValue(LedgerError):
     def __init__(self, message: str, field: str):
         super().__init__(message)
         self.field = field
+
+
+class DueDatePassed(Conflict):
+    """An assignment with a due date already past, not confirmed (HTTP 409): the message asks whether to
+    assign with it all the same, saying how late it is already."""
+
+    def __init__(self, due: date, days: int):
+        super().__init__(f"完成时限{due.year}年{due.month}月{due.day}日已过去{days}天，确认仍按此时限交办？")
+        self.due, self.days = due, days

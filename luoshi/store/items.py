@@ -26,6 +26,7 @@ from luoshi.ledger import (Action, Actor, Conflict, Event, Extension, ExtensionS
                            ItemWarning, Kind, Rating, Role, SourceRef, State, available, can_view, due_for,
                            new_item, warning)
 from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.due import check_not_past
 from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store.paging import Page
@@ -560,7 +561,7 @@ def _record_facts(session: Session, item_id: int, event: Event) -> list[Reminder
 
 def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | str,
         expected_version: int | None, settings: Settings | None = None, now: datetime | None = None,
-        files: Sequence[StoredFile] = (), **payload: Any) -> ItemView:
+        files: Sequence[StoredFile] = (), ask_past_due: bool = False, **payload: Any) -> ItemView:
     """Take `action` on an item as `actor`, and commit: the new state, the event and its audit entry.
 
     `payload` is the action's fields (`text`, `percent`, `due`, `reason`, `lead_units`, `units`, …; see
@@ -573,6 +574,8 @@ def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | 
     (`luoshi.store.evidence.store_files`), for a progress report or completion application: their names go
     into the event, their rows beside the report. Notices (a hand-out, a chase) are queued in the outbox
     and sent by the worker after the commit.
+    With `ask_past_due` (what a user's request asks unless they confirmed), ASSIGN with a due date before
+    today raises DueDatePassed instead, saying how late the item would be from its first day.
     """
     settings = settings or get_settings()
     now = now or utcnow()
@@ -584,6 +587,8 @@ def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | 
     evidence.check_evidence(session, old, action, files)
     new, event = apply(old, action, actor, now, expected_version=expected_version,
                        **_resolve_units(session, payload))
+    if ask_past_due and str(action) == Action.ASSIGN.value:  # asked once the rules allow the assignment
+        check_not_past(new.due, today_in(settings, now))
     save(session, old=old, new=new, event=event, settings=settings, now=now)
     if files:
         evidence.record_attachments(session, item_id=int(old.id), version=event.version, files=files,
