@@ -38,7 +38,8 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
     events = history(session, item_id=item_id, actor=user.actor, zone=settings.zone, known=view.units, view=view)
     proposed = due_for(view.item, store.today_in(settings), settings.due_policy).date
     context = source_context(session, view.item.source) if view.item.source else {}
-    units = unit_options(session) if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else []
+    units = (unit_options(session, keep=view.item.lead_units + view.item.co_units)
+             if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else [])
     parts = breakdown_dict(breakdown(session, item_id=view.id))
     splittable = (user.role in OFFICE and view.item.state in REWORKABLE
                   and (len(parts["subtasks"]) >= 2 or len(view.item.lead_units) >= 2))
