@@ -326,7 +326,10 @@ def merge_organisations(session: Session, *, keep_id: int, merge_id: int, by: An
     history that named it (events, reports, reminders: facts, never rewritten) still reads. Commits."""
     if keep_id == merge_id:
         raise InvalidValue("不能把单位并入它自己：请选择另一个单位", "into")
-    keep, gone = _current(session, keep_id), _current(session, merge_id)
+    gone = _current(session, merge_id)
+    if session.get(Organisation, keep_id) is None:
+        raise InvalidValue("要并入的单位不在单位名录中：请从名录中选择", "into")
+    keep = _current(session, keep_id)
     items = _move_links(session, Assignment, Assignment.item_id, gone.id, keep.id)
     targets = _move_links(session, TargetUnit, TargetUnit.target_id, gone.id, keep.id)
     suggestions = _move_suggestions(session, gone.id, keep.id)
