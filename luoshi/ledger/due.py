@@ -90,7 +90,7 @@ def _iso(value: date | str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InvalidValue(f"due date {value!r} is not an ISO date YYYY-MM-DD", "due") from None
+        raise InvalidValue(f"完成时限“{value}”不是日期：请按年-月-日填写，如 2030-06-30", "due") from None
 
 
 def due_for(item: Item, assigned_on: date, policy: DuePolicy = DuePolicy()) -> Due:

@@ -1,7 +1,8 @@
 """Errors of the ledger's rules: who may not, what cannot happen now, what is missing or wrong.
 
-All subclass `luoshi.errors.LuoshiError`; the web layer maps them to 403, 409 and 422. Each message names
-the item, the action and what would be valid, in English with the Chinese label beside each term.
+All subclass `luoshi.errors.LuoshiError`; the web layer maps them to 403, 409 and 422. Each message is the
+one a user reads, in Chinese: the action and field by their Chinese names, what would be valid and what
+to do next; never an internal id.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class InvalidTransition(LedgerError):
 
 class Conflict(LedgerError):
     """The item changed since the actor read it, or a pending request blocks the action (HTTP 409)."""
+
+
+STALE = "此事项已被他人修改，请刷新后重试"  # the version read is not the item's now
 
 
 class MissingField(LedgerError):

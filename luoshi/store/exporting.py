@@ -107,9 +107,9 @@ def export_file(session: Session, name: str, fmt: str, *, actor: Actor, settings
     """The list `name` (ledger, targets, suggestions) as `fmt` (xlsx, csv, json) bytes: the rows `actor`
     may see under `filters`. An unknown list or format raises ExportError naming the valid ones."""
     if name not in ROWS:
-        raise exports.ExportError(f"no list {name!r} to export; lists are: {', '.join(LISTS)}")
+        raise exports.unknown_list(name)
     if fmt not in exports.FORMATS:
-        raise exports.ExportError(f"no export format {fmt!r}; formats are: {', '.join(exports.FORMATS)}")
+        raise exports.unknown_format(fmt)
     settings = settings or get_settings()
     rows = ROWS[name](session, actor=actor, settings=settings, now=now,
                       **{k: v for k, v in filters.items() if v not in (None, "")})
@@ -129,7 +129,7 @@ def bulletin_content(session: Session, *, start: date, end: date,
     still open at `start` (the rules are `luoshi.exports.bulletin_content`')."""
     settings = settings or get_settings()
     if start > end:
-        raise InvalidValue(f"bulletin period: from {start.isoformat()} is after to {end.isoformat()}", "from")
+        raise InvalidValue(f"通报期间有误：开始日期 {start.isoformat()} 晚于结束日期 {end.isoformat()}", "from")
     rows = session.scalars(select(ItemRow).where(ItemRow.assigned_at.isnot(None),
                                                  ItemRow.state != State.CANCELLED.value)
                            .order_by(ItemRow.due.asc().nulls_last(), ItemRow.id)).all()

@@ -248,7 +248,7 @@ def update_organisation(session: Session, *, org_id: int, by: Any = None, **chan
 def _get(session: Session, org_id: int) -> Organisation:
     org = session.get(Organisation, org_id)
     if org is None:
-        raise NotFound("没有这个单位：请从单位名录中选择")
+        raise NotFound.of("unit")
     return org
 
 

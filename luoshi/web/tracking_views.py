@@ -54,7 +54,7 @@ def target_for(session: Session, *, target_id: int, actor: Actor, settings: Sett
     view = store_targets.get_target(session, target_id=target_id, actor=actor, settings=settings)
     t = view.target
     if actor.role is Role.UNIT and actor.unit not in t.lead_units + t.co_units:
-        raise NotFound(f"no target {target_id}")
+        raise NotFound.of("target")
     return view
 
 
