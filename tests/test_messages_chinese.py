@@ -234,3 +234,25 @@ def test_no_error_path_shows_english_an_internal_id_or_a_server_path(web_sqlite)
 ])
 def test_the_check_itself_tells_english_ids_and_paths_apart(text, problems):
     assert problems_in(text) == problems
+
+
+def test_a_conflict_on_the_item_page_says_so_in_chinese_and_keeps_what_was_typed(web_sqlite):
+    web = web_sqlite
+    item = web.item("in_progress")
+    liaison = web.browser("unit_a")
+    page = liaison.get(f"/items/{item}").text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    with web.db.session() as s:  # someone else reports first
+        from luoshi.store import items as store_items
+
+        store_items.act(s, item_id=item, actor=web.actor("unit_a"), action="report_progress",
+                        expected_version=int(version), settings=web.settings, text="已完成选址")
+    typed = "已完成施工图设计，正在招标，预计下月开工"
+    answer = liaison.post(f"/items/{item}/report_progress", data={"csrf_token": csrf_of(page), "version": version,
+                                                                  "text": typed, "percent": "40"})
+    assert answer.status_code == 409
+    assert "操作冲突：此事项已被他人修改，请刷新后重试" in answer.text
+    form = answer.text[answer.text.index('id="act-report_progress"'):]
+    form = form[:form.index("</details>")]
+    assert f">{typed}</textarea>" in form and 'value="40"' in form
+    assert problems_in(shown(answer)) == []

@@ -335,10 +335,10 @@ def check_permission(s: Suggestion, action: SuggestionAction, actor: Actor) -> N
     who = WHO[action]
     if actor.role not in who.roles:
         roles = "、".join(r.label for r in Role if r in who.roles)
-        raise PermissionDenied(f"{actor.role.label}不能对代表建议{action.label}：只有{roles}可以")
+        raise PermissionDenied(f"{actor.role.label}不能办理代表建议的“{action.label}”：只有{roles}可以")
     if actor.role is Role.UNIT and s.role_of(actor.unit) not in who.units:
         need = "主办单位" if who.units == (LEAD,) else "协办单位"
-        raise PermissionDenied(f"只有{need}可以对这件代表建议{action.label}")
+        raise PermissionDenied(f"只有{need}可以办理这件代表建议的“{action.label}”")
 
 
 def _step(s: Suggestion, action: SuggestionAction) -> Step:

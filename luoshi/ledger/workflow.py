@@ -179,7 +179,7 @@ def check_permission(item: Item, action: Action, actor: Actor) -> None:
         raise PermissionDenied(f"{actor.role.label}不能{action.label}：只有{roles}可以{action.label}")
     if actor.role is Role.UNIT and item.role_of(actor.unit) not in who.units:
         why = "只有牵头单位可以" if item.role_of(actor.unit) else "本单位不是此事项的牵头或配合单位，不能"
-        raise PermissionDenied(f"{why}{action.label}此事项")
+        raise PermissionDenied(f"{why}对此事项{action.label}")
 
 
 def can_view(actor: Actor, item: Item) -> bool:
@@ -355,8 +355,7 @@ def _units_of(item: Item, v: Values) -> tuple[str, ...]:
     units = v["units"] or item.lead_units
     strangers = [u for u in units if item.role_of(u) is None]
     if strangers:
-        raise InvalidValue(f"{', '.join(strangers)} not a unit of item {item.id!r} "
-                           f"(units: {', '.join(item.lead_units + item.co_units)})", "units")
+        raise InvalidValue("所选单位不是此事项的牵头或配合单位：请从此事项的单位中选择", "units")
     return units
 
 
