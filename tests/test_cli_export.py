@@ -104,11 +104,11 @@ def test_bad_input_exits_2_with_the_reason(cli, tmp_path):
     run, _ = cli
     out = str(tmp_path / "x.docx")
     assert run("export", "bulletin", "--from", "2026-10-31", "--to", "2026-10-01", "-o", out) == (
-        2, f"读取数据库：SQLite 文件 {run.path} error: bulletin period: from 2026-10-31 is after to 2026-10-01")
+        2, f"读取数据库：SQLite 文件 {run.path} error: 通报期间有误：开始日期 2026-10-31 晚于结束日期 2026-10-01")
     assert run("export", "bulletin", "--from", "31.10.2026", "--to", "2026-10-01", "-o", out) == (
         2, "error: --from '31.10.2026' is not a date: give YYYY-MM-DD")
     code, output = run("export", "ledger", "-o", out, "--state", "nonsense")
-    assert code == 2 and "state 'nonsense' is not one of" in output
+    assert code == 2 and "状态“nonsense”无法识别" in output
 
 
 def test_search_reindex_rebuilds_the_index(cli):
