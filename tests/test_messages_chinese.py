@@ -256,3 +256,4 @@ def test_a_conflict_on_the_item_page_says_so_in_chinese_and_keeps_what_was_typed
     form = form[:form.index("</details>")]
     assert f">{typed}</textarea>" in form and 'value="40"' in form
     assert problems_in(shown(answer)) == []
+

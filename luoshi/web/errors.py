@@ -146,6 +146,17 @@ async def _out_of_range_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 422, OUT_OF_RANGE)
 
 
+SERVER_ERROR = "系统出错，此次操作未能完成：请稍后重试；若仍出错，请联系系统管理员"
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """Anything not foreseen: 500 in Chinese, never the exception's words (they may name code or paths);
+    the server's log keeps the traceback."""
+    if wants_json(request):
+        return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
+    return error_page(request, 500, SERVER_ERROR)
+
+
 def install(app: FastAPI) -> None:
     from luoshi.web.deps import LoginRequired
 
@@ -157,3 +168,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(InterfaceError, _database_down)
     app.add_exception_handler(DataError, _out_of_range_error)
     app.add_exception_handler(OverflowError, _out_of_range_error)
+    app.add_exception_handler(Exception, _server_error)
