@@ -162,24 +162,22 @@ def ingest(
         raise typer.Exit(2)
 
 
-users_app = typer.Typer(no_args_is_help=True, help="Users: add one.")
+users_app = typer.Typer(no_args_is_help=True, help="Users: add one, change its role or unit, reset its password.")
 app.add_typer(users_app, name="users")
 
 
 @users_app.command("add")
 def users_add(
     name: str = typer.Argument(..., help="The username."),
-    role: str = typer.Option(..., "--role", help="supervisor, unit, leader or admin."),
+    role: str = typer.Option("unit", "--role", help="unit (the default: the least privileged), congress, leader, "
+                                                    "supervisor or admin."),
     unit: Optional[str] = typer.Option(None, "--unit", help="The unit (organisation name or id) of a unit user."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin."),
 ) -> None:
     """Add a user; the password is read from stdin (never from the command line)."""
     from luoshi.store.users import create_user
 
-    if not password_stdin:
-        fail("give the password on stdin with --password-stdin (e.g. `echo secret123 | luoshi users add …`)")
-        raise typer.Exit(2)
-    password = sys.stdin.readline().rstrip("\r\n")
+    password = _password_from_stdin(password_stdin, "add")
     db = _database()
     try:
         with db.session() as session:
@@ -189,6 +187,61 @@ def users_add(
         raise typer.Exit(2)
     err.print(f"user {user.username} added: {user.role.value}{' of ' + user.unit_name if user.unit_name else ''}",
               highlight=False)
+
+
+def _password_from_stdin(given: bool, command: str) -> str:
+    if not given:
+        fail(f"give the password on stdin with --password-stdin (e.g. `echo secret123 | luoshi users {command} …`)")
+        raise typer.Exit(2)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _change_user(name: str, change) -> None:
+    """Run `change(session, user)` on the user called `name` (exit 2 with the reason if it fails)."""
+    from luoshi.store.users import get_user
+
+    db = _database()
+    try:
+        with db.session() as session:
+            change(session, get_user(session, username=name))
+    except LuoshiError as exc:
+        fail(str(exc))
+        raise typer.Exit(2)
+
+
+@users_app.command("set")
+def users_set(
+    name: str = typer.Argument(..., help="The username."),
+    role: Optional[str] = typer.Option(None, "--role", help="unit, congress, leader, supervisor or admin."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="The unit (organisation name or id) of a unit user."),
+) -> None:
+    """Change a user's role or unit (written to the admin log)."""
+    from luoshi.store.users import update_user
+
+    def change(session, user) -> None:
+        changed = update_user(session, user_id=user.id, role=role, unit=unit, by="cli")
+        err.print(f"user {changed.username}: {changed.role.value}"
+                  f"{' of ' + changed.unit_name if changed.unit_name else ''}", highlight=False)
+
+    _change_user(name, change)
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    name: str = typer.Argument(..., help="The username."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the new password from the first line of stdin."),
+) -> None:
+    """Give a user a new password; their sessions end and their API tokens are revoked."""
+    from luoshi.store.users import reset_password
+
+    password = _password_from_stdin(password_stdin, "reset-password")
+
+    def change(session, user) -> None:
+        revoked = reset_password(session, user_id=user.id, password=password, by="cli")
+        err.print(f"user {user.username}: new password set, signed out everywhere ({revoked} tokens revoked)",
+                  highlight=False)
+
+    _change_user(name, change)
 
 
 audit_app = typer.Typer(no_args_is_help=True, help="The audit log: verify its hash chains.")
@@ -314,11 +367,31 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
+def _database_to_read():
+    """The configured database for a command that only reads it (export): said on stderr, and refused when it
+    is a SQLite file that does not exist (opening it would create an empty one and export nothing)."""
+    from sqlalchemy.engine import make_url
+
+    from luoshi.settings import get_settings
+
+    url = make_url(get_settings().database_url)
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database).expanduser().resolve()
+        if not path.exists():
+            fail(f"找不到数据库文件 {path}：请用环境变量 LUOSHI_DATABASE_URL 指定要导出的数据库（例如 "
+                 "LUOSHI_DATABASE_URL=sqlite:////srv/luoshi/luoshi.sqlite3），或先运行 luoshi ingest 或 luoshi demo 建立数据库")
+            raise typer.Exit(2)
+        shown = f"SQLite 文件 {path}"
+    err.print(f"读取数据库：{shown}", highlight=False, soft_wrap=True)
+    return _database()
+
+
 def _write_export(output: str, make) -> None:
     """Run `make(session)` on the configured database and write its bytes to `output`, or exit 2."""
     from pathlib import Path
 
-    db = _database()
+    db = _database_to_read()
     try:
         with db.session() as session:
             data = make(session)
@@ -483,6 +556,13 @@ def worker(
     db.dispose()
 
 
+def export_line(url: str) -> str:
+    """The shell line that exports the ledger of the database at `url`."""
+    import shlex
+
+    return f"LUOSHI_DATABASE_URL={shlex.quote(url)} luoshi export ledger -o 台账.xlsx"
+
+
 @app.command()
 def demo(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
@@ -506,6 +586,7 @@ def demo(
         raise typer.Exit(2)
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"demo database: {path} ({summary.documents} documents, {summary.items} items)")
+    out.print(f"导出此数据库的台账：{export_line(url)}")
     out.print("demo users (username / password / role):")
     for user in summary.users:
         out.print(f"  {user.username:<10} {user.password:<16} {user.role_label}{' · ' + user.unit if user.unit else ''}")

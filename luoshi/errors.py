@@ -42,6 +42,27 @@ class StoreError(LuoshiError):
 class NotFound(StoreError):
     """No such row, or one the user may not see (the web answers 404 for both, so as not to reveal it)."""
 
+    @classmethod
+    def of(cls, what: str) -> "NotFound":
+        """The one message for a missing `what` (a MISSING key): it names neither the id asked for nor
+        whether the row exists, and says where to find what is there."""
+        return cls(MISSING[what])
+
+
+# What a user reads when a thing is not there (or not theirs to see), with where to look instead.
+MISSING = {
+    "item": "没有这个督办事项，或您无权查看：请从督办台账中重新打开",
+    "document": "没有这份文件：请从文件列表中重新打开",
+    "page": "这份文件没有这一页的图像：请从文件页面中重新打开",
+    "published": "没有这份公开文件，或它已不再公开：请从政务公开页面中重新打开",
+    "target": "没有这个目标指标：请从目标指标列表中重新打开",
+    "suggestion": "没有这件代表建议，或您无权查看：请从代表建议列表中重新打开",
+    "link": "没有这条承诺兑现对照：请从承诺兑现页面中重新打开",
+    "unit": "没有这个单位：请从单位名录中选择",
+    "channel": "没有这个通知渠道：请从通知设置页面中重新选择",
+    "job": "没有这项识别任务，或它已被清理：请重新上传文件",
+}
+
 
 class AlreadyExists(StoreError):
     """A unique name is taken: a username, an organisation name (HTTP 409)."""

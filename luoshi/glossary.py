@@ -149,6 +149,24 @@ _TERMS = (
     Term("verdict.achieved", "已兑现", "achieved", "the reported result meets the pledge"),
     Term("verdict.missed", "未兑现", "missed", "the reported result falls short of the pledge"),
     Term("verdict.unclear", "待核实", "unclear", "the result cannot be compared with the pledge by rule"),
+    # The fields a form or request fills in, as messages about them name them.
+    *(Term(f"field.{key}", label, key.replace("_", " ")) for key, label in (
+        ("title", "标题"), ("text", "内容"), ("reason", "理由"), ("note", "备注"), ("due", "完成时限"),
+        ("due_text", "原文期限"), ("number", "文号"), ("lead_units", "牵头单位"), ("co_units", "配合单位"),
+        ("units", "单位"), ("unit", "单位"), ("attachments", "佐证材料"), ("percent", "完成进度"), ("kind", "类别"),
+        ("rating", "评价"), ("version", "版本号"), ("action", "操作"), ("username", "用户名"), ("password", "密码"),
+        ("role", "角色"), ("name", "名称"), ("into", "并入单位"), ("parent_id", "上级单位"), ("page", "页码"),
+        ("per_page", "每页条数"), ("item_id", "事项编号"), ("org_id", "单位编号"), ("user_id", "用户编号"),
+        ("document_id", "文件编号"), ("target_id", "指标编号"), ("suggestion_id", "建议编号"), ("ids", "事项编号"),
+        ("dues", "各事项的完成时限"), ("file", "文件"), ("files", "文件"), ("q", "搜索词"), ("year", "年份"),
+        ("state", "状态"), ("status", "状态"), ("format", "格式"), ("satisfaction", "满意度"), ("outcome", "办理结果"),
+        ("lead_unit", "主办单位"), ("category", "类别"), ("deputies", "代表"), ("value", "数值"), ("period", "期间"),
+        ("confirm_past_due", "确认逾期交办"), ("filter", "筛选条件"), ("versions", "各事项的版本号"),
+        ("start", "开始日期"), ("end", "结束日期"), ("from", "开始日期"), ("to", "结束日期"), ("genre", "文种"),
+        ("warning", "预警"), ("sort", "排序"), ("document", "来源文件"), ("link_id", "对照编号"),
+        ("channel_id", "渠道编号"), ("job_id", "任务编号"), ("token_id", "令牌编号"), ("active", "是否启用"),
+        ("display_name", "姓名"), ("webhook_url", "机器人地址"), ("webhook_format", "消息格式"), ("mobiles", "手机号"),
+        ("target", "地址"), ("secret", "密钥"), ("ttl_days", "有效天数"), ("indicator", "指标名称"))),
 )
 
 TERMS: dict[str, Term] = {t.key: t for t in _TERMS}
@@ -168,3 +186,9 @@ def terms(prefix: str) -> dict[str, str]:
     """`{identifier: Chinese label}` of one family: `terms("state")` → `{"draft": "待确认", …}`."""
     head = prefix + "."
     return {k[len(head):]: t.zh for k, t in TERMS.items() if k.startswith(head)}
+
+
+def field(name: str) -> str:
+    """How a message names the field `name` (`due` → 完成时限); a field the glossary lacks keeps its name."""
+    term = TERMS.get(f"field.{name}")
+    return term.zh if term else f"“{name}”"

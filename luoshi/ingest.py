@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from luoshi import jobs
 from luoshi.errors import LuoshiError, NotFound, ReadError
 from luoshi.ledger import Actor, InvalidValue, Kind, Role
+from luoshi.extract.titles import document_title
 from luoshi.ledger.drafts import drafts as minutes_drafts
 from luoshi.settings import Settings, get_settings
 from luoshi.store.audit import append_admin
@@ -299,7 +300,7 @@ def _store(session: Session, *, path: str, name: str, sha: str, text: str, recor
                                .order_by(Document.version.desc()).limit(1)).first()
     doc = Document(name=name, path=path, sha256=sha, version=previous.version + 1 if previous else 1,
                    previous_id=previous.id if previous else None, doc_type=record.get("doc_type") or "other",
-                   title=record.get("title"), issued=_date(record.get("issued")), record=record, text=text,
+                   title=document_title(record, name), issued=_date(record.get("issued")), record=record, text=text,
                    ingested_at=now, ingested_by=actor.id)
     session.add(doc)
     session.flush()

@@ -86,7 +86,7 @@ def submit(session: Session, *, name: str, data: bytes, pages: int, actor: Actor
 def get_job(session: Session, job_id: int) -> JobView:
     job = session.get(OcrJob, job_id)
     if job is None:
-        raise NotFound(f"no OCR job {job_id}")
+        raise NotFound.of("job")
     return JobView(job.id, job.name, job.state, job.pages_done, job.pages_total, job.document_id, job.outcome,
                    job.items_created, job.error)
 

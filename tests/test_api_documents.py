@@ -21,7 +21,7 @@ def test_an_upload_stores_the_document_and_proposes_its_items(web):
     body = response.json()
     doc = body["document"]
     assert (body["outcome"], doc["name"], doc["doc_type"], doc["doc_type_label"], doc["title"], doc["issued"]) == (
-        "inserted", "minutes_12.txt", "meeting_minutes", "会议纪要", "常务会议纪要", "2024-05-20")
+        "inserted", "minutes_12.txt", "meeting_minutes", "会议纪要", "青溪县人民政府常务会议纪要〔2024〕第12号", "2024-05-20")
     assert len(body["items"]) == 10 and {i["state"] for i in body["items"]} == {"draft"}  # 城区各学校 is no unit
     gas = next(i for i in body["items"] if "老化燃气管道" in i["text"])
     start, end = gas["source"]["span"]

@@ -59,12 +59,11 @@ def test_errors_are_json_with_a_clear_message(web_sqlite):
              office.get("/api/items/999999"), office.get("/api/items?warning=purple"),
              post(office, item_id, "rate", version, rating="superb")]
     assert [c.status_code for c in cases] == [422, 422, 409, 409, 404, 422, 422]
-    assert cases[1].json() == {"detail": "return (退回) needs reason"}
-    assert cases[2].json()["detail"].startswith(f"cannot confirm (确认) item '{item_id}' in state completion_requested")
-    assert cases[3].json() == {"detail": f"item '{item_id}' changed since it was read (version {version - 1}, now "
-                                         f"{version}); reload it and try again"}
-    assert cases[4].json() == {"detail": "no item 999999"}
-    assert cases[5].json() == {"detail": "warning 'purple' is not one of red, yellow, green, none"}
+    assert cases[1].json() == {"detail": "退回须填写理由"}
+    assert cases[2].json()["detail"].startswith("此事项当前为「申请办结」，不能确认")
+    assert cases[3].json() == {"detail": "此事项已被他人修改，请刷新后重试"}
+    assert cases[4].json() == {"detail": "没有这个督办事项，或您无权查看：请从督办台账中重新打开"}
+    assert cases[5].json() == {"detail": "预警“purple”无法识别：可选红灯（red）、黄灯（yellow）、绿灯（green）、无（none）"}
     assert web_sqlite.version(item_id) == version
 
 
@@ -90,7 +89,7 @@ def test_two_users_acting_on_the_same_version_one_wins_the_other_gets_409(web):
         codes = sorted(r.status_code for r in results.values())
         assert codes == [200, 409], {k: r.text for k, r in results.items()}
         loser = next(r for r in results.values() if r.status_code == 409)
-        assert "changed" in loser.json()["detail"]
+        assert loser.json()["detail"] == "此事项已被他人修改，请刷新后重试"
         outcomes.append(next(k for k, r in results.items() if r.status_code == 200))
     item = office.get(f"/api/items/{item_id}").json()
     history = office.get(f"/api/items/{item_id}/history").json()

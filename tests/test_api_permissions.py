@@ -77,7 +77,7 @@ def test_another_units_item_is_404_whatever_the_route(web):
     codes += [client.post(f"/api/items/{item_id}/{route}", json=body).status_code
               for route, (_, body, _) in ACTIONS.items()]
     assert codes == [404] * (2 + len(ACTIONS))
-    assert client.get(f"/api/items/{item_id}").json() == {"detail": f"no item {item_id}"}
+    assert client.get(f"/api/items/{item_id}").json() == {"detail": "没有这个督办事项，或您无权查看：请从督办台账中重新打开"}
 
 
 def test_no_token_or_a_bad_one_is_401(web):

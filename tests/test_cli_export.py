@@ -36,7 +36,7 @@ def cli(tmp_path, monkeypatch, sqlite_template):
         result = CliRunner().invoke(app, list(args))
         return result.exit_code, " ".join(result.output.split())
 
-    run.url = url  # type: ignore[attr-defined]
+    run.url, run.path = url, path  # type: ignore[attr-defined]
     yield run, ids
     get_settings.cache_clear()
 
@@ -45,7 +45,7 @@ def test_the_ledger_as_xlsx_with_every_handed_out_item(cli, tmp_path):
     run, _ = cli
     out = tmp_path / "ledger.xlsx"
     code, output = run("export", "ledger", "--format", "xlsx", "-o", str(out))
-    assert code == 0 and output.startswith(f"written: {out}")
+    assert code == 0 and output.startswith(f"读取数据库：SQLite 文件 {run.path} written: {out}")
     rows = xlsx_rows(out.read_bytes())
     assert rows[1] == HEADER
     assert [r[1] for r in rows[2:]] == [OVERDUE, DONE, OTHER]  # the ledger's order: by due date; no drafts
@@ -112,11 +112,11 @@ def test_bad_input_exits_2_with_the_reason(cli, tmp_path):
     run, _ = cli
     out = str(tmp_path / "x.docx")
     assert run("export", "bulletin", "--from", "2026-10-31", "--to", "2026-10-01", "-o", out) == (
-        2, "error: bulletin period: from 2026-10-31 is after to 2026-10-01")
+        2, f"读取数据库：SQLite 文件 {run.path} error: 通报期间有误：开始日期 2026-10-31 晚于结束日期 2026-10-01")
     assert run("export", "bulletin", "--from", "31.10.2026", "--to", "2026-10-01", "-o", out) == (
         2, "error: --from '31.10.2026' is not a date: give YYYY-MM-DD")
     code, output = run("export", "ledger", "-o", out, "--state", "nonsense")
-    assert code == 2 and "state 'nonsense' is not one of" in output
+    assert code == 2 and "状态“nonsense”无法识别" in output
 
 
 def test_search_reindex_rebuilds_the_index(cli):
@@ -132,3 +132,18 @@ def test_search_reindex_rebuilds_the_index(cli):
     with db.session() as s:
         assert [h.title for h in search(s, "燃气", kinds=["item"]).hits] == [DONE]
     db.dispose()
+
+
+def test_export_refuses_a_database_file_that_does_not_exist(tmp_path, monkeypatch):
+    monkeypatch.delenv("LUOSHI_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)  # the default database, ./luoshi.sqlite3, is not there
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["export", "ledger", "-o", str(tmp_path / "台账.xlsx")])
+    finally:
+        get_settings.cache_clear()
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert output.startswith(f"error: 找不到数据库文件 {tmp_path / 'luoshi.sqlite3'}：")
+    assert "LUOSHI_DATABASE_URL" in output and "luoshi demo" in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no empty database made, no file written

@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from luoshi.cli import app
+from luoshi.errors import LuoshiError
 from luoshi.settings import get_settings
 from luoshi.store.db import Database, current_revision, head_revision
 
@@ -49,6 +50,25 @@ def test_users_add_reads_the_password_from_stdin(cli):
     assert cli("users", "add", "li", "--role", "unit", "--unit", "市商务局", "--password-stdin",
                stdin="secret-123\n") == (0, "user li added: unit of 市商务局")
     assert cli("users", "add", "li", "--role", "leader", "--password-stdin", stdin="secret-123\n") == (
-        2, "error: user 'li' exists already")
+        2, "error: 用户名“li”已被使用：请换一个用户名")
     assert cli("users", "add", "wang", "--role", "leader") == (
         2, "error: give the password on stdin with --password-stdin (e.g. `echo secret123 | luoshi users add …`)")
+
+
+def test_users_set_and_reset_password_change_a_user_and_end_its_tokens(cli):
+    from luoshi.store.users import authenticate, create_token, get_user, user_for_token
+
+    assert cli("users", "add", "li", "--unit", "市商务局", "--password-stdin", stdin="secret-123\n") == (
+        0, "user li added: unit of 市商务局")  # no --role: the least privileged one
+    db = Database(cli.url)
+    with db.session() as s:
+        token = create_token(s, user_id=get_user(s, username="li").id)
+    assert cli("users", "set", "li", "--role", "leader") == (0, "user li: leader")
+    assert cli("users", "set", "nobody", "--role", "leader") == (2, "error: 没有这个用户：请从用户列表中选择")
+    assert cli("users", "reset-password", "li", "--password-stdin", stdin="new-secret-9\n") == (
+        0, "user li: new password set, signed out everywhere (1 tokens revoked)")
+    with db.session() as s:
+        assert authenticate(s, username="li", password="new-secret-9").role.value == "leader"
+        with pytest.raises(LuoshiError):
+            user_for_token(s, token=token)
+    db.dispose()

@@ -130,7 +130,7 @@ def test_a_unit_applies_for_completion_with_a_photo_and_a_pdf(site):
     # Another unit: the same 404 as the item itself, for the list and every file.
     for path in (f"/api/items/{item_id}", f"/api/items/{item_id}/attachments",
                  f"/api/items/{item_id}/attachments/{listed[0]['id']}"):
-        assert (other.get(path).status_code, other.get(path).json()) == (404, {"detail": f"no item {item_id}"})
+        assert (other.get(path).status_code, other.get(path).json()) == (404, {"detail": "没有这个督办事项，或您无权查看：请从督办台账中重新打开"})
 
 
 def test_a_progress_report_takes_files_and_json_still_works(site):

@@ -217,9 +217,9 @@ def test_suggestion_records_with_plain_text_statuses():
 
 
 def test_unknown_list_or_format_names_the_valid_ones():
-    with pytest.raises(ExportError, match="no exportable list 'items'; lists are: ledger, targets, suggestions"):
+    with pytest.raises(ExportError, match="没有“items”这份清单可导出：可选ledger、targets、suggestions"):
         export_list("items", "csv", [])
-    with pytest.raises(ExportError, match="no export format 'pdf'; formats are: xlsx, csv, json"):
+    with pytest.raises(ExportError, match="没有“pdf”这种导出格式：可选xlsx、csv、json"):
         export_list("ledger", "pdf", [])
 
 

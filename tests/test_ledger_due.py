@@ -50,5 +50,5 @@ def test_due_for_an_item_uses_its_extracted_date():
 
 
 def test_a_bad_extracted_date_is_named():
-    with pytest.raises(InvalidValue, match="due date '2024-13-01' is not an ISO date"):
+    with pytest.raises(InvalidValue, match="完成时限“2024-13-01”不是日期"):
         due_date(Kind.TASK, ON, "2024-13-01")

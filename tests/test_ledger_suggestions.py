@@ -111,27 +111,24 @@ def test_reassign_hands_the_round_to_other_units_with_a_fresh_deadline():
 
 
 @pytest.mark.parametrize("action, actor, data, message", [
-    ("reply", CO, {"text": "x"}, "unit '县公安局' may not reply (答复) suggestion 's-12': only the lead unit (主办) may"),
-    ("co_opinion", LEAD, {"text": "x"},
-     "unit '县交通运输局' may not co_opinion (协办意见) suggestion 's-12': only a co-operating unit (协办) may"),
-    ("reply", OTHER, {"text": "x"}, "unit '县教育局' may not reply (答复) suggestion 's-12': only the lead unit (主办) may"),
-    ("reassign", CONGRESS, {"lead_unit": "x", "reason": "y"},
-     "congress (人大) 'rd1' may not reassign (调整交办) a suggestion; only admin, supervisor may"),
+    ("reply", CO, {"text": "x"}, "只有主办单位可以办理这件代表建议的“答复”"),
+    ("co_opinion", LEAD, {"text": "x"}, "只有协办单位可以办理这件代表建议的“协办意见”"),
+    ("reply", OTHER, {"text": "x"}, "只有主办单位可以办理这件代表建议的“答复”"),
+    ("reassign", CONGRESS, {"lead_unit": "x", "reason": "y"}, "人大不能办理代表建议的“调整交办”：只有系统管理员、督查室可以"),
     ("evaluate", LEAD, {"satisfaction": "满意"},
-     "unit (承办单位联络员) 'u-jt' may not evaluate (满意度测评) a suggestion; only admin, congress, supervisor may"),
-    ("remind", LEADER, {},
-     "leader (领导) 'mayor' may not remind (催办) a suggestion; only admin, congress, supervisor may"),
+     "承办单位联络员不能办理代表建议的“满意度测评”：只有系统管理员、督查室、人大可以"),
+    ("remind", LEADER, {}, "领导不能办理代表建议的“催办”：只有系统管理员、督查室、人大可以"),
 ])
 def test_who_may_act(action, actor, data, message):
-    with pytest.raises(PermissionDenied, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(PermissionDenied) as caught:
         apply(assigned(), action, actor, day(1), **data)
+    assert str(caught.value) == message
 
 
 def test_wrong_state_and_wrong_data():
-    with pytest.raises(InvalidTransition, match=r"cannot evaluate \(满意度测评\) suggestion 's-12' in state assigned "
-                                                r"\(办理中\); possible from replied \(已答复\)"):
+    with pytest.raises(InvalidTransition, match="这件代表建议当前为「办理中」，不能满意度测评；只有「已答复」的建议可以满意度测评"):
         apply(assigned(), "evaluate", CONGRESS, day(1), satisfaction="满意")
-    with pytest.raises(MissingField, match=r"reply \(答复\) needs text"):
+    with pytest.raises(MissingField, match="答复须填写内容"):
         apply(assigned(), "reply", LEAD, day(1), text="  ")
     replied, _ = apply(assigned(), "reply", LEAD, day(1), text="x")
     with pytest.raises(InvalidValue, match=r"satisfaction '还行' is not one of satisfied \(满意\), basically_satisfied "

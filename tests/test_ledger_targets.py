@@ -47,8 +47,8 @@ def test_bound_reads_the_record_word_or_the_identifier(word, bound):
 
 
 def test_an_unknown_bound_names_the_valid_ones():
-    with pytest.raises(InvalidValue, match=r"bound '大约' is not one of at_least \(以上\), at_most \(以下\), "
-                                           r"within \(以内\), about \(左右\), range \(区间\)"):
+    with pytest.raises(InvalidValue, match="界限“大约”无法识别：可选以上（at_least）、以下（at_most）、以内（within）、"
+                                           "左右（about）、区间（range）"):
         Bound.parse("大约")
 
 
@@ -200,7 +200,7 @@ def test_spreadsheet_cells_read_as_dates_and_floats():
 def test_period_labels_and_a_bad_period():
     assert [Period(2024, 9, True).key, Period(2024, 9, True).label, Period(2024, 3).key, Period(2024, 3).label] == [
         "2024-Q3", "2024年三季度", "2024-03", "2024年3月"]
-    with pytest.raises(InvalidValue, match="period '2024-13' is not a month or quarter; write 2024-03 or 2024-Q3"):
+    with pytest.raises(InvalidValue, match="期间“2024-13”不是月份或季度：请写成 2024-03 或 2024-Q3"):
         Period.parse("2024-13")
 
 
@@ -240,7 +240,7 @@ def test_each_bad_cell_is_named_by_row_and_column_and_nothing_is_imported():
     assert actuals == []
     assert errors == [
         RowError(3, "指标编号", "t-gpd", "no target 't-gpd'; known targets: c-ev, c-jobs, t-gdp"),
-        RowError(4, "期间", "2024-13", "period '2024-13' is not a month or quarter; write 2024-03 or 2024-Q3"),
+        RowError(4, "期间", "2024-13", "期间“2024-13”不是月份或季度：请写成 2024-03 或 2024-Q3"),
         RowError(4, "实际值", "二十", "'二十' is not a number; write e.g. 4.8 (in 座)"),
         RowError(5, "期间", "2023-12", "c-jobs is a target for 2024; write a period of 2024, e.g. 2024-03 or 2024-Q3"),
         RowError(5, "单位", "座", "'座' cannot be converted to 城镇新增就业's unit '人'; leave it empty or write '人'"),

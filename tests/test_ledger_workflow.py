@@ -153,13 +153,12 @@ def test_a_unit_acting_on_another_units_item_is_refused_with_the_reason():
     item = in_state(State.IN_PROGRESS)
     with pytest.raises(PermissionDenied) as e:
         apply(item, Action.REPORT_PROGRESS, OTHER, day(10), text="已完成")
-    assert str(e.value) == ("unit '市交通运输局' may not report_progress (报送进展) item 'it-1': "
-                            "the unit is neither lead nor co-operating on it")
+    assert str(e.value) == "本单位不是此事项的牵头或配合单位，不能对此事项报送进展"
     assert isinstance(e.value, LuoshiError)
 
 
 def test_a_co_operating_unit_cannot_apply_for_completion():
-    with pytest.raises(PermissionDenied, match=r"only the lead unit \(市商务局\) may"):
+    with pytest.raises(PermissionDenied, match="只有牵头单位可以对此事项申请办结"):
         apply(in_state(State.IN_PROGRESS), Action.APPLY_COMPLETION, CO, day(10), text="已完成")
 
 
@@ -234,24 +233,24 @@ def test_extension_asked_approved_then_asked_and_rejected_keeps_history():
 
 
 def test_a_second_extension_request_waits_for_the_first():
-    with pytest.raises(Conflict, match="already has an extension request pending"):
+    with pytest.raises(Conflict, match=r"此事项已有待审批的延期申请（申请延期至2024-09-30）：请等督查室审批后再申请"):
         apply(with_pending_extension(), Action.REQUEST_EXTENSION, LEAD, day(12), due="2024-10-31", reason="再延")
 
 
 def test_no_pending_extension_nothing_to_approve():
-    with pytest.raises(InvalidTransition, match="no extension request is pending"):
+    with pytest.raises(InvalidTransition, match="此事项没有待审批的延期申请，不能批准延期"):
         apply(in_state(State.IN_PROGRESS), Action.APPROVE_EXTENSION, OFFICE, day(12))
 
 
 def test_an_extension_must_move_the_date_later():
-    with pytest.raises(InvalidValue, match=r"the due date asked for \(2024-06-01\) must be after 2024-06-30"):
+    with pytest.raises(InvalidValue, match=r"申请延期至的日期（2024-06-01）须晚于2024-06-30"):
         apply(in_state(State.IN_PROGRESS), Action.REQUEST_EXTENSION, LEAD, day(12), due="2024-06-01", reason="x")
 
 
 def test_cancellation_needs_a_reason_and_closes_a_pending_extension():
     with pytest.raises(MissingField) as e:
         apply(with_pending_extension(), Action.CANCEL, OFFICE, day(12), reason="  ")
-    assert (str(e.value), e.value.field) == ("cancel (撤销) needs reason", "reason")
+    assert (str(e.value), e.value.field) == ("撤销须填写理由", "reason")
     item, event = apply(with_pending_extension(), Action.CANCEL, OFFICE, day(12), reason="事项已由上级统筹")
     assert (item.state, item.closed_at, item.cancel_reason) == (State.CANCELLED, day(12), "事项已由上级统筹")
     assert (item.extensions[-1].status, item.pending_extension) == (ExtensionStatus.LAPSED, None)
@@ -269,24 +268,23 @@ def test_a_closed_item_takes_no_more_work():
     done = in_state(State.DONE)
     with pytest.raises(InvalidTransition) as e:
         apply(done, Action.CANCEL, OFFICE, day(30), reason="x")
-    assert str(e.value) == ("cannot cancel (撤销) item 'it-1' in state done (已办结); possible from draft (待确认), "
-                            "confirmed (待交办), assigned (已交办), in_progress (办理中), "
-                            "completion_requested (申请办结)")
+    assert str(e.value) == ("此事项当前为「已办结」，不能撤销；只有「待确认」、「待交办」、「已交办」、「办理中」、「申请办结」"
+                            "的事项可以撤销：请刷新后查看可做的操作")
     cancelled, _ = apply(in_state(State.IN_PROGRESS), Action.CANCEL, OFFICE, day(30), reason="x")
     assert [a for a in Action if (State.CANCELLED, a) in TRANSITIONS] == []
     assert available(cancelled, LEADER) == [] and available(cancelled, OFFICE) == []
 
 
 def test_return_needs_a_reason():
-    with pytest.raises(MissingField, match="return"):
+    with pytest.raises(MissingField, match="退回须填写理由"):
         apply(in_state(State.COMPLETION_REQUESTED), Action.RETURN, OFFICE, day(10))
 
 
 def test_assign_needs_a_due_date_and_a_lead_unit():
-    with pytest.raises(MissingField, match="assign .交办. needs due"):
+    with pytest.raises(MissingField, match="交办须填写完成时限"):
         apply(in_state(State.CONFIRMED), Action.ASSIGN, OFFICE, day(2))
     no_lead = replace(in_state(State.CONFIRMED), lead_units=())
-    with pytest.raises(MissingField, match="has no lead unit"):
+    with pytest.raises(MissingField, match="此事项尚未确定牵头单位：交办须指定牵头单位"):
         apply(no_lead, Action.ASSIGN, OFFICE, day(2), due="2024-06-30")
 
 
@@ -295,23 +293,22 @@ def test_assign_may_change_the_units_but_not_make_one_both():
                         lead_units=["市发改委", "市商务局"], co_units=[])
     both = ("市发改委", "市商务局")
     assert (item.lead_units, item.co_units, event.lead_units) == (both, (), both)
-    with pytest.raises(InvalidValue, match="市商务局 cannot be both lead and co-operating unit"):
+    with pytest.raises(InvalidValue, match="同一单位不能既是牵头单位又是配合单位"):
         apply(in_state(State.CONFIRMED), Action.ASSIGN, OFFICE, day(2), due="2024-06-30", co_units=["市商务局"])
 
 
 def test_bad_values_are_refused_with_what_would_be_valid():
     item = in_state(State.IN_PROGRESS)
-    cases = [({"text": "x", "percent": 120}, "percent must be 0–100, not 120"),
-             ({"text": "x", "percent": True}, "percent must be a whole number 0–100, not True"),
-             ({"text": "x", "colour": "red"}, "report_progress (报送进展) does not take colour; it takes text, "
-                                              "percent, attachments")]
+    cases = [({"text": "x", "percent": 120}, "完成进度须在 0–100 之间，而不是 120"),
+             ({"text": "x", "percent": True}, "完成进度须为 0–100 的整数"),
+             ({"text": "x", "colour": "red"}, "报送进展不接受“colour”：可填写内容、完成进度、佐证材料")]
     for data, message in cases:
         with pytest.raises(InvalidValue) as e:
             apply(item, Action.REPORT_PROGRESS, LEAD, day(10), **data)
         assert str(e.value) == message
-    with pytest.raises(InvalidValue, match="rating 'superb' is not one of excellent, good, fair, poor"):
+    with pytest.raises(InvalidValue, match="评价“superb”无法识别：可选优秀、良好、一般、较差"):
         apply(in_state(State.DONE), Action.RATE, OFFICE, day(10), rating="superb")
-    with pytest.raises(InvalidValue, match="unknown action 'approve_all'"):
+    with pytest.raises(InvalidValue, match="操作“approve_all”无法识别"):
         apply(item, "approve_all", OFFICE, day(10))
     with pytest.raises(InvalidValue, match="timezone-aware"):
         apply(item, Action.REMIND, OFFICE, datetime(2024, 3, 10, 9))
@@ -324,7 +321,7 @@ def test_versions_increase_by_one_and_a_stale_version_is_a_conflict():
     assert (after.version, event.version) == (5, 5)
     with pytest.raises(Conflict) as e:
         apply(after, Action.INSTRUCT, LEADER, day(10), expected_version=4, text="抓紧")
-    assert str(e.value) == "item 'it-1' changed since it was read (version 4, now 5); reload it and try again"
+    assert str(e.value) == "此事项已被他人修改，请刷新后重试"
 
 
 def test_remind_goes_to_the_lead_units_unless_told_otherwise():
@@ -333,7 +330,7 @@ def test_remind_goes_to_the_lead_units_unless_told_otherwise():
     assert (after.reminders, after.last_reminded_at, event.units, event.text) == (1, day(10), ("市商务局",), None)
     _, event = apply(after, Action.REMIND, OFFICE, day(11), units=["市商务局", "市卫健委"], text="请于本周报送")
     assert event.units == ("市商务局", "市卫健委")
-    with pytest.raises(InvalidValue, match="市交通运输局 not a unit of item 'it-1'"):
+    with pytest.raises(InvalidValue, match="所选单位不是此事项的牵头或配合单位"):
         apply(item, Action.REMIND, OFFICE, day(10), units=["市交通运输局"])
 
 
@@ -360,9 +357,9 @@ def test_who_can_see_an_item():
 
 
 def test_only_the_office_creates_items_and_a_unit_user_has_a_unit():
-    with pytest.raises(PermissionDenied, match="may not create items; only admin, supervisor may"):
+    with pytest.raises(PermissionDenied, match="承办单位联络员不能录入督办事项：只有督查室可以录入"):
         new_item(id="x", kind="task", title="t", actor=LEAD, now=T0)
-    with pytest.raises(InvalidValue, match="unit user 'u9' has no unit"):
+    with pytest.raises(InvalidValue, match="承办单位联络员须指定所属单位"):
         Actor("u9", Role.UNIT)
 
 

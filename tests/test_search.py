@@ -151,7 +151,7 @@ def test_filters_by_kind_unit_and_year(indexed):
 def test_an_unknown_kind_is_refused_by_name(indexed):
     with pytest.raises(SearchError) as caught:
         search(indexed, "港", kinds=["items"])
-    assert str(caught.value) == "search kind 'items' is unknown; use one of document, item, target, suggestion"
+    assert str(caught.value) == "搜索类别“items”无法识别：可选document、item、target、suggestion"
 
 
 def test_indexing_again_replaces_and_remove_takes_out(indexed):

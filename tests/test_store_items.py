@@ -87,8 +87,7 @@ def test_an_unknown_unit_is_refused_by_name(session, settings, units):
     row = draft(session, settings)
     with pytest.raises(InvalidValue) as caught:
         step(session, settings, row.id, OFFICE, "confirm", 1, 0, lead_units=["市外星局"])
-    assert str(caught.value) == ("lead_units: no organisation '市外星局'; give an organisation id or a name listed "
-                                 "in the organisation directory")
+    assert str(caught.value) == "牵头单位“市外星局”不在单位名录中：请从单位名录中选择单位"
 
 
 def test_another_units_item_is_not_found_for_a_unit_user(session, settings, units):
@@ -132,29 +131,27 @@ def test_a_stale_version_is_a_conflict(session, settings, units):
     step(session, settings, row.id, OFFICE, "confirm", 1, 0)
     with pytest.raises(Conflict) as caught:
         step(session, settings, row.id, OFFICE, "cancel", 1, 0, reason="重复")
-    assert str(caught.value) == (f"item '{row.id}' changed since it was read (version 1, now 2); "
-                                 "reload it and try again")
+    assert str(caught.value) == "此事项已被他人修改，请刷新后重试"
 
 
 def test_two_writers_of_one_version_one_conflict(make_db, backend, settings):
     db = make_db(backend)
     with db.session() as a, db.session() as b:
         create_organisation(a, name="市商务局")
-        row = draft(a, settings)
-        item_a = load_item(a, item_id=row.id, actor=OFFICE)
-        item_b = load_item(b, item_id=row.id, actor=OFFICE)
+        row_id = draft(a, settings).id
+        item_a = load_item(a, item_id=row_id, actor=OFFICE)
+        item_b = load_item(b, item_id=row_id, actor=OFFICE)
         new_a, event_a = apply(item_a, Action.CONFIRM, OFFICE, at(1))
         new_b, event_b = apply(item_b, Action.CANCEL, OFFICE, at(1), reason="重复")
         save(a, old=item_a, new=new_a, event=event_a, settings=settings)
         a.commit()
         with pytest.raises(Conflict) as caught:
             save(b, old=item_b, new=new_b, event=event_b, settings=settings)
-        assert str(caught.value) == (f"item {row.id} was changed by someone else since version 1 was read; "
-                                     "reload it and try again")
+        assert str(caught.value) == "此事项已被他人修改，请刷新后重试"
     with db.session() as c:
-        view = get_item(c, item_id=row.id, actor=OFFICE, settings=settings)
+        view = get_item(c, item_id=row_id, actor=OFFICE, settings=settings)
         assert (view.item.state, view.item.version) == (State.CONFIRMED, 2)
-        assert [h.type for h in item_history(c, item_id=row.id, actor=OFFICE)] == ["create", "confirm"]
+        assert [h.type for h in item_history(c, item_id=row_id, actor=OFFICE)] == ["create", "confirm"]
 
 
 def test_extensions_are_kept_with_the_item(session, settings, units):
@@ -189,17 +186,17 @@ def test_the_ledger_query_filters_by_unit_state_text_and_due(session, settings, 
 def test_the_ledger_query_refuses_unknown_values_by_name(session, settings, units):
     with pytest.raises(InvalidValue) as caught:
         list_items(session, actor=OFFICE, state="finished", settings=settings)
-    assert str(caught.value).startswith("state 'finished' is not one of assigned, cancelled,")
+    assert str(caught.value).startswith("状态“finished”无法识别：可选待确认（draft）、待交办（confirmed）")
     with pytest.raises(InvalidValue):
         list_items(session, actor=OFFICE, sort="colour", settings=settings)
     with pytest.raises(InvalidValue):
         list_items(session, actor=OFFICE, warning="blue", settings=settings)
     with pytest.raises(InvalidValue) as caught:
         list_items(session, actor=OFFICE, document="minutes", settings=settings)
-    assert str(caught.value) == "document 'minutes' is not a document id (a whole number)"
+    assert str(caught.value) == "来源文件“minutes”须为文件编号（整数）"
     with pytest.raises(InvalidValue) as caught:
         list_items(session, actor=OFFICE, kind="wish", settings=settings)
-    assert str(caught.value) == "kind 'wish' is not one of decision, task, target, suggestion"
+    assert str(caught.value) == "类别“wish”无法识别：可选议定事项（decision）、工作任务（task）、目标指标（target）、代表建议（suggestion）"
 
 
 def test_get_item_shows_the_source_sentence(session, settings):

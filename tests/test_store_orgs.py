@@ -31,7 +31,7 @@ def test_the_hierarchy_has_no_cycles(session):
     office = create_organisation(session, name="市人民政府办公室", parent_id=city.id)
     with pytest.raises(InvalidValue) as caught:
         update_organisation(session, org_id=city.id, parent_id=office.id)
-    assert str(caught.value) == f"parent_id {office.id}: 市人民政府 would be its own ancestor"
+    assert str(caught.value) == "不能把市人民政府办公室设为市人民政府的上级单位：市人民政府会成为自己的上级"
     detail = get_organisation(session, org_id=city.id)
     assert (detail.parent, [c.name for c in detail.children]) == (None, ["市人民政府办公室"])
 
@@ -40,7 +40,7 @@ def test_webhooks_are_checked_and_make_the_ledgers_unit(session):
     org = create_organisation(session, name="市商务局")
     with pytest.raises(InvalidValue) as caught:
         update_organisation(session, org_id=org.id, webhook_url="ftp://x")
-    assert str(caught.value) == "webhook_url 'ftp://x' must start with http:// or https://"
+    assert str(caught.value) == "机器人地址“ftp://x”须以 http:// 或 https:// 开头"
     update_organisation(session, org_id=org.id, webhook_url="https://hook", webhook_format="wecom", mobiles=["139"])
     assert as_unit(org) == Unit(str(org.id), "市商务局", "https://hook", "wecom", ("139",))
 

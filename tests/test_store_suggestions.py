@@ -118,7 +118,7 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_written(session, settings,
         step(session, settings, sid, OFFICE, "reassign", 1, 1, lead_unit="县教育局", reason="职能调整")
     view = get_suggestion(session, suggestion_id=sid, actor=OFFICE, settings=settings, now=at(1))
     assert (str(caught.value), view.suggestion.lead_unit, view.suggestion.version) == (
-        f"suggestion '{sid}' changed since it was read (version 1, now 2); reload it and try again",
+        "这件代表建议已被他人修改，请刷新后重试",
         str(units["县住建局"]), 2)
 
 
@@ -132,8 +132,7 @@ def test_who_may_see_and_act(session, settings, units, registered):
         get_suggestion(session, suggestion_id=sid, actor=stranger, settings=settings, now=NOW)
     with pytest.raises(PermissionDenied) as caught:
         step(session, settings, sid, co, "reply", 2, 1, text="答复")
-    assert str(caught.value) == (f"unit '{units['县财政局']}' may not reply (答复) suggestion '{sid}': only the lead "
-                                 "unit (主办) may")
+    assert str(caught.value) == "只有主办单位可以办理这件代表建议的“答复”"
     assert [[v.id for v in list_suggestions(session, actor=a, settings=settings, now=NOW).rows]
             for a in (lead, co, stranger)] == [[sid], [sid], []]
     assert get_suggestion(session, suggestion_id=sid, actor=lead, settings=settings, now=NOW).actions == [
@@ -200,8 +199,7 @@ def test_two_writers_of_one_version_one_conflict(make_db, backend, settings):
         a.commit()
         with pytest.raises(Conflict) as caught:
             save(b, old=read_b, new=new_b, event=event_b, settings=settings)
-        assert str(caught.value) == (f"suggestion {sid} was changed by someone else since version 1 was read; "
-                                     "reload it and try again")
+        assert str(caught.value) == "这件代表建议已被他人修改，请刷新后重试"
     with db.session() as c:
         view = get_suggestion(c, suggestion_id=sid, actor=OFFICE, settings=settings, now=at(1))
         history = suggestion_history(c, suggestion_id=sid, actor=OFFICE)

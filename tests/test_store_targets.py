@@ -130,9 +130,9 @@ def test_a_unit_enters_values_only_for_its_own_targets(session, settings, tracke
             enter_actual(session, target_id=target, actor=actor, period="2024-06", value=1, settings=settings, now=NOW)
         refused.append(str(caught.value))
     assert refused == [
-        f"unit '{rsj}' may not enter actual values of target {stations} (新建新能源充电站): it is not one of its units",
-        f"unit '{rsj}' may not enter actual values of target {gdp} (地区生产总值): it is not one of its units",
-        "leader (领导) 'mayor' may not enter actual values; only the office and the target's units may"]
+        "本单位不是“新建新能源充电站”的责任单位，不能填报它的实际值",
+        "本单位不是“地区生产总值”的责任单位，不能填报它的实际值",
+        "领导不能填报实际值：只有督查室和该指标的责任单位可以"]
     assert session.scalar(select(func.count(ActualRow.id))) == 1
 
 
@@ -161,8 +161,7 @@ def test_a_unit_cannot_import_values_of_another_units_target(session, settings, 
     with pytest.raises(ImportRejected) as caught:
         import_actuals(session, actor=unit_user(rsj), rows=rows, settings=settings, now=NOW)
     assert [(e.row, e.column, e.message) for e in caught.value.errors] == [
-        (3, "指标编号", f"unit '{rsj}' may not enter actual values of target {stations} (新建新能源充电站): "
-                    "it is not one of its units")]
+        (3, "指标编号", "本单位不是“新建新能源充电站”的责任单位，不能填报它的实际值")]
     assert session.scalar(select(func.count(ActualRow.id))) == 0
 
 
@@ -202,7 +201,8 @@ def test_list_targets_filters_by_unit_status_kind_and_text(session, settings, tr
         (1, [stations]), (3, [jobs])]
     with pytest.raises(InvalidValue) as caught:
         list_targets(session, actor=LEADER, status="late", settings=settings, now=NOW)
-    assert str(caught.value) == "status 'late' is not one of on_track, behind, achieved, missed, no_data"
+    assert str(caught.value) == ("状态“late”无法识别：可选进度正常（on_track）、进度滞后（behind）、已完成（achieved）、"
+                                 "未完成（missed）、暂无数据（no_data）")
 
 
 def test_only_the_office_names_a_targets_units(session, settings, tracked):

@@ -44,10 +44,12 @@ def test_an_inactive_user_cannot_log_in(session):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"role": "boss"}, "role 'boss' is not one of admin, supervisor, unit, leader, congress"),
-    ({"role": "unit"}, "unit user 'x' has no unit: a unit user is bound to one unit"),
-    ({"role": "supervisor", "password": "short"}, "the password of 'x' has 5 characters; at least 8"),
-    ({"role": "supervisor", "username": "a b"}, "username 'a b': 1–100 characters without spaces"),
+    ({"role": "boss"}, "角色“boss”无法识别：可选承办单位联络员（unit）、人大（congress）、领导（leader）、督查室（supervisor）、"
+                       "系统管理员（admin）"),
+    ({"role": "unit"}, "承办单位联络员须指定所属单位：请选择单位"),
+    ({}, "承办单位联络员须指定所属单位：请选择单位"),  # the default role is the least privileged
+    ({"role": "supervisor", "password": "short"}, "密码只有 5 位：至少需要 8 位"),
+    ({"role": "supervisor", "username": "a b"}, "用户名“a b”须为 1–100 个字符且不含空格"),
 ])
 def test_bad_users_are_refused_by_name(session, kwargs, message):
     args = {"username": "x", "password": "secret-123", **kwargs}
@@ -60,7 +62,7 @@ def test_a_username_is_taken_once(session):
     create_user(session, username="dc1", password="secret-123", role="supervisor")
     with pytest.raises(AlreadyExists) as caught:
         create_user(session, username="dc1", password="secret-456", role="leader")
-    assert str(caught.value) == "user 'dc1' exists already"
+    assert str(caught.value) == "用户名“dc1”已被使用：请换一个用户名"
 
 
 def test_tokens_are_stored_as_hashes_and_can_expire_or_be_revoked(session):
@@ -75,3 +77,23 @@ def test_tokens_are_stored_as_hashes_and_can_expire_or_be_revoked(session):
     with pytest.raises(AuthenticationFailed) as caught:
         user_for_token(session, token=token)
     assert str(caught.value) == "令牌无效、已撤销或已过期：请重新获取（POST /api/token）"
+
+
+def test_a_password_reset_ends_the_users_sessions_and_tokens_and_is_logged(session):
+    import json
+
+    from luoshi.store.models import AdminEntryRow
+    from luoshi.store.users import get_user, reset_password
+
+    user = create_user(session, username="li", password="secret-123", role="leader")
+    token = create_token(session, user_id=user.id)
+    assert reset_password(session, user_id=user.id, password="new-secret-9", by="admin1") == 1
+    assert authenticate(session, username="li", password="new-secret-9").username == "li"
+    with pytest.raises(AuthenticationFailed):
+        authenticate(session, username="li", password="secret-123")
+    with pytest.raises(AuthenticationFailed):
+        user_for_token(session, token=token)
+    assert get_user(session, user_id=user.id).session_generation == 1
+    last = session.scalars(select(AdminEntryRow).order_by(AdminEntryRow.seq.desc())).first()
+    assert (last.type, last.actor, last.subject, json.loads(last.event)["data"]) == (
+        "password_reset", "admin1", "user:li", {"tokens_revoked": 1})

@@ -33,10 +33,10 @@ def test_the_2024_promises_beside_the_2025_results(web, reports):
     link = link_of(data, STATIONS)
     assert {k: v for k, v in link.items() if k not in ("id", "target_id", "decided_at", "decided_at_local")} == {
         "year": 2024, "kind": "commitment", "kind_label": "量化任务", "indicator": "新能源充电站", "goal": "新建40座",
-        "promise": {"document": {"id": 1, "name": "qingxi_2024_work_report.txt", "title": "政府工作报告", "version": 1},
+        "promise": {"document": {"id": 1, "name": "qingxi_2024_work_report.txt", "title": "2024年青溪县政府工作报告", "version": 1},
                     "span": link["promise"]["span"], "path": "commitments[13]", "text": STATIONS,
                     "sentence": {"before": "", "marked": STATIONS, "after": ""}},
-        "result": {"document": {"id": 2, "name": "qingxi_2025_work_report.txt", "title": "政府工作报告", "version": 1},
+        "result": {"document": {"id": 2, "name": "qingxi_2025_work_report.txt", "title": "2025年青溪县政府工作报告", "version": 1},
                    "span": link["result"]["span"], "path": link["result"]["path"],
                    "text": "新改建新能源车辆充电场（站）44座",
                    "sentence": {"before": "", "marked": "新改建新能源车辆充电场（站）44座", "after": ""}},

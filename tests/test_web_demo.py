@@ -34,6 +34,28 @@ def test_demo_builds_a_database_and_prints_users_that_can_sign_in(tmp_path):
     mine = client.get("/api/workspace", headers={"Authorization": f"Bearer {tokens['unit1']}"}).json()
     assert mine["open"] and mine["returned"]
     db.dispose()
+    assert f"导出此数据库的台账：LUOSHI_DATABASE_URL=sqlite:///{path} luoshi export ledger -o 台账.xlsx" in result.output
+
+
+def test_the_export_line_the_demo_prints_reads_its_database(tmp_path, monkeypatch, sqlite_template):
+    import shlex
+    import shutil
+
+    from luoshi.cli import export_line
+    from luoshi.settings import get_settings
+
+    path = tmp_path / "演示 库.sqlite3"
+    shutil.copy(sqlite_template, path)
+    assignment, *command = shlex.split(export_line(f"sqlite:///{path}"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(*assignment.split("=", 1))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, command[1:])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"读取数据库：SQLite 文件 {path}") and (tmp_path / "台账.xlsx").exists()
 
 
 def test_serve_is_a_documented_command_with_host_port_and_workers():

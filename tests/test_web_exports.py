@@ -122,9 +122,9 @@ def test_suggestions_as_a_unit_may_see_them(web):
 def test_an_unknown_format_or_list_is_named(web):
     response = web.api("office").get("/api/exports/ledger?format=pdf")
     assert response.status_code == 400 and response.json()["detail"] == (
-        "no export format 'pdf'; formats are: xlsx, csv, json")
+        "没有“pdf”这种导出格式：可选xlsx、csv、json")
     assert web.api("office").get("/api/exports/memos").json()["detail"] == (
-        "no list 'memos' to export; lists are: ledger, targets, suggestions")
+        "没有“memos”这份清单可导出：可选督办台账（ledger）、目标指标（targets）、代表建议（suggestions）")
 
 
 def test_exports_need_a_user(web):

@@ -130,9 +130,9 @@ def test_a_failed_action_shows_the_reason_on_the_item_page(web_sqlite):
     client = web_sqlite.browser("office")
     token = csrf_of(client.get(f"/items/{item_id}").text)
     response = client.post(f"/items/{item_id}/return", data={"csrf_token": token, "version": "5", "reason": ""})
-    assert response.status_code == 422 and "return (退回) needs reason" in response.text
+    assert response.status_code == 422 and "退回须填写理由" in response.text
     stale = client.post(f"/items/{item_id}/approve", data={"csrf_token": token, "version": "4"})
-    assert stale.status_code == 409 and "changed since it was read" in stale.text
+    assert stale.status_code == 409 and "此事项已被他人修改，请刷新后重试" in stale.text
 
 
 def test_an_admin_adds_and_switches_off_a_user(web_sqlite):

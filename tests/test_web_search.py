@@ -116,7 +116,7 @@ def test_odd_input_finds_nothing_and_an_unknown_kind_is_named(web):
     assert hits(web, "office", q="")["hits"] == []
     response = web.api("office").get("/api/search", params={"q": "港", "kind": "memo"})
     assert response.status_code == 400
-    assert "document, item, target, suggestion" in response.json()["detail"]
+    assert "可选document、item、target、suggestion" in response.json()["detail"]
 
 
 def test_search_needs_a_user(web):

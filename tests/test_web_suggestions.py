@@ -49,7 +49,7 @@ def test_who_sees_which(web, registered):
     assert web.api("unit_a").get(f"/api/suggestions/{sid}").status_code == 404  # not yet assigned
     step(web, "office", sid, "assign", version=1, lead_unit="市商务局")
     assert [s["id"] for s in web.api("unit_a").get("/api/suggestions").json()["suggestions"]] == [sid]
-    assert web.api("unit_b").get(f"/api/suggestions/{sid}").json() == {"detail": f"no suggestion {sid}"}
+    assert web.api("unit_b").get(f"/api/suggestions/{sid}").json() == {"detail": "没有这件代表建议，或您无权查看：请从代表建议列表中重新打开"}
     assert web.browser("unit_b").get(f"/suggestions/{sid}").status_code == 404
     assert step(web, "unit_b", sid, "reply", version=2, text="答复").status_code == 404
     assert step(web, "leader", registered[0], "assign", version=1, lead_unit="市商务局").status_code == 403
@@ -90,7 +90,7 @@ def test_the_loop_through_the_api(web, registered):
         ("满意度测评", "congress-名", "已答复", "已办结", [["满意度", "满意"]])]
     bad = step(web, "office", registered[0], "assign", version=1, lead_unit="市商务局", due="2030-01-01", reason="x")
     assert (bad.status_code, bad.json()["detail"]) == (
-        422, "assign (交办) does not take reason; it takes lead_unit, co_units, due, note")
+        422, "交办不接受理由：可填写主办单位、配合单位、完成时限、备注")
 
 
 def test_the_loop_through_the_pages_forms(web, registered):

@@ -78,7 +78,7 @@ def test_the_list_as_the_office_and_as_a_unit(web, targets):
 
 def test_another_units_target_is_not_found_and_a_leader_may_not_enter_values(web, targets):
     gdp, stations, _ = targets
-    assert web.api("unit_b").get(f"/api/targets/{stations}").json() == {"detail": f"no target {stations}"}
+    assert web.api("unit_b").get(f"/api/targets/{stations}").json() == {"detail": "没有这个目标指标：请从目标指标列表中重新打开"}
     assert web.api("unit_b").get(f"/api/targets/{stations}").status_code == 404
     assert web.browser("unit_b").get(f"/targets/{stations}").status_code == 404
     body = {"period": "2024-06", "value": 20}
@@ -182,6 +182,6 @@ def test_a_unit_imports_only_its_own_targets_and_the_page_lists_every_problem(we
                        files={"file": ("mine.csv", rows.encode("utf-8"), "text/csv")})
     assert page.status_code == 422
     assert "未导入任何数据：mine.csv 有 2 处问题" in page.text
-    assert "「2024-13」不是月份或季度" in page.text and "不是本单位负责的指标，不能填报" in page.text
+    assert "期间“2024-13”不是月份或季度" in page.text and "的责任单位，不能填报它的实际值" in page.text
     assert actuals(web) == 0
     assert client.post("/targets/import", files={"file": ("x.csv", b"a", "text/csv")}).status_code == 403

@@ -37,7 +37,15 @@ def export_list(name: str, fmt: str, rows: Sequence[Any], *, issuer: str = "",
         return csv_bytes(spec, rows)
     if fmt == "json":
         return json_bytes(spec, rows)
-    raise ExportError(f"no export format {fmt!r}; formats are: {', '.join(FORMATS)}")
+    raise unknown_format(fmt)
+
+
+def unknown_format(fmt: str) -> ExportError:
+    return ExportError(f"没有“{fmt}”这种导出格式：可选{'、'.join(FORMATS)}")
+
+
+def unknown_list(name: str) -> ExportError:
+    return ExportError(f"没有“{name}”这份清单可导出：可选督办台账（ledger）、目标指标（targets）、代表建议（suggestions）")
 
 
 __all__ = [
@@ -45,5 +53,6 @@ __all__ = [
     "LISTS", "LedgerRow", "Letterhead", "ListSpec", "OverdueRow", "SubtaskLine", "SuggestionRow", "TargetRow", "bulletin_content",
     "bulletin_docx", "bulletin_title", "csv_bytes", "export_list", "json_bytes", "ledger_rows",
     "ledger_rows_from_views", "ledger_xlsx", "records", "spec_for", "suggestion_rows", "suggestions_xlsx",
+    "unknown_format", "unknown_list",
     "target_rows", "targets_xlsx", "write_bulletin", "xlsx_bytes",
 ]

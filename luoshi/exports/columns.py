@@ -165,7 +165,7 @@ def spec_for(name: str) -> ListSpec:
     try:
         return LISTS[name]
     except KeyError:
-        raise ExportError(f"no exportable list {name!r}; lists are: {', '.join(LISTS)}") from None
+        raise ExportError(f"没有“{name}”这份清单可导出：可选{'、'.join(LISTS)}") from None
 
 
 def check_rows(spec: ListSpec, rows: Sequence[Any]) -> None:

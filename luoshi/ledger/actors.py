@@ -24,6 +24,12 @@ class Role(StrEnum):
         return glossary.zh(f"role.{self.value}")
 
 
+# The roles from the least privileged (a unit's liaison sees only its unit's items) to the most; a new user
+# gets the first unless another is chosen.
+BY_PRIVILEGE = (Role.UNIT, Role.CONGRESS, Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+LEAST_PRIVILEGED = BY_PRIVILEGE[0]
+ROLE_CHOICES = "、".join(f"{r.label}（{r.value}）" for r in BY_PRIVILEGE)
+
 # The supervision office's powers; admin holds them too so a small deployment needs one account, but
 # never a unit's or a leader's (an admin writing a unit's progress would put words in its mouth).
 OFFICE = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -42,13 +48,12 @@ class Actor:
         try:
             object.__setattr__(self, "role", Role(self.role))
         except ValueError:
-            roles = ", ".join(r.value for r in Role)
-            raise InvalidValue(f"user {self.id!r}: role {self.role!r} is not one of {roles}", "role") from None
+            raise InvalidValue(f"角色“{self.role}”无法识别：可选{ROLE_CHOICES}", "role") from None
         if self.role is Role.UNIT and not self.unit:
-            raise InvalidValue(f"unit user {self.id!r} has no unit: a unit user is bound to one unit", "unit")
+            raise InvalidValue("承办单位联络员须指定所属单位：请选择单位", "unit")
         if self.role is not Role.UNIT and self.unit:
-            raise InvalidValue(f"user {self.id!r} is {self.role.value}, not a unit user, but names unit "
-                               f"{self.unit!r}: only unit users are bound to a unit", "unit")
+            raise InvalidValue(f"{self.role.label}不属于某个单位：只有承办单位联络员指定所属单位，请把单位留空",
+                               "unit")
 
 
 WEBHOOK_FORMATS = ("dingtalk", "wecom", "json")

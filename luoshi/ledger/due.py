@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from luoshi.ledger.errors import InvalidValue
+from luoshi.ledger.errors import DueDatePassed, InvalidValue
 from luoshi.ledger.items import Item, Kind
 
 RULE = re.compile(r"^(?:(\d+)([dwmy])|year_end)$")
@@ -90,9 +90,17 @@ def _iso(value: date | str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InvalidValue(f"due date {value!r} is not an ISO date YYYY-MM-DD", "due") from None
+        raise InvalidValue(f"完成时限“{value}”不是日期：请按年-月-日填写，如 2030-06-30", "due") from None
 
 
 def due_for(item: Item, assigned_on: date, policy: DuePolicy = DuePolicy()) -> Due:
     """The due date to propose when `item` is assigned on `assigned_on`: its extracted date, or the default."""
     return due_date(item.kind, assigned_on, item.due, policy)
+
+
+def check_not_past(due: date | str, today: date) -> None:
+    """DueDatePassed when `due` is before `today`: an assignment that the office should confirm, knowing how
+    late the item is from its first day."""
+    day = _iso(due)
+    if day < today:
+        raise DueDatePassed(day, (today - day).days)

@@ -361,25 +361,24 @@ def named(term: SuggestionState | SuggestionAction) -> str:
 def check_permission(s: Suggestion, action: SuggestionAction, actor: Actor) -> None:
     who = WHO[action]
     if actor.role not in who.roles:
-        roles = ", ".join(sorted(r.value for r in who.roles))
-        raise PermissionDenied(f"{actor.role.value} ({actor.role.label}) {actor.id!r} may not {named(action)} "
-                               f"a suggestion; only {roles} may")
+        roles = "、".join(r.label for r in Role if r in who.roles)
+        raise PermissionDenied(f"{actor.role.label}不能办理代表建议的“{action.label}”：只有{roles}可以")
     if actor.role is Role.UNIT and s.role_of(actor.unit) not in who.units:
-        need = "the lead unit (主办)" if who.units == (LEAD,) else "a co-operating unit (协办)"
-        raise PermissionDenied(f"unit {actor.unit!r} may not {named(action)} suggestion {s.id!r}: only {need} may")
+        need = "主办单位" if who.units == (LEAD,) else "协办单位"
+        raise PermissionDenied(f"只有{need}可以办理这件代表建议的“{action.label}”")
 
 
 def _step(s: Suggestion, action: SuggestionAction) -> Step:
     step = STEPS.get((s.state, action))
     if step is None:
-        sources = [named(st) for (st, a) in STEPS if a is action]
-        raise InvalidTransition(f"cannot {named(action)} suggestion {s.id!r} in state {named(s.state)}; "
-                                f"possible from {', '.join(sources)}")
+        sources = "、".join(f"「{st.label}」" for (st, a) in STEPS if a is action)
+        raise InvalidTransition(f"这件代表建议当前为「{s.state.label}」，不能{action.label}；"
+                                f"只有{sources}的建议可以{action.label}：请刷新后查看可做的操作")
     return step
 
 
 def _values(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
-    return checked_values(named(step.action), step.requires, step.accepts, data, PARSERS)
+    return checked_values(step.action.label, step.requires, step.accepts, data, PARSERS)
 
 
 def _units(s: Suggestion, lead: str, co: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -473,13 +472,12 @@ def apply(s: Suggestion, action: SuggestionAction | str, actor: Actor, now: date
     try:
         action = SuggestionAction(action)
     except ValueError:
-        raise InvalidValue(f"unknown action {action!r}; actions are "
-                           f"{', '.join(a.value for a in SuggestionAction)}", "action") from None
+        raise InvalidValue(f"操作“{action}”无法识别：可选{'、'.join(a.label for a in SuggestionAction)}",
+                           "action") from None
     _check_now(now)
     check_permission(s, action, actor)
     if expected_version is not None and expected_version != s.version:
-        raise Conflict(f"suggestion {s.id!r} changed since it was read (version {expected_version}, now "
-                       f"{s.version}); reload it and try again")
+        raise Conflict("这件代表建议已被他人修改，请刷新后重试")
     step = _step(s, action)
     changes, branch, facts = EFFECTS[action](s, _values(step, data), actor, now, policy)
     target = branch or TARGETS.get(action) or s.state
@@ -509,11 +507,10 @@ def new_suggestion(*, id: str, title: str, actor: Actor, now: datetime, no: int 
     """A registered suggestion (version 1) and its creation event: extracted from a review summary or typed in."""
     _check_now(now)
     if actor.role not in CONGRESS_AND_OFFICE:
-        raise PermissionDenied(f"{actor.role.value} ({actor.role.label}) {actor.id!r} may not enter suggestions; "
-                               f"only {', '.join(sorted(r.value for r in CONGRESS_AND_OFFICE))} may")
+        raise PermissionDenied(f"{actor.role.label}不能录入代表建议：只有人大和督查室可以录入")
     heading = FIELDS["title"](title, "title")
     if not heading:
-        raise MissingField("a suggestion needs a title", "title")
+        raise MissingField("代表建议须有标题", "title")
     fields = dict(title=heading, no=no, category=category or None, deputies=FIELDS["units"](list(deputies), "deputies"),
                   text=FIELDS["text"](text, "text") or "", source=source,
                   procedure=_choice(Procedure, procedure, "procedure"))

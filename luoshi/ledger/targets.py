@@ -46,8 +46,8 @@ class Bound(StrEnum):
         try:
             return cls(word)
         except ValueError:
-            valid = ", ".join(f"{b.value} ({b.label})" for b in cls)
-            raise InvalidValue(f"bound {word!r} is not one of {valid}", "bound") from None
+            valid = "、".join(f"{b.label}（{b.value}）" for b in cls)
+            raise InvalidValue(f"界限“{word}”无法识别：可选{valid}", "bound") from None
 
 
 class TargetKind(StrEnum):
@@ -338,7 +338,7 @@ class Period:
             month = int(groups["m"])
             if 1 <= month <= 12:
                 return cls(int(groups["y"]), month)
-        raise InvalidValue(f"period {text!r} is not a month or quarter; write 2024-03 or 2024-Q3", "period")
+        raise InvalidValue(f"期间“{text}”不是月份或季度：请写成 2024-03 或 2024-Q3", "period")
 
     @property
     def key(self) -> str:

@@ -17,10 +17,11 @@ from enum import Enum
 from typing import Any
 
 from luoshi.ledger.actors import OFFICE, Actor, Role
-from luoshi.ledger.errors import Conflict, InvalidTransition, InvalidValue, MissingField, PermissionDenied
+from luoshi.ledger.errors import STALE, Conflict, InvalidTransition, InvalidValue, MissingField, PermissionDenied
 from luoshi.ledger.events import Created, Event, event_class
 from luoshi.ledger.items import Extension, ExtensionStatus, Item, Kind, Rating, SourceRef
-from luoshi.ledger.states import Action, State, named
+from luoshi.glossary import field
+from luoshi.ledger.states import Action, State
 
 LEAD, CO = "lead", "co_operating"
 OPEN = (State.DRAFT, State.CONFIRMED, State.ASSIGNED, State.IN_PROGRESS, State.COMPLETION_REQUESTED)
@@ -88,7 +89,7 @@ CREATORS = OFFICE
 
 def _text(value: Any, name: str) -> str | None:
     if not isinstance(value, str):
-        raise InvalidValue(f"{name} must be text, not {type(value).__name__} {value!r}", name)
+        raise InvalidValue(f"{field(name)}须为文字", name)
     return value.strip() or None
 
 
@@ -96,30 +97,30 @@ def _names(value: Any, name: str) -> tuple[str, ...]:
     """Unit ids or attachment names: one string or a list of them, blanks and repeats dropped."""
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
-        raise InvalidValue(f"{name} must be a list of strings, not {value!r}", name)
+        raise InvalidValue(f"{field(name)}须为一个或多个名称", name)
     return tuple(dict.fromkeys(v.strip() for v in items if v.strip()))
 
 
 def _date(value: Any, name: str) -> date:
     if isinstance(value, datetime):
-        raise InvalidValue(f"{name} must be a date, not a time ({value!r})", name)
+        raise InvalidValue(f"{field(name)}须为日期，不带时刻", name)
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InvalidValue(f"{name} must be a date YYYY-MM-DD, not {value!r}", name) from None
+        raise InvalidValue(f"{field(name)}“{value}”不是日期：请按年-月-日填写，如 2030-06-30", name) from None
 
 
 def _percent(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise InvalidValue(f"{name} must be a whole number 0–100, not {value!r}", name)
+        raise InvalidValue(f"{field(name)}须为 0–100 的整数", name)
     try:
         n = int(value)
     except ValueError:
-        raise InvalidValue(f"{name} must be a whole number 0–100, not {value!r}", name) from None
+        raise InvalidValue(f"{field(name)}须为 0–100 的整数", name) from None
     if not 0 <= n <= 100:
-        raise InvalidValue(f"{name} must be 0–100, not {n}", name)
+        raise InvalidValue(f"{field(name)}须在 0–100 之间，而不是 {n}", name)
     return n
 
 
@@ -136,8 +137,8 @@ def _choice(enum: type[Enum]) -> Callable[[Any, str], Any]:
         try:
             return enum(value)
         except ValueError:
-            valid = ", ".join(m.value for m in enum)
-            raise InvalidValue(f"{name} {value!r} is not one of {valid}", name) from None
+            valid = "、".join(getattr(m, "label", m.value) for m in enum)
+            raise InvalidValue(f"{field(name)}“{value}”无法识别：可选{valid}", name) from None
     return parse
 
 
@@ -155,23 +156,23 @@ def checked_values(action: str, requires: tuple[str, ...], accepts: tuple[str, .
     allowed = requires + accepts
     unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise InvalidValue(f"{action} does not take {', '.join(unknown)}; it takes "
-                           f"{', '.join(allowed) or 'no fields'}", unknown[0])
+        takes = f"可填写{'、'.join(field(k) for k in allowed)}" if allowed else "无需填写其他内容"
+        raise InvalidValue(f"{action}不接受{'、'.join(field(k) for k in unknown)}：{takes}", unknown[0])
     values = {k: None if data.get(k) is None else parsers[k](data[k], k) for k in allowed}
     for k in requires:
         if values[k] in (None, ()):
-            raise MissingField(f"{action} needs {k}", k)
+            raise MissingField(f"{action}须填写{field(k)}", k)
     return values
 
 
 def _values(t: Transition, data: dict[str, Any]) -> dict[str, Any]:
-    return checked_values(named(t.action), t.requires, t.accepts, data, FIELDS)
+    return checked_values(t.action.label, t.requires, t.accepts, data, FIELDS)
 
 
 def _check_units(lead: tuple[str, ...], co: tuple[str, ...]) -> None:
     both = [u for u in co if u in lead]
     if both:
-        raise InvalidValue(f"{', '.join(both)} cannot be both lead and co-operating unit", "co_units")
+        raise InvalidValue("同一单位不能既是牵头单位又是配合单位：请从配合单位中去掉牵头单位", "co_units")
 
 
 def _check_now(now: Any) -> None:
@@ -185,14 +186,11 @@ def check_permission(item: Item, action: Action, actor: Actor) -> None:
     """Raise PermissionDenied unless `actor` may take `action` on `item` (in a state where it applies)."""
     who = WHO[action]
     if actor.role not in who.roles:
-        roles = ", ".join(sorted(r.value for r in who.roles))
-        raise PermissionDenied(f"{actor.role.value} ({actor.role.label}) {actor.id!r} may not {named(action)}; "
-                               f"only {roles} may")
+        roles = "、".join(r.label for r in Role if r in who.roles)
+        raise PermissionDenied(f"{actor.role.label}不能{action.label}：只有{roles}可以{action.label}")
     if actor.role is Role.UNIT and item.role_of(actor.unit) not in who.units:
-        standing = item.role_of(actor.unit)
-        why = (f"only the lead unit ({', '.join(item.lead_units)}) may" if standing
-               else "the unit is neither lead nor co-operating on it")
-        raise PermissionDenied(f"unit {actor.unit!r} may not {named(action)} item {item.id!r}: {why}")
+        why = "只有牵头单位可以" if item.role_of(actor.unit) else "本单位不是此事项的牵头或配合单位，不能"
+        raise PermissionDenied(f"{why}对此事项{action.label}")
 
 
 def can_view(actor: Actor, item: Item) -> bool:
@@ -241,9 +239,9 @@ def _passes(guard: Callable[[Item, Action], None], item: Item, action: Action) -
 def _transition(item: Item, action: Action) -> Transition:
     t = TRANSITIONS.get((item.state, action))
     if t is None:
-        sources = [named(s) for (s, a) in TRANSITIONS if a is action]
-        raise InvalidTransition(f"cannot {named(action)} item {item.id!r} in state {named(item.state)}; "
-                                f"possible from {', '.join(sources)}")
+        sources = "、".join(f"「{s.label}」" for (s, a) in TRANSITIONS if a is action)
+        raise InvalidTransition(f"此事项当前为「{item.state.label}」，不能{action.label}；"
+                                f"只有{sources}的事项可以{action.label}：请刷新后查看可做的操作")
     return t
 
 
@@ -255,14 +253,13 @@ def _no_guard(item: Item, action: Action) -> None:
 
 def _needs_pending(item: Item, action: Action) -> None:
     if item.pending_extension is None:
-        raise InvalidTransition(f"cannot {named(action)} item {item.id!r}: no extension request is pending")
+        raise InvalidTransition(f"此事项没有待审批的延期申请，不能{action.label}")
 
 
 def _no_pending(item: Item, action: Action) -> None:
     pending = item.pending_extension
     if pending is not None:
-        raise Conflict(f"item {item.id!r} already has an extension request pending (to "
-                       f"{pending.requested_due}); wait for the office to decide it")
+        raise Conflict(f"此事项已有待审批的延期申请（申请延期至{pending.requested_due}）：请等督查室审批后再申请")
 
 
 GUARDS = {Action.APPROVE_EXTENSION: _needs_pending, Action.REJECT_EXTENSION: _needs_pending,
@@ -299,8 +296,7 @@ def _assign(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
     lead = item.lead_units if v["lead_units"] is None else v["lead_units"]
     co = item.co_units if v["co_units"] is None else v["co_units"]
     if not lead:
-        raise MissingField(f"item {item.id!r} has no lead unit: {named(Action.ASSIGN)} needs lead_units",
-                           "lead_units")
+        raise MissingField("此事项尚未确定牵头单位：交办须指定牵头单位", "lead_units")
     _check_units(lead, co)
     facts = {"due": v["due"], "lead_units": lead, "co_units": co, "note": v["note"]}
     return {"due": v["due"], "lead_units": lead, "co_units": co, "assigned_at": now}, facts
@@ -320,7 +316,7 @@ def _report_progress(item: Item, v: Values, actor: Actor, now: datetime) -> Chan
 def _request_extension(item: Item, v: Values, actor: Actor, now: datetime) -> Change:
     floor = item.due or now.date()
     if v["due"] <= floor:
-        raise InvalidValue(f"the due date asked for ({v['due']}) must be after {floor}", "due")
+        raise InvalidValue(f"申请延期至的日期（{v['due']}）须晚于{floor}", "due")
     ext = Extension(requested_due=v["due"], previous_due=item.due, reason=v["reason"],
                     requested_by=actor.id, requested_at=now)
     return {"extensions": item.extensions + (ext,)}, {**v, "previous_due": item.due}
@@ -342,7 +338,7 @@ def _approve_extension(item: Item, v: Values, actor: Actor, now: datetime) -> Ch
     asked = _asked(item)
     granted = v["due"] or asked.requested_due
     if item.due and granted <= item.due:
-        raise InvalidValue(f"the due date granted ({granted}) must be after the present one ({item.due})", "due")
+        raise InvalidValue(f"批准的期限（{granted}）须晚于现在的完成时限（{item.due}）", "due")
     exts = _decide(item, ExtensionStatus.APPROVED, actor, now, granted_due=granted, decision_note=v["note"])
     facts = {"due": granted, "previous_due": item.due, "requested_due": asked.requested_due, "note": v["note"]}
     return {"due": granted, "extensions": exts}, facts
@@ -385,8 +381,7 @@ def _units_of(item: Item, v: Values) -> tuple[str, ...]:
     units = v["units"] or item.lead_units
     strangers = [u for u in units if item.role_of(u) is None]
     if strangers:
-        raise InvalidValue(f"{', '.join(strangers)} not a unit of item {item.id!r} "
-                           f"(units: {', '.join(item.lead_units + item.co_units)})", "units")
+        raise InvalidValue("所选单位不是此事项的牵头或配合单位：请从此事项的单位中选择", "units")
     return units
 
 
@@ -420,8 +415,7 @@ def _action(action: Action | str) -> Action:
     try:
         return Action(action)
     except ValueError:
-        raise InvalidValue(f"unknown action {action!r}; actions are {', '.join(a.value for a in Action)}",
-                           "action") from None
+        raise InvalidValue(f"操作“{action}”无法识别：可选{'、'.join(a.label for a in Action)}", "action") from None
 
 
 def apply(item: Item, action: Action | str, actor: Actor, now: datetime, *,
@@ -435,8 +429,7 @@ def apply(item: Item, action: Action | str, actor: Actor, now: datetime, *,
     _check_now(now)
     check_permission(item, action, actor)
     if expected_version is not None and expected_version != item.version:
-        raise Conflict(f"item {item.id!r} changed since it was read (version {expected_version}, now "
-                       f"{item.version}); reload it and try again")
+        raise Conflict(STALE)
     t = _transition(item, action)
     GUARDS.get(action, _no_guard)(item, action)
     changes, facts = EFFECTS[action](item, _values(t, data), actor, now)
@@ -453,11 +446,10 @@ def new_item(*, id: str, kind: Kind | str, title: str, actor: Actor, now: dateti
     """A draft item (version 1) and its creation event: what extraction proposed, or the office typed in."""
     _check_now(now)
     if actor.role not in CREATORS:
-        raise PermissionDenied(f"{actor.role.value} ({actor.role.label}) {actor.id!r} may not create items; "
-                               f"only {', '.join(sorted(r.value for r in CREATORS))} may")
+        raise PermissionDenied(f"{actor.role.label}不能录入督办事项：只有督查室可以录入")
     heading, body = _text(title, "title"), _text(text, "text") or ""
     if not heading:
-        raise MissingField("a new item needs a title", "title")
+        raise MissingField("新的督办事项须有标题", "title")
     lead, co = _names(list(lead_units), "lead_units"), _names(list(co_units), "co_units")
     _check_units(lead, co)
     fields = dict(kind=_choice(Kind)(kind, "kind"), title=heading, text=body, source=source, lead_units=lead,

@@ -43,7 +43,7 @@ class SearchEntry:
 
 def check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise SearchError(f"search kind {kind!r} is unknown; use one of {', '.join(KINDS)}")
+        raise SearchError(f"搜索类别“{kind}”无法识别：可选{'、'.join(KINDS)}")
     return kind
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from luoshi.errors import LuoshiError, NotFound
 from luoshi.ledger import Action, Actor, State, due_for
 from luoshi.ledger.errors import Conflict, InvalidTransition, InvalidValue, MissingField, PermissionDenied
+from luoshi.ledger.due import check_not_past
 from luoshi.ledger.workflow import TRANSITIONS, apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store import items as store
@@ -127,7 +128,8 @@ def matching_ids(session: Session, *, actor: Actor, settings: Settings | None = 
 
 def batch_act(session: Session, *, actor: Actor, action: Action | str, item_ids: Sequence[int | str],
               dues: Mapping[int | str, date | str] | None = None, versions: Mapping[int | str, int] | None = None,
-              settings: Settings | None = None, now: datetime | None = None, **payload: Any) -> BatchResult:
+              settings: Settings | None = None, now: datetime | None = None, ask_past_due: bool = False,
+              **payload: Any) -> BatchResult:
     """Take `action` on each of `item_ids` as `actor`, each item committed (or left alone) on its own.
 
     `payload` is what every item gets (`due`, `reason`, `text`, `note`, `lead_units`, `co_units` as
@@ -135,6 +137,7 @@ def batch_act(session: Session, *, actor: Actor, action: Action | str, item_ids:
     (the one its text fixes, else its kind's default), as a single assignment does. `versions[item id]`,
     when given, is the version the user saw: a changed item is refused rather than overwritten.
     Reminders are left pending for the reminder worker (no webhook is called inside the batch).
+    With `ask_past_due`, ASSIGN with one `due` before today raises DueDatePassed before any item is touched.
     """
     settings = settings or get_settings()
     now = now or store.utcnow()
@@ -150,6 +153,8 @@ def batch_act(session: Session, *, actor: Actor, action: Action | str, item_ids:
                 values[name] = list(store.unit_ids(session, values[name], name))
     except InvalidValue as exc:
         raise BatchError(f"{FIELD_ZH[exc.field]}中有未登记的单位；请从单位名录中选择") from None
+    if ask_past_due and chosen is Action.ASSIGN and "due" in values:
+        check_not_past(values["due"], store.today_in(settings, now))
     dues = {int(k): v for k, v in (dues or {}).items() if v not in (None, "")}
     versions = {int(k): int(v) for k, v in (versions or {}).items()}
     result = BatchResult(chosen)

@@ -261,11 +261,11 @@ def _link(session: Session, link_id: int | str) -> DeliveryLinkRow:
     try:
         key = int(link_id)
     except (TypeError, ValueError):
-        raise NotFound(f"no delivery link {link_id!r}: link ids are whole numbers") from None
+        raise NotFound.of("link") from None
     link = session.scalars(select(DeliveryLinkRow).where(DeliveryLinkRow.id == key)
                            .execution_options(populate_existing=True)).first()
     if link is None:
-        raise NotFound(f"no delivery link {link_id}")
+        raise NotFound.of("link")
     return link
 
 
@@ -277,24 +277,25 @@ def _bad_state(state: str) -> Exception:
 
 # -- deciding ----------------------------------------------------------------------------------------
 
+LINK_STALE = "这条对照已被他人处理，请刷新后重试"
+
+
 def _decide(session: Session, link_id: int | str, actor: Actor, to: str, expected_version: int | None,
             note: str | None, settings: Settings | None, now: datetime | None) -> LinkView:
-    _require_office(actor, f"{'confirm' if to == CONFIRMED else 'reject'} a delivery link")
+    _require_office(actor, f"{'确认' if to == CONFIRMED else '驳回'}承诺兑现对照")
     now = now or utcnow()
     link = _link(session, link_id)
     if expected_version is not None and expected_version != link.version:
-        raise Conflict(f"delivery link {link.id} changed since it was read (version {expected_version}, now "
-                       f"{link.version}); reload it and try again")
+        raise Conflict(LINK_STALE)
     if link.state != PROPOSED:
-        raise InvalidTransition(f"delivery link {link.id} is already {link.state}; only a proposed link can be "
-                                "confirmed or rejected")
+        raise InvalidTransition("这条对照已经处理过：只有待核实的对照可以确认或驳回，请刷新后查看")
     done = session.execute(update(DeliveryLinkRow).where(DeliveryLinkRow.id == link.id,
                                                          DeliveryLinkRow.version == link.version)
                            .values(state=to, decided_by=actor.id, decided_at=now, note=note, version=link.version + 1)
                            .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         session.rollback()
-        raise Conflict(f"delivery link {link.id} was decided by someone else since version {link.version} was read")
+        raise Conflict(LINK_STALE)
     append_admin(session, type=f"delivery_link_{to}", actor=actor, subject=f"delivery_link:{link.id}", at=now,
                  settings=settings, data={"target_id": link.target_id, "verdict": link.verdict, "from_state": PROPOSED,
                                           "to_state": to, "note": note, "version": link.version + 1})

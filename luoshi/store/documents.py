@@ -84,7 +84,7 @@ def get_document(session: Session, *, document_id: int, actor: Actor | None = No
 
     doc = session.get(Document, document_id)
     if doc is None:
-        raise NotFound(f"no document {document_id}")
+        raise NotFound.of("document")
     rows = session.scalars(select(ItemRow).where(ItemRow.document_id == doc.id).order_by(ItemRow.span_start,
                                                                                           ItemRow.id)).all()
     if actor is not None:

@@ -99,7 +99,7 @@ def notice_file(session: Session, *, item_id: int | str, version: int, actor: An
     raw = session.scalar(select(AuditEntryRow.event).where(AuditEntryRow.item_id == key, AuditEntryRow.seq == version,
                                                            AuditEntryRow.type == "notify"))
     if raw is None:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     data = json.loads(raw)
     item = load_item(session, item_id=key, actor=actor)
     issued = datetime.fromisoformat(data["at"]).astimezone(settings.zone).date()

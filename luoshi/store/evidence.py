@@ -186,7 +186,7 @@ def get_attachment(session: Session, *, item_id: int | str, attachment_id: int, 
     key = visible_id(session, item_id, actor)
     row = session.get(AttachmentRow, attachment_id)
     if row is None or row.item_id != key:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     return row
 
 

@@ -119,9 +119,9 @@ def export_file(session: Session, name: str, fmt: str, *, actor: Actor, settings
     """The list `name` (ledger, targets, suggestions) as `fmt` (xlsx, csv, json) bytes: the rows `actor`
     may see under `filters`. An unknown list or format raises ExportError naming the valid ones."""
     if name not in ROWS:
-        raise exports.ExportError(f"no list {name!r} to export; lists are: {', '.join(LISTS)}")
+        raise exports.unknown_list(name)
     if fmt not in exports.FORMATS:
-        raise exports.ExportError(f"no export format {fmt!r}; formats are: {', '.join(exports.FORMATS)}")
+        raise exports.unknown_format(fmt)
     settings = settings or get_settings()
     rows = ROWS[name](session, actor=actor, settings=settings, now=now,
                       **{k: v for k, v in filters.items() if v not in (None, "")})
@@ -139,9 +139,9 @@ def bulletin_as_of(start: date, end: date, today: date) -> date:
     """The day a bulletin's figures stand on: the period's last day, or today while the period runs.
     A period that has not begun has nothing to report (InvalidValue)."""
     if start > end:
-        raise InvalidValue(f"bulletin period: from {start.isoformat()} is after to {end.isoformat()}", "from")
+        raise InvalidValue(f"通报期间有误：开始日期 {start.isoformat()} 晚于结束日期 {end.isoformat()}", "from")
     if start > today:
-        raise InvalidValue(f"bulletin period: from {start.isoformat()} is after today {today.isoformat()}", "from")
+        raise InvalidValue(f"通报期间有误：开始日期 {start.isoformat()} 晚于今天 {today.isoformat()}，请选择已经开始的期间", "from")
     return min(end, today)
 
 

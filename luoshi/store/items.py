@@ -22,10 +22,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
+from luoshi import glossary
 from luoshi.ledger import (Action, Actor, Conflict, Event, Extension, ExtensionStatus, InvalidValue, Item,
                            ItemWarning, Kind, Rating, Role, SourceRef, State, available, can_view, due_for,
                            new_item, warning)
 from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.due import check_not_past
+from luoshi.ledger.errors import STALE
 from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store.paging import Page
@@ -186,8 +189,8 @@ def unit_ids(session: Session, values: Iterable[str | int], field_name: str = "u
     for value in values:
         org = find_organisation(session, value)
         if org is None:
-            raise InvalidValue(f"{field_name}: no organisation {value!r}; give an organisation id or a name "
-                               "listed in the organisation directory", field_name)
+            raise InvalidValue(f"{glossary.field(field_name)}“{value}”不在单位名录中：请从单位名录中选择单位",
+                               field_name)
         out.append(str(org.id))
     return tuple(dict.fromkeys(out))
 
@@ -209,7 +212,7 @@ def _key(item_id: int | str) -> int:
     try:
         return int(item_id)
     except (TypeError, ValueError):
-        raise NotFound(f"no item {item_id!r}: item ids are whole numbers") from None
+        raise NotFound.of("item") from None
 
 
 def _row(session: Session, item_id: int | str, *, fresh: bool = False) -> ItemRow:
@@ -218,7 +221,7 @@ def _row(session: Session, item_id: int | str, *, fresh: bool = False) -> ItemRo
         stmt = stmt.execution_options(populate_existing=True)
     row = session.scalars(stmt).first()
     if row is None:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     return row
 
 
@@ -226,7 +229,7 @@ def load_item(session: Session, *, item_id: int | str, actor: Actor) -> Item:
     """The ledger `Item` with this id as `actor` may see it; NotFound when absent or not theirs to see."""
     item = to_item(_row(session, item_id, fresh=True))
     if not can_view(actor, item):
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     return item
 
 
@@ -236,7 +239,7 @@ def visible_id(session: Session, item_id: int | str, actor: Actor) -> int:
     key, visible = _key(item_id), visible_to(actor)
     if visible is False or session.scalar(select(ItemRow.id).where(
             ItemRow.id == key, *(() if visible is True else (visible,)))) is None:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     return key
 
 
@@ -277,10 +280,10 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
                           .outerjoin(Document, Document.id == ItemRow.document_id)
                           .where(ItemRow.id == _key(item_id))).first()
     if row is None:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     [item], names = _assemble(session, [row], settings.zone)
     if not can_view(actor, item):
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     documents = {} if row.document_name is None else {
         row.document_id: DocumentRef(row.document_id, row.document_name, row.document_title, row.document_version)}
     return _view(row, item, actor, today_in(settings, now), settings, documents, names, row.source_text)
@@ -347,15 +350,16 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     settings = settings or get_settings()
     today = today_in(settings, now)
     if sort not in SORTS:
-        raise InvalidValue(f"sort {sort!r} is not one of {', '.join(SORTS)}", "sort")
+        raise InvalidValue(f"排序方式“{sort}”无法识别：可选{'、'.join(SORTS)}", "sort")
     if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
-        raise InvalidValue(f"page must be ≥ 1 and per_page 1–{PER_PAGE_MAX}, not {page} and {per_page}", "page")
+        raise InvalidValue(f"页码须不小于 1，每页条数须在 1–{PER_PAGE_MAX} 之间", "page")
     states = _as_list(state)
     if states:
         valid = {s.value for s in State}
         bad = [s for s in states if s not in valid]
         if bad:
-            raise InvalidValue(f"state {bad[0]!r} is not one of {', '.join(sorted(valid))}", "state")
+            raise InvalidValue(f"状态“{bad[0]}”无法识别：可选{'、'.join(f'{s.label}（{s.value}）' for s in State)}",
+                               "state")
     # A unit's assignments carry copies of its items' state, due date and warning days: the unit's items
     # that match are found in one range of their index, not among all of the unit's items.
     pushed: list[Any] = []
@@ -368,7 +372,8 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         try:
             conds.append(colour_clause(warning, today))
         except ValueError:
-            raise InvalidValue(f"warning {warning!r} is not one of red, yellow, green, none", "warning") from None
+            raise InvalidValue(f"预警“{warning}”无法识别：可选红灯（red）、黄灯（yellow）、绿灯（green）、无（none）",
+                               "warning") from None
         if warning != "none":
             pushed.append(colour_clause(warning, today, on=Assignment))
     conds.insert(0, visible_to(actor, *pushed))
@@ -378,11 +383,11 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         conds.append(ItemRow.id.in_(_items_of(unit_id, *pushed)))
     if kind:
         if kind not in {k.value for k in Kind}:
-            raise InvalidValue(f"kind {kind!r} is not one of {', '.join(k.value for k in Kind)}", "kind")
+            raise InvalidValue(f"类别“{kind}”无法识别：可选{'、'.join(f'{k.label}（{k.value}）' for k in Kind)}", "kind")
         conds.append(ItemRow.kind == kind)
     if document not in (None, ""):
         if not str(document).strip().isdigit():
-            raise InvalidValue(f"document {document!r} is not a document id (a whole number)", "document")
+            raise InvalidValue(f"来源文件“{document}”须为文件编号（整数）", "document")
         conds.append(ItemRow.document_id == int(str(document).strip()))
     if due_from is not None:
         conds.append(ItemRow.due >= due_from)
@@ -508,11 +513,10 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
         if "locked" not in str(exc.orig):
             raise
         session.rollback()  # SQLite's one writer stayed busy past the timeout: as good as a conflict
-        raise Conflict(f"item {old.id} could not be saved: the database is busy; try again") from None
+        raise Conflict("数据库正忙，此事项未能保存：请稍后重试") from None
     if result.rowcount != 1:
         session.rollback()
-        raise Conflict(f"item {old.id} was changed by someone else since version {old.version} was read; "
-                       "reload it and try again")
+        raise Conflict(STALE)
     if (old.lead_units, old.co_units) != (new.lead_units, new.co_units):
         _write_units(session, item_id, new, columns)
     else:
@@ -565,7 +569,7 @@ def _record_facts(session: Session, item_id: int, event: Event) -> list[Reminder
 
 def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | str,
         expected_version: int | None, settings: Settings | None = None, now: datetime | None = None,
-        files: Sequence[StoredFile] = (), **payload: Any) -> ItemView:
+        files: Sequence[StoredFile] = (), ask_past_due: bool = False, **payload: Any) -> ItemView:
     """Take `action` on an item as `actor`, and commit: the new state, the event and its audit entry.
 
     `payload` is the action's fields (`text`, `percent`, `due`, `reason`, `lead_units`, `units`, …; see
@@ -578,6 +582,8 @@ def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | 
     (`luoshi.store.evidence.store_files`), for a progress report or completion application: their names go
     into the event, their rows beside the report. Notices (a hand-out, a chase) are queued in the outbox
     and sent by the worker after the commit.
+    With `ask_past_due` (what a user's request asks unless they confirmed), ASSIGN with a due date before
+    today raises DueDatePassed instead, saying how late the item would be from its first day.
     """
     settings = settings or get_settings()
     now = now or utcnow()
@@ -591,6 +597,8 @@ def act(session: Session, *, item_id: int | str, actor: Actor, action: Action | 
         payload["instruction"] = _instruction_answered(session, int(old.id), payload.get("instruction"))
     new, event = apply(old, action, actor, now, expected_version=expected_version,
                        **_resolve_units(session, payload))
+    if ask_past_due and str(action) == Action.ASSIGN.value:  # asked once the rules allow the assignment
+        check_not_past(new.due, today_in(settings, now))
     save(session, old=old, new=new, event=event, settings=settings, now=now)
     if files:
         evidence.record_attachments(session, item_id=int(old.id), version=event.version, files=files,

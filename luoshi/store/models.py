@@ -108,7 +108,8 @@ class Meeting(Base):
 class Organisation(Base):
     """A unit (单位). `key` is `luoshi.store.orgs.key_of`: its level and its level-free name, so 市卫健委 and
     市卫生健康委员会 are one organisation and 县住建局 and 区住建局 two; `proposed` marks one ingest created and
-    nobody confirmed yet."""
+    nobody confirmed yet, `not_unit` one the office marked as no unit (a name misread), `merged_into_id` one
+    merged into another (kept, so that its history still names it)."""
 
     __tablename__ = "organisations"
 
@@ -118,6 +119,8 @@ class Organisation(Base):
     aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     proposed: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_unit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))  # marked: not a unit
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))  # the unit kept instead
     webhook_url: Mapped[str | None] = mapped_column(String(1000))
     webhook_format: Mapped[str] = mapped_column(String(16), default="json")
     mobiles: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -135,7 +135,7 @@ def check_manages(actor: Actor, unit_id: int) -> None:
     if actor.role is Role.UNIT and actor.unit == str(unit_id):
         return
     if actor.role is Role.UNIT:
-        raise NotFound(f"no organisation {unit_id}")
+        raise NotFound.of("unit")
     raise PermissionDenied("只有本单位联络员或督查室可以设置提醒渠道")
 
 
@@ -162,7 +162,7 @@ def channels(session: Session, *, unit_ids: Iterable[int] | None = None,
 def unit_channels(session: Session, *, actor: Actor, unit_id: int) -> list[ChannelView]:
     check_manages(actor, unit_id)
     if session.get(Organisation, unit_id) is None:
-        raise NotFound(f"no organisation {unit_id}")
+        raise NotFound.of("unit")
     return channels(session, unit_ids=[unit_id])[unit_id]
 
 
@@ -185,7 +185,7 @@ def add_channel(session: Session, *, actor: Actor, unit_id: int, kind: str, targ
     """Add a channel to a unit (its own user, or the office). Commits."""
     check_manages(actor, unit_id)
     if session.get(Organisation, unit_id) is None:
-        raise NotFound(f"no organisation {unit_id}")
+        raise NotFound.of("unit")
     if kind not in CHANNEL_KINDS:
         raise InvalidValue(f"渠道类型 {kind!r} 无效；可选：{'、'.join(CHANNEL_KINDS.values())}", "kind")
     numbers = [m for m in (s.strip() for s in mobiles) if m]
@@ -204,7 +204,7 @@ def remove_channel(session: Session, *, actor: Actor, channel_id: int) -> None:
     """Remove a channel (its notices not yet sent go with it). Commits."""
     row = session.get(ChannelRow, channel_id)
     if row is None:
-        raise NotFound(f"no channel {channel_id}")
+        raise NotFound.of("channel")
     check_manages(actor, row.unit_id)
     session.delete(row)
     session.commit()
@@ -292,7 +292,7 @@ def queue_test(session: Session, *, actor: Actor, unit_id: int, settings: Any, n
     check_manages(actor, unit_id)
     org = session.get(Organisation, unit_id)
     if org is None:
-        raise NotFound(f"no organisation {unit_id}")
+        raise NotFound.of("unit")
     to = channels(session, unit_ids=[unit_id], enabled_only=True)
     if not to.get(unit_id):
         raise InvalidValue("本单位尚未设置提醒渠道：请先添加企业微信、钉钉、飞书机器人、Webhook 或电子邮件", "channels")

@@ -40,8 +40,7 @@ class Publication(Base):
 
 def _require_office(actor: Actor) -> None:
     if actor.role not in OFFICE:
-        raise PermissionDenied(f"{actor.role.value} ({actor.role.label}) may not publish documents; only the "
-                               "office (supervisor, admin) may")
+        raise PermissionDenied(f"{actor.role.label}不能公开文件：只有督查室可以")
 
 
 def _document(session: Session, document_id: int | str) -> Document:
@@ -50,7 +49,7 @@ def _document(session: Session, document_id: int | str) -> Document:
     except (TypeError, ValueError):
         doc = None
     if doc is None:
-        raise NotFound(f"no document {document_id}")
+        raise NotFound.of("document")
     return doc
 
 
@@ -158,11 +157,11 @@ def _published(session: Session, document_id: int | str) -> PublicDocument:
     try:
         key = int(document_id)
     except (TypeError, ValueError):
-        raise NotFound(f"no published document {document_id!r}") from None
+        raise NotFound.of("published") from None
     for doc in list_published(session):
         if doc.id == key:
             return doc
-    raise NotFound(f"no published document {document_id}")
+    raise NotFound.of("published")
 
 
 def _items(session: Session, document_id: int) -> list[PublicItem]:

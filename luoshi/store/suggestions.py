@@ -199,11 +199,11 @@ def _row(session: Session, suggestion_id: int | str) -> SuggestionRow:
     try:
         key = int(suggestion_id)
     except (TypeError, ValueError):
-        raise NotFound(f"no suggestion {suggestion_id!r}: suggestion ids are whole numbers") from None
+        raise NotFound.of("suggestion") from None
     row = session.scalars(select(SuggestionRow).where(SuggestionRow.id == key)
                           .execution_options(populate_existing=True)).first()
     if row is None:
-        raise NotFound(f"no suggestion {suggestion_id}")
+        raise NotFound.of("suggestion")
     return row
 
 
@@ -211,7 +211,7 @@ def load_suggestion(session: Session, *, suggestion_id: int | str, actor: Actor)
     """The ledger `Suggestion` as `actor` may see it; NotFound when absent or not theirs to see."""
     s = to_suggestion(_row(session, suggestion_id))
     if not can_view(actor, s):
-        raise NotFound(f"no suggestion {suggestion_id}")
+        raise NotFound.of("suggestion")
     return s
 
 
@@ -267,12 +267,13 @@ def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[st
     """
     settings = settings or get_settings()
     if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
-        raise InvalidValue(f"page must be ≥ 1 and per_page 1–{PER_PAGE_MAX}, not {page} and {per_page}", "page")
+        raise InvalidValue(f"页码须不小于 1，每页条数须在 1–{PER_PAGE_MAX} 之间", "page")
     conds: list[Any] = [_visible(actor)]
     states = [state] if isinstance(state, str) else list(state or [])
     for s in states:
         if s not in {m.value for m in SuggestionState}:
-            raise InvalidValue(f"state {s!r} is not one of {', '.join(m.value for m in SuggestionState)}", "state")
+            raise InvalidValue(f"状态“{s}”无法识别：可选{'、'.join(f'{m.label}（{m.value}）' for m in SuggestionState)}",
+                               "state")
     if states:
         conds.append(SuggestionRow.state.in_(states))
     if category:
@@ -292,7 +293,7 @@ def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[st
         like = f"%{q.strip()}%"
         conds.append(or_(SuggestionRow.title.like(like), SuggestionRow.text.like(like)))
     if warning not in (None, "") and warning not in WARNINGS:
-        raise InvalidValue(f"warning {warning!r} is not one of {', '.join(WARNINGS)}", "warning")
+        raise InvalidValue(f"预警“{warning}”无法识别：可选{'、'.join(WARNINGS)}", "warning")
     wanted = Satisfaction.parse(satisfaction) if satisfaction else None
     stmt = select(SuggestionRow).where(*conds).order_by(SuggestionRow.due.asc().nulls_last(), SuggestionRow.id)
     today, policy = today_in(settings, now), policy_of(settings)
@@ -361,8 +362,7 @@ def save(session: Session, *, old: Suggestion, new: Suggestion, event: Suggestio
                            .values(**_columns(new, now)).execution_options(synchronize_session=False))
     if done.rowcount != 1:
         session.rollback()
-        raise Conflict(f"suggestion {old.id} was changed by someone else since version {old.version} was read; "
-                       "reload it and try again")
+        raise Conflict("这件代表建议已被他人修改，请刷新后重试")
     if old.co_units != new.co_units:
         session.execute(delete(SuggestionCoUnit).where(SuggestionCoUnit.suggestion_id == row_id))
         if new.co_units:

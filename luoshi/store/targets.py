@@ -188,7 +188,7 @@ def track_report(session: Session, *, document: Document | int, actor: Actor | N
 def _document(session: Session, document: Document | int) -> Document:
     doc = document if isinstance(document, Document) else session.get(Document, int(document))
     if doc is None:
-        raise NotFound(f"no document {document}")
+        raise NotFound.of("document")
     return doc
 
 
@@ -198,11 +198,11 @@ def _row(session: Session, target_id: int | str) -> TargetRow:
     try:
         key = int(target_id)
     except (TypeError, ValueError):
-        raise NotFound(f"no target {target_id!r}: target ids are whole numbers") from None
+        raise NotFound.of("target") from None
     row = session.scalars(select(TargetRow).where(TargetRow.id == key)
                           .execution_options(populate_existing=True)).first()
     if row is None:
-        raise NotFound(f"no target {target_id}")
+        raise NotFound.of("target")
     return row
 
 
@@ -296,7 +296,7 @@ def list_targets(session: Session, *, actor: Actor, year: int | None = None, uni
     the indicator or sentence."""
     settings = settings or get_settings()
     if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
-        raise InvalidValue(f"page must be ≥ 1 and per_page 1–{PER_PAGE_MAX}, not {page} and {per_page}", "page")
+        raise InvalidValue(f"页码须不小于 1，每页条数须在 1–{PER_PAGE_MAX} 之间", "page")
     conds: list[Any] = []
     if year is not None:
         conds.append(TargetRow.year == int(year))
@@ -330,15 +330,15 @@ def _status(value: str) -> Status:
     try:
         return Status(value)
     except ValueError:
-        raise InvalidValue(f"status {value!r} is not one of {', '.join(s.value for s in Status)}", "status") from None
+        raise InvalidValue(f"状态“{value}”无法识别：可选{'、'.join(f'{s.label}（{s.value}）' for s in Status)}",
+                           "status") from None
 
 
 # -- the units responsible -----------------------------------------------------------------------------
 
 def _require_office(actor: Actor, what: str) -> None:
     if actor.role not in OFFICE:
-        raise PermissionDenied(f"{actor.role.value} ({actor.role.label}) {actor.id!r} may not {what}; only "
-                               f"{', '.join(sorted(r.value for r in OFFICE))} may")
+        raise PermissionDenied(f"{actor.role.label}不能{what}：只有督查室可以")
 
 
 def assign_target(session: Session, *, target_id: int | str, actor: Actor, lead_units: Sequence[str | int],
@@ -346,12 +346,12 @@ def assign_target(session: Session, *, target_id: int | str, actor: Actor, lead_
                   now: datetime | None = None) -> TargetView:
     """Name the units responsible for a target (office only): units by id or any name; replaces the
     units named before. Commits."""
-    _require_office(actor, "name the units of a target")
+    _require_office(actor, "指定目标指标的责任单位")
     now = now or utcnow()
     row = _row(session, target_id)
     leads = unit_ids(session, lead_units, "lead_units")
     if not leads:
-        raise InvalidValue("lead_units must name at least one unit", "lead_units")
+        raise InvalidValue("请至少指定一个牵头单位", "lead_units")
     cos = tuple(u for u in unit_ids(session, co_units, "co_units") if u not in leads)
     session.execute(delete(TargetUnit).where(TargetUnit.target_id == row.id))
     units = [(u, LEAD) for u in leads] + [(u, CO) for u in cos]
@@ -378,10 +378,8 @@ def may_enter(actor: Actor, target: Target) -> bool:
 
 def _deny(actor: Actor, target: Target) -> PermissionDenied:
     if actor.role is Role.UNIT:
-        return PermissionDenied(f"unit {actor.unit!r} may not enter actual values of target {target.id} "
-                                f"({target.indicator}): it is not one of its units")
-    return PermissionDenied(f"{actor.role.value} ({actor.role.label}) {actor.id!r} may not enter actual values; "
-                            "only the office and the target's units may")
+        return PermissionDenied(f"本单位不是“{target.indicator}”的责任单位，不能填报它的实际值")
+    return PermissionDenied(f"{actor.role.label}不能填报实际值：只有督查室和该指标的责任单位可以")
 
 
 def _store_actuals(session: Session, actuals: Sequence[Actual], source: str) -> list[ActualRow]:
@@ -443,7 +441,7 @@ def import_actuals(session: Session, *, actor: Actor, rows: Sequence[Mapping[str
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.row))
     if not actuals:
-        raise InvalidValue("nothing to import: the file has no filled rows", "rows")
+        raise InvalidValue("没有可导入的内容：文件中没有填写任何一行", "rows")
     stored = _store_actuals(session, actuals, "import")
     append_admin(session, type="actuals_imported", actor=actor, subject="targets", at=now, settings=settings,
                  data={"actuals": [r.id for r in stored]})
@@ -472,7 +470,7 @@ def parse_rows(data: bytes, *, fmt: str | None = None) -> list[dict[str, Any]]:
     sheet of an XLSX, as dicts keyed by the header row's cells."""
     fmt = fmt or ("xlsx" if data[:2] == b"PK" else "csv")
     if fmt not in FORMATS:
-        raise InvalidValue(f"format {fmt!r} is not one of {', '.join(FORMATS)}", "fmt")
+        raise InvalidValue(f"没有“{fmt}”这种格式：可选{'、'.join(FORMATS)}", "fmt")
     if fmt == "xlsx":
         return _xlsx_rows(data)
     try:
@@ -489,7 +487,7 @@ def _xlsx_rows(data: bytes) -> list[dict[str, Any]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
-        raise InvalidValue(f"the file is not a readable XLSX workbook ({type(exc).__name__})", "file") from None
+        raise InvalidValue("文件无法作为 Excel（XLSX）工作簿读取：请用导入模板填写后另存为 .xlsx 再上传", "file") from None
     sheet = book.worksheets[0]
     lines = [list(r) for r in sheet.iter_rows(values_only=True)]
     book.close()
@@ -509,7 +507,7 @@ def actuals_template(session: Session, *, fmt: str = "csv", actor: Actor | None 
     target (of `year`; of the actor's unit for a unit user), period and value left to fill. CSV is UTF-8
     with a BOM, so Excel opens the Chinese correctly."""
     if fmt not in FORMATS:
-        raise InvalidValue(f"format {fmt!r} is not one of {', '.join(FORMATS)}", "fmt")
+        raise InvalidValue(f"没有“{fmt}”这种格式：可选{'、'.join(FORMATS)}", "fmt")
     stmt = select(TargetRow).order_by(TargetRow.year, TargetRow.document_id, TargetRow.kind.desc(), TargetRow.id)
     if year is not None:
         stmt = stmt.where(TargetRow.year == int(year))

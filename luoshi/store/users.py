@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import AlreadyExists, AuthenticationFailed, NotFound
 from luoshi.ledger import Actor, InvalidValue, Role
+from luoshi.ledger.actors import LEAST_PRIVILEGED, ROLE_CHOICES
 from luoshi.store.audit import append_admin
 from luoshi.store.models import ApiToken, Organisation, User
 
@@ -90,9 +91,10 @@ def _row_view(row: Row[Any]) -> UserView:
                     bool(row.active), row.session_generation or 0)
 
 
-def create_user(session: Session, *, username: str, password: str, role: Role | str, unit: str | int | None = None,
-                display_name: str = "", by: Actor | str | None = None) -> UserView:
-    """A new user; a unit user names its unit (an organisation id or name, created as proposed if new).
+def create_user(session: Session, *, username: str, password: str, role: Role | str = LEAST_PRIVILEGED,
+                unit: str | int | None = None, display_name: str = "", by: Actor | str | None = None) -> UserView:
+    """A new user, of the least privileged role unless another is given; a unit user names its unit (an
+    organisation id or name, created as proposed if new).
 
     Raises AlreadyExists (username taken), InvalidValue (bad role, no unit for a unit user, a unit for
     another role, a password shorter than 8 characters). Commits.
@@ -101,19 +103,17 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
 
     username = username.strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
-        raise InvalidValue(f"username {username!r}: 1–100 characters without spaces", "username")
+        raise InvalidValue(f"用户名“{username}”须为 1–100 个字符且不含空格", "username")
     if role not in ROLES:
-        raise InvalidValue(f"role {role!r} is not one of {', '.join(ROLES)}", "role")
-    if len(password) < MIN_PASSWORD:
-        raise InvalidValue(f"the password of {username!r} has {len(password)} characters; at least {MIN_PASSWORD}",
-                           "password")
+        raise InvalidValue(f"角色“{role}”无法识别：可选{ROLE_CHOICES}", "role")
+    _check_password(password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise AlreadyExists(f"user {username!r} exists already")
+        raise AlreadyExists(f"用户名“{username}”已被使用：请换一个用户名")
     org = None
     if unit not in (None, ""):
         org = find_organisation(session, unit) or (None if str(unit).isdigit() else resolve_unit(session, str(unit)))
         if org is None:
-            raise InvalidValue(f"unit {unit!r}: no organisation with that id", "unit")
+            raise InvalidValue(f"单位“{unit}”不在单位名录中：请从名录中选择单位", "unit")
     Actor(username, Role(role), str(org.id) if org else None)  # the ledger's rules on role and unit
     user = User(username=username, display_name=display_name.strip(), password_hash=HASHER.hash(password),
                 role=Role(role).value, unit_id=org.id if org else None, active=True, created_at=datetime.now(UTC))
@@ -132,7 +132,7 @@ def get_user(session: Session, *, user_id: int | None = None, username: str | No
     else:
         row = session.connection().execute(_USER_BY_NAME, {"username": username or ""}).first()
     if row is None:
-        raise NotFound(f"no user {user_id if user_id is not None else username!r}")
+        raise NotFound("没有这个用户：请从用户列表中选择")
     return _row_view(row)
 
 
@@ -142,7 +142,7 @@ def _find(session: Session, user_id: int | None, username: str | None) -> User:
     else:
         user = session.scalars(select(User).where(User.username == (username or ""))).first()
     if user is None:
-        raise NotFound(f"no user {user_id if user_id is not None else username!r}")
+        raise NotFound("没有这个用户：请从用户列表中选择")
     return user
 
 
@@ -167,8 +167,7 @@ def authenticate(session: Session, *, username: str, password: str) -> UserView:
 
 
 def set_password(session: Session, *, username: str, password: str, by: Actor | str | None = None) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidValue(f"the password has {len(password)} characters; at least {MIN_PASSWORD}", "password")
+    _check_password(password)
     user = _find(session, None, username)
     user.password_hash = HASHER.hash(password)
     append_admin(session, type="password_set", actor=by, subject=f"user:{user.username}")
@@ -184,12 +183,12 @@ def update_user(session: Session, *, user_id: int, active: bool | None = None, r
     user = _find(session, user_id, None)
     new_role = role if role is not None else user.role
     if new_role not in ROLES:
-        raise InvalidValue(f"role {new_role!r} is not one of {', '.join(ROLES)}", "role")
+        raise InvalidValue(f"角色“{new_role}”无法识别：可选{ROLE_CHOICES}", "role")
     unit_id = user.unit_id
     if unit is not None:
         org = find_organisation(session, unit) if unit != "" else None
         if unit != "" and org is None:
-            raise InvalidValue(f"unit {unit!r}: no such organisation", "unit")
+            raise InvalidValue(f"单位“{unit}”不在单位名录中：请从名录中选择单位", "unit")
         unit_id = org.id if org else None
     if new_role != Role.UNIT.value and unit is None:
         unit_id = None
@@ -206,6 +205,25 @@ def update_user(session: Session, *, user_id: int, active: bool | None = None, r
                        "display_name": user.display_name})
     session.commit()
     return get_user(session, user_id=user.id)
+
+
+def reset_password(session: Session, *, user_id: int, password: str, by: Actor | str | None = None) -> int:
+    """The admin gives a user a new password: every session of theirs ends and every token is revoked (who
+    knew the old one is out). Returns the number of tokens revoked. Commits."""
+    _check_password(password)
+    user = _find(session, user_id, None)
+    now = datetime.now(UTC)
+    user.password_hash = HASHER.hash(password)
+    revoked = _end_sessions(session, user, now=now)
+    append_admin(session, type="password_reset", actor=by, subject=f"user:{user.username}",
+                 data={"tokens_revoked": revoked}, at=now)
+    session.commit()
+    return revoked
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidValue(f"密码只有 {len(password)} 位：至少需要 {MIN_PASSWORD} 位", "password")
 
 
 def _end_sessions(session: Session, user: User, *, now: datetime) -> int:
@@ -320,7 +338,7 @@ def revoke_token_id(session: Session, *, token_id: int, user_id: int | None, by:
 def revoke_token(session: Session, *, token: str, by: Actor | str | None = None) -> None:
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip()))).first()
     if row is None:
-        raise NotFound("no such token")
+        raise NotFound("没有这个令牌：它可能已被撤销，请重新获取")
     row.revoked_at = datetime.now(UTC)
     user = session.get(User, row.user_id)
     append_admin(session, type="token_revoked", actor=by, subject=f"user:{user.username if user else row.user_id}",

@@ -171,7 +171,7 @@ def api_user(request: Request, session: SessionDep,
         raise HTTPException(401, "未登录或登录已失效：请重新登录，或发送 Authorization: Bearer <令牌>（POST /api/token 获取）",
                             headers={"WWW-Authenticate": "Bearer"})
     if request.method not in csrf.SAFE_METHODS and not csrf.header_valid(request):
-        raise HTTPException(403, "a change made with a session cookie needs the X-CSRF-Token header")
+        raise HTTPException(403, "CSRF 校验失败：在浏览器登录状态下修改数据，请求须带 X-CSRF-Token 请求头；请刷新页面后重试")
     return viewer
 
 
@@ -183,5 +183,5 @@ TextChecked = Depends(no_control_characters)
 
 def require_role(viewer: Viewer, *roles: Role) -> None:
     if viewer.role not in roles:
-        names = ", ".join(r.value for r in roles)
-        raise HTTPException(403, f"{viewer.role.value} ({viewer.role.label}) may not do this; only {names} may")
+        names = "、".join(dict.fromkeys(r.label for r in roles))
+        raise HTTPException(403, f"{viewer.role.label}无权进行此操作：只有{names}可以；如需办理，请联系督查室")

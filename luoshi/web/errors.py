@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from luoshi import errors
 from luoshi.ledger import errors as ledger
+from luoshi.web import validation
 from luoshi.web.render import flash
 from luoshi.web.throttle import TooManyFailures
 
@@ -85,18 +86,39 @@ async def _luoshi_error(request: Request, exc: Exception) -> Response:
     return error_page(request, status, str(exc), headers)
 
 
+# What the framework says by itself (Starlette's "Not Found", "Method Not Allowed" …), as a user reads it.
+FRAMEWORK = {400: "请求有误：请从页面上的按钮或链接操作", 404: "没有这个页面：请检查地址，或从首页进入",
+             405: "此地址不接受这种请求：请从页面上的按钮或链接操作",
+             413: "提交的内容过大：请删减或拆分后再提交", 415: "提交的内容格式不对：请从页面上的表单提交"}
+
+
+def _detail(exc: HTTPException) -> str:
+    """The exception's message, or the Chinese one for a status when it is the framework's own phrase."""
+    from http import HTTPStatus
+
+    try:
+        phrase = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        phrase = None
+    if exc.detail == phrase or not isinstance(exc.detail, str):
+        return FRAMEWORK.get(exc.status_code, HEADINGS.get(exc.status_code, "请求有误"))
+    return exc.detail
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if wants_json(request):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-    return error_page(request, exc.status_code, str(exc.detail), exc.headers)
+        return JSONResponse({"detail": _detail(exc)}, status_code=exc.status_code, headers=exc.headers)
+    return error_page(request, exc.status_code, _detail(exc), exc.headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
+    said = [validation.message(e) for e in exc.errors()]
+    problems = "；".join(dict.fromkeys(said))
     if wants_json(request):
-        return JSONResponse({"detail": problems, "errors": jsonable_encoder(exc.errors())}, status_code=422)
+        errors = [{"loc": jsonable_encoder(e["loc"]), "type": e["type"], "msg": m} for e, m in zip(exc.errors(), said)]
+        return JSONResponse({"detail": problems, "errors": errors}, status_code=422)
     return error_page(request, 422, problems)
 
 
@@ -127,6 +149,17 @@ async def _out_of_range_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 422, OUT_OF_RANGE)
 
 
+SERVER_ERROR = "系统出错，此次操作未能完成：请稍后重试；若仍出错，请联系系统管理员"
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """Anything not foreseen: 500 in Chinese, never the exception's words (they may name code or paths);
+    the server's log keeps the traceback."""
+    if wants_json(request):
+        return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
+    return error_page(request, 500, SERVER_ERROR)
+
+
 def install(app: FastAPI) -> None:
     from luoshi.web.deps import LoginRequired
 
@@ -138,3 +171,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(InterfaceError, _database_down)
     app.add_exception_handler(DataError, _out_of_range_error)
     app.add_exception_handler(OverflowError, _out_of_range_error)
+    app.add_exception_handler(Exception, _server_error)

@@ -3,7 +3,7 @@ how a posted form becomes the keyword arguments of the action (blank fields left
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,7 @@ UNIT_FIELDS = ("lead_units", "co_units", "units")
 class Field:
     name: str
     label: str
-    widget: str = "text"  # text | textarea | date | number | units | select | files
+    widget: str = "text"  # text | textarea | date | number | units | select | files | confirm
     required: bool = False
     value: Any = None
     choices: tuple[tuple[str, str], ...] = ()
@@ -81,13 +81,47 @@ def fields_of(action: Action, item: Item, proposed_due: date | None, evidence_re
 DESTRUCTIVE = (Action.CANCEL, Action.RETURN, Action.REJECT_EXTENSION)
 
 
+@dataclass(frozen=True)
+class Typed:
+    """A form the rules refused, shown again: its action, what the user typed, and the question to confirm
+    (a due date already past), if that was why."""
+
+    action: Action
+    form: FormData
+    question: str | None = None
+
+
+CONFIRM_PAST_DUE = "confirm_past_due"
+
+
 def forms_for(actions: list[Action], item: Item, proposed_due: date | None,
-              evidence_required: bool = False) -> list[ActionForm]:
+              evidence_required: bool = False, typed: Typed | None = None) -> list[ActionForm]:
     """The forms of the actions the user may take, the ones that end or undo work last; the first
-    other one unfolded."""
+    other one unfolded, or the one `typed` refused, unfolded with what the user typed."""
     ordered = sorted(actions, key=lambda a: a in DESTRUCTIVE)
-    return [ActionForm(a.value, glossary.zh(f"action.{a.value}"), fields_of(a, item, proposed_due, evidence_required),
-                       open=i == 0 and a not in DESTRUCTIVE) for i, a in enumerate(ordered)]
+    forms = []
+    for i, a in enumerate(ordered):
+        fields = fields_of(a, item, proposed_due, evidence_required)
+        if typed is not None and typed.action is a:
+            fields = _as_typed(fields, typed)
+        opened = a is typed.action if typed is not None else i == 0 and a not in DESTRUCTIVE
+        forms.append(ActionForm(a.value, glossary.zh(f"action.{a.value}"), fields, open=opened))
+    return forms
+
+
+def _as_typed(fields: list[Field], typed: Typed) -> list[Field]:
+    """`fields` holding what the user typed (files cannot be kept: a browser sends them again only when
+    chosen again), and the confirmation asked for, if any."""
+    kept = []
+    for f in fields:
+        if f.name in UNIT_FIELDS:
+            f = replace(f, value=[v for v in typed.form.getlist(f.name) if isinstance(v, str)])
+        elif f.widget != "files" and isinstance(typed.form.get(f.name), str):
+            f = replace(f, value=typed.form.get(f.name))
+        kept.append(f)
+    if typed.question:
+        kept.append(Field(CONFIRM_PAST_DUE, typed.question, "confirm", True))
+    return kept
 
 
 def payload(action: Action, form: FormData) -> dict[str, Any]:

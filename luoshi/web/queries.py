@@ -111,14 +111,22 @@ def scan_context(session: Session, document_id: int, start: int, end: int) -> di
 
 # The ledger page asks for both on every view: Core statements built once.
 _ORGS, _DOCS = Organisation.__table__, Document.__table__
-_UNIT_OPTIONS = select(_ORGS.c.id, _ORGS.c.name).order_by(_ORGS.c.name)
+_UNIT_OPTIONS = (select(_ORGS.c.id, _ORGS.c.name)
+                 .where(_ORGS.c.proposed.is_(False), _ORGS.c.not_unit.is_(False), _ORGS.c.merged_into_id.is_(None))
+                 .order_by(_ORGS.c.name))
+_UNITS_NAMED = select(_ORGS.c.id, _ORGS.c.name).where(_ORGS.c.id.in_(bindparam("ids", expanding=True)))
 _DOCUMENT_OPTIONS = (select(_DOCS.c.id, _DOCS.c.title, _DOCS.c.name)
                      .order_by(_DOCS.c.ingested_at.desc(), _DOCS.c.id.desc()).limit(bindparam("limit")))
 
 
-def unit_options(session: Session) -> list[dict[str, object]]:
-    """`[{id, name}]` of every unit, by name: the choices of a unit filter or field (no counts: cheap)."""
-    return [{"id": i, "name": n} for i, n in session.execute(_UNIT_OPTIONS)]
+def unit_options(session: Session, keep: Iterable[str | int] = ()) -> list[dict[str, object]]:
+    """`[{id, name}]` of the confirmed units, by name: the choices of a unit filter or field (no counts:
+    cheap); `keep` (the units a record names now, confirmed or not) stay choosable."""
+    rows = list(session.execute(_UNIT_OPTIONS))
+    wanted = {int(k) for k in keep if str(k).isdigit()} - {i for i, _ in rows}
+    if wanted:
+        rows = sorted(rows + list(session.execute(_UNITS_NAMED, {"ids": sorted(wanted)})), key=lambda r: r[1])
+    return [{"id": i, "name": n} for i, n in rows]
 
 
 def document_options(session: Session, limit: int = 200) -> list[dict[str, object]]:

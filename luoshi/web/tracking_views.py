@@ -55,7 +55,7 @@ def target_for(session: Session, *, target_id: int, actor: Actor, settings: Sett
     view = store_targets.get_target(session, target_id=target_id, actor=actor, settings=settings)
     t = view.target
     if actor.role is Role.UNIT and actor.unit not in t.lead_units + t.co_units:
-        raise NotFound(f"no target {target_id}")
+        raise NotFound.of("target")
     return view
 
 
@@ -412,14 +412,10 @@ ROW_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"^no target '(?P<v>.*)'; known targets: .*$", "没有编号为 {v} 的指标，请核对指标编号（勿修改模板中的编号）"),
     (r"^(?P<t>\S+) is '(?P<a>.*)', not '(?P<b>.*)'; check the target id$",
      "编号 {t} 的指标是「{a}」，不是「{b}」，请核对指标编号"),
-    (r"^period '(?P<v>.*)' is not a month or quarter; write 2024-03 or 2024-Q3$",
-     "「{v}」不是月份或季度，请写成 2024-03（月）或 2024-Q3（季度）"),
     (r"^(?P<t>\S+) is a target for (?P<y>\d{4}); .*$", "该指标为 {y} 年指标，请填写 {y} 年的期间，如 {y}-03 或 {y}-Q3"),
     (r"^(?P<t>\S+) (?P<p>\S+) is already given in row (?P<n>\d+); .*$", "与第 {n} 行重复：同一指标同一期间只能填一行"),
     (r"^'(?P<u>.*)' cannot be converted to .*'s unit '(?P<w>.*)'; .*$",
      "单位「{u}」无法换算为指标单位「{w}」，请留空或填写「{w}」"),
-    (r"^unit '.*' may not enter actual values of target (?P<t>\S+) \((?P<i>.*)\): it is not one of its units$",
-     "指标 {t}（{i}）不是本单位负责的指标，不能填报"),
     (r"^the header has no column (?P<h>\S+) \(.*\); the template's columns are (?P<c>.*)$",
      "表头缺少「{h}」列；模板的列为：{c}"),
 )

@@ -2,7 +2,7 @@
 steps) and the units' answers to leaders' instructions (批示).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-04 18:30:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from luoshi.store.types import UTCDateTime
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -34,5 +34,5 @@ def export_list(name: str, request: Request, session: SessionDep, user: CurrentU
     """The list's filters are its page's query parameters (`state`, `unit`, `warning`, `year`, …); only
     the rows the caller may see are exported."""
     if name not in FILTERS:
-        raise exports.ExportError(f"no list {name!r} to export; lists are: {', '.join(FILTERS)}")
+        raise exports.unknown_list(name)
     return export_response(session, name, format, request.query_params, user, settings)

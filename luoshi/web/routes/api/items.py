@@ -103,6 +103,8 @@ class Assign(Versioned):
     co_units: Units = Field(None, description="co-operating units")
     due: date | None = Field(None, description="default: the date the text fixes, else the kind's default rule")
     note: str | None = None
+    confirm_past_due: bool = Field(False, description="assign even though the due date is past (else 409 "
+                                                      "saying how late it is already)")
 
 
 class Note(Versioned):
@@ -167,11 +169,11 @@ class Answer(Versioned):
 
 def _act(session: SessionDep, user: CurrentUser, settings: SettingsDep, item_id: int, action: Action,
          body: Versioned) -> dict[str, Any]:
-    data = body.model_dump(exclude_none=True, exclude={"version"})
+    data = body.model_dump(exclude_none=True, exclude={"version", "confirm_past_due"})
     if "units" in data and action in (Action.CONFIRM, Action.ASSIGN):
         data["lead_units"] = data.pop("units")
     view = store.act(session, item_id=item_id, actor=user.actor, action=action, expected_version=body.version,
-                     settings=settings, **data)
+                     settings=settings, ask_past_due=not getattr(body, "confirm_past_due", False), **data)
     return item_dict(view, actor=user.actor)
 
 

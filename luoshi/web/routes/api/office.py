@@ -14,6 +14,7 @@ from luoshi.errors import LuoshiError
 from luoshi.exports import DOCX_MEDIA_TYPE
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.assessment import MEASURES
+from luoshi.ledger.errors import DueDatePassed
 from luoshi.store import assessment
 from luoshi.store import batch as batch_store
 from luoshi.store import office_documents as documents
@@ -46,6 +47,8 @@ class Batch(BaseModel):
     note: str | None = None
     versions: dict[int, int] | None = Field(None, description="the version of each item you read (409-like "
                                                                "refusal per item if it changed)")
+    confirm_past_due: bool = Field(False, description="assign even though `due` is past (else 409 saying how late "
+                                                      "it is already)")
 
 
 @router.post("/items/batch", summary="One action on many items; each gets its own event; refusals per item")
@@ -59,9 +62,12 @@ def batch(body: Batch, session: SessionDep, user: CurrentUser, settings: Setting
         else:
             ids = body.ids or []
         result = batch_store.batch_act(session, actor=user.actor, action=body.action, item_ids=ids,
-                                       dues=body.dues, versions=body.versions, settings=settings, **fields)
+                                       dues=body.dues, versions=body.versions, settings=settings,
+                                       ask_past_due=not body.confirm_past_due, **fields)
     except batch_store.BatchError as exc:
         raise HTTPException(422, str(exc)) from None
+    except DueDatePassed:
+        raise
     except LuoshiError:  # a filter the ledger refuses: nothing was done
         raise HTTPException(422, "筛选条件有误（状态、单位、预警或日期）；请检查 filter 后重试") from None
     return {"action": result.action.value, "summary": result.summary, "done": result.done,

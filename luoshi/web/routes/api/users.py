@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from luoshi.ledger import Role
+from luoshi.ledger.actors import LEAST_PRIVILEGED
 from luoshi.store import users as store
 from luoshi.web.deps import CurrentUser, SessionDep, require_role
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/users", tags=["users"])
 class NewUser(BaseModel):
     username: str
     password: str = Field(min_length=8)
-    role: Role
+    role: Role = Field(LEAST_PRIVILEGED, description="default: the least privileged role (a unit's liaison)")
     unit: str | int | None = Field(None, description="a unit user's organisation (id or name)")
     name: str = ""
 
@@ -28,6 +29,10 @@ class UserChange(BaseModel):
     role: Role | None = None
     unit: str | int | None = None
     name: str | None = None
+
+
+class PasswordReset(BaseModel):
+    password: str = Field(min_length=8)
 
 
 def _user(view: store.UserView) -> dict[str, Any]:
@@ -55,3 +60,10 @@ def update_user(user_id: int, body: UserChange, session: SessionDep, user: Curre
     return _user(store.update_user(session, user_id=user_id, active=body.active,
                                    role=body.role.value if body.role else None, unit=body.unit,
                                    display_name=body.name, by=user.username))
+
+
+@router.post("/{user_id}/password", summary="Give a user a new password; their sessions end and tokens are revoked (admin)")
+def reset_password(user_id: int, body: PasswordReset, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    require_role(user, Role.ADMIN)
+    revoked = store.reset_password(session, user_id=user_id, password=body.password, by=user.username)
+    return {**_user(store.get_user(session, user_id=user_id)), "tokens_revoked": revoked}

@@ -23,7 +23,7 @@ def workspace(session: SessionDep, user: CurrentUser, settings: SettingsDep, uni
     if user.role is Role.UNIT:
         unit = str(user.unit_id)
     elif not unit:
-        raise HTTPException(422, "unit: name the unit whose workspace to show (an organisation id or name)")
+        raise HTTPException(422, "请用 unit 参数指定要查看哪个单位的工作台（单位编号或名称）")
     ws = unit_workspace(session, actor=user.actor, unit=unit, settings=settings, today=today_in(settings))
     out: dict[str, Any] = {name: [item_dict(v, actor=user.actor) for v in getattr(ws, name)]
                            for name in ("open", "due_this_week", "returned", "overdue", "reminded")}

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from luoshi.errors import LuoshiError
 from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.errors import DueDatePassed
 from luoshi.store import batch as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
 from luoshi.web.render import flash, page, redirect
@@ -40,7 +41,13 @@ async def batch(request: Request, session: SessionDep, user: PageUser, settings:
         action = store.offered_action(str(form.get("action") or ""))
         allowed = store.ACTIONS[action]  # the form shows every field; only the action's are taken
         result = store.batch_act(session, actor=user.actor, action=action, item_ids=ids, settings=settings,
+                                 ask_past_due=form.get("confirm_past_due") != "1",
                                  **{k: v for k, v in payload.items() if k in allowed and v})
+    except DueDatePassed as exc:  # asked again, the same form (the selection and filters) posted once confirmed
+        session.rollback()
+        posted = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and k != "confirm_past_due"]
+        return page(request, "batch_confirm.html", status_code=409, user=user, active="ledger", title="确认批量交办",
+                    question=str(exc), posted=posted, back=back)
     except store.BatchError as exc:
         session.rollback()
         flash(request, "error", f"批量办理未进行：{exc}")

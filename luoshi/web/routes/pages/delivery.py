@@ -42,7 +42,7 @@ async def decide(link_id: int, decision: str, request: Request, session: Session
     if decision not in ("confirm", "reject"):
         from fastapi import HTTPException
 
-        raise HTTPException(404, f"no decision {decision!r}: confirm or reject")
+        raise HTTPException(404, "没有这种处理方式：请选择确认或驳回")
     form = await request.form()
     note = str(form.get("note") or "").strip() or None
     back = f"/delivery?year={form.get('year')}" if str(form.get("year") or "").isdigit() else "/delivery"

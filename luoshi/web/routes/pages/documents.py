@@ -98,7 +98,7 @@ def page_image(document_id: int, number: int, session: SessionDep, user: PageUse
     store.get_document(session, document_id=document_id, actor=user.actor)  # 404 for what may not be seen
     image = store_pages.page_image(session, document_id, number)
     if image is None:
-        raise NotFound(f"document {document_id} has no page image {number}")
+        raise NotFound.of("page")
     return Response(image, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
 

@@ -123,7 +123,7 @@ def bulletin_download(request: Request, session: SessionDep, user: PageUser, set
     params = request.query_params
     first, last = _day(params.get("from")), _day(params.get("to"))
     if first is None or last is None:
-        raise LuoshiError("bulletin period: give from and to as YYYY-MM-DD")
+        raise LuoshiError("请填写通报期间的开始和结束日期（年-月-日，如 2026-10-01）")
     data = exporting.bulletin_file(session, start=first, end=last, settings=settings,
                                    issuer=params.get("issuer") or "",
                                    number=params.get("number") or "")

@@ -34,7 +34,7 @@ def inline(item_id: int, file_id: int, session: SessionDep, user: PageUser, requ
     row = evidence.get_attachment(session, item_id=item_id, attachment_id=file_id, actor=user.actor)
     view = evidence.attachment_view(row)
     if not view.kind.previewable:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     return file_response(blobs(request).get(row.sha256), media_type=view.kind.mime, name=row.name, inline=True)
 
 
@@ -42,7 +42,7 @@ def inline(item_id: int, file_id: int, session: SessionDep, user: PageUser, requ
 def thumbnail(item_id: int, file_id: int, session: SessionDep, user: PageUser, request: Request) -> Response:
     row = evidence.get_attachment(session, item_id=item_id, attachment_id=file_id, actor=user.actor)
     if row.thumbnail_sha256 is None:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     return file_response(blobs(request).get(row.thumbnail_sha256), media_type="image/jpeg")
 
 
@@ -52,7 +52,7 @@ def pdf_page_image(item_id: int, file_id: int, number: int, session: SessionDep,
     row = evidence.get_attachment(session, item_id=item_id, attachment_id=file_id, actor=user.actor)
     image = pdf_page(blobs(request).get(row.sha256), number - 1) if row.kind == "pdf" and number >= 1 else None
     if image is None:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     return file_response(image, media_type="image/png")
 
 
@@ -69,7 +69,7 @@ def preview(item_id: int, file_id: int, request: Request, session: SessionDep, u
     row = evidence.get_attachment(session, item_id=item_id, attachment_id=file_id, actor=user.actor)
     view = evidence.attachment_view(row)
     if not view.kind.previewable:
-        raise NotFound(f"no item {item_id}")
+        raise NotFound.of("item")
     item = store_items.get_item(session, item_id=item_id, actor=user.actor)
     pages = list(range(1, min(view.pages or 0, PREVIEW_PAGES) + 1))
     shown = {**view.to_dict(), "by": people_names(session, [row.by]).get(row.by, row.by)}

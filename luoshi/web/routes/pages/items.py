@@ -11,6 +11,7 @@ from luoshi import glossary
 from luoshi.errors import LuoshiError
 from luoshi.ledger import Action, due_for
 from luoshi.ledger.actors import OFFICE
+from luoshi.ledger.errors import DueDatePassed
 from luoshi.ledger.rework import REWORKABLE
 from luoshi.ledger.workflow import may_take
 from luoshi.settings import Settings
@@ -22,7 +23,7 @@ from luoshi.store.subtasks import breakdown
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
 from luoshi.web.evidence import BodyLimited, by_version, evidence_required, form_files, store_uploads
 from luoshi.web.errors import form_version, refused
-from luoshi.web.forms import forms_for, payload
+from luoshi.web.forms import CONFIRM_PAST_DUE, Typed, forms_for, payload
 from luoshi.web.present import breakdown_dict, item_dict, local
 from luoshi.web.queries import history, instruction_dicts, may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, redirect
@@ -32,12 +33,14 @@ REPORTS = (Action.REPORT_PROGRESS.value, Action.APPLY_COMPLETION.value)
 
 
 def item_page(request: Request, session: SessionDep, user: Viewer, settings: Settings, item_id: int,
-              status_code: int = 200) -> Response:
+              status_code: int = 200, typed: Typed | None = None) -> Response:
+    """The item page; `typed`: a refused form shown again with what the user typed."""
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)
     events = history(session, item_id=item_id, actor=user.actor, zone=settings.zone, known=view.units, view=view)
     proposed = due_for(view.item, store.today_in(settings), settings.due_policy).date
     context = source_context(session, view.item.source) if view.item.source else {}
-    units = unit_options(session) if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else []
+    units = (unit_options(session, keep=view.item.lead_units + view.item.co_units)
+             if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else [])
     parts = breakdown_dict(breakdown(session, item_id=view.id))
     splittable = (user.role in OFFICE and view.item.state in REWORKABLE
                   and (len(parts["subtasks"]) >= 2 or len(view.item.lead_units) >= 2))
@@ -45,7 +48,7 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
                 item=item_dict(view, actor=user.actor), history=events, breakdown=parts, splittable=splittable,
                 reports=[e for e in events if e["type"] in REPORTS][::-1],
                 forms=forms_for(view.actions, view.item, proposed,
-                                evidence_required=evidence_required(session, view.item.kind.value)),
+                                evidence_required=evidence_required(session, view.item.kind.value), typed=typed),
                 units=units, files=by_version(attachments_of(session, item_id=item_id, actor=user.actor)),
                 notices=[{**n.to_dict(), "at_local": local(n.sent_at or n.created_at, settings.zone)}
                          for n in item_notices(session, item_id=item_id, actor=user.actor, limit=20)],
@@ -81,8 +84,11 @@ async def act(item_id: int, action: Action, request: Request, session: SessionDe
     try:
         files = store_uploads(request, uploads) if uploads else []
         store.act(session, item_id=item_id, actor=user.actor, action=action, files=files,
-                  expected_version=form_version(form.get("version")), settings=settings, **payload(action, form))
+                  expected_version=form_version(form.get("version")), settings=settings,
+                  ask_past_due=form.get(CONFIRM_PAST_DUE) != "1", **payload(action, form))
     except LuoshiError as exc:
-        return item_page(request, session, user, settings, item_id, status_code=refused(request, session, exc))
+        status = refused(request, session, exc)
+        typed = Typed(action, form, str(exc) if isinstance(exc, DueDatePassed) else None)
+        return item_page(request, session, user, settings, item_id, status_code=status, typed=typed)
     flash(request, "ok", f"已{glossary.zh(f'action.{action.value}')}")
     return redirect(f"/items/{item_id}")

@@ -86,7 +86,8 @@ def suggestion_page(request: Request, session: SessionDep, user: Viewer, setting
                 title=s.title, s=suggestion_dict(view, settings.zone), actions=actions,
                 history=suggestion_history(session, suggestion_id=suggestion_id, actor=user.actor,
                                            zone=settings.zone, known=view.units),
-                units=unit_options(session) if actions & {"assign", "reassign"} else [],
+                units=unit_options(session, keep=[u for u in (s.lead_unit, *s.co_units) if u])
+                if actions & {"assign", "reassign"} else [],
                 default_due=default_due(settings, procedure=s.procedure).isoformat(),
                 rehandle_due=default_due(settings, store.policy_of(settings).rehandle_rule).isoformat(),
                 outcomes=OUTCOMES, satisfactions=SATISFACTIONS, full_document=may_read_documents(user.actor),

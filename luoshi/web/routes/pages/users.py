@@ -1,4 +1,5 @@
-"""User administration (admin): the accounts, adding one, switching one off or on."""
+"""User administration (admin): the accounts, adding one, changing its role or unit, giving it a new password,
+switching one off or on."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.responses import Response
 
 from luoshi.errors import LuoshiError
 from luoshi.ledger import Role
+from luoshi.ledger.actors import BY_PRIVILEGE
 from luoshi.store import users as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, require_role
 from luoshi.web.queries import unit_options
@@ -19,10 +21,11 @@ router = APIRouter()
 
 
 def _users_page(request: Request, session: SessionDep, user: PageUser, status_code: int = 200) -> Response:
-    users = [{"id": u.id, "username": u.username, "name": u.display_name, "role_label": u.role.label,
-              "unit_name": u.unit_name, "active": u.active} for u in store.list_users(session)]
+    users = [{"id": u.id, "username": u.username, "name": u.display_name, "role": u.role.value,
+              "role_label": u.role.label, "unit_id": u.unit_id, "unit_name": u.unit_name, "active": u.active}
+             for u in store.list_users(session)]
     return page(request, "users.html", status_code=status_code, user=user, active="users", title="用户管理",
-                users=users, roles=[(r.value, r.label) for r in Role], units=unit_options(session))
+                users=users, roles=[(r.value, r.label) for r in BY_PRIVILEGE], units=unit_options(session))
 
 
 @router.get("/admin/users")
@@ -44,6 +47,36 @@ def add_user(request: Request, session: SessionDep, user: PageUser, username: An
         flash(request, "error", f"新增用户失败：{exc}")
         return _users_page(request, session, user, status_code=422)
     flash(request, "ok", f"已新增用户 {created.username}（{created.role.label}）")
+    return redirect("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/role", dependencies=[CsrfChecked])
+def change_role(user_id: int, request: Request, session: SessionDep, user: PageUser, role: Annotated[str, Form()],
+                unit: Annotated[str, Form()] = "") -> Response:
+    require_role(user, Role.ADMIN)
+    try:
+        changed = store.update_user(session, user_id=user_id, role=role,  # only a unit's liaison keeps a unit
+                                     unit=unit if role == Role.UNIT.value else "", by=user.username)
+    except LuoshiError as exc:
+        session.rollback()
+        flash(request, "error", f"修改失败：{exc}")
+        return _users_page(request, session, user, status_code=422)
+    unit_name = f"（{changed.unit_name}）" if changed.unit_name else ""
+    flash(request, "ok", f"用户 {changed.username} 现为{changed.role.label}{unit_name}")
+    return redirect("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/password", dependencies=[CsrfChecked])
+def reset_password(user_id: int, request: Request, session: SessionDep, user: PageUser,
+                   password: Annotated[str, Form()]) -> Response:
+    require_role(user, Role.ADMIN)
+    try:
+        store.reset_password(session, user_id=user_id, password=password, by=user.username)
+    except LuoshiError as exc:
+        session.rollback()
+        flash(request, "error", f"重置密码失败：{exc}")
+        return _users_page(request, session, user, status_code=422)
+    flash(request, "ok", f"已为用户 {store.get_user(session, user_id=user_id).username} 设置新密码，其已在所有设备上退出")
     return redirect("/admin/users")
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from luoshi.errors import NotFound
 from luoshi.ledger import Role
 from luoshi.store import items as store
 from luoshi.store import orgs as store_orgs
@@ -28,7 +29,7 @@ def workspace(request: Request, session: SessionDep, user: PageUser, settings: S
     elif unit is None:
         return redirect("/ledger")
     if unit is None:
-        raise HTTPException(404, "no unit")
+        raise NotFound.of("unit")
     org = store_orgs.get_organisation(session, org_id=unit).summary
     ws = unit_workspace(session, actor=user.actor, unit=unit, settings=settings, today=store.today_in(settings))
     lists = {name: [item_dict(v, actor=user.actor) for v in getattr(ws, name)]
