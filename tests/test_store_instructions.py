@@ -37,10 +37,10 @@ def test_a_unit_answers_the_latest_instruction_and_the_answer_is_an_event(sessio
 
 def test_an_answer_needs_an_instruction_of_the_item(session, settings, units):
     item_id = handed_out(session, settings, units)
-    with pytest.raises(InvalidValue, match="no leader's instruction"):
+    with pytest.raises(InvalidValue, match="还没有领导批示"):
         step(session, settings, item_id, unit_user(units[0]), "answer_instruction", 3, 1, text="已办")
     step(session, settings, item_id, LEADER, "instruct", 3, 1, text="抓紧")
-    with pytest.raises(InvalidValue, match="at version '9'; it has 4"):
+    with pytest.raises(InvalidValue, match="要答复的领导批示不存在"):
         step(session, settings, item_id, unit_user(units[0]), "answer_instruction", 4, 2, text="已办", instruction="9")
     with pytest.raises(PermissionDenied):
         step(session, settings, item_id, OFFICE, "answer_instruction", 4, 2, text="已办")

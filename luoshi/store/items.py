@@ -652,11 +652,10 @@ def _instruction_answered(session: Session, item_id: int, given: Any) -> int:
                                     .order_by(Instruction.version)))
     if given in (None, ""):
         if not versions:
-            raise InvalidValue(f"item {item_id} has no leader's instruction (批示) to answer", "instruction")
+            raise InvalidValue("此事项还没有领导批示，无需答复；如需报告进展，请使用“报告进展”", "instruction")
         return versions[-1]
     if not str(given).strip().isdigit() or int(given) not in versions:
-        raise InvalidValue(f"item {item_id} has no leader's instruction (批示) at version {given!r}; it has "
-                           f"{', '.join(map(str, versions)) or 'none'}", "instruction")
+        raise InvalidValue("要答复的领导批示不存在，请刷新页面后在批示下方答复", "instruction")
     return int(given)
 
 
