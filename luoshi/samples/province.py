@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from luoshi.extract.genre import CONGRESS_REVIEW, MEETING_MINUTES, WORK_REPORT
 from luoshi.ledger import Actor, Role
 from luoshi.ledger.audit import GENESIS, AuditEntry, record
-from luoshi.ledger.canonical import canonical_json
+from luoshi.ledger.canonical import canonical_plain
 from luoshi.ledger.items import Item, Kind, SourceRef
 from luoshi.ledger.states import Action, State
 from luoshi.ledger.workflow import apply, new_item
@@ -419,7 +419,7 @@ class Province:
             chunk.add("audit_log", dict(id=self.counters.next("audit_log"), item_id=item_id, seq=prev.seq,
                                         type=data["type"], at=event.at, actor=event.actor,
                                         from_state=data["from_state"], to_state=data["to_state"],
-                                        event=canonical_json(data), prev_hash=prev.prev_hash, hash=prev.hash))
+                                        event=canonical_plain(data), prev_hash=prev.prev_hash, hash=prev.hash))
             facts.append(("event", f"{item_id}:{prev.seq}", prev.hash))
             later += self._facts_of(chunk, rng, item_id, event, data)
         chunk.facts += facts + later
