@@ -4,6 +4,7 @@ app whose pages and API work on it."""
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -18,22 +19,41 @@ from luoshi.store.audit import verify_audit
 from luoshi.store.models import (Assignment, AuditEntryRow, ItemRow, Organisation, ProgressReport, RatingRow,
                                  ReminderRow)
 from luoshi.web.app import create_app
+from conftest import BACKENDS, _skip_or_fail, _truncate_pg
 from webfixtures import cheap_password_hashes, login
 
 NOW = datetime(2026, 6, 1, 2, tzinfo=UTC)
 SPEC = ProvinceSpec(items=1200, counties=3, seed=11, now=NOW, unit_users=2)
 
 
-@pytest.fixture
-def province(db, settings, monkeypatch, tmp_path):
-    cheap_password_hashes(monkeypatch)
-    monkeypatch.setenv("LUOSHI_DATA_DIR", str(tmp_path))  # the chain's checkpoint, written after each commit
-    from luoshi.settings import get_settings
+@pytest.fixture(scope="module", params=BACKENDS)
+def province(request, sqlite_template, pg_migrated_url, tmp_path_factory):
+    """One tiny province per backend for the module (its tests only read, but for the pages' sessions)."""
+    from luoshi.settings import Settings, get_settings
+    from luoshi.store.db import Database
 
-    get_settings.cache_clear()
-    summary = write_province(db.url, SPEC, settings)
-    yield db, summary
-    get_settings.cache_clear()
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("province") / "province.sqlite3"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = pg_url(pg_migrated_url)
+        _truncate_pg(url)
+    with pytest.MonkeyPatch.context() as patch:
+        cheap_password_hashes(patch)
+        patch.setenv("LUOSHI_DATA_DIR", str(tmp_path_factory.mktemp("data")))  # the chain's checkpoints
+        get_settings.cache_clear()
+        summary = write_province(url, SPEC, Settings(environment="test", secret_key="test-secret", _env_file=None))
+        db = Database(url, migrate=False)
+        yield db, summary
+        db.dispose()
+        get_settings.cache_clear()
+
+
+def pg_url(url: str | None) -> str:
+    if url is None or url.startswith("error:"):
+        _skip_or_fail("PostgreSQL is not reachable at 127.0.0.1:5432; set LUOSHI_TEST_POSTGRES_URL")
+    return url
 
 
 def test_every_state_and_every_table_is_filled(province):
@@ -101,3 +121,46 @@ def test_the_pages_and_the_api_work_on_it(province, settings):
                                                              ItemRow.assigned_at.isnot(None)))
     assert mine["total"] == expected > 0
     assert unit.get("/workspace").status_code == 200
+
+
+def _walk(client: TestClient, query: str, key: str = "next_cursor") -> list[int]:
+    """The ids of every page from the first (`next_cursor`) or back from where `query` starts."""
+    ids, url = [], f"/api/items?{query}"
+    while url:
+        page = client.get(url).json()
+        ids += [i["id"] for i in page["items"]] if key == "next_cursor" else [i["id"] for i in page["items"]][::-1]
+        url = f"/api/items?{query}&cursor={page[key]}" if page[key] else None
+    return ids
+
+
+@pytest.mark.parametrize("sort", ["due", "-due", "id", "-updated", "state", "title", "-progress"])
+def test_cursor_pages_walk_the_whole_ledger_in_order(province, settings, sort):
+    db, _ = province
+    office = TestClient(create_app(settings, database=db))
+    login(office, "office", PASSWORD)
+    by_number = [i["id"] for n in range(1, 8)
+                 for i in office.get(f"/api/items?sort={sort}&per_page=200&page={n}").json()["items"]]
+    assert len(by_number) == 1200
+    assert _walk(office, f"sort={sort}&per_page=97") == by_number
+    last = office.get(f"/api/items?sort={sort}&per_page=97").json()
+    while last["next_cursor"]:
+        last = office.get(f"/api/items?sort={sort}&per_page=97&cursor={last['next_cursor']}").json()
+    assert last["page"] == last["pages"] == 13
+    back = [i["id"] for i in last["items"]][::-1] + _walk(
+        office, f"sort={sort}&per_page=97&cursor={last['prev_cursor']}", "prev_cursor")
+    assert back == by_number[::-1]
+
+
+def test_a_bad_cursor_or_a_deep_page_number_is_refused_in_chinese(province, settings):
+    db, _ = province
+    office = TestClient(create_app(settings, database=db))
+    login(office, "office", PASSWORD)
+    cursor = office.get("/api/items?sort=due&per_page=25").json()["next_cursor"]
+    for query in (f"cursor={cursor[:-1]}x", "cursor=abc", f"sort=id&cursor={cursor}"):
+        response = office.get(f"/api/items?{query}")
+        assert (response.status_code, response.json()) == (400, {"detail": "翻页位置（cursor）无效或已过期：请回到第一页重新翻页"})
+    deep = office.get("/api/items?page=11")
+    assert deep.status_code == 400 and deep.json()["detail"].startswith("页码过大")
+    page = office.get(f"/ledger?cursor={cursor}")
+    assert page.status_code == 200 and "第 2/48 页" in page.text and 'rel="prev"' in page.text
+    assert office.get("/ledger?cursor=abc").status_code == 400
