@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -31,7 +31,7 @@ from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store import paging
 from luoshi.store.paging import Key, Page
-from luoshi.store import audit, escalation, evidence, outbox, search_index
+from luoshi.store import audit, counts, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
@@ -47,7 +47,7 @@ SORTS = {
     "id": (ItemRow.id,), "-id": (ItemRow.id.desc(),),
     "updated": (ItemRow.updated_at, ItemRow.id), "-updated": (ItemRow.updated_at.desc(), ItemRow.id.desc()),
     "state": (ItemRow.state, ItemRow.id), "title": (ItemRow.title, ItemRow.id),
-    "progress": (ItemRow.progress, ItemRow.id), "-progress": (ItemRow.progress.desc(), ItemRow.id),
+    "progress": (ItemRow.progress, ItemRow.id), "-progress": (ItemRow.progress.desc(), ItemRow.id.desc()),
 }
 # The keys of each order, as a cursor names a row (the same order as SORTS; only `due` holds NULLs).
 KEYS = {
@@ -56,7 +56,7 @@ KEYS = {
     "id": (Key(ItemRow.id),), "-id": (Key(ItemRow.id, True),),
     "updated": (Key(ItemRow.updated_at), Key(ItemRow.id)), "-updated": (Key(ItemRow.updated_at, True), Key(ItemRow.id, True)),
     "state": (Key(ItemRow.state), Key(ItemRow.id)), "title": (Key(ItemRow.title), Key(ItemRow.id)),
-    "progress": (Key(ItemRow.progress), Key(ItemRow.id)), "-progress": (Key(ItemRow.progress, True), Key(ItemRow.id)),
+    "progress": (Key(ItemRow.progress), Key(ItemRow.id)), "-progress": (Key(ItemRow.progress, True), Key(ItemRow.id, True)),
 }
 
 
@@ -415,8 +415,11 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     if False in where:
         return ItemPage([], 0, page, per_page)
     one_unit = unit not in (None, "")
+    # All the items of some states (the office's unfiltered ledger): the total is kept, not counted.
+    by_state_only = len(where) == (1 if states else 0) and conds[0] is True
     if at is None:
-        rows, total = _numbered_page(session, where, sort, page, per_page, one_unit)
+        rows, total = _numbered_page(session, where, sort, page, per_page, one_unit,
+                                     kept=(lambda: counts.items_in(session, states)) if by_state_only else None)
         more = page * per_page < total
     else:
         rows, more = _page_at(session, where, sort, at, per_page)
@@ -432,7 +435,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
 
 
 def _numbered_page(session: Session, where: list[Any], sort: str, page: int, per_page: int,
-                   one_unit: bool) -> tuple[list[Any], int]:
+                   one_unit: bool, kept: Callable[[], int] | None = None) -> tuple[list[Any], int]:
     """Page `page` by OFFSET (the first few pages only) and the total."""
     offset = (page - 1) * per_page
     # One unit's items are all read to be sorted, so counting them on the way costs nothing; of all units'
@@ -443,7 +446,7 @@ def _numbered_page(session: Session, where: list[Any], sort: str, page: int, per
     # (the bulk of a filtered page's time) is only needed when more pages follow or the page is past the end.
     if len(rows) < per_page and (rows or page == 1):
         return rows, offset + len(rows)
-    return rows, _total(session, where, rows, one_unit)
+    return rows, kept() if kept is not None else _total(session, where, rows, one_unit)
 
 
 def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, per_page: int
