@@ -182,13 +182,14 @@ def load(port: int, tokens: dict[str, str], n_items: int, clients: int, requests
     return timings
 
 
-def serve(url: str, workers: int) -> tuple[subprocess.Popen, int]:
+def serve(url: str, workers: int, secret: str | None = None) -> tuple[subprocess.Popen, int]:
+    """`luoshi serve` on a free port of loopback, once it answers; servers given one `secret` share sessions."""
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "LUOSHI_DATABASE_URL": url, "LUOSHI_SECRET_KEY": "bench-secret-" + uuid.uuid4().hex,
+    env = {**os.environ, "LUOSHI_DATABASE_URL": url, "LUOSHI_SECRET_KEY": secret or "bench-secret-" + uuid.uuid4().hex,
            "LUOSHI_ENVIRONMENT": "test"}
     proc = subprocess.Popen([sys.executable, "-m", "luoshi.cli", "serve", "--port", str(port), "--workers", str(workers)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -570,17 +570,20 @@ def demo(
     database: Optional[str] = typer.Option(None, "--database",
                                            help="SQLite file to create (replaced if it exists). Default: a new temporary file."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Only build the demo database and print the users."),
+    province: bool = typer.Option(False, "--province",
+                                  help="A small synthetic province (5 counties, 5 000 items with their histories) "
+                                       "instead of the bundled samples."),
 ) -> None:
     """A fresh SQLite database with the bundled samples ingested and demo users, then the server."""
     import os
     import tempfile
 
-    from luoshi.web.demo import build_demo
+    from luoshi.web.demo import build_demo, build_province_demo
 
     path = database or os.path.join(tempfile.mkdtemp(prefix="luoshi-demo-"), "luoshi-demo.sqlite3")
     url = f"sqlite:///{os.path.abspath(path)}"
     try:
-        summary = build_demo(url, replace=True)
+        summary = build_province_demo(url) if province else build_demo(url, replace=True)
     except LuoshiError as exc:
         fail(str(exc))
         raise typer.Exit(2)

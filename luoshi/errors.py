@@ -78,3 +78,8 @@ class SettingsError(LuoshiError):
 
 class SearchError(LuoshiError):
     """The search index was asked for something it does not hold: an unknown kind, an unknown database."""
+
+
+class InvalidCursor(LuoshiError):
+    """A paging cursor (下一页/上一页 position) that luoshi did not issue, or issued for another list or order
+    (HTTP 400; the message, in Chinese, says to page again from the start)."""

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from luoshi.ledger.canonical import canonical_json
+from luoshi.ledger.canonical import canonical_plain
 from luoshi.ledger.events import Event
 
 GENESIS = "0" * 64
@@ -43,8 +43,8 @@ class Problem:
 
 def chain(prev_hash: str, event: Event | dict[str, Any], seq: int, key: bytes | None = None) -> str:
     """The hash of an entry: over its position, the hash before it and the event's canonical JSON."""
-    data = event.to_dict() if isinstance(event, Event) else event
-    payload = canonical_json({"seq": seq, "prev": prev_hash, "event": data}).encode("utf-8")
+    data = event.to_dict() if isinstance(event, Event) else event  # a dict given is JSON-ready (parsed, or to_dict's)
+    payload = canonical_plain({"seq": seq, "prev": prev_hash, "event": data}).encode("utf-8")
     if key is not None:
         return hmac.new(key, payload, hashlib.sha256).hexdigest()
     return hashlib.sha256(payload).hexdigest()

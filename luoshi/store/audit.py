@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.audit import GENESIS, AuditEntry, chain, record, verify
-from luoshi.ledger.canonical import canonical_json, jsonable
+from luoshi.ledger.canonical import canonical_json, canonical_plain, jsonable
 from luoshi.ledger.events import Event
 from luoshi.store import anchor  # noqa: F401  (its flush listener chains every fact stored)
 from luoshi.store.models import AdminEntryRow, AuditEntryRow, ItemRow
@@ -66,7 +66,7 @@ def append_event(session: Session, item_id: int, event: Event, *, key: bytes | N
     data = entry.event
     row = AuditEntryRow(item_id=item_id, seq=entry.seq, type=data["type"], at=event.at, actor=event.actor,
                         from_state=data["from_state"], to_state=data["to_state"],
-                        event=canonical_json(data), prev_hash=entry.prev_hash, hash=entry.hash)
+                        event=canonical_plain(data), prev_hash=entry.prev_hash, hash=entry.hash)
     session.add(row)
     return row
 

@@ -226,3 +226,19 @@ def pool_arguments(url: str, size: int) -> dict[str, Any]:
     if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
         return {}
     return {"pool_size": size, "max_overflow": size}
+
+
+@contextmanager
+def recorded_statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """Every (SQL, parameters) that `engine`'s connections send to the driver inside the block: what a
+    query function really issues, for EXPLAIN (tests/test_explain.py) or a timing of the bare SQL (bench)."""
+    seen: list[tuple[str, Any]] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
 from luoshi import glossary
+from luoshi.keys import session_secret
 from luoshi.ledger import (Action, Actor, Conflict, Event, Extension, ExtensionStatus, InvalidValue, Item,
                            ItemWarning, Kind, Rating, Role, SourceRef, State, available, can_view, due_for,
                            new_item, warning)
@@ -31,8 +32,9 @@ from luoshi.ledger.due import check_not_past
 from luoshi.ledger.errors import STALE
 from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
-from luoshi.store.paging import Page
-from luoshi.store import audit, escalation, evidence, outbox, search_index
+from luoshi.store import paging
+from luoshi.store.paging import Key, Page
+from luoshi.store import audit, counts, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  InstructionAnswer, ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
@@ -48,7 +50,16 @@ SORTS = {
     "id": (ItemRow.id,), "-id": (ItemRow.id.desc(),),
     "updated": (ItemRow.updated_at, ItemRow.id), "-updated": (ItemRow.updated_at.desc(), ItemRow.id.desc()),
     "state": (ItemRow.state, ItemRow.id), "title": (ItemRow.title, ItemRow.id),
-    "progress": (ItemRow.progress, ItemRow.id), "-progress": (ItemRow.progress.desc(), ItemRow.id),
+    "progress": (ItemRow.progress, ItemRow.id), "-progress": (ItemRow.progress.desc(), ItemRow.id.desc()),
+}
+# The keys of each order, as a cursor names a row (the same order as SORTS; only `due` holds NULLs).
+KEYS = {
+    "due": (Key(ItemRow.due, nullable=True), Key(ItemRow.id)),
+    "-due": (Key(ItemRow.due, True, nullable=True), Key(ItemRow.id, True)),
+    "id": (Key(ItemRow.id),), "-id": (Key(ItemRow.id, True),),
+    "updated": (Key(ItemRow.updated_at), Key(ItemRow.id)), "-updated": (Key(ItemRow.updated_at, True), Key(ItemRow.id, True)),
+    "state": (Key(ItemRow.state), Key(ItemRow.id)), "title": (Key(ItemRow.title), Key(ItemRow.id)),
+    "progress": (Key(ItemRow.progress), Key(ItemRow.id)), "-progress": (Key(ItemRow.progress, True), Key(ItemRow.id, True)),
 }
 
 
@@ -337,7 +348,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
                unit: int | str | None = None, warning: str | None = None, document: int | str | None = None,
                kind: str | None = None, due_from: date | None = None, due_to: date | None = None,
                q: str | None = None, returned: bool | None = None, sort: str = "due", page: int = 1,
-               per_page: int = 50,
+               per_page: int = 50, cursor: str | None = None,
                settings: Settings | None = None, now: datetime | None = None) -> ItemPage:
     """The ledger (督办台账): the items `actor` may see, filtered, sorted and paged, with the total.
 
@@ -346,6 +357,9 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
       `warning` computes it); document: a document id; due_from/due_to: inclusive dates; q: text in the
       title or body; returned: True for items sent back (退回) and being handled again; sort: one of SORTS (`due`, `-due`, `id`, `-id`, `updated`, `-updated`, `state`,
       `title`, `progress`, `-progress`).
+    - page: pages 1 to `paging.MAX_OFFSET_PAGE` by number; cursor: the page's `next_cursor` or `prev_cursor`
+      (then `page` is ignored), which seeks in the index however deep the page is (InvalidCursor: not one
+      luoshi issued for this order).
     """
     settings = settings or get_settings()
     today = today_in(settings, now)
@@ -353,6 +367,9 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         raise InvalidValue(f"排序方式“{sort}”无法识别：可选{'、'.join(SORTS)}", "sort")
     if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
         raise InvalidValue(f"页码须不小于 1，每页条数须在 1–{PER_PAGE_MAX} 之间", "page")
+    at = paging.decode(cursor, sort, KEYS[sort], session_secret(settings)) if cursor else None
+    if at is None and page > paging.MAX_OFFSET_PAGE:
+        raise paging.InvalidCursor(paging.TOO_DEEP)
     states = _as_list(state)
     if states:
         valid = {s.value for s in State}
@@ -402,26 +419,61 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     where = [c for c in conds if c is not True]
     if False in where:
         return ItemPage([], 0, page, per_page)
-    offset = (page - 1) * per_page
-    # One unit's items are all read to be sorted, so counting them on the way costs nothing; of all units'
-    # items, a page is read from an index in order and stops early, and a count is a query of its own.
     one_unit = unit not in (None, "")
-    rows = session.execute((_PAGE_COUNTED if one_unit else _PAGE).where(*where).order_by(*SORTS[sort])
-                           .limit(per_page).offset(offset)).all()
+    # All the items of some states (the office's unfiltered ledger): the total is kept, not counted.
+    by_state_only = len(where) == (1 if states else 0) and conds[0] is True
+    if at is None:
+        rows, total = _numbered_page(session, where, sort, page, per_page, one_unit,
+                                     kept=(lambda: counts.items_in(session, states)) if by_state_only else None)
+        more = page * per_page < total
+    else:
+        rows, more = _page_at(session, where, sort, at, per_page)
+        page, total = at.page, at.total
     if not rows and one_unit:
         unit_ids(session, [unit], "unit")  # an unknown unit is an error, not an empty ledger
-    # A page that is not full is the last one, and says the total itself: the count over 100 000 rows
-    # (the bulk of a filtered page's time) is only needed when more pages follow or the page is past the end.
-    if len(rows) < per_page and (rows or page == 1):
-        total = offset + len(rows)
-    elif rows and one_unit:
-        total = rows[0].total
-    else:
-        total = session.scalar(select(func.count()).select_from(ItemRow).where(*where)) or 0  # an index alone
     items, names = _assemble(session, rows, settings.zone)
     documents = _documents(session, {r.document_id for r in rows if r.document_id is not None})
     views = [_view(r, i, actor, today, settings, documents, names) for r, i in zip(rows, items)]
-    return ItemPage(views, total, page, per_page)
+    return ItemPage(views, total, page, per_page,
+                    next_cursor=_cursor_of(rows[-1], sort, page + 1, False, total, settings) if rows and more else None,
+                    prev_cursor=_cursor_of(rows[0], sort, page - 1, True, total, settings) if rows and page > 1 else None)
+
+
+def _numbered_page(session: Session, where: list[Any], sort: str, page: int, per_page: int,
+                   one_unit: bool, kept: Callable[[], int] | None = None) -> tuple[list[Any], int]:
+    """Page `page` by OFFSET (the first few pages only) and the total."""
+    offset = (page - 1) * per_page
+    # One unit's items are all read to be sorted, so counting them on the way costs nothing; of all units'
+    # items, a page is read from an index in order and stops early, and a count is a query of its own.
+    rows = session.execute((_PAGE_COUNTED if one_unit else _PAGE).where(*where).order_by(*SORTS[sort])
+                           .limit(per_page).offset(offset)).all()
+    # A page that is not full is the last one, and says the total itself: the count over 100 000 rows
+    # (the bulk of a filtered page's time) is only needed when more pages follow or the page is past the end.
+    if len(rows) < per_page and (rows or page == 1):
+        return rows, offset + len(rows)
+    return rows, kept() if kept is not None else _total(session, where, rows, one_unit)
+
+
+def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, per_page: int
+             ) -> tuple[list[Any], bool]:
+    """The page after (or before) the cursor's row, sought in the order's index; whether rows follow it."""
+    keys = KEYS[sort]
+    stmt = _PAGE.where(*where, paging.seek(keys, at.values, at.backwards))
+    if at.backwards:  # the page the cursor came from follows
+        return session.execute(stmt.order_by(*paging.reversed_order(keys)).limit(per_page)).all()[::-1], True
+    rows = session.execute(stmt.order_by(*SORTS[sort]).limit(per_page + 1)).all()
+    return rows[:per_page], len(rows) > per_page
+
+
+def _total(session: Session, where: list[Any], rows: Sequence[Any], one_unit: bool) -> int:
+    if rows and one_unit:
+        return rows[0].total
+    return session.scalar(select(func.count()).select_from(ItemRow).where(*where)) or 0  # an index alone
+
+
+def _cursor_of(row: Any, sort: str, page: int, backwards: bool, total: int, settings: Settings) -> str:
+    values = tuple(getattr(row, k.column.key) for k in KEYS[sort])
+    return paging.encode(paging.Cursor(sort, values, page, backwards, total), session_secret(settings))
 
 
 # What a ledger page reads of an item (Core rows: no ORM objects for a list).
@@ -429,7 +481,7 @@ _LISTED = (ItemRow.id, ItemRow.kind, ItemRow.title, ItemRow.text, ItemRow.docume
            ItemRow.span_end, ItemRow.source_path, ItemRow.state, ItemRow.due, ItemRow.due_text, ItemRow.progress,
            ItemRow.last_progress_at, ItemRow.assigned_at, ItemRow.completion_requested_at, ItemRow.closed_at,
            ItemRow.cancel_reason, ItemRow.returns, ItemRow.return_reason, ItemRow.reminders, ItemRow.last_reminded_at,
-           ItemRow.rating, ItemRow.version, ItemRow.extension_count)
+           ItemRow.rating, ItemRow.version, ItemRow.extension_count, ItemRow.updated_at)
 # Built once: a statement's columns are checked and wrapped each time it is built, which is a good part of
 # a page's Python time; `.where(…)` on these copies only what changes.
 _PAGE = select(*_LISTED)

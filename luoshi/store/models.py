@@ -163,6 +163,9 @@ class ItemRow(Base):
         # Counting a state's items of one colour reads one range of an index (luoshi.store.warnings).
         Index("ix_items_state_red", "state", "red_on"),
         Index("ix_items_state_yellow", "state", "yellow_on", "red_on"),
+        # The ledger over all items by latest due first, and by progress either way, read in index order.
+        Index("ix_items_due_desc", text("due DESC NULLS LAST"), text("id DESC")).ddl_if(dialect="postgresql"),
+        Index("ix_items_progress_id", "progress", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,6 +232,15 @@ class Assignment(Base):
 
 
 UNIT_COPY = ("state", "due", "yellow_on", "red_on")  # the columns of an item that its assignments copy
+
+
+class ItemStateCount(Base):
+    """How many items are in a state, kept by triggers on `items` (`luoshi.store.counts`)."""
+
+    __tablename__ = "item_state_counts"
+
+    state: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class ExtensionRow(Base):

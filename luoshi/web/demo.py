@@ -95,6 +95,25 @@ def build_demo(url: str, *, replace: bool = True) -> DemoSummary:
         db.dispose()
 
 
+PROVINCE = dict(items=5000, counties=5, seed=1)  # `luoshi demo --province`: a small province
+
+
+def build_province_demo(url: str) -> DemoSummary:
+    """A fresh SQLite database at `url` holding a small synthetic province (`luoshi.samples.province`)."""
+    from luoshi.ledger import Role
+    from luoshi.samples.province import ProvinceSpec, write_province
+    from luoshi.store.db import make_engine, upgrade
+
+    path = _fresh_sqlite(url)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    settings = load_settings(database_url=url)
+    summary = write_province(url, ProvinceSpec(**PROVINCE), settings)
+    users = [DemoUser(username, password, Role(role).label) for username, password, role in summary.users]
+    return DemoSummary(path, summary.counts.get("documents", 0), summary.counts.get("items", 0), users)
+
+
 def _bring_to_life(session, settings, unit_users: list[DemoUser], now: datetime) -> None:
     """Hand out the items of the busiest units and move some along, dated over the past weeks (after the
     documents were read in). An item whose text fixed its due date (6月底前) keeps that date; the others

@@ -15,6 +15,7 @@ from luoshi.ledger import Colour, State
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import batch as batch_store
 from luoshi.store import items as store
+from luoshi.store import paging
 from luoshi.web.deps import PageUser, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
 from luoshi.web.queries import document_options, may_read_documents, unit_options
@@ -51,9 +52,10 @@ def ledger(request: Request, session: SessionDep, user: PageUser, settings: Sett
     sort = request.query_params.get("sort") or "due"
     sort = sort if sort in store.SORTS else "due"
     try:
-        number = max(1, int(request.query_params.get("page") or 1))
+        number = min(paging.MAX_OFFSET_PAGE, max(1, int(request.query_params.get("page") or 1)))
     except ValueError:
         number = 1
+    cursor = request.query_params.get("cursor") or None
     for name in ("due_from", "due_to"):
         if f[name] and _date(f[name]) is None:
             flash(request, "error", f"日期格式应为 YYYY-MM-DD：{f[name]}")
@@ -62,12 +64,14 @@ def ledger(request: Request, session: SessionDep, user: PageUser, settings: Sett
                               warning=f["warning"] or None,
                               document=int(f["document"]) if f["document"].isdigit() else None,
                               due_from=_date(f["due_from"]), due_to=_date(f["due_to"]), q=f["q"] or None,
-                              sort=sort, page=number, per_page=PER_PAGE, settings=settings)
+                              sort=sort, page=number, per_page=PER_PAGE, cursor=cursor, settings=settings)
     base = {**f, "sort": sort if sort != "due" else ""}
     context = dict(
         items=[item_dict(v, actor=user.actor) for v in result.rows], total=result.total, page=result.page,
         pages=result.pages, sort=sort, columns=COLUMNS, sortable=SORTABLE,
-        page_link=lambda n: _link(base, page=n),
+        page_link=lambda n: _link(base, page=n), numbered=paging.MAX_OFFSET_PAGE,
+        next_link=result.next_cursor and _link(base, cursor=result.next_cursor),
+        prev_link=result.prev_cursor and _link(base, cursor=result.prev_cursor),
         sort_link=lambda key: _link({**base, "sort": "-" + key if sort == key else key}),
         batch=user.role in OFFICE, filters=f, batch_actions=BATCH_ACTIONS)
     if request.headers.get("HX-Target") == "ledger-table":
