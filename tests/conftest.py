@@ -99,14 +99,6 @@ _PG_SCHEMAS: list[tuple[str, str]] = []
 _SWEPT: set[str] = set()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _drop_stale_schemas(base: str) -> None:
@@ -118,7 +110,7 @@ def _drop_stale_schemas(base: str) -> None:
                              {"p": SCHEMA_PREFIX + "%"}).scalars().all()
         for name in names:
             pid = name[len(SCHEMA_PREFIX):].split("_")[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not process_running(int(pid)):
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     engine.dispose()
 

@@ -418,7 +418,8 @@ def parse_agenda(text: str) -> list[dict[str, str]]:
         stop = verbs[i + 1].start() if i + 1 < len(verbs) else end
         verb, only_titles = _verb(m["verb"])
         out += _agenda_subjects(text, m.end(), stop, verb, only_titles)
-    return [{"verb": a["verb"], "subject": _clean_subject(a["subject"])} for a in out if _clean_subject(a["subject"])]
+    cleaned = [(a["verb"], _clean_subject(a["subject"])) for a in out]
+    return [{"verb": verb, "subject": subject} for verb, subject in cleaned if subject]
 
 
 def _clean_subject(subject: str) -> str:

@@ -141,10 +141,11 @@ def exposition(engine: Engine) -> bytes:
 def dead_processes(folder: str) -> set[int]:
     """The processes that left live gauges in the multiprocess folder and no longer run."""
     pids = {int(m.group(1)) for name in os.listdir(folder) if (m := re.fullmatch(r"gauge_live\w+_(\d+)\.db", name))}
-    return {pid for pid in pids if not _running(pid)}
+    return {pid for pid in pids if not process_running(pid)}
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """Whether a process of this id is alive (one of another user counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
