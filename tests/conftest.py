@@ -46,6 +46,8 @@ import uuid
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from luoshi.web.monitoring import process_running
+
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -97,8 +99,6 @@ def new_pg_schema(base: str) -> str:
 
 _PG_SCHEMAS: list[tuple[str, str]] = []
 _SWEPT: set[str] = set()
-
-
 
 
 def _drop_stale_schemas(base: str) -> None:

@@ -322,14 +322,19 @@ def visible_to(actor: Actor, *within: Any) -> Any:
     user, `within` narrows its items by conditions on their assignments' copies (see `list_items`)."""
     if actor.role in OFFICE or actor.role is Role.LEADER:
         return True
-    handed_out = ItemRow.assigned_at.isnot(None)
     if actor.role is Role.UNIT:
         try:
             unit = int(actor.unit or "")
         except ValueError:
             return False
-        return handed_out & ItemRow.id.in_(_items_of(unit, *within))
-    return handed_out & (ItemRow.kind == Kind.SUGGESTION.value)
+        return ItemRow.id.in_(_handed_to(unit, *within))
+    return ItemRow.assigned_at.isnot(None) & (ItemRow.kind == Kind.SUGGESTION.value)
+
+
+def _handed_to(unit: int, *within: Any) -> Any:
+    """The ids of the items handed out (交办) to `unit`, of those with assignments `within`, from the copies
+    on the unit's assignments: drafts are not read to be left out."""
+    return _items_of(unit, Assignment.assigned_at.isnot(None), *within)
 
 
 def _items_of(unit: int, *within: Any) -> Any:
@@ -381,6 +386,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     # that match are found in one range of their index, not among all of the unit's items.
     pushed: list[Any] = []
     conds: list[Any] = []
+    narrowed = False  # by a condition on the item that its assignments' copies cannot answer
     if states:
         conds.append(ItemRow.state.in_(states))
         pushed.append(Assignment.state.in_(states))
@@ -393,6 +399,8 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
                                "warning") from None
         if warning != "none":
             pushed.append(colour_clause(warning, today, on=Assignment))
+        else:
+            narrowed = True
     conds.insert(0, visible_to(actor, *pushed))
     if unit not in (None, ""):
         # An id is looked up only if nothing is found (then an unknown unit is an error); a name first.
@@ -416,15 +424,22 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     if q and q.strip():
         like = f"%{_escape_like(q.strip())}%"
         conds.append(or_(ItemRow.title.like(like, escape="\\"), ItemRow.text.like(like, escape="\\")))
+    narrowed = narrowed or any(f not in (None, "") for f in (unit, kind, document, due_from, due_to, returned)) \
+        or bool(q and q.strip())
     where = [c for c in conds if c is not True]
     if False in where:
         return ItemPage([], 0, page, per_page)
     one_unit = unit not in (None, "")
-    # All the items of some states (the office's unfiltered ledger): the total is kept, not counted.
-    by_state_only = len(where) == (1 if states else 0) and conds[0] is True
+    kept: Callable[[], int] | None = None
+    if len(where) == (1 if states else 0) and conds[0] is True:
+        # All the items of some states (the office's unfiltered ledger): the total is kept, not counted.
+        kept = lambda: counts.items_in(session, states)  # noqa: E731
+    elif actor.role is Role.UNIT and not narrowed:
+        # A unit user's own ledger, by state and colour at most: its assignments alone count it.
+        mine = _handed_to(int(actor.unit or 0), *pushed).with_only_columns(func.count())
+        kept = lambda: session.scalar(mine) or 0  # noqa: E731
     if at is None:
-        rows, total = _numbered_page(session, where, sort, page, per_page, one_unit,
-                                     kept=(lambda: counts.items_in(session, states)) if by_state_only else None)
+        rows, total = _numbered_page(session, where, sort, page, per_page, one_unit, kept=kept)
         more = page * per_page < total
     else:
         rows, more = _page_at(session, where, sort, at, per_page)

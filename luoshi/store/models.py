@@ -229,9 +229,11 @@ class Assignment(Base):
     due: Mapped[date | None] = mapped_column(Date)
     yellow_on: Mapped[date | None] = mapped_column(Date)
     red_on: Mapped[date | None] = mapped_column(Date)
+    # Set once the item is handed out (交办): a unit sees the item from then on, and counts its items here alone.
+    assigned_at: Mapped[datetime | None]
 
 
-UNIT_COPY = ("state", "due", "yellow_on", "red_on")  # the columns of an item that its assignments copy
+UNIT_COPY = ("state", "due", "yellow_on", "red_on", "assigned_at")  # the columns of an item its assignments copy
 
 
 class ItemStateCount(Base):
