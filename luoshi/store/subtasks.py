@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.drafts import Subtask
+from luoshi.ledger.items import SourceRef
 from luoshi.store.models import SubtaskRow
 
 
@@ -82,19 +83,24 @@ class Breakdown:
 _DECISION = re.compile(r"^items\[(\d+)\]")
 
 
-def breakdown(session: Session, *, item_id: int) -> Breakdown:
-    """The subtasks of an item and the general requirements of the decision it was read from."""
+def breakdown(session: Session, *, item_id: int, source: SourceRef | None = None) -> Breakdown:
+    """The subtasks of an item and the general requirements of the decision it was read from; `source`: the
+    item's, when the caller has read it already."""
     from luoshi.ledger.drafts import general_requirements, heading_of
     from luoshi.store.models import Document, ItemRow
 
-    row = session.execute(select(ItemRow.document_id, ItemRow.source_path).where(ItemRow.id == item_id)).first()
     own = subtasks_of(session, [item_id]).get(item_id, [])
-    m = _DECISION.match(row.source_path or "") if row is not None else None
-    if row is None or m is None or row.document_id is None:
+    if source is None:
+        row = session.execute(select(ItemRow.document_id, ItemRow.source_path).where(ItemRow.id == item_id)).first()
+        document, path = (row.document_id, row.source_path) if row is not None else (None, None)
+    else:
+        document, path = source.document, source.path
+    m = _DECISION.match(path or "")
+    if m is None or document is None:
         return Breakdown(own, [], None)
-    record = session.scalar(select(Document.record).where(Document.id == row.document_id)) or {}
-    decisions = record.get("items") or []
     index = int(m.group(1))
-    if index >= len(decisions):
+    # That one decision of the record, not the whole record (a long document's is large to read and parse).
+    decision = session.scalar(select(Document.record["items"][index]).where(Document.id == int(document)))
+    if not isinstance(decision, dict):
         return Breakdown(own, [], None)
-    return Breakdown(own, general_requirements(decisions[index], index), heading_of(decisions[index], index))
+    return Breakdown(own, general_requirements(decision, index), heading_of(decision, index))

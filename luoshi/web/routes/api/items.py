@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from luoshi.ledger import Action, Rating
 from luoshi.store import drafts as rework
 from luoshi.store import items as store
-from luoshi.store.evidence import attachments_of
+from luoshi.store.evidence import files_of
 from luoshi.store.subtasks import breakdown
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
 from luoshi.web.present import breakdown_dict, item_dict
@@ -62,10 +62,11 @@ def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
 @router.get("/{item_id}", summary="One item, with its warning, source, directives (subtasks), its decision's "
                                   "general requirements and the actions you may take")
 def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
-    view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)
-    out = {**item_dict(view, actor=user.actor), **breakdown_dict(breakdown(session, item_id=view.id))}
-    out["attachments"] = [a.to_dict() for a in attachments_of(session, item_id=item_id, actor=user.actor)]
-    out["instructions"] = instruction_dicts(session, store.instructions(session, item_id=item_id, actor=user.actor),
+    view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)  # NotFound unless visible
+    out = {**item_dict(view, actor=user.actor),
+           **breakdown_dict(breakdown(session, item_id=view.id, source=view.item.source))}
+    out["attachments"] = [a.to_dict() for a in files_of(session, view.id)]
+    out["instructions"] = instruction_dicts(session, store.instruction_views(session, [view.id]).get(view.id, []),
                                             settings.zone)
     return out
 

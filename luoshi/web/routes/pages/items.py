@@ -17,7 +17,7 @@ from luoshi.ledger.workflow import may_take
 from luoshi.settings import Settings
 from luoshi.store import drafts as rework
 from luoshi.store import items as store
-from luoshi.store.evidence import attachments_of
+from luoshi.store.evidence import files_of
 from luoshi.store.outbox import item_notices
 from luoshi.store.subtasks import breakdown
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
@@ -41,7 +41,7 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
     context = source_context(session, view.item.source) if view.item.source else {}
     units = (unit_options(session, keep=view.item.lead_units + view.item.co_units)
              if {Action.CONFIRM, Action.ASSIGN} & set(view.actions) else [])
-    parts = breakdown_dict(breakdown(session, item_id=view.id))
+    parts = breakdown_dict(breakdown(session, item_id=view.id, source=view.item.source))
     splittable = (user.role in OFFICE and view.item.state in REWORKABLE
                   and (len(parts["subtasks"]) >= 2 or len(view.item.lead_units) >= 2))
     return page(request, "item.html", status_code=status_code, user=user, active="ledger", title=view.item.title,
@@ -49,10 +49,10 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
                 reports=[e for e in events if e["type"] in REPORTS][::-1],
                 forms=forms_for(view.actions, view.item, proposed,
                                 evidence_required=evidence_required(session, view.item.kind.value), typed=typed),
-                units=units, files=by_version(attachments_of(session, item_id=item_id, actor=user.actor)),
+                units=units, files=by_version(files_of(session, view.id)),
                 notices=[{**n.to_dict(), "at_local": local(n.sent_at or n.created_at, settings.zone)}
                          for n in item_notices(session, item_id=item_id, actor=user.actor, limit=20)],
-                instructions=instruction_dicts(session, store.instructions(session, item_id=item_id, actor=user.actor),
+                instructions=instruction_dicts(session, store.instruction_views(session, [view.id]).get(view.id, []),
                                                settings.zone),
                 may_answer=may_take(view.item, Action.ANSWER_INSTRUCTION, user.actor),
                 full_document=may_read_documents(user.actor), notice_base=f"/items/{item_id}/notices", **context)
