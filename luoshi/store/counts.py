@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from luoshi.store.models import ItemRow, ItemStateCount
@@ -61,10 +61,14 @@ def drop_trigger_statements(dialect: str) -> list[str]:
 
 def items_in(session: Session, states: Iterable[str] | None = None) -> int:
     """How many items are in `states` (None: all), from the kept counts."""
-    stmt = select(func.coalesce(func.sum(ItemStateCount.n), 0))
-    if states is not None:
-        stmt = stmt.where(ItemStateCount.state.in_(list(states)))
-    return int(session.scalar(stmt) or 0)
+    if states is None:
+        return int(session.connection().execute(_ALL).scalar() or 0)
+    return int(session.connection().execute(_IN, {"states": list(states)}).scalar() or 0)
+
+
+# Built once: a statement's cache key is then computed once, not at every ledger request.
+_ALL = select(func.coalesce(func.sum(ItemStateCount.n), 0))
+_IN = _ALL.where(ItemStateCount.state.in_(bindparam("states", expanding=True)))
 
 
 def recount(session: Session) -> dict[str, int]:

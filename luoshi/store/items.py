@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -285,11 +285,7 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
     answers 404 for both.
     """
     settings = settings or get_settings()
-    source = func.substr(Document.text, ItemRow.span_start + 1, ItemRow.span_end - ItemRow.span_start)
-    row = session.execute(select(*_LISTED, Document.name.label("document_name"), Document.title.label("document_title"),
-                                 Document.version.label("document_version"), source.label("source_text"))
-                          .outerjoin(Document, Document.id == ItemRow.document_id)
-                          .where(ItemRow.id == _key(item_id))).first()
+    row = session.connection().execute(_ONE, {"id": _key(item_id)}).first()
     if row is None:
         raise NotFound.of("item")
     [item], names = _assemble(session, [row], settings.zone)
@@ -308,11 +304,12 @@ def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo) -> tuple[list
     extensions: dict[int, list[Any]] = {i: [] for i in ids}
     names: dict[str, str] = {}
     if ids:
-        for a in session.execute(_UNITS.where(Assignment.item_id.in_(ids))):
+        connection = session.connection()  # Core rows of statements built once (see _UNITS)
+        for a in connection.execute(_UNITS, {"ids": ids}):
             units[a.item_id].append(a)
             names[str(a.organisation_id)] = a.name
         extended = [r.id for r in rows if r.extension_count]
-        for e in session.execute(_EXTENSIONS.where(ExtensionRow.item_id.in_(extended))) if extended else ():
+        for e in connection.execute(_EXTENSIONS, {"ids": extended}) if extended else ():
             extensions[e.item_id].append(e)
     return [_item(r, units[r.id], extensions[r.id], zone) for r in rows], names
 
@@ -501,10 +498,21 @@ _LISTED = (ItemRow.id, ItemRow.kind, ItemRow.title, ItemRow.text, ItemRow.docume
 # a page's Python time; `.where(…)` on these copies only what changes.
 _PAGE = select(*_LISTED)
 _PAGE_COUNTED = select(*_LISTED, func.count().over().label("total"))
+# One item with its document's name and the sentence it was read from (get_item).
+_ONE = (select(*_LISTED, Document.name.label("document_name"), Document.title.label("document_title"),
+               Document.version.label("document_version"),
+               func.substr(Document.text, ItemRow.span_start + 1, ItemRow.span_end - ItemRow.span_start)
+               .label("source_text"))
+        .outerjoin(Document, Document.id == ItemRow.document_id).where(ItemRow.id == bindparam("id")))
+
+# Built once, with the ids bound at execution: SQLAlchemy then computes their cache keys once per process,
+# not at every request (with the ORM layer skipped, ~120 µs less a statement).
 _UNITS = (select(Assignment.item_id, Assignment.organisation_id, Assignment.role, Organisation.name)
           .join(Organisation, Organisation.id == Assignment.organisation_id)
+          .where(Assignment.item_id.in_(bindparam("ids", expanding=True)))
           .order_by(Assignment.item_id, Assignment.position))
-_EXTENSIONS = select(ExtensionRow.__table__).order_by(ExtensionRow.item_id, ExtensionRow.position)
+_EXTENSIONS = (select(ExtensionRow.__table__).where(ExtensionRow.item_id.in_(bindparam("ids", expanding=True)))
+               .order_by(ExtensionRow.item_id, ExtensionRow.position))
 
 
 def _escape_like(text: str) -> str:

@@ -79,7 +79,8 @@ def ensure_current(session: Session, policy: WarningPolicy, zone: str) -> int:
             item = Item(id=str(r.id), kind=Kind.TASK, title="", state=State(r.state), due=r.due, progress=r.progress,
                         assigned_at=r.assigned_at, last_progress_at=r.last_progress_at,
                         completion_requested_at=r.completion_requested_at)
-            values.append({"key": r.id, "state": r.state, "due": r.due, **warning_columns(item, policy, zone)})
+            values.append({"key": r.id, "state": r.state, "due": r.due, "assigned_at": r.assigned_at,
+                           **warning_columns(item, policy, zone)})
         table = ItemRow.__table__
         session.execute(update(table).where(table.c.id == bindparam("key"))
                         .values(yellow_on=bindparam("yellow_on"), red_on=bindparam("red_on"),
@@ -87,7 +88,7 @@ def ensure_current(session: Session, policy: WarningPolicy, zone: str) -> int:
         units = Assignment.__table__  # and the copies a unit's ledger reads (luoshi.store.models.UNIT_COPY)
         session.execute(update(units).where(units.c.item_id == bindparam("key"))
                         .values(state=bindparam("state"), due=bindparam("due"), yellow_on=bindparam("yellow_on"),
-                                red_on=bindparam("red_on")), values)
+                                red_on=bindparam("red_on"), assigned_at=bindparam("assigned_at")), values)
         changed += len(values)
     if changed:
         session.commit()
