@@ -256,7 +256,7 @@ def dossier(session: Session, *, item_id: int, actor: Actor, settings: Settings 
     events = store.item_history(session, item_id=item_id, actor=actor)
     reports = store.progress_reports(session, item_id=item_id, actor=actor)
     people = dict(session.execute(select(User.username, User.display_name)
-                                  .where(User.username.in_({e.actor for e in events}))).tuples().all())
+                                  .where(User.username.in_({e.actor for e in events}))).all())
     steps = [(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), people.get(e.actor) or e.actor, _label(e.type),
               e.to_state.label, _facts(e.data)) for e in events]
     files = attachments(session, view.id)
