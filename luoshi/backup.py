@@ -192,8 +192,11 @@ def restore(settings: Settings, source: str | Path) -> tuple[BackupSummary, list
     backend = make_url(url).get_backend_name()
     try:
         archive = tarfile.open(source, "r:gz")
+    except FileNotFoundError:
+        raise BackupError(f"无法读取备份文件 {source.name}：找不到这个文件，请检查路径") from None
     except (OSError, tarfile.TarError) as exc:
-        raise BackupError(f"无法读取备份文件 {source.name}：{exc}") from None
+        raise BackupError(f"无法读取备份文件 {source.name}：它已损坏，或不是 luoshi backup 生成的 .tar.gz 备份，请换一份"
+                          f"完整的备份（{type(exc).__name__}）") from None
     with archive, tempfile.TemporaryDirectory(prefix="luoshi-restore-") as work:
         members = _safe_members(archive)
         archive.extractall(work, members=members, filter="data")

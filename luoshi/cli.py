@@ -14,7 +14,7 @@ from rich.console import Console
 from luoshi.errors import LuoshiError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="luoshi (落实): documents → records → a tracked ledger.")
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # a long line wraps in the terminal, not mid-command
 
 PROGRESS_FROM = 4  # a progress bar is shown from this many files on
 
@@ -31,7 +31,7 @@ class Format(str, Enum):
 
 
 def fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+    err.print(f"[red]错误：[/red]{message}", markup=True, soft_wrap=True)
 
 
 def extract_files(files: list[str], genre: str | None = None) -> Iterator[tuple[str, dict | None, str | None]]:
@@ -69,7 +69,7 @@ def _genre(value: str | None) -> str | None:
 def _progress(files: list[str]):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    return Progress(TextColumn("正在抽取"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     TextColumn("{task.description}"), console=err, transient=True,
                     disable=len(files) < PROGRESS_FROM)
 
@@ -92,11 +92,12 @@ def extract(
 
         paths += [str(p) for p in sample_paths()]
     if not paths:
-        fail("give one or more files or folders, or --samples")
+        fail("请给出一个或多个文件或文件夹，或加 --samples 抽取自带的样例文件")
         raise typer.Exit(2)
     files = expand(paths)
     if not files:
-        fail(f"no .txt, .docx or .pdf file in {', '.join(paths)}")
+        fail(f"{'、'.join(paths)} 中没有可读取的文件：luoshi 读取 .txt、.docx、.pdf，以及 .jpg、.png、.tif 格式的扫描件"
+             "或照片，请检查路径")
         raise typer.Exit(2)
     fmt = format or (Format.json if len(files) == 1 else Format.jsonl)
     failed = 0
@@ -107,7 +108,7 @@ def extract(
             progress.update(task, advance=1, description=path)
             if error:
                 failed += 1
-                progress.console.print(f"[red]error:[/red] {error}", markup=True, soft_wrap=True, highlight=False)
+                progress.console.print(f"[red]错误：[/red]{error}", markup=True, soft_wrap=True, highlight=False)
                 continue
             if fmt is Format.table:
                 from luoshi.render import print_record
@@ -119,6 +120,7 @@ def extract(
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
     if failed:
+        err.print(f"{failed} 份文件未能读取：请按上面的提示处理后重新运行", highlight=False)
         raise typer.Exit(2)
 
 
@@ -148,7 +150,7 @@ def ingest(
 
     doc_type = _genre(genre)
     db = _database()
-    with db.session() as session, Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+    with db.session() as session, Progress(TextColumn("正在入库"), BarColumn(), MofNCompleteColumn(),
                                            TextColumn("{task.description}"), console=err, transient=True,
                                            disable=not err.is_terminal) as bar:
         task = bar.add_task("", total=None)
@@ -156,8 +158,14 @@ def ingest(
             task, completed=done, total=total, description=path))
     for result in report.errors:
         fail(result.error or result.path)
-    err.print(f"documents: {report.inserted} new, {report.updated} new versions, {report.noop} unchanged; "
-              f"items: {report.items} created; errors: {len(report.errors)}", highlight=False)
+    err.print(f"文件：新增 {report.inserted} 份，新版本 {report.updated} 份，未变 {report.noop} 份；"
+              f"事项：新建 {report.items} 条；出错 {len(report.errors)} 份", highlight=False)
+    if not report.files:
+        fail(f"{'、'.join(paths)} 中没有可入库的文件：luoshi 读取 .txt、.docx、.pdf，以及 .jpg、.png、.tif 格式的扫描件"
+             "或照片，请检查路径")
+    elif report.errors:
+        err.print("出错的文件未入库：请按上面的提示处理后重新运行 luoshi ingest（已入库的文件不会重复入库）",
+                  highlight=False)
     if report.errors or not report.files:
         raise typer.Exit(2)
 
@@ -185,13 +193,18 @@ def users_add(
     except LuoshiError as exc:
         fail(str(exc))
         raise typer.Exit(2)
-    err.print(f"user {user.username} added: {user.role.value}{' of ' + user.unit_name if user.unit_name else ''}",
-              highlight=False)
+    err.print(f"已添加用户 {user.username}：{_role(user)}", highlight=False)
+
+
+def _role(user) -> str:
+    """A user's role as the office says it, with its unit: 单位（市商务局）."""
+    return f"{user.role.label}{'（' + user.unit_name + '）' if user.unit_name else ''}"
 
 
 def _password_from_stdin(given: bool, command: str) -> str:
     if not given:
-        fail(f"give the password on stdin with --password-stdin (e.g. `echo secret123 | luoshi users {command} …`)")
+        fail(f"请从标准输入给出密码并加 --password-stdin（例如 echo secret123 | luoshi users {command} …），"
+             "不要把密码写在命令行上")
         raise typer.Exit(2)
     return sys.stdin.readline().rstrip("\r\n")
 
@@ -220,8 +233,7 @@ def users_set(
 
     def change(session, user) -> None:
         changed = update_user(session, user_id=user.id, role=role, unit=unit, by="cli")
-        err.print(f"user {changed.username}: {changed.role.value}"
-                  f"{' of ' + changed.unit_name if changed.unit_name else ''}", highlight=False)
+        err.print(f"用户 {changed.username} 已改为：{_role(changed)}", highlight=False)
 
     _change_user(name, change)
 
@@ -238,8 +250,7 @@ def users_reset_password(
 
     def change(session, user) -> None:
         revoked = reset_password(session, user_id=user.id, password=password, by="cli")
-        err.print(f"user {user.username}: new password set, signed out everywhere ({revoked} tokens revoked)",
-                  highlight=False)
+        err.print(f"用户 {user.username} 已设置新密码，各处登录均已退出（吊销 API 令牌 {revoked} 个）", highlight=False)
 
     _change_user(name, change)
 
@@ -263,7 +274,8 @@ def audit_verify() -> None:
         problems = [*verify_audit(session, key=get_settings().audit_key_bytes), *verify_chain(session)]
         anchored = database_id(session)
     if problems:
-        fail(f"the audit log is broken at {problems[0]} ({len(problems)} problems in all)")
+        fail(f"审计日志被改动过（共 {len(problems)} 处问题），第一处：{problems[0]}。请停止录入并联系系统管理员"
+             "核查；必要时用 luoshi restore 从备份恢复")
         for problem in problems[1:20]:
             err.print(f"  {problem}", highlight=False)
         raise typer.Exit(1)
@@ -271,7 +283,7 @@ def audit_verify() -> None:
         from luoshi.keys import NO_AUDIT_KEY
 
         err.print(NO_AUDIT_KEY, highlight=False)
-    err.print(f"the audit log is intact (checkpoint {anchored or 'none: the log is empty'})", highlight=False)
+    err.print(f"审计日志完整（检查点 {anchored}）" if anchored else "审计日志完整（日志为空，尚无检查点）", highlight=False)
 
 
 @app.command("backup")
@@ -351,7 +363,7 @@ def db_upgrade() -> None:
     except LuoshiError as exc:
         fail(str(exc))
         raise typer.Exit(2)
-    err.print(f"database at migration {head_revision()}", highlight=False)
+    err.print(f"数据库已迁移到最新版本 {head_revision()}", highlight=False)
 
 
 # -- exports and search --------------------------------------------------------------------------------
@@ -399,7 +411,7 @@ def _write_export(output: str, make) -> None:
     except (LuoshiError, OSError) as exc:
         fail(str(exc))
         raise typer.Exit(2)
-    err.print(f"written: {output} ({len(data)} bytes)", highlight=False)
+    err.print(f"已写入 {output}（{len(data)} 字节）", highlight=False)
 
 
 def _day(value: Optional[str], name: str):
@@ -408,7 +420,7 @@ def _day(value: Optional[str], name: str):
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
-        fail(f"{name} {value!r} is not a date: give YYYY-MM-DD")
+        fail(f"{name} 的值 {value!r} 不是日期：请写成 YYYY-MM-DD（例如 2026-10-31）")
         raise typer.Exit(2)
 
 
@@ -492,12 +504,16 @@ app.add_typer(search_app, name="search")
 @search_app.command("reindex")
 def search_reindex() -> None:
     """Rebuild the search index from everything stored (it is kept current as things are stored)."""
-    from luoshi.store.search_index import index_all
+    from luoshi.store.search_index import KIND_LABELS, index_all
 
     db = _database()
     with db.session() as session:
         counts = index_all(session)
-    err.print("indexed: " + ", ".join(f"{n} {kind}s" for kind, n in counts.items()), highlight=False)
+    err.print("已重建搜索索引：" + "，".join(f"{KIND_LABELS.get(kind, kind)} {n} {COUNTERS.get(kind, '条')}"
+                                        for kind, n in counts.items()), highlight=False)
+
+
+COUNTERS = {"document": "份", "item": "条", "target": "项", "suggestion": "件"}  # the measure word of each kind
 
 
 # -- the web app ---------------------------------------------------------------------------------------
@@ -521,7 +537,8 @@ def serve(
         from luoshi.keys import NO_AUDIT_KEY
 
         err.print(NO_AUDIT_KEY, style="bold red", highlight=False)
-    err.print(f"luoshi: http://{host}:{port}/  (API: http://{host}:{port}/openapi.json)", highlight=False)
+    err.print(f"luoshi 已启动：http://{host}:{port}/（API 说明：http://{host}:{port}/openapi.json；按 Ctrl-C 停止）",
+              highlight=False)
     from luoshi.web.server import run
 
     run(host=host, port=port, workers=workers)
@@ -542,13 +559,13 @@ def worker(
     settings = get_settings()
     if once:
         done = run_once(db, settings, runner=runner_name("worker"))
-        err.print(f"queued {done.scheduled}, sent {done.sent}, failed {done.failed}", highlight=False)
+        err.print(f"通知：新排队 {done.scheduled} 条，已发送 {done.sent} 条，发送失败 {done.failed} 条", highlight=False)
         db.dispose()
         return
     runner = Worker(db, settings, kind="worker")
     signal.signal(signal.SIGTERM, lambda *_: runner.stopping.set())
-    err.print(f"luoshi worker {runner.name}: sending notifications every {settings.worker_poll_seconds:g} s "
-              "(Ctrl-C stops)", highlight=False)
+    err.print(f"luoshi 通知进程 {runner.name} 已启动：每 {settings.worker_poll_seconds:g} 秒发送一次待发通知"
+              "（按 Ctrl-C 停止）", highlight=False)
     try:
         runner.run()
     except KeyboardInterrupt:
@@ -588,9 +605,9 @@ def demo(
         fail(str(exc))
         raise typer.Exit(2)
     out = Console(highlight=False, soft_wrap=True)
-    out.print(f"demo database: {path} ({summary.documents} documents, {summary.items} items)")
+    out.print(f"演示数据库：{path}（文件 {summary.documents} 份，督办事项 {summary.items} 条）")
     out.print(f"导出此数据库的台账：{export_line(url)}")
-    out.print("demo users (username / password / role):")
+    out.print("演示用户（用户名 / 密码 / 角色）：")
     for user in summary.users:
         out.print(f"  {user.username:<10} {user.password:<16} {user.role_label}{' · ' + user.unit if user.unit else ''}")
     if no_serve:
@@ -599,7 +616,7 @@ def demo(
     from luoshi.settings import get_settings
 
     get_settings.cache_clear()
-    out.print(f"open http://{host}:{port}/ and sign in as one of the users above (Ctrl-C stops)")
+    out.print(f"请在浏览器中打开 http://{host}:{port}/，用上面任一用户登录（按 Ctrl-C 停止）")
     from luoshi.web.server import run
 
     run(host=host, port=port)

@@ -239,11 +239,12 @@ def ingest_file(session: Session, path: str, *, actor: Actor = INGEST_ACTOR, set
         stored = session.scalars(select(Document).where(Document.sha256 == sha)).first() if data else None
         if stored is not None:
             return FileResult(path, "noop", stored.id, stored.version)
-        return FileResult(path, "error", error=f"{path}: could not be stored: {type(exc).__name__}: "
-                                               f"{str(exc).splitlines()[0]}")
+        return FileResult(path, "error", error=f"{path}: 未能存入数据库：请稍后重试，仍不成功请把以下详情交给系统管理员"
+                                               f"（{type(exc).__name__}: {str(exc).splitlines()[0]}）")
     except Exception as exc:  # an extraction bug on one document must not stop the batch
         session.rollback()
-        return FileResult(path, "error", error=f"{path}: extraction failed: {type(exc).__name__}: {exc}")
+        return FileResult(path, "error", error=f"{path}: 抽取出错，文件未入库：请把以下详情交给系统管理员"
+                                               f"（{type(exc).__name__}: {exc}）")
 
 
 def _bytes(path: str) -> bytes:
@@ -253,7 +254,9 @@ def _bytes(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise ReadError(path, f"cannot be read: {exc.strerror or exc}") from exc
+        from luoshi.text.readers import unreadable
+
+        raise ReadError(path, unreadable(exc)) from exc
 
 
 def _latest(session: Session, name: str) -> Document:

@@ -120,7 +120,7 @@ def run_job(db, job_id: int, *, actor: Actor, settings: Settings) -> bool:
         try:
             result = ingest_upload(session, name=name, data=data, actor=actor, settings=settings, progress=progress)
         except Exception as exc:  # ingest returns errors; this is a bug, which must not leave the job running
-            log.exception("OCR job %s failed", job_id)
+            log.exception("文字识别任务 %s 出错，已标为失败：请把以下错误详情交给系统管理员", job_id)
             result = None
             error = f"{type(exc).__name__}"
         values = dict(finished_at=datetime.now(UTC), data=b"")
@@ -159,7 +159,7 @@ class Worker:
             try:
                 run_job(self.db, job_id, actor=actor, settings=self.settings)
             except Exception:  # the database went away: the job stays queued for the next start
-                log.exception("OCR job %s could not be run", job_id)
+                log.exception("文字识别任务 %s 未能运行（数据库可能暂时无法访问），下次启动时会再做；错误详情如下", job_id)
 
     def resume(self) -> None:
         """Queue the jobs the database holds that no one is reading (queued by any process, or left by a
@@ -177,7 +177,7 @@ class Worker:
             try:
                 self.resume()
             except Exception:
-                log.warning("looking for OCR jobs failed; trying again in %s s", every)
+                log.warning("查找待识别任务出错（数据库可能暂时无法访问），%s 秒后重试", every)
 
     def wait(self, timeout: float | None = None) -> None:
         """Until the queue is empty (tests and the command line)."""

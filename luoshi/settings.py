@@ -127,7 +127,7 @@ class Settings(BaseSettings):
         from luoshi.ledger.due import RULE
 
         if not RULE.match(value):
-            raise ValueError(f"due rule {value!r}: write e.g. 2m, 60d, 8w or 1y")
+            raise ValueError(f"期限规则 {value!r} 无法识别：请写成例如 2m、60d、8w 或 1y")
         return value
 
     @field_validator("timezone")
@@ -136,7 +136,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; write e.g. Asia/Shanghai") from None
+            raise ValueError(f"时区 {value!r} 无法识别：请写成例如 Asia/Shanghai") from None
         return value
 
     @model_validator(mode="after")
@@ -193,11 +193,32 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(f"LUOSHI_{'_'.join(map(str, e['loc'])).upper() or 'SETTINGS'}: {e['msg']}"
-                             for e in exc.errors())
-        raise SettingsError(f"invalid settings: {problems}") from None
+        problems = "；".join(("LUOSHI_" + "_".join(map(str, e["loc"])).upper() + "：" if e["loc"] else "") + _problem(e)
+                            for e in exc.errors())
+        raise SettingsError(f"设置有误：{problems}。请修改对应的环境变量（或 .env 文件）后重新启动") from None
     except Exception as exc:  # a DuePolicy rule raises the ledger's InvalidValue
-        raise SettingsError(f"invalid settings: {exc}") from None
+        raise SettingsError(f"设置有误：{exc}。请修改对应的环境变量（或 .env 文件）后重新启动") from None
+
+
+# pydantic's checks, said in Chinese (its own messages are English); `{…}` are the check's limits.
+PROBLEMS = {
+    "greater_than_equal": "须不小于 {ge}", "greater_than": "须大于 {gt}", "less_than_equal": "须不大于 {le}",
+    "less_than": "须小于 {lt}", "int_parsing": "须是整数", "int_from_float": "须是整数", "float_parsing": "须是数字",
+    "bool_parsing": "须是 true 或 false", "string_too_short": "不能为空", "literal_error": "须是 {expected} 之一",
+    "enum": "须是 {expected} 之一", "missing": "未设置",
+}
+
+
+def _problem(error: dict) -> str:
+    """One setting's problem in words: our validators' own (Chinese) message, or pydantic's check in Chinese."""
+    context = error.get("ctx") or {}
+    if error["type"] in ("value_error", "assertion_error") and "error" in context:
+        return str(context["error"])
+    words = PROBLEMS.get(error["type"])
+    if words is None:
+        return f"取值 {error.get('input')!r} 无效"
+    limits = {k: str(v).replace(", ", "、").replace(" or ", "、") for k, v in context.items()}
+    return f"取值 {error.get('input')!r} " + words.format(**limits)
 
 
 @lru_cache(maxsize=1)

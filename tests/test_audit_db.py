@@ -56,7 +56,7 @@ def test_an_edited_entry_is_detected(session, trail):
 def test_an_edited_copy_column_is_detected(session, trail):
     sql(session, "UPDATE audit_log SET actor = 'someone' WHERE seq = 2")
     assert [str(p) for p in verify_audit(session)] == [
-        "item 1 entry 2: column: column actor differs from the hashed event"]
+        "督办事项 1 第 2 条：字段不符：字段 actor 与记入哈希的事件不一致"]
 
 
 def test_a_deleted_entry_is_detected(session, trail):
@@ -90,13 +90,13 @@ def test_luoshi_audit_verify_exits_1_naming_the_first_broken_entry(db, session, 
     finally:
         get_settings.cache_clear()
     assert (result.exit_code, " ".join(result.output.split())) == (
-        1, "error: the audit log is broken at item 1 entry 5: changed: seq 5 does not match its hash: its content "
-           "changed (1 problems in all)")
+        1, "错误：审计日志被改动过（共 1 处问题），第一处：督办事项 1 第 5 条：内容被改：第 5 条与其哈希不符：内容被改动过。"
+           "请停止录入并联系系统管理员核查；必要时用 luoshi restore 从备份恢复")
 
 
 def test_an_items_whole_trail_deleted_is_detected(session, trail):
     sql(session, "DELETE FROM audit_log WHERE item_id = 1")
-    assert [str(p) for p in verify_audit(session)] == ["item 1: length: no entries, expected 5"]
+    assert [str(p) for p in verify_audit(session)] == ["督办事项 1：条数不符：没有任何记录，应有 5 条"]
 
 
 def test_an_entry_added_by_hand_is_detected(session, trail):
@@ -130,7 +130,7 @@ def test_an_edited_admin_entry_is_detected(session):
     create_user(session, username="wang", password="secret-123", role="leader")
     sql(session, "UPDATE admin_log SET event = REPLACE(event, 'leader', 'admin') WHERE seq = 2")
     assert [str(p) for p in verify_audit(session)] == [
-        "the admin log entry 2: changed: seq 2 does not match its hash: its content changed"]
+        "管理日志 第 2 条：内容被改：第 2 条与其哈希不符：内容被改动过"]
 
 
 def test_admin_changes_at_the_same_moment_are_chained_in_turn(make_db, backend):

@@ -71,35 +71,35 @@ def test_1_an_item_deleted_with_all_its_events_and_rows(trail):
         "DELETE FROM audit_log WHERE item_id = 2", "DELETE FROM items WHERE id = 2")
     assert verify_audit(trail) == []  # each remaining item's chain is whole: only the global chain knows
     found = problems(trail)
-    assert "the global chain: deleted: item 2 is in the chain but no longer stored" in found
-    assert "the global chain: deleted: event 2:5 is in the chain but no longer stored" in found
-    assert "the global chain: deleted: progress 3 is in the chain but no longer stored" in found
+    assert "全局链：被删除：item 2 在链中，但数据库里已没有" in found
+    assert "全局链：被删除：event 2:5 在链中，但数据库里已没有" in found
+    assert "全局链：被删除：progress 3 在链中，但数据库里已没有" in found
 
 
 def test_2_an_events_time_changed(trail):
     trail.execute(update(AuditEntryRow).where(AuditEntryRow.item_id == 1, AuditEntryRow.seq == 3)
                   .values(at=datetime(2023, 1, 1, tzinfo=UTC)))
     trail.commit()
-    assert problems(trail) == ["item 1 entry 3: column: column at differs from the hashed event"]
+    assert problems(trail) == ["督办事项 1 第 3 条：字段不符：字段 at 与记入哈希的事件不一致"]
 
 
 def test_3_the_last_event_deleted_and_the_version_lowered(trail):
     sql(trail, "DELETE FROM ratings WHERE item_id = 1", "DELETE FROM audit_log WHERE item_id = 1 AND seq = 8",
         "UPDATE items SET version = 7, rating = NULL WHERE id = 1")
     assert verify_audit(trail) == []
-    assert problems(trail) == ["the global chain: deleted: event 1:8 is in the chain but no longer stored",
-                               "the global chain: deleted: rating 1 is in the chain but no longer stored"]
+    assert problems(trail) == ["全局链：被删除：event 1:8 在链中，但数据库里已没有",
+                               "全局链：被删除：rating 1 在链中，但数据库里已没有"]
 
 
 @pytest.mark.parametrize("change", ["text = '已走访200家'", "percent = 90"])
 def test_4_a_progress_report_edited_in_its_own_table(trail, change):
     sql(trail, f"UPDATE progress_reports SET {change} WHERE id = 1")
-    assert problems(trail) == ["the global chain: changed: progress 1 differs from what was stored"]
+    assert problems(trail) == ["全局链：被改动：progress 1 与存入时不同"]
 
 
 def test_5_a_users_role_changed_to_admin_in_the_database(trail):
     sql(trail, "UPDATE users SET role = 'admin' WHERE username = 'li'")
-    assert problems(trail) == ["the global chain: user: user 'li': role changed outside luoshi"]
+    assert problems(trail) == ["全局链：用户：用户 'li' 的 role 被绕过 luoshi 改动"]
 
 
 def test_a_role_changed_through_luoshi_is_no_problem(trail):
@@ -110,8 +110,8 @@ def test_a_role_changed_through_luoshi_is_no_problem(trail):
 
 def test_6_the_administrative_logs_last_entry_deleted(trail):
     sql(trail, "DELETE FROM admin_log WHERE seq = (SELECT max(seq) FROM admin_log)")
-    assert problems(trail) == ["the global chain: deleted: admin 3 is in the chain but no longer stored",
-                               "the global chain: user: user 'wang' was never created through luoshi"]
+    assert problems(trail) == ["全局链：被删除：admin 3 在链中，但数据库里已没有",
+                               "全局链：用户：用户 'wang' 不是通过 luoshi 创建的"]
 
 
 def _rehash_item(session, item_id: int, edit) -> None:
@@ -142,25 +142,25 @@ def _rehash_global_chain(session) -> None:
 def test_7_without_a_key_an_event_edited_and_rehashed(trail):
     _rehash_item(trail, 2, lambda e: {**e, "actor": "someone-else"})
     assert verify_audit(trail) == []  # the item's chain alone holds
-    assert problems(trail) == ["the global chain: changed: event 2:4 differs from what was stored",
-                               "the global chain: changed: event 2:5 differs from what was stored"]
+    assert problems(trail) == ["全局链：被改动：event 2:4 与存入时不同",
+                               "全局链：被改动：event 2:5 与存入时不同"]
 
 
 def test_7_and_the_global_chain_rehashed_too_the_signed_checkpoint_tells(trail):
     _rehash_item(trail, 2, lambda e: {**e, "actor": "someone-else"})
     _rehash_global_chain(trail)
     [found] = problems(trail)
-    assert found.startswith("the global chain: checkpoint: entry ") and found.endswith(": the chain was rewritten")
+    assert found.startswith("全局链：检查点：第 ") and found.endswith("的检查点不符：链被重写过")
 
 
 def test_a_cut_off_chain_and_a_forged_checkpoint_are_caught(trail):
     path = anchor.checkpoint_path(anchor.database_id(trail))
     sql(trail, "DELETE FROM audit_chain WHERE seq = (SELECT max(seq) FROM audit_chain)",
         "DELETE FROM ratings WHERE item_id = 1")
-    assert any("entries were deleted" in p for p in problems(trail))
+    assert any("有记录被删除" in p for p in problems(trail))
     forged = json.loads(path.read_text())
     path.write_text(json.dumps({**forged, "seq": forged["seq"] - 1}))
-    assert any("checkpoint" in p and "签名不符" in p for p in problems(trail))
+    assert any("检查点" in p and "签名不符" in p for p in problems(trail))
 
 
 def test_luoshi_audit_verify_reports_a_tampering_and_exits_1(db, trail, monkeypatch):
@@ -172,7 +172,7 @@ def test_luoshi_audit_verify_reports_a_tampering_and_exits_1(db, trail, monkeypa
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 1
-    assert "the global chain: changed: progress 2 differs from what was stored" in result.output
+    assert "全局链：被改动：progress 2 与存入时不同" in result.output
 
 
 def test_no_audit_key_is_warned_about_loudly(tmp_path, capsys):

@@ -107,7 +107,7 @@ def test_a_restore_whose_audit_does_not_hold_is_not_a_success(make_db, settings,
         s.commit()
     backup(settings_for(settings, db.url), tmp_path / "bad.tar.gz")
     _, problems = restore(settings_for(settings, f"sqlite:///{tmp_path / 'r.sqlite3'}"), tmp_path / "bad.tar.gz")
-    assert problems == ["item 1: state: the item's state is 'done', its last event says 'confirmed'"]
+    assert problems == ["督办事项 1：状态不符：事项的状态是 'done'，最后一条事件却是 'confirmed'"]
 
 
 def test_the_commands_back_up_and_restore_with_a_reminder_of_the_keys(make_db, settings, tmp_path, monkeypatch):

@@ -52,10 +52,11 @@ def test_several_files_give_json_lines_and_bad_ones_are_reported(tmp_path):
     assert out.returncode == 2
     records = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["source"] for r in records] == ["a.txt", "c.txt"]
-    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    *errors, summary = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(errors) == 2
-    assert any("binary.txt" in e and "binary" in e for e in errors)
-    assert any("empty.txt" in e and "empty" in e for e in errors)
+    assert any("binary.txt" in e and "二进制文件" in e for e in errors)
+    assert any("empty.txt" in e and "没有文字" in e for e in errors)
+    assert summary == "2 份文件未能读取：请按上面的提示处理后重新运行"
     assert "Traceback" not in out.stderr
 
 
@@ -66,9 +67,10 @@ def test_unsupported_and_missing_files_exit_2_with_one_line_each(tmp_path):
     assert out.returncode == 2
     assert out.stdout == ""
     lines = [line for line in out.stderr.splitlines() if line.strip()]
-    assert len(lines) == 2
-    assert "notes.xls" in lines[0] and "unsupported format" in lines[0]
-    assert "missing.txt" in lines[1] and "no such file" in lines[1]
+    assert len(lines) == 3
+    assert "notes.xls" in lines[0] and "不支持的格式 .xls" in lines[0]
+    assert "missing.txt" in lines[1] and "找不到这个文件" in lines[1]
+    assert lines[2] == "2 份文件未能读取：请按上面的提示处理后重新运行"
 
 
 @needs_shared

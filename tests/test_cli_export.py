@@ -45,7 +45,7 @@ def test_the_ledger_as_xlsx_with_every_handed_out_item(cli, tmp_path):
     run, _ = cli
     out = tmp_path / "ledger.xlsx"
     code, output = run("export", "ledger", "--format", "xlsx", "-o", str(out))
-    assert code == 0 and output.startswith(f"读取数据库：SQLite 文件 {run.path} written: {out}")
+    assert code == 0 and output.startswith(f"读取数据库：SQLite 文件 {run.path} 已写入 {out}（")
     rows = xlsx_rows(out.read_bytes())
     assert rows[1] == HEADER
     assert [r[1] for r in rows[2:]] == [OVERDUE, DONE, OTHER]  # the ledger's order: by due date; no drafts
@@ -112,9 +112,9 @@ def test_bad_input_exits_2_with_the_reason(cli, tmp_path):
     run, _ = cli
     out = str(tmp_path / "x.docx")
     assert run("export", "bulletin", "--from", "2026-10-31", "--to", "2026-10-01", "-o", out) == (
-        2, f"读取数据库：SQLite 文件 {run.path} error: 通报期间有误：开始日期 2026-10-31 晚于结束日期 2026-10-01")
+        2, f"读取数据库：SQLite 文件 {run.path} 错误：通报期间有误：开始日期 2026-10-31 晚于结束日期 2026-10-01")
     assert run("export", "bulletin", "--from", "31.10.2026", "--to", "2026-10-01", "-o", out) == (
-        2, "error: --from '31.10.2026' is not a date: give YYYY-MM-DD")
+        2, "错误：--from 的值 '31.10.2026' 不是日期：请写成 YYYY-MM-DD（例如 2026-10-31）")
     code, output = run("export", "ledger", "-o", out, "--state", "nonsense")
     assert code == 2 and "状态“nonsense”无法识别" in output
 
@@ -128,7 +128,7 @@ def test_search_reindex_rebuilds_the_index(cli):
         clear(s)
         s.commit()
         assert search(s, "燃气").total == 0
-    assert run("search", "reindex") == (0, "indexed: 1 documents, 4 items, 43 targets, 2 suggestions")
+    assert run("search", "reindex") == (0, "已重建搜索索引：文件 1 份，督办事项 4 条，目标指标 43 项，代表建议 2 件")
     with db.session() as s:
         assert [h.title for h in search(s, "燃气", kinds=["item"]).hits] == [DONE]
     db.dispose()
@@ -144,6 +144,6 @@ def test_export_refuses_a_database_file_that_does_not_exist(tmp_path, monkeypatc
         get_settings.cache_clear()
     output = " ".join(result.output.split())
     assert result.exit_code == 2
-    assert output.startswith(f"error: 找不到数据库文件 {tmp_path / 'luoshi.sqlite3'}：")
+    assert output.startswith(f"错误：找不到数据库文件 {tmp_path / 'luoshi.sqlite3'}：")
     assert "LUOSHI_DATABASE_URL" in output and "luoshi demo" in output
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no empty database made, no file written

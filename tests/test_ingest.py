@@ -93,10 +93,10 @@ def test_a_bad_file_is_reported_and_the_others_stored(session, settings, tmp_pat
     report = ingest_paths(session, [tmp_path, tmp_path / "missing.docx"], settings=settings, now=NOW)
     assert [(f.path.rsplit("/", 1)[-1], f.status, f.error and f.error.split(": ", 1)[1]) for f in report.files] == [
         ("a.txt", "inserted", None),
-        ("b.txt", "error", "binary file, not text (it contains NUL bytes)"),
-        ("c.txt", "error", "empty document: no text in it"),
+        ("b.txt", "error", "这是二进制文件，不是文本（含 NUL 字节）：请另存为 .txt、.docx 或 .pdf 后再读取"),
+        ("c.txt", "error", "文件中没有文字：请检查是否选错了文件"),
         ("d.txt", "inserted", None),
-        ("missing.docx", "error", "no such file"),
+        ("missing.docx", "error", "找不到这个文件：请检查路径和文件名"),
     ]
     assert (report.inserted, len(report.errors), report.items, count(session, Document)) == (2, 3, 4, 2)
 

@@ -67,7 +67,7 @@ def test_the_hash_is_sha256_over_canonical_json():
 def test_an_edited_entry_is_detected():
     entries = trail()
     entries[2] = replace(entries[2], event={**entries[2].event, "due": "2024-12-31"})
-    assert verify(entries) == [Problem(2, 3, "changed", "seq 3 does not match its hash: its content changed")]
+    assert verify(entries) == [Problem(2, 3, "changed", "第 3 条与其哈希不符：内容被改动过")]
 
 
 def test_an_edited_and_rehashed_entry_breaks_the_next_link():

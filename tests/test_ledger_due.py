@@ -31,7 +31,7 @@ def test_defaults_are_configurable():
     policy = DuePolicy(task="2w", suggestion="90d", decision="1y")
     assert [due_date(k, ON, None, policy).date for k in (Kind.TASK, Kind.SUGGESTION, Kind.DECISION)] == [
         date(2024, 3, 29), date(2024, 6, 13), date(2025, 3, 15)]
-    with pytest.raises(InvalidValue, match="due rule for task is 'soon'; write e.g. 30d"):
+    with pytest.raises(InvalidValue, match="工作任务的默认期限 'soon' 无法识别：请写成例如 30d"):
         DuePolicy(task="soon")
 
 

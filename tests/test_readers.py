@@ -49,8 +49,8 @@ def test_gb18030_characters_outside_gbk_are_read(tmp_path):
 
 
 @pytest.mark.parametrize("name, data, problem", [
-    ("binary.txt", b"\x00\x01\x02\x03" * 100, "binary file, not text (it contains NUL bytes)"),
-    ("empty.txt", "  \n\u3000\n".encode("utf-8"), "empty document: no text in it"),
+    ("binary.txt", b"\x00\x01\x02\x03" * 100, "这是二进制文件，不是文本（含 NUL 字节）：请另存为 .txt、.docx 或 .pdf 后再读取"),
+    ("empty.txt", "  \n\u3000\n".encode("utf-8"), "文件中没有文字：请检查是否选错了文件"),
 ])
 def test_txt_that_is_no_text_is_refused(tmp_path, name, data, problem):
     path = tmp_path / name
@@ -68,10 +68,10 @@ def test_missing_folder_and_unsupported_files_are_refused(tmp_path):
             read(path)
         problems.append((type(exc.value), exc.value.problem))
     assert problems == [
-        (ReadError, "no such file"),
-        (ReadError, "is a folder, not a file"),
-        (UnsupportedFormat, "unsupported format .xls; luoshi reads .txt, .docx, .pdf and scans or photos as .jpg, "
-                             ".png or .tif"),
+        (ReadError, "找不到这个文件：请检查路径和文件名"),
+        (ReadError, "这是文件夹，不是文件：请给出其中的文件"),
+        (UnsupportedFormat, "不支持的格式 .xls：luoshi 读取 .txt、.docx、.pdf，以及 .jpg、.png、.tif 格式的扫描件或照片，"
+                            "请另存为其中一种格式"),
     ]
 
 
@@ -192,7 +192,8 @@ def test_pdf_without_any_text_even_by_ocr_is_refused(tmp_path):
     with pytest.raises(NoTextLayer if ocr.available() else ocr.OcrUnavailable) as exc:
         read(path)
     if ocr.available():
-        assert str(exc.value) == f"{path}: no text found in its 1 page(s), not even by OCR (a blank scan?)"
+        assert str(exc.value) == (f"{path}: 1 页中都没有找到文字，文字识别（OCR）也没有识别出文字：请检查是否是空白扫描件，"
+                                  "清晰地重新扫描后再读取")
     else:
         assert "pip install 'luoshi[ocr]'" in str(exc.value)
 
@@ -206,7 +207,7 @@ def test_encrypted_pdf_is_refused_for_want_of_its_password(tmp_path):
     c.save()
     with pytest.raises(ReadError) as exc:
         read(path)
-    assert str(exc.value) == f"{path}: encrypted PDF: it cannot be read without its password"
+    assert str(exc.value) == f"{path}: PDF 已加密，没有密码无法读取：请去除密码保护后再读取"
 
 
 def damaged(tmp_path, name: str, data: bytes):
@@ -223,7 +224,7 @@ def test_truncated_or_damaged_docx_and_pdf_are_refused_naming_the_file(tmp_path,
         path = damaged(tmp_path, f"{i}{name}", broken)
         with pytest.raises(ReadError) as exc:
             read(path)
-        assert str(exc.value).startswith(f"{path}: damaged"), str(exc.value)
+        assert str(exc.value).startswith(f"{path}: 文件已损坏"), str(exc.value)
 
 
 def test_damaged_files_give_one_line_errors_on_the_command_line(tmp_path):
@@ -236,8 +237,9 @@ def test_damaged_files_give_one_line_errors_on_the_command_line(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
-    errors = sorted(re.match(r"error: .*/([^/:]+): ", line)[1] for line in out.stderr.splitlines() if line.strip())
-    assert errors == ["cut.docx", "cut.pdf", "scan.pdf"]
+    *lines, summary = [line for line in out.stderr.splitlines() if line.strip()]
+    assert sorted(re.match(r"错误：.*/([^/:]+): ", line)[1] for line in lines) == ["cut.docx", "cut.pdf", "scan.pdf"]
+    assert summary == "3 份文件未能读取：请按上面的提示处理后重新运行"
     assert sorted(json.loads(line)["source"] for line in out.stdout.splitlines()) == ["good.docx", "good.pdf"]
 
 

@@ -36,9 +36,10 @@ def test_a_placeholder_secret_is_refused_in_production(monkeypatch):
 
 
 @pytest.mark.parametrize("name, value, message", [
-    ("LUOSHI_DUE_TASK", "soon", "due rule for task is 'soon'; write e.g. 30d, 8w, 3m, 1y or year_end"),
-    ("LUOSHI_TIMEZONE", "Mars/Olympus", "unknown time zone 'Mars/Olympus'; write e.g. Asia/Shanghai"),
-    ("LUOSHI_WARNING_STALE_DAYS", "-1", "LUOSHI_WARNING_STALE_DAYS: Input should be greater than or equal to 0"),
+    ("LUOSHI_DUE_TASK", "soon", "工作任务的默认期限 'soon' 无法识别：请写成例如 30d、8w、3m、1y 或 year_end（LUOSHI_DUE_TASK）"),
+    ("LUOSHI_TIMEZONE", "Mars/Olympus", "LUOSHI_TIMEZONE：时区 'Mars/Olympus' 无法识别：请写成例如 Asia/Shanghai"),
+    ("LUOSHI_WARNING_STALE_DAYS", "-1", "LUOSHI_WARNING_STALE_DAYS：取值 '-1' 须不小于 0"),
+    ("LUOSHI_ENVIRONMENT", "prod", "LUOSHI_ENVIRONMENT：取值 'prod' 须是 'development'、'test'、'production' 之一"),
 ])
 def test_bad_settings_are_named(monkeypatch, name, value, message):
     monkeypatch.setenv(name, value)

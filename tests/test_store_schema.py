@@ -58,14 +58,14 @@ def test_a_postgres_database_is_never_migrated_implicitly(tmp_path):
     with pytest.raises(StoreError) as caught:
         ensure_schema(engine)
     engine.dispose()
-    assert str(caught.value).endswith(f"is at migration (none), the code needs {head_revision()}: "
-                                      "run `luoshi db upgrade`")
+    assert str(caught.value).endswith(f"的版本是 （未迁移），程序需要 {head_revision()}：请先运行 luoshi db upgrade")
 
 
 def test_a_bad_url_names_what_would_be_valid():
     with pytest.raises(StoreError) as caught:
         make_engine("mysql://x@y/z")
-    assert str(caught.value) == "database URL 'mysql://x@y/z': luoshi runs on sqlite or postgresql, not mysql"
+    assert str(caught.value) == ("数据库地址 'mysql://x@y/z' 是 mysql 数据库，luoshi 只支持 sqlite 和 postgresql："
+                                 "请修改 LUOSHI_DATABASE_URL")
 
 
 def test_the_migrations_go_down_to_nothing_and_up_again(backend, tmp_path):

@@ -124,7 +124,7 @@ def test_jobs_left_queued_are_taken_up_when_a_process_starts_and_run_once(web_sq
     assert (done["state"], done["outcome"], done["items_created"] > 0, done["document_url"]) == (
         "done", "inserted", True, f"/documents/{done['document_id']}")
     assert (failed["state"], failed["document_id"], failed["error"]) == (
-        "failed", None, "文件未能识别入库：请检查扫描件是否清晰完整，重新上传；仍不成功请联系管理员")
+        "failed", None, "文件已损坏，无法作为 PDF 读取：请重新导出 PDF 后再读取")  # the reader's own words
 
 
 def test_a_job_whose_reader_died_is_read_again_once_its_lease_ran_out(web_sqlite):

@@ -80,15 +80,15 @@ def verify(entries: Iterable[AuditEntry], *, length: int | None = None, head: st
     for i, e in enumerate(entries):
         count += 1
         if e.seq != prev_seq + 1:
-            problems.append(Problem(i, e.seq, "sequence", f"seq {e.seq} follows {prev_seq}, expected {prev_seq + 1}"))
+            problems.append(Problem(i, e.seq, "sequence", f"第 {e.seq} 条接在第 {prev_seq} 条之后，应是第 {prev_seq + 1} 条"))
         if e.prev_hash != prev_hash:
             problems.append(Problem(i, e.seq, "broken_link",
-                                    f"seq {e.seq} links to {e.prev_hash[:12]}…, the entry before is {prev_hash[:12]}…"))
+                                    f"第 {e.seq} 条指向 {e.prev_hash[:12]}…，而前一条是 {prev_hash[:12]}…"))
         if chain(e.prev_hash, e.event, e.seq, key) != e.hash:
-            problems.append(Problem(i, e.seq, "changed", f"seq {e.seq} does not match its hash: its content changed"))
+            problems.append(Problem(i, e.seq, "changed", f"第 {e.seq} 条与其哈希不符：内容被改动过"))
         prev_hash, prev_seq = e.hash, e.seq
     if length is not None and count != length:
-        problems.append(Problem(count, None, "length", f"{count} entries, expected {length}"))
+        problems.append(Problem(count, None, "length", f"共 {count} 条，应有 {length} 条"))
     if head is not None and prev_hash != head:
-        problems.append(Problem(count, None, "head", f"the last hash is {prev_hash[:12]}…, expected {head[:12]}…"))
+        problems.append(Problem(count, None, "head", f"最后一条是 {prev_hash[:12]}…，应是 {head[:12]}…"))
     return problems

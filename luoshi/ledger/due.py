@@ -31,8 +31,8 @@ class DuePolicy:
         for kind in Kind:
             rule = self.rule(kind)
             if not RULE.match(rule):
-                raise InvalidValue(f"due rule for {kind.value} is {rule!r}; write e.g. 30d, 8w, 3m, 1y or year_end",
-                                   kind.value)
+                raise InvalidValue(f"{kind.label}的默认期限 {rule!r} 无法识别：请写成例如 30d、8w、3m、1y 或 year_end"
+                                   f"（LUOSHI_DUE_{kind.value.upper()}）", kind.value)
 
     def rule(self, kind: Kind) -> str:
         rules = {Kind.DECISION: self.decision, Kind.TASK: self.task, Kind.TARGET: self.target,
@@ -61,7 +61,7 @@ def by_rule(rule: str, start: date) -> date:
     """The date `rule` gives counting from `start` (the day of assignment)."""
     m = RULE.match(rule)
     if not m:
-        raise InvalidValue(f"due rule {rule!r}: write e.g. 30d, 8w, 3m, 1y or year_end", "rule")
+        raise InvalidValue(f"期限规则 {rule!r} 无法识别：请写成例如 30d、8w、3m、1y 或 year_end", "rule")
     if rule == "year_end":
         return date(start.year, 12, 31)
     n, unit = int(m[1]), m[2]

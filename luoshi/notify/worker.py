@@ -56,7 +56,7 @@ def run_once(db: Database, settings: Any, *, runner: str, now: datetime | None =
                 except DeliveryFailed as exc:
                     error = str(exc)
                 except Exception as exc:  # a bug or a surprise: recorded and retried, never a dead worker
-                    log.exception("sending outbox row %s failed", row.id)
+                    log.exception("发送通知出错（outbox 第 %s 行），下一轮将重试；错误详情如下，反复出现请交给系统管理员", row.id)
                     error = f"{type(exc).__name__}: {exc}"
                 with db.session() as session:
                     outbox.finish(session, row_id=row.id, runner=runner, error=error, now=now)
@@ -103,7 +103,7 @@ class Worker:
             try:
                 self.tick()
             except Exception:  # the database away for a moment: try again next poll
-                log.exception("worker pass failed")
+                log.exception("本轮通知发送出错（数据库可能暂时无法访问），下一轮将重试；错误详情如下")
             self.stopping.wait(self.settings.worker_poll_seconds)
 
     def start(self) -> "Worker":

@@ -225,7 +225,12 @@ class ChainProblem:
     detail: str
 
     def __str__(self) -> str:
-        return f"the global chain: {self.kind}: {self.detail}"
+        return f"全局链：{KINDS.get(self.kind, self.kind)}：{self.detail}"
+
+
+# Each kind of problem as `luoshi audit verify` names it.
+KINDS = {"chain": "链断开", "deleted": "被删除", "changed": "被改动", "unchained": "绕过 luoshi 写入", "user": "用户",
+         "checkpoint": "检查点"}
 
 
 def database_id(session: Session) -> str | None:
@@ -252,10 +257,10 @@ def verify_chain(session: Session, *, settings: Any = None) -> list[ChainProblem
     prev, chained = GENESIS, {}
     for expected_seq, entry in enumerate(entries, start=1):
         if entry.seq != expected_seq:
-            problems.append(ChainProblem("chain", f"entry {expected_seq} is missing (next is {entry.seq})"))
+            problems.append(ChainProblem("chain", f"缺少第 {expected_seq} 条（下一条是第 {entry.seq} 条）"))
             break
         if entry_hash(prev, entry.seq, entry.kind, entry.ref, entry.digest) != entry.hash:
-            problems.append(ChainProblem("chain", f"entry {entry.seq} does not match its hash"))
+            problems.append(ChainProblem("chain", f"第 {entry.seq} 条与其哈希不符"))
             break
         prev = entry.hash
         if entry.kind != "genesis":
@@ -263,11 +268,11 @@ def verify_chain(session: Session, *, settings: Any = None) -> list[ChainProblem
     facts = current_facts(session)
     for (kind, ref), digest in chained.items():
         if (kind, ref) not in facts:
-            problems.append(ChainProblem("deleted", f"{kind} {ref} is in the chain but no longer stored"))
+            problems.append(ChainProblem("deleted", f"{kind} {ref} 在链中，但数据库里已没有"))
         elif facts[(kind, ref)] != digest:
-            problems.append(ChainProblem("changed", f"{kind} {ref} differs from what was stored"))
+            problems.append(ChainProblem("changed", f"{kind} {ref} 与存入时不同"))
     for kind, ref in sorted(set(facts) - set(chained)):
-        problems.append(ChainProblem("unchained", f"{kind} {ref} was stored outside luoshi (not in the chain)"))
+        problems.append(ChainProblem("unchained", f"{kind} {ref} 不在链中：是绕过 luoshi 直接写入数据库的"))
     problems += verify_users(session)
     problems += verify_checkpoint(session, entries, settings=settings)
     return problems
@@ -284,11 +289,11 @@ def verify_users(session: Session) -> list[ChainProblem]:
     for user in session.scalars(select(User).order_by(User.id)):
         state = logged.get(f"user:{user.username}")
         if state is None:
-            problems.append(ChainProblem("user", f"user {user.username!r} was never created through luoshi"))
+            problems.append(ChainProblem("user", f"用户 {user.username!r} 不是通过 luoshi 创建的"))
             continue
         wrong = [f for f in ("role", "unit_id", "active") if f in state and state[f] != getattr(user, f)]
         if wrong:
-            problems.append(ChainProblem("user", f"user {user.username!r}: {', '.join(wrong)} changed outside luoshi"))
+            problems.append(ChainProblem("user", f"用户 {user.username!r} 的 {'、'.join(wrong)} 被绕过 luoshi 改动"))
     return problems
 
 
@@ -299,17 +304,17 @@ def verify_checkpoint(session: Session, entries: list[Any], *, settings: Any = N
     try:
         checkpoint = read_checkpoint(path, settings)
     except (ValueError, KeyError, OSError) as exc:
-        return [ChainProblem("checkpoint", f"the checkpoint {path.name} is not valid ({exc})")]
+        return [ChainProblem("checkpoint", f"检查点文件 {path.name} 无效（{exc}）：它被改动过，或审计密钥与写入时不同")]
     if checkpoint is None:
-        return [ChainProblem("checkpoint", f"no checkpoint of this database in the data folder ({path.name}): "
-                                           "its head cannot be checked")]
+        return [ChainProblem("checkpoint", f"数据目录中没有这个数据库的检查点（{path.name}）：无法核对链尾；"
+                                           "请确认 LUOSHI_DATA_DIR 指向原来的数据目录")]
     by_seq = {e.seq: e.hash for e in entries}
     if checkpoint["seq"] not in by_seq:
-        return [ChainProblem("checkpoint", f"the chain ends at {entries[-1].seq}, the checkpoint of "
-                                           f"{checkpoint['at']} counted {checkpoint['seq']}: entries were deleted")]
+        return [ChainProblem("checkpoint", f"链止于第 {entries[-1].seq} 条，而 {checkpoint['at']} 的检查点记有 "
+                                           f"{checkpoint['seq']} 条：有记录被删除")]
     if by_seq[checkpoint["seq"]] != checkpoint["hash"]:
-        return [ChainProblem("checkpoint", f"entry {checkpoint['seq']} differs from the checkpoint of "
-                                           f"{checkpoint['at']}: the chain was rewritten")]
+        return [ChainProblem("checkpoint", f"第 {checkpoint['seq']} 条与 {checkpoint['at']} 的检查点不符："
+                                           "链被重写过")]
     return []
 
 

@@ -38,9 +38,14 @@ class AuditProblem:
     detail: str
 
     def __str__(self) -> str:
-        where = "the admin log" if self.item_id is None else f"item {self.item_id}"
-        where += f" entry {self.seq}" if self.seq is not None else ""
-        return f"{where}: {self.kind}: {self.detail}"
+        where = "管理日志" if self.item_id is None else f"督办事项 {self.item_id}"
+        where += f" 第 {self.seq} 条" if self.seq is not None else ""
+        return f"{where}：{KINDS.get(self.kind, self.kind)}：{self.detail}"
+
+
+# Each kind of problem as `luoshi audit verify` names it.
+KINDS = {"changed": "内容被改", "broken_link": "链接断开", "sequence": "序号不连续", "length": "条数不符",
+         "head": "链尾不符", "column": "字段不符", "orphan": "多余记录", "state": "状态不符"}
 
 
 def _entry(row: Any) -> AuditEntry:
@@ -94,11 +99,11 @@ def verify_audit(session: Session, *, key: bytes | None = None, item_id: int | N
         seen.add(current)
         if current not in known:
             problems.append(AuditProblem(current, None, "orphan",
-                                         f"{len(chain_rows)} entries of an item that no longer exists"))
+                                         f"有 {len(chain_rows)} 条记录，但这个督办事项已不存在"))
             continue
         problems += _verify_item(current, chain_rows, *known[current], key)
     for missing in sorted(set(known) - seen):
-        problems.append(AuditProblem(missing, None, "length", f"no entries, expected {known[missing][0]}"))
+        problems.append(AuditProblem(missing, None, "length", f"没有任何记录，应有 {known[missing][0]} 条"))
     problems.sort(key=lambda p: p.item_id or 0)
     return problems + (verify_admin_log(session, key=key) if item_id is None else [])
 
@@ -109,7 +114,7 @@ def _verify_item(item_id: int, rows: list[Any], version: int, state: str,
     try:
         entries = [_entry(r) for r in rows]
     except ValueError as exc:
-        return [AuditProblem(item_id, None, "changed", f"an entry is not valid JSON ({exc})")]
+        return [AuditProblem(item_id, None, "changed", NOT_JSON)]
     for p in verify(entries, length=version, key=key):
         out.append(AuditProblem(item_id, p.seq, p.kind, p.detail))
     for row, entry in zip(rows, entries):
@@ -118,11 +123,18 @@ def _verify_item(item_id: int, rows: list[Any], version: int, state: str,
             wrong.append("at")
         if wrong:
             out.append(AuditProblem(item_id, row.seq, "column",
-                                    f"column {', '.join(wrong)} differs from the hashed event"))
+                                    _columns(wrong)))
     if entries and entries[-1].event.get("to_state") != state:
-        out.append(AuditProblem(item_id, None, "state", f"the item's state is {state!r}, its last event says "
+        out.append(AuditProblem(item_id, None, "state", f"事项的状态是 {state!r}，最后一条事件却是 "
                                                         f"{entries[-1].event.get('to_state')!r}"))
     return out
+
+
+NOT_JSON = "有一条记录不是有效的 JSON：内容被改动过"
+
+
+def _columns(wrong: list[str]) -> str:
+    return f"字段 {'、'.join(wrong)} 与记入哈希的事件不一致"
 
 
 def history_rows(session: Session, item_id: int) -> list[dict[str, Any]]:
@@ -174,12 +186,12 @@ def verify_admin_log(session: Session, *, key: bytes | None = None) -> list[Audi
     try:
         entries = [_entry(r) for r in rows]
     except ValueError as exc:
-        return [AuditProblem(None, None, "changed", f"an entry is not valid JSON ({exc})")]
+        return [AuditProblem(None, None, "changed", NOT_JSON)]
     out = [AuditProblem(None, p.seq, p.kind, p.detail) for p in verify(entries, key=key)]
     for row, entry in zip(rows, entries):
         wrong = [c for c in ("type", "actor", "subject") if getattr(row, c) != entry.event.get(c)]
         if wrong:
-            out.append(AuditProblem(None, row.seq, "column", f"column {', '.join(wrong)} differs from the hashed event"))
+            out.append(AuditProblem(None, row.seq, "column", _columns(wrong)))
     return out
 
 

@@ -25,16 +25,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreError(f"database URL {url!r} is not a URL; write e.g. sqlite:///./luoshi.sqlite3 or "
-                         "postgresql+psycopg://user@127.0.0.1:5432/luoshi") from None
+        raise StoreError(f"数据库地址 {url!r} 不是有效的地址：请把 LUOSHI_DATABASE_URL 设为例如 sqlite:///./luoshi.sqlite3 "
+                         "或 postgresql+psycopg://user@127.0.0.1:5432/luoshi") from None
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() != "postgresql":
-        raise StoreError(f"database URL {url!r}: luoshi runs on sqlite or postgresql, not "
-                         f"{parsed.get_backend_name()}")
+        raise StoreError(f"数据库地址 {url!r} 是 {parsed.get_backend_name()} 数据库，luoshi 只支持 sqlite 和 postgresql："
+                         "请修改 LUOSHI_DATABASE_URL")
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "connect", _postgresql_session)
     if not kwargs.get("pool_pre_ping"):
@@ -112,6 +112,10 @@ def alembic_config(engine: Engine) -> Any:
     return config
 
 
+# What to check when the database would not open (the driver's own words follow, for the IT staff).
+UNREACHABLE = "请检查 LUOSHI_DATABASE_URL、数据库服务是否在运行、用户名密码和文件权限；以下是数据库给出的原因"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database to `revision` (the newest by default)."""
     from alembic import command
@@ -119,7 +123,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     try:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:
-        raise StoreError(f"cannot migrate {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
+        raise StoreError(f"无法迁移数据库 {engine.url.render_as_string(hide_password=True)}：{UNREACHABLE}"
+                         f"（{exc.orig}）") from None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -150,8 +155,8 @@ def ensure_schema(engine: Engine) -> None:
     try:
         revision = current_revision(engine)
     except OperationalError as exc:
-        raise StoreError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-                         f"{exc.orig}") from None
+        raise StoreError(f"无法打开数据库 {engine.url.render_as_string(hide_password=True)}：{UNREACHABLE}"
+                         f"（{exc.orig}）") from None
     if revision == head_revision():
         return
     if engine.dialect.name == "sqlite" and (revision is not None or is_fresh(engine)):
@@ -162,8 +167,8 @@ def ensure_schema(engine: Engine) -> None:
             if current_revision(engine) != head_revision():
                 raise
         return
-    raise StoreError(f"the database {engine.url.render_as_string(hide_password=True)} is at migration "
-                     f"{revision or '(none)'}, the code needs {head_revision()}: run `luoshi db upgrade`")
+    raise StoreError(f"数据库 {engine.url.render_as_string(hide_password=True)} 的版本是 {revision or '（未迁移）'}，"
+                     f"程序需要 {head_revision()}：请先运行 luoshi db upgrade")
 
 
 class Database:

@@ -261,12 +261,12 @@ def read_docx(path: str):
     from luoshi.text.limits import check_zip
 
     if not zipfile.is_zipfile(path):
-        raise ReadError(path, "damaged or not a Word .docx file (it is not a ZIP package)")
+        raise ReadError(path, "文件已损坏或不是 Word .docx 文件（不是 ZIP 包）：请用 Word 打开后另存为 .docx 再读取")
     check_zip(path)
     try:
         text = docx_text(path)
     except ReadError:
         raise
-    except Exception as exc:  # python-docx and lxml raise many kinds on a damaged package
-        raise ReadError(path, f"damaged Word .docx file, cannot be read ({type(exc).__name__}: {exc})") from None
+    except Exception:  # python-docx and lxml raise many kinds on a damaged package
+        raise ReadError(path, "文件已损坏，无法作为 Word .docx 读取：请用 Word 打开修复后另存为 .docx 再读取") from None
     return Source(path, text, "docx")

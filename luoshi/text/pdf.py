@@ -62,17 +62,18 @@ def read_pdf(path: str, *, progress=None, budget: int | None = None):
 
     with open(path, "rb") as f:
         if not f.read(1024).lstrip().startswith(b"%PDF"):
-            raise ReadError(path, "damaged or not a PDF file (no %PDF header)")
+            raise ReadError(path, "文件已损坏或不是 PDF 文件（没有 %PDF 文件头）：请重新导出 PDF 后再读取")
     try:
         text, pages, found = pdf_text(path, progress=progress, budget=budget)
     except ReadError:
         raise
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
         if _encrypted(exc):
-            raise ReadError(path, "encrypted PDF: it cannot be read without its password") from None
-        raise ReadError(path, f"damaged PDF file, cannot be read ({type(exc).__name__}: {exc})") from None
+            raise ReadError(path, "PDF 已加密，没有密码无法读取：请去除密码保护后再读取") from None
+        raise ReadError(path, "文件已损坏，无法作为 PDF 读取：请重新导出 PDF 后再读取") from None
     if pages and not text.strip():
-        raise NoTextLayer(path, f"no text found in its {pages} page(s), not even by OCR (a blank scan?)")
+        raise NoTextLayer(path, f"{pages} 页中都没有找到文字，文字识别（OCR）也没有识别出文字：请检查是否是空白扫描件，"
+                                "清晰地重新扫描后再读取")
     return Source(path, text, "pdf", ocr=found)
 
 

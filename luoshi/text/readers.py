@@ -41,7 +41,7 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
         utf16 = _utf16_without_bom(data)
         if utf16 is not None:
             return utf16, "utf-16"
-        raise ReadError(path, "binary file, not text (it contains NUL bytes)")
+        raise ReadError(path, "这是二进制文件，不是文本（含 NUL 字节）：请另存为 .txt、.docx 或 .pdf 后再读取")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -49,7 +49,7 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        raise ReadError(path, "not UTF-8 or GB18030/GBK text") from None
+        raise ReadError(path, "文字编码无法识别（不是 UTF-8 或 GB18030/GBK）：请用记事本等另存为 UTF-8 编码后再读取") from None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -89,9 +89,9 @@ def read(path: str | os.PathLike, *, progress: Callable[[int, int], None] | None
     path = str(path)
     p = Path(path)
     if not p.exists():
-        raise ReadError(path, "no such file")
+        raise ReadError(path, "找不到这个文件：请检查路径和文件名")
     if p.is_dir():
-        raise ReadError(path, "is a folder, not a file")
+        raise ReadError(path, "这是文件夹，不是文件：请给出其中的文件")
     suffix = p.suffix.lower()
     try:
         if suffix == ".txt":
@@ -109,18 +109,28 @@ def read(path: str | os.PathLike, *, progress: Callable[[int, int], None] | None
 
             source = read_image(path, progress=progress, budget=ocr_budget)
         else:
-            raise UnsupportedFormat(path, f"unsupported format {suffix or '(no suffix)'}; luoshi reads .txt, .docx, "
-                                          ".pdf and scans or photos as .jpg, .png or .tif")
+            raise UnsupportedFormat(path, f"不支持的格式 {suffix or '（无扩展名）'}：luoshi 读取 .txt、.docx、.pdf，以及 "
+                                          ".jpg、.png、.tif 格式的扫描件或照片，请另存为其中一种格式")
     except ReadError:
         raise
     except OSError as exc:
-        raise ReadError(path, f"cannot be read: {exc.strerror or exc}") from exc
+        raise ReadError(path, unreadable(exc)) from exc
     if not source.text.strip():
-        raise ReadError(path, "empty document: no text in it")
+        raise ReadError(path, "文件中没有文字：请检查是否选错了文件")
     from luoshi.text.limits import check_text
 
     check_text(path, source.text)
     return source
+
+
+def unreadable(exc: OSError) -> str:
+    """Why the system would not give a file's bytes, and what to check."""
+    import errno
+
+    reasons = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.ENOENT: "文件已不存在",
+               errno.EIO: "磁盘读取出错", errno.EISDIR: "这是文件夹"}
+    reason = reasons.get(exc.errno or 0, f"系统错误 {exc.errno}" if exc.errno else "系统错误")
+    return f"无法读取（{reason}）：请检查文件是否还在、当前用户能否读取它"
 
 
 def expand(paths: list[str]) -> list[str]:

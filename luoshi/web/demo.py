@@ -52,7 +52,7 @@ INGESTED_DAYS_AGO = 45  # the demo's items are worked on over the 40 days that f
 def _fresh_sqlite(url: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        raise StoreError(f"the demo builds a SQLite file, not {url!r}")
+        raise StoreError(f"演示数据库只能建在 SQLite 文件中，不能用 {url!r}：请用 --database 给出一个文件路径")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(parsed.database + suffix):
             os.remove(parsed.database + suffix)
