@@ -10,6 +10,8 @@ on the item. Every event bumps the item's version, which the store uses for opti
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -207,18 +209,16 @@ def available(item: Item, actor: Actor) -> list[Action]:
     """The actions `actor` can take on `item` now (the buttons to show), in the order of `Action`.
 
     The same tests as `check_permission`, `_transition` and GUARDS, asked as yes/no: the ledger asks this
-    for every row of a page, and formatting the refusal of every other action was most of its cost."""
-    role, standing = actor.role, item.role_of(actor.unit) if actor.role is Role.UNIT else None
+    for every row of a page, so the tests that depend only on the role, the unit's standing and the state
+    are answered once per combination (`_candidates`) and only the guards are asked per item."""
+    role = actor.role
+    standing = item.role_of(actor.unit) if role is Role.UNIT else None
+    candidates = _candidates(role, standing, item.state)
+    if not candidates:
+        return []
     pending = item.pending_extension
     out = []
-    for action in Action:
-        if action in BESIDE:
-            continue
-        who = WHO[action]
-        if role not in who.roles or (role is Role.UNIT and standing not in who.units):
-            continue
-        if (item.state, action) not in TRANSITIONS:
-            continue
+    for action in candidates:
         guard = GUARDS.get(action)
         if (guard is _needs_pending and pending is None) or (guard is _no_pending and pending is not None):
             continue
@@ -226,6 +226,15 @@ def available(item: Item, actor: Actor) -> list[Action]:
             continue
         out.append(action)
     return out
+
+
+@functools.cache
+def _candidates(role: Role, standing: str | None, state: State) -> tuple[Action, ...]:
+    """The actions (buttons) a role, standing so to an item, may take from `state`, before the guards."""
+    return tuple(action for action in Action
+                 if action not in BESIDE and role in WHO[action].roles
+                 and not (role is Role.UNIT and standing not in WHO[action].units)
+                 and (state, action) in TRANSITIONS)
 
 
 def _passes(guard: Callable[[Item, Action], None], item: Item, action: Action) -> bool:

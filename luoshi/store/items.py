@@ -26,7 +26,7 @@ from luoshi import glossary
 from luoshi.keys import session_secret
 from luoshi.ledger import (Action, Actor, Conflict, Event, Extension, ExtensionStatus, InvalidValue, Item,
                            ItemWarning, Kind, Rating, Role, SourceRef, State, available, can_view, due_for,
-                           new_item, warning)
+                           WarningPolicy, new_item, warning)
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.due import check_not_past
 from luoshi.ledger.errors import STALE
@@ -269,12 +269,11 @@ def _documents(session: Session, ids: set[int]) -> dict[int, DocumentRef]:
     return {i: known[i] for i in ids if i in known}
 
 
-def _view(row: ItemRow, item: Item, actor: Actor, today: date, settings: Settings,
+def _view(row: ItemRow, item: Item, actor: Actor, today: date, policy: WarningPolicy,
           documents: dict[int, DocumentRef], names: dict[str, str], source_text: str | None = None) -> ItemView:
     doc = documents.get(row.document_id) if row.document_id is not None else None
     units = {u: names.get(u, u) for u in item.lead_units + item.co_units}
-    return ItemView(item, warning(item, today, settings.warning_policy), available(item, actor), doc, units,
-                    source_text)
+    return ItemView(item, warning(item, today, policy), available(item, actor), doc, units, source_text)
 
 
 def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Settings | None = None,
@@ -293,7 +292,8 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
         raise NotFound.of("item")
     documents = {} if row.document_name is None else {
         row.document_id: DocumentRef(row.document_id, row.document_name, row.document_title, row.document_version)}
-    return _view(row, item, actor, today_in(settings, now), settings, documents, names, row.source_text)
+    return _view(row, item, actor, today_in(settings, now), settings.warning_policy, documents, names,
+                 row.source_text)
 
 
 def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo) -> tuple[list[Item], dict[str, str]]:
@@ -445,7 +445,8 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         unit_ids(session, [unit], "unit")  # an unknown unit is an error, not an empty ledger
     items, names = _assemble(session, rows, settings.zone)
     documents = _documents(session, {r.document_id for r in rows if r.document_id is not None})
-    views = [_view(r, i, actor, today, settings, documents, names) for r, i in zip(rows, items)]
+    policy = settings.warning_policy
+    views = [_view(r, i, actor, today, policy, documents, names) for r, i in zip(rows, items)]
     return ItemPage(views, total, page, per_page,
                     next_cursor=_cursor_of(rows[-1], sort, page + 1, False, total, settings) if rows and more else None,
                     prev_cursor=_cursor_of(rows[0], sort, page - 1, True, total, settings) if rows and page > 1 else None)
