@@ -9,8 +9,10 @@ gets `luoshi.ledger.Conflict`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
@@ -124,7 +126,8 @@ def _item(row: Any, assignments: Iterable[Any], extensions: Iterable[Any], zone:
         source = SourceRef(str(row.document_id), (row.span_start, row.span_end), row.source_path)
     assignments = list(assignments)
     return Item(
-        id=str(row.id), kind=Kind(row.kind), title=row.title, text=row.text, source=source, state=State(row.state),
+        id=str(row.id), kind=_KINDS[row.kind], title=row.title, text=row.text, source=source,
+        state=_STATES[row.state],
         lead_units=tuple(str(a.organisation_id) for a in assignments if a.role == LEAD),
         co_units=tuple(str(a.organisation_id) for a in assignments if a.role == CO),
         due=row.due, due_text=row.due_text, progress=row.progress, last_progress_at=t(row.last_progress_at),
@@ -132,7 +135,13 @@ def _item(row: Any, assignments: Iterable[Any], extensions: Iterable[Any], zone:
         closed_at=t(row.closed_at), cancel_reason=row.cancel_reason, returns=row.returns,
         return_reason=row.return_reason, reminders=row.reminders, last_reminded_at=t(row.last_reminded_at),
         extensions=tuple(_extension(e, zone) for e in extensions),
-        rating=Rating(row.rating) if row.rating else None, version=row.version)
+        rating=_RATINGS[row.rating] if row.rating else None, version=row.version)
+
+
+# The enums by stored value: a dict lookup, where calling the enum class costs a microsecond a field.
+_KINDS = {k.value: k for k in Kind}
+_STATES = {s.value: s for s in State}
+_RATINGS = {r.value: r for r in Rating}
 
 
 def _extension(e: ExtensionRow, zone: tzinfo | None = None) -> Extension:
@@ -284,9 +293,10 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
     answers 404 for both.
     """
     settings = settings or get_settings()
-    row = session.connection().execute(_ONE, {"id": _key(item_id)}).first()
-    if row is None:
+    found = session.connection().execute(_ONE, {"id": _key(item_id)}).first()
+    if found is None:
         raise NotFound.of("item")
+    [row] = records([found])
     [item], names = _assemble(session, [row], settings.zone)
     if not can_view(actor, item):
         raise NotFound.of("item")
@@ -294,6 +304,21 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
         row.document_id: DocumentRef(row.document_id, row.document_name, row.document_title, row.document_version)}
     return _view(row, item, actor, today_in(settings, now), settings.warning_policy, documents, names,
                  row.source_text)
+
+
+def records(rows: Sequence[Any]) -> Sequence[Any]:
+    """Rows as named tuples, for code that reads their fields by name many times: SQLAlchemy 2.1's `Row`
+    looks a name up in Python (about 0.6 µs), a named tuple's field is a slot read (about 0.03 µs), and a
+    ledger page reads some 30 fields of each of its rows and units."""
+    if not rows:
+        return rows
+    make = _record_type(rows[0]._fields)._make
+    return [make(r) for r in rows]
+
+
+@functools.cache
+def _record_type(fields: tuple[str, ...]) -> Any:
+    return namedtuple("Record", fields)
 
 
 def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo) -> tuple[list[Item], dict[str, str]]:
@@ -305,7 +330,7 @@ def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo) -> tuple[list
     names: dict[str, str] = {}
     if ids:
         connection = session.connection()  # Core rows of statements built once (see _UNITS)
-        for a in connection.execute(_UNITS, {"ids": ids}):
+        for a in records(connection.execute(_UNITS, {"ids": ids}).all()):
             units[a.item_id].append(a)
             names[str(a.organisation_id)] = a.name
         extended = [r.id for r in rows if r.extension_count]
@@ -437,9 +462,11 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         kept = lambda: session.scalar(mine) or 0  # noqa: E731
     if at is None:
         rows, total = _numbered_page(session, where, sort, page, per_page, one_unit, kept=kept)
+        rows = records(rows)
         more = page * per_page < total
     else:
         rows, more = _page_at(session, where, sort, at, per_page)
+        rows = records(rows)
         page, total = at.page, at.total
     if not rows and one_unit:
         unit_ids(session, [unit], "unit")  # an unknown unit is an error, not an empty ledger
