@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import NotFound
 from luoshi.keys import session_secret
@@ -89,9 +89,9 @@ def list_documents(session: Session, *, doc_type: str | None = None, latest_only
     where = []
     if doc_type:
         where.append(Document.doc_type == doc_type)
-    if latest_only:
-        superseded = select(Document.previous_id).where(Document.previous_id.isnot(None))
-        where.append(Document.id.not_in(superseded))
+    if latest_only:  # no later version names it (a look-up in the index of `previous_id` per row listed)
+        later = aliased(Document)
+        where.append(~select(later.id).where(later.previous_id == Document.id).exists())
     win = paging.window(session, _LISTED.where(*where), ORDER, at, page=page, per_page=per_page)
     total = 0 if at else paging.counted(win, per_page,
                                         lambda: session.scalar(select(func.count(Document.id)).where(*where)))

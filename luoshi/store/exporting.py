@@ -16,8 +16,8 @@ from luoshi import exports
 from luoshi.ledger import Action, Actor, InvalidValue, Role, State
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import to_item, today_in
-from luoshi.store.paging import walk
 from luoshi.store.models import AuditEntryRow, ItemRow, Organisation, ProgressReport
+from luoshi.store.paging import walk
 
 # The office as the CLI acts: it sees every list whole.
 CLI_ACTOR = Actor("luoshi-cli", Role.SUPERVISOR, name="luoshi export")

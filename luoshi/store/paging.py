@@ -26,6 +26,7 @@ from luoshi.errors import InvalidCursor
 T = TypeVar("T")
 # Pages by number (OFFSET) up to this one; deeper pages are reached by cursor, never by skipping rows.
 MAX_OFFSET_PAGE = 10
+JUDGED_BATCH = 500  # rows read at a time past a cursor when a filter is judged in Python
 BAD_CURSOR = "翻页位置（cursor）无效或已过期：请回到第一页重新翻页"
 TOO_DEEP = f"页码过大：按页码只能翻到第 {MAX_OFFSET_PAGE} 页，更多请用“下一页”（cursor）继续翻"
 
@@ -42,11 +43,6 @@ class Page(Generic[T]):
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
-
-    @classmethod
-    def of(cls, everything: Sequence[T], page: int, per_page: int) -> "Page[T]":
-        """Page `page` of all the rows, cut in Python."""
-        return cls(list(everything[(page - 1) * per_page: page * per_page]), len(everything), page, per_page)
 
 
 # -- cursors -----------------------------------------------------------------------------------------
@@ -226,7 +222,8 @@ def _back(rows: list[Any], at: Cursor, per_page: int) -> Window[Any]:
 
 
 def judged_window(session: Session, stmt: Select[Any], order: Order, at: Cursor | None, *, page: int,
-                  per_page: int, keep: Any, scalars: bool = False, batch: int = 500) -> tuple[Window[Any], int]:
+                  per_page: int, keep: Callable[[list[Any]], list[Any]],
+                  scalars: bool = False) -> tuple[Window[Any], int]:
     """`window` for a list whose filter is a rule computed in Python: `keep(rows)` gives the rows of a batch that
     pass, in order. A page by number judges every row (its total is exact); a page by cursor reads batches from
     the cursor until a page and one more row have passed (its total is the one its first page counted)."""
@@ -238,10 +235,10 @@ def judged_window(session: Session, stmt: Select[Any], order: Order, at: Cursor 
     values = at.values
     ordered = reversed_order(order.keys) if at.backwards else order.by()
     while len(found) <= per_page:
-        rows = _run(session, stmt.where(seek(order.keys, values, at.backwards)).order_by(*ordered).limit(batch),
-                    scalars)
+        rows = _run(session, stmt.where(seek(order.keys, values, at.backwards)).order_by(*ordered)
+                    .limit(JUDGED_BATCH), scalars)
         found += keep(rows)
-        if len(rows) < batch:
+        if len(rows) < JUDGED_BATCH:
             break
         values = order.values(rows[-1])
     if at.backwards:
@@ -249,11 +246,11 @@ def judged_window(session: Session, stmt: Select[Any], order: Order, at: Cursor 
     return Window(found[:per_page], at.page, True, len(found) > per_page), at.total
 
 
-def counted(win: Window[Any], per_page: int, count: Any) -> int:
+def counted(win: Window[Any], per_page: int, count: Callable[[], int | None]) -> int:
     """The total of a page read by number: said by the page itself when it is the last, else `count()`."""
     if not win.after and (win.rows or win.page == 1):
         return (win.page - 1) * per_page + len(win.rows)
-    return int(count())
+    return count() or 0
 
 
 def page_of(win: Window[Any], views: list[T], order: Order, *, total: int, at: Cursor | None, per_page: int,
