@@ -34,6 +34,8 @@ class Hit:
     title_html: str = ""
     unit: str | None = None
     year: int | None = None
+    # The index's own id (not what the hit is, so not compared): with `score`, where it stands (a page's cursor).
+    entry_id: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class SearchResults:
     hits: list[Hit] = field(default_factory=list)
     query: str = ""
     terms: list[str] = field(default_factory=list)  # the tokens every hit contains
+    more: bool = False  # hits follow the page in the direction it was read (before it, read backwards)
 
 
 @dataclass(frozen=True)
@@ -82,37 +85,56 @@ def _tsquery(terms: list[str], joint: str = " & ") -> str:
     return joint.join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
 
 
+# Pages go on by keyset on (score, id): the page after a hit holds those ranked below it; SQLite's bm25 is
+# lower for better hits, so its rows go up (s, id) where the hits' score is -s.
 _SQLITE_RANKED = f"""
 WITH m AS MATERIALIZED (
     SELECT rowid AS id, bm25({FTS}, {TITLE_WEIGHT}, 1.0, 0.0) AS s FROM {FTS} WHERE {FTS} MATCH :match)
-SELECT id, -s AS score, count(*) OVER () AS total FROM m ORDER BY s, id LIMIT :limit OFFSET :offset"""
+SELECT id, -s AS score, (SELECT count(*) FROM m) AS total FROM m {{seek}} ORDER BY {{order}} LIMIT :limit OFFSET :offset"""
+_SQLITE_SEEK = {False: ("", "s, id"), "after": ("WHERE (s, id) > (-:score, :id)", "s, id"),
+                "before": ("WHERE (s, id) < (-:score, :id)", "s DESC, id DESC")}
 _SQLITE_COUNT = f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH :match"
 
 # PostgreSQL reads a whole tsvector to rank it: past RANKED matches (a query such as 发展 that most
 # entries contain) only the first RANKED in the order title match, newest year, newest entry are
-# ranked, the others follow in that order; so a search stays fast however common its words.
+# ranked, the others follow in that order with a score of 0; so a search stays fast however common its words.
 RANKED = 1000
 
 
-def _postgresql_sql(where: str, matches: str) -> tuple[str, str]:
+def _postgresql_sql(where: str, matches: str, seek: str | bool) -> tuple[str, str]:
     """The ranked page and the count; `matches` is the condition of a hit (the query's words), `where`
-    the filters, and `:match` the tsquery that ranks."""
+    the filters, and `:match` the tsquery that ranks. Each match gets keys that all go up in the order (ranked
+    first: best score, then id; the rest: title matches, newest year, newest id), so that the page after (or
+    before) the hit of the cursor's (score, id) is one row comparison. A rank is computed, not indexed: every
+    match is read to find a page, as it is to count them; the cursor saves sorting past the pages before."""
     ranked = f"""
 WITH m AS MATERIALIZED (
     SELECT e.id, e.year, e.title_document @@ CAST(:match AS tsquery) AS in_title
     FROM {ENTRIES} e WHERE {matches}{where}
-), p AS (
-    SELECT id, row_number() OVER (ORDER BY in_title DESC, year DESC NULLS LAST, id DESC) AS n
-    FROM (SELECT * FROM m ORDER BY in_title DESC, year DESC NULLS LAST, id DESC
-          LIMIT greatest(:ranked, :offset + :limit)) first
+), top AS MATERIALIZED (
+    SELECT id FROM m ORDER BY in_title DESC, year DESC NULLS LAST, id DESC LIMIT :ranked
+), r AS (
+    SELECT t.id, CAST(ts_rank_cd(e.document, CAST(:match AS tsquery), 1) AS float8) AS score
+    FROM top t JOIN {ENTRIES} e ON e.id = t.id
+), k AS (
+    SELECT m.id, coalesce(r.score, 0.0) AS score, CASE WHEN r.id IS NULL THEN 1 ELSE 0 END AS tier,
+           CASE WHEN r.id IS NULL THEN 1 - CAST(m.in_title AS int) ELSE 0 END AS untitled,
+           CASE WHEN r.id IS NULL THEN -coalesce(m.year, -1) ELSE 0 END AS older,
+           CASE WHEN r.id IS NULL THEN -m.id ELSE m.id END AS tie
+    FROM m LEFT JOIN r ON r.id = m.id
 )
-SELECT p.id, (SELECT count(*) FROM m) AS total,
-       CASE WHEN p.n <= :ranked THEN ts_rank_cd(e.document, CAST(:match AS tsquery), 1) ELSE 0.0 END AS score
-FROM p JOIN {ENTRIES} e ON e.id = p.id
-ORDER BY p.n <= :ranked DESC, score DESC, CASE WHEN p.n <= :ranked THEN p.id ELSE p.n END
-LIMIT :limit OFFSET :offset"""
+SELECT k.id, k.score, (SELECT count(*) FROM m) AS total FROM k {_PG_SEEK[seek][0]}
+ORDER BY {_PG_SEEK[seek][1]} LIMIT :limit OFFSET :offset"""
     count = f"SELECT count(*) FROM {ENTRIES} e WHERE {matches}{where}"
     return ranked, count
+
+
+_PG_KEYS = "(k.tier, -k.score, k.untitled, k.older, k.tie)"
+_PG_AT = "(SELECT c.tier, -CAST(:score AS float8), c.untitled, c.older, c.tie FROM k c WHERE c.id = :id)"
+_PG_SEEK = {False: ("", "k.tier, -k.score, k.untitled, k.older, k.tie"),
+            "after": (f"WHERE {_PG_KEYS} > {_PG_AT}", "k.tier, -k.score, k.untitled, k.older, k.tie"),
+            "before": (f"WHERE {_PG_KEYS} < {_PG_AT}",
+                       "k.tier DESC, -k.score DESC, k.untitled DESC, k.older DESC, k.tie DESC")}
 
 
 def _postgresql_matches(terms: list[str], unit_words: Sequence[UnitWord]) -> tuple[str, dict[str, Any]]:
@@ -144,9 +166,11 @@ def _postgresql_filters(kinds: list[str] | None, unit: str | None, year: int | N
 
 def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str | None = None,
            year: int | None = None, limit: int = 20, offset: int = 0,
-           units_named: Mapping[str, Sequence[str]] | None = None) -> SearchResults:
+           units_named: Mapping[str, Sequence[str]] | None = None, after: tuple[float, int] | None = None,
+           backwards: bool = False) -> SearchResults:
     """The entries that contain every word of `q` (each Chinese character pair, each Latin word or
-    number), best first: `limit` of them from `offset`, and the total.
+    number), best first: `limit` of them from `offset`, or after the hit whose (`score`, `entry_id`) is
+    `after` (`backwards`: the `limit` before it, still best first), and the total.
 
     `units_named` maps words of `q` (split at spaces) that name a unit (`县住建局`) to the names of
     the units they name: such a word is also matched by every entry of those units.
@@ -164,38 +188,47 @@ def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str 
     every_term = list(dict.fromkeys(terms + [t for w in unit_words for t in w.terms]))
     if not (terms or unit_words) or kind_list == []:
         return SearchResults(total=0, query=q, terms=terms)
-    page = {"limit": max(1, min(int(limit), MAX_LIMIT)), "offset": max(0, int(offset))}
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    # One hit more than the page: whether another follows.
+    page: dict[str, Any] = {"limit": limit + 1, "offset": 0 if after else max(0, int(offset))}
+    seek: str | bool = False
+    if after is not None:
+        seek = "before" if backwards else "after"
+        page |= {"score": float(after[0]), "id": int(after[1])}
     with connection(bind) as conn:
         if dialect_of(conn) == "sqlite":
-            ranked, total = _ranked_sqlite(conn, _fts5_match(terms, kind_list, unit, year, unit_words), page)
+            ranked, total = _ranked_sqlite(conn, _fts5_match(terms, kind_list, unit, year, unit_words), page, seek)
         else:
             matches, params = _postgresql_matches(terms, unit_words)
             params["match"] = _tsquery(every_term, " & " if not unit_words else " | ")
-            ranked, total = _ranked_postgresql(conn, matches, params, kind_list, unit, year, page)
+            ranked, total = _ranked_postgresql(conn, matches, params, kind_list, unit, year, page, seek)
+        more, ranked = len(ranked) > limit, ranked[:limit]
         rows = _entries(conn, [r.id for r in ranked])
     marks = highlight_terms(q)
-    hits = [_hit(rows[r.id], float(r.score), marks) for r in ranked]
-    return SearchResults(total=total, hits=hits, query=q, terms=every_term)
+    hits = [_hit(rows[r.id], float(r.score), marks) for r in (ranked[::-1] if seek == "before" else ranked)]
+    return SearchResults(total=total, hits=hits, query=q, terms=every_term, more=more)
 
 
-def _ranked_sqlite(conn: Any, match: str, page: dict[str, int]) -> tuple[list[Any], int]:
-    ranked = conn.execute(text(_SQLITE_RANKED), {"match": match, **page}).all()
-    if ranked or not page["offset"]:
+def _ranked_sqlite(conn: Any, match: str, page: dict[str, Any], seek: str | bool) -> tuple[list[Any], int]:
+    where, order = _SQLITE_SEEK[seek]
+    ranked = conn.execute(text(_SQLITE_RANKED.format(seek=where, order=order)), {"match": match, **page}).all()
+    if ranked or not (page["offset"] or seek):
         return ranked, ranked[0].total if ranked else 0
     return ranked, conn.execute(text(_SQLITE_COUNT), {"match": match}).scalar_one()
 
 
 def _ranked_postgresql(conn: Any, matches: str, match_params: dict[str, Any], kinds: list[str] | None,
-                       unit: str | None, year: int | None, page: dict[str, int]) -> tuple[list[Any], int]:
+                       unit: str | None, year: int | None, page: dict[str, Any],
+                       seek: str | bool) -> tuple[list[Any], int]:
     where, params = _postgresql_filters(kinds, unit, year)
     params |= match_params
-    ranked_sql, count_sql = (text(sql) for sql in _postgresql_sql(where, matches))
+    ranked_sql, count_sql = (text(sql) for sql in _postgresql_sql(where, matches, seek))
     if kinds is not None:
         ranked_sql = ranked_sql.bindparams(bindparam("kinds", expanding=True))
         count_sql = count_sql.bindparams(bindparam("kinds", expanding=True))
     with _index_scans_only(conn):
         ranked = conn.execute(ranked_sql, {**params, **page, "ranked": RANKED}).all()
-        if ranked or not page["offset"]:
+        if ranked or not (page["offset"] or seek):
             return ranked, ranked[0].total if ranked else 0
         return ranked, conn.execute(count_sql, params).scalar_one()
 
@@ -221,4 +254,4 @@ def _hit(row: Any, score: float, marks: list[str]) -> Hit:
     body = row.body if row.body.strip() else row.title
     return Hit(kind=row.kind, ref_id=row.ref_id, title=row.title, url=row.url, score=score,
                snippet_html=highlight(body, marks), title_html=highlight(row.title, marks, width=None),
-               unit=row.unit, year=row.year)
+               unit=row.unit, year=row.year, entry_id=int(row.id))

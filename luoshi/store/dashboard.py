@@ -265,16 +265,15 @@ def target_progress(session: Session, *, actor: Actor, settings: Settings, now: 
     counts = {s.value: 0 for s in Status}
     if year is None:
         return TargetProgress(None, counts)
-    unit, page, seen = _unit_of(actor), 1, 0
+    result = list_targets(session, actor=actor, year=year, unit=_unit_of(actor), per_page=TARGETS_PAGE,
+                          settings=settings, now=now)
     while True:
-        result = list_targets(session, actor=actor, year=year, unit=unit, page=page, per_page=TARGETS_PAGE,
-                              settings=settings, now=now)
         for view in result.rows:
             counts[view.status.status.value] += 1
-        seen += len(result.rows)
-        if seen >= result.total or not result.rows:
+        if result.next_cursor is None:
             return TargetProgress(year, counts)
-        page += 1
+        result = list_targets(session, actor=actor, year=year, unit=_unit_of(actor), per_page=TARGETS_PAGE,
+                              cursor=result.next_cursor, settings=settings, now=now)
 
 
 def suggestion_figures(session: Session, *, actor: Actor) -> SuggestionFigures:

@@ -4,16 +4,24 @@ read from it (for the document page that highlights every extracted record).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import NotFound
+from luoshi.keys import session_secret
 from luoshi.ledger import Actor, can_view
+from luoshi.settings import Settings, get_settings
+from luoshi.store import paging
 from luoshi.store.models import Document, ItemRow, Meeting
+from luoshi.store.paging import Key, Order, Page
+
+PER_PAGE_MAX = 500
+ORDER = Order("documents", (Key(Document.ingested_at, True), Key(Document.id, True)))  # newest first
 
 
 @dataclass(frozen=True)
@@ -60,22 +68,49 @@ class DocumentView:
     meeting_id: int | None
 
 
+DocumentPage = Page[DocumentSummary]
+
+# What a list row reads of a document (not its text or record), and the number of items read from it, counted
+# in the items' document index for the page's rows only.
+_LISTED = select(Document.id, Document.name, Document.version, Document.doc_type, Document.title, Document.issued,
+                 Document.ingested_at,
+                 select(func.count()).where(ItemRow.document_id == Document.id).scalar_subquery().label("items"))
+
+
 def list_documents(session: Session, *, doc_type: str | None = None, latest_only: bool = False,
-                   page: int = 1, per_page: int = 50) -> tuple[list[DocumentSummary], int]:
-    """Documents newest first, with the number of items read from each, and the total."""
-    counts = (select(ItemRow.document_id, func.count().label("n")).group_by(ItemRow.document_id).subquery())
-    stmt = select(Document, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.document_id == Document.id)
+                   page: int = 1, per_page: int = 50, cursor: str | None = None,
+                   settings: Settings | None = None) -> DocumentPage:
+    """Documents newest first, with the number of items read from each, and the total.
+
+    page: pages 1 to `paging.MAX_OFFSET_PAGE` by number; cursor: a page's `next_cursor` or `prev_cursor`
+    (then `page` is ignored; InvalidCursor: not one luoshi issued for this list)."""
+    secret = session_secret(settings or get_settings())
+    at = paging.start(ORDER, cursor=cursor, page=page, per_page=per_page, per_page_max=PER_PAGE_MAX, secret=secret)
     where = []
     if doc_type:
         where.append(Document.doc_type == doc_type)
-    if latest_only:
-        superseded = select(Document.previous_id).where(Document.previous_id.isnot(None))
-        where.append(Document.id.not_in(superseded))
-    total = session.scalar(select(func.count(Document.id)).where(*where)) or 0
-    rows = session.execute(stmt.where(*where).order_by(Document.ingested_at.desc(), Document.id.desc())
-                           .limit(per_page).offset((page - 1) * per_page))
-    return [DocumentSummary(d.id, d.name, d.version, d.doc_type, d.title, d.issued, d.ingested_at, n)
-            for d, n in rows], total
+    if latest_only:  # no later version names it (a look-up in the index of `previous_id` per row listed)
+        later = aliased(Document)
+        where.append(~select(later.id).where(later.previous_id == Document.id).exists())
+    win = paging.window(session, _LISTED.where(*where), ORDER, at, page=page, per_page=per_page)
+    total = 0 if at else paging.counted(win, per_page,
+                                        lambda: session.scalar(select(func.count(Document.id)).where(*where)))
+    rows = [DocumentSummary(d.id, d.name, d.version, d.doc_type, d.title, d.issued, d.ingested_at, d.items)
+            for d in win.rows]
+    return paging.page_of(win, rows, ORDER, total=total, at=at, per_page=per_page, secret=secret)
+
+
+def every_document(session: Session, **filters: Any) -> list[DocumentSummary]:
+    """Every document under `filters` (those of `list_documents`), newest first, read page by page by cursor."""
+    return paging.walk(lambda cursor: list_documents(session, per_page=PER_PAGE_MAX, cursor=cursor, **filters))
+
+
+def document_titles(session: Session, document_ids: Iterable[int]) -> dict[int, str]:
+    """`{id: title (the file name when it has none)}` of the documents named that still exist."""
+    ids = sorted(set(document_ids))
+    rows = session.execute(select(Document.id, Document.title, Document.name).where(Document.id.in_(ids))) if ids \
+        else []
+    return {i: title or name for i, title, name in rows}
 
 
 def get_document(session: Session, *, document_id: int, actor: Actor | None = None) -> DocumentView:

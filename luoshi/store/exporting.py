@@ -17,6 +17,7 @@ from luoshi.ledger import Action, Actor, InvalidValue, Role, State
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import to_item, today_in
 from luoshi.store.models import AuditEntryRow, ItemRow, Organisation, ProgressReport
+from luoshi.store.paging import walk
 
 # The office as the CLI acts: it sees every list whole.
 CLI_ACTOR = Actor("luoshi-cli", Role.SUPERVISOR, name="luoshi export")
@@ -25,15 +26,9 @@ PAGE = 200
 MAX_ROWS = 100_000  # a guard: an export is a file a person opens, not a dump of the database
 
 
-def _pages(fetch: Callable[[int], Any]) -> list[Any]:
-    """Every row of a paged store query (`fetch(page)` → a page with `.rows` and `.pages`)."""
-    rows, number = [], 1
-    while True:
-        page = fetch(number)
-        rows += page.rows
-        if number >= page.pages or not page.rows or len(rows) >= MAX_ROWS:
-            return rows
-        number += 1
+def _pages(fetch: Callable[[str | None], Any]) -> list[Any]:
+    """Every row of a paged store query, following its cursors (`fetch(cursor)` → a page)."""
+    return walk(fetch, limit=MAX_ROWS)
 
 
 def _latest_progress(session: Session, item_ids: list[int]) -> dict[str, str]:
@@ -69,7 +64,7 @@ def ledger_rows(session: Session, *, actor: Actor, settings: Settings | None = N
     filters.setdefault("sort", "due")
     if not include_drafts and not filters.get("state"):
         filters["state"] = [s.value for s in State if s is not State.DRAFT]
-    views = _pages(lambda n: list_items(session, actor=actor, page=n, per_page=PER_PAGE_MAX, settings=settings,
+    views = _pages(lambda c: list_items(session, actor=actor, cursor=c, per_page=PER_PAGE_MAX, settings=settings,
                                         now=now, **filters))
     progress = _latest_progress(session, [v.id for v in views])
     return exports.ledger_rows_from_views(views, progress=progress, subtasks=_subtask_lines(session, [v.id for v in views]))
@@ -92,7 +87,7 @@ def target_rows(session: Session, *, actor: Actor, settings: Settings | None = N
     """The targets under `filters` (those of `luoshi.store.targets.list_targets`), each with its status."""
     from luoshi.store.targets import PER_PAGE_MAX, list_targets
 
-    views = _pages(lambda n: list_targets(session, actor=actor, page=n, per_page=PER_PAGE_MAX, settings=settings,
+    views = _pages(lambda c: list_targets(session, actor=actor, cursor=c, per_page=PER_PAGE_MAX, settings=settings,
                                           now=now, **filters))
     names = {u: n for v in views for u, n in v.units.items()}
     return exports.target_rows([v.target for v in views], statuses={v.target.id: v.status for v in views},
@@ -104,7 +99,7 @@ def suggestion_rows(session: Session, *, actor: Actor, settings: Settings | None
     """The suggestions `actor` may see under `filters` (those of `list_suggestions`)."""
     from luoshi.store.suggestions import PER_PAGE_MAX, list_suggestions
 
-    views = _pages(lambda n: list_suggestions(session, actor=actor, page=n, per_page=PER_PAGE_MAX,
+    views = _pages(lambda c: list_suggestions(session, actor=actor, cursor=c, per_page=PER_PAGE_MAX,
                                               settings=settings, now=now, **filters))
     names = {u: n for v in views for u, n in v.units.items()}
     return exports.suggestion_rows([v.suggestion for v in views], unit_names=names)

@@ -37,7 +37,10 @@ class Document(Base):
     """One version of one document file: same file name, new content → a new row with version + 1."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("name", "version"),)
+    # The list's order (newest first) read backwards in this index, however deep the page; the latest versions
+    # only are those no row names as `previous_id`.
+    __table_args__ = (UniqueConstraint("name", "version"), Index("ix_documents_ingested_at_id", "ingested_at", "id"),
+                      Index("ix_documents_previous_id", "previous_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255), index=True)  # the file name, the version chain's key

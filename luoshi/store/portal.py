@@ -177,10 +177,9 @@ def _items(session: Session, document_id: int) -> list[PublicItem]:
 
 
 def _targets(session: Session, document_id: int, settings: Settings, now: datetime | None) -> list[PublicTarget]:
-    from luoshi.store.targets import PER_PAGE_MAX, list_targets
+    from luoshi.store.targets import every_target
 
-    views = list_targets(session, actor=PUBLIC, document=document_id, per_page=PER_PAGE_MAX, settings=settings,
-                         now=now).rows
+    views = every_target(session, actor=PUBLIC, document=document_id, settings=settings, now=now)
     return [PublicTarget(v.target.indicator, v.target.text, v.target.kind.value, v.target.year,
                          v.status.status.value, v.status.status.label, v.status.rule) for v in views]
 

@@ -8,13 +8,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Float, Integer, column, select
 from sqlalchemy.orm import Session
 
+from luoshi.errors import InvalidCursor
+from luoshi.keys import session_secret
 from luoshi.ledger import Actor, Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.search import KINDS, Hit, SearchEntry, clear, index
 from luoshi.search import search as search_index
+from luoshi.search.query import MAX_LIMIT
+from luoshi.settings import Settings, get_settings
+from luoshi.store import paging
+from luoshi.store.paging import Key, Order, Window
 from luoshi.store.models import Assignment, Document, ItemRow, Organisation
 from luoshi.store.tracking import SuggestionRow, TargetRow, TargetUnit
 
@@ -23,6 +29,8 @@ DOCUMENT_READERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER})
 BATCH = 500
 # Hits a restricted viewer's search looks through (the visible ones among them are counted and paged).
 SCAN_LIMIT = 1000
+# Best first: a hit's score, then the index's id; a page's cursor names the last (first) hit's pair.
+ORDER = Order("search", (Key(column("score", Float), True), Key(column("entry_id", Integer))))
 
 
 # -- feeding -------------------------------------------------------------------------------------------
@@ -187,6 +195,9 @@ class VisibleResults:
     terms: list[str] = field(default_factory=list)
     capped: bool = False
     units: list[NamedUnit] = field(default_factory=list)
+    page: int = 1
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
 
 
 def units_named(session: Session, q: str) -> list[NamedUnit]:
@@ -240,18 +251,43 @@ def _visible_ids(session: Session, actor: Actor, hits: list[Hit]) -> set[tuple[s
 
 def _scan(session: Session, q: str, kinds: list[str], unit: str | None,
           year: int | None, named: dict[str, list[str]]) -> tuple[list[Hit], list[str], bool]:
-    """Up to SCAN_LIMIT hits of a query, best first; whether there were more."""
+    """Up to SCAN_LIMIT hits of a query, best first, read by keyset; whether there were more."""
     seen: list[Hit] = []
     terms: list[str] = []
     total = 0
+    after: tuple[float, int] | None = None
     while len(seen) < SCAN_LIMIT:
-        found = search_index(session, q, kinds=kinds, unit=unit, year=year, limit=100, offset=len(seen),
+        found = search_index(session, q, kinds=kinds, unit=unit, year=year, limit=MAX_LIMIT, after=after,
                              units_named=named)
         terms, total = found.terms, found.total
         seen += found.hits
-        if not found.hits or len(seen) >= total:
+        if not found.more:
             break
+        after = (found.hits[-1].score, found.hits[-1].entry_id)
     return seen, terms, total > len(seen)
+
+
+def _searched(hits: list[Hit], more: bool, at: paging.Cursor | None, page: int) -> Window[Hit]:
+    """The page of hits the index read (one more told whether others follow, or precede when read backwards)."""
+    if at is None:
+        return Window(hits, page, page > 1, more)
+    if at.backwards:
+        return Window(hits, max(at.page, 2) if more else 1, more, True)
+    return Window(hits, at.page, True, more)
+
+
+def _sliced(hits: list[Hit], at: paging.Cursor | None, page: int, per_page: int) -> Window[Hit]:
+    """The page of a list of hits held whole (a restricted viewer's): by number, or beside the cursor's hit."""
+    if at is None:
+        return Window(hits[(page - 1) * per_page: page * per_page], page, page > 1, page * per_page < len(hits))
+    keys = [ORDER.values(h) for h in hits]
+    if at.values not in keys:
+        raise InvalidCursor(paging.BAD_CURSOR)
+    where = keys.index(at.values)
+    if at.backwards:
+        first = max(0, where - per_page)
+        return Window(hits[first:where], max(at.page, 2) if first else 1, first > 0, True)
+    return Window(hits[where + 1: where + 1 + per_page], at.page, True, where + 1 + per_page < len(hits))
 
 
 def _unit_name(session: Session, actor: Actor) -> str | None:
@@ -260,22 +296,29 @@ def _unit_name(session: Session, actor: Actor) -> str | None:
 
 
 def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] | None = None,
-               unit: str | None = None, year: int | None = None, page: int = 1, per_page: int = 20) -> VisibleResults:
+               unit: str | None = None, year: int | None = None, page: int = 1, per_page: int = 20,
+               cursor: str | None = None, settings: Settings | None = None) -> VisibleResults:
     """Search as `actor` sees the ledger: the office and leaders everything; a unit user targets, and
     only the items and suggestions handed to its unit; the congress office handed-out suggestions.
     `kinds` narrows the search (an unknown kind raises SearchError naming the valid ones). A word that
-    names a unit (`units_named`) also finds that unit's entries."""
+    names a unit (`units_named`) also finds that unit's entries. page: pages 1 to `paging.MAX_OFFSET_PAGE`
+    by number; cursor: a page's `next_cursor` or `prev_cursor`, which goes on by (score, id) however deep."""
+    secret = session_secret(settings or get_settings())
+    at = paging.start(ORDER, cursor=cursor, page=page, per_page=per_page, per_page_max=MAX_LIMIT, secret=secret)
     allowed = kinds_for(actor)
     wanted = [k for k in (kinds or allowed) if k in allowed or k not in KINDS]
-    offset = (max(1, page) - 1) * per_page
     units = units_named(session, q) if isinstance(q, str) else []
     named: dict[str, list[str]] = {}
     for u in units:
         named.setdefault(u.word, []).append(u.name)
     if not _restricted(actor):
-        found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=per_page, offset=offset,
-                             units_named=named)
-        return VisibleResults(found.total, found.hits, found.terms, units=units)
+        found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=per_page,
+                             offset=(page - 1) * per_page, units_named=named,
+                             after=at.values if at else None, backwards=bool(at and at.backwards))
+        shown = paging.page_of(_searched(found.hits, found.more, at, page), found.hits, ORDER, total=found.total,
+                               at=at, per_page=per_page, secret=secret)
+        return VisibleResults(shown.total, shown.rows, found.terms, units=units, page=shown.page,
+                              next_cursor=shown.next_cursor, prev_cursor=shown.prev_cursor)
     # A unit sees only items and suggestions that name it: look for those among its unit's entries (the
     # index holds every unit of an entry), and for the rest (targets) among all; then drop what the rules
     # hide (drafts, suggestions not yet handed out) and merge by score.
@@ -292,5 +335,7 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
             seen, capped = seen + hits, capped or more
     keep = _visible_ids(session, actor, seen)
     visible = sorted((h for h in seen if (h.kind, h.ref_id) in keep), key=lambda h: -h.score)
-    return VisibleResults(len(visible), visible[offset:offset + per_page], terms or search_index(session, q).terms,
-                          capped=capped, units=units)
+    win = _sliced(visible, at, page, per_page)
+    shown = paging.page_of(win, win.rows, ORDER, total=len(visible), at=at, per_page=per_page, secret=secret)
+    return VisibleResults(shown.total, shown.rows, terms or search_index(session, q).terms, capped=capped,
+                          units=units, page=shown.page, next_cursor=shown.next_cursor, prev_cursor=shown.prev_cursor)

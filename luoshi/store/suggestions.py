@@ -28,16 +28,19 @@ from luoshi.ledger.suggestions import (CONGRESS_AND_OFFICE, Opinion, Outcome, Pr
                                        new_suggestion, warning)
 from luoshi.ledger.warnings import ItemWarning
 from luoshi.settings import Settings, get_settings
-from luoshi.store.paging import Page
-from luoshi.store import search_index
+from luoshi.keys import session_secret
+from luoshi.store import paging, search_index
 from luoshi.store.audit import append_admin
 from luoshi.store.items import DocumentRef, today_in, unit_ids, utcnow
 from luoshi.store.models import AdminEntryRow, Document, Organisation
 from luoshi.store.targets import _document, _documents, _system
+from luoshi.store.paging import Key, Order, Page
 from luoshi.store.tracking import SuggestionCoUnit, SuggestionRound, SuggestionRow, Tracked
 
 PER_PAGE_MAX = 200
 WARNINGS = ("red", "yellow", "green", "none")
+# By reply deadline (none last), then id.
+ORDER = Order("suggestions", (Key(SuggestionRow.due, nullable=True), Key(SuggestionRow.id)))
 
 
 def policy_of(settings: Settings) -> SuggestionPolicy:
@@ -256,18 +259,20 @@ def _visible(actor: Actor) -> Any:
 def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[str] | None = None,
                      category: str | None = None, unit: int | str | None = None, warning: str | None = None,
                      satisfaction: str | None = None, document: int | None = None, q: str | None = None,
-                     procedure: str | None = None, page: int = 1, per_page: int = 50, settings: Settings | None = None,
-                     now: datetime | None = None) -> SuggestionPage:
+                     procedure: str | None = None, page: int = 1, per_page: int = 50, cursor: str | None = None,
+                     settings: Settings | None = None, now: datetime | None = None) -> SuggestionPage:
     """The suggestions `actor` may see, filtered and paged, by reply deadline (none last), then id.
 
     state: one or several of registered, assigned, replied, rehandling, closed; unit: lead or co-operating
     (id or name); warning: red, yellow, green or none (the reply-deadline colour today); satisfaction: the
     latest evaluation (satisfied, basically_satisfied, dissatisfied or their Chinese labels); q: text in
-    the title, text or deputies; procedure: suggestion (代表建议) or review (审议意见).
+    the title, text or deputies; procedure: suggestion (代表建议) or review (审议意见). page: pages 1 to
+    `paging.MAX_OFFSET_PAGE` by number; cursor: a page's `next_cursor` or `prev_cursor` (then `page` is ignored;
+    InvalidCursor: not one luoshi issued for this list).
     """
     settings = settings or get_settings()
-    if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
-        raise InvalidValue(f"页码须不小于 1，每页条数须在 1–{PER_PAGE_MAX} 之间", "page")
+    secret = session_secret(settings)
+    at = paging.start(ORDER, cursor=cursor, page=page, per_page=per_page, per_page_max=PER_PAGE_MAX, secret=secret)
     conds: list[Any] = [_visible(actor)]
     states = [state] if isinstance(state, str) else list(state or [])
     for s in states:
@@ -295,20 +300,32 @@ def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[st
     if warning not in (None, "") and warning not in WARNINGS:
         raise InvalidValue(f"预警“{warning}”无法识别：可选{'、'.join(WARNINGS)}", "warning")
     wanted = Satisfaction.parse(satisfaction) if satisfaction else None
-    stmt = select(SuggestionRow).where(*conds).order_by(SuggestionRow.due.asc().nulls_last(), SuggestionRow.id)
+    stmt = select(SuggestionRow).where(*conds)
     today, policy = today_in(settings, now), policy_of(settings)
     if warning or wanted:
-        items = [to_suggestion(r) for r in session.scalars(stmt)]
-        if wanted:
-            items = [s for s in items if s.satisfaction is wanted]
-        views = _views(session, items, actor, today, policy)
-        if warning:
-            views = [v for v in views if _colour(v.warning) == warning]
-        return SuggestionPage.of(views, page, per_page)
-    total = session.scalar(select(func.count(SuggestionRow.id)).where(*conds)) or 0
-    rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return SuggestionPage(_views(session, [to_suggestion(r) for r in rows], actor, today, policy), total, page,
-                          per_page)
+        # The warning (today against the deadline) and the latest evaluation are judged in Python.
+        judged: dict[int, SuggestionView] = {}
+
+        def keep(rows: Sequence[SuggestionRow]) -> list[SuggestionRow]:
+            items = [to_suggestion(r) for r in rows]
+            chosen = [s for s in items if wanted is None or s.satisfaction is wanted]
+            judged.update((v.id, v) for v in _views(session, chosen, actor, today, policy))
+            return [r for r in rows if r.id in judged and (not warning or _colour(judged[r.id].warning) == warning)]
+
+        win, total = paging.judged_window(session, stmt, ORDER, at, page=page, per_page=per_page, keep=keep,
+                                          scalars=True)
+        views = [judged[r.id] for r in win.rows]
+    else:
+        win = paging.window(session, stmt, ORDER, at, page=page, per_page=per_page, scalars=True)
+        total = 0 if at else paging.counted(win, per_page,
+                                            lambda: session.scalar(select(func.count(SuggestionRow.id)).where(*conds)))
+        views = _views(session, [to_suggestion(r) for r in win.rows], actor, today, policy)
+    return paging.page_of(win, views, ORDER, total=total, at=at, per_page=per_page, secret=secret)
+
+
+def every_suggestion(session: Session, **filters: Any) -> list[SuggestionView]:
+    """Every suggestion under `filters` (those of `list_suggestions`, `actor` included), page by page by cursor."""
+    return paging.walk(lambda cursor: list_suggestions(session, per_page=PER_PAGE_MAX, cursor=cursor, **filters))
 
 
 def _colour(w: ItemWarning) -> str:

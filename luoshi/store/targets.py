@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import any_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
@@ -25,16 +25,20 @@ from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.targets import (TEMPLATE_COLUMNS, Actual, Bound, Period, RowError, Status, Target, TargetKind,
                                    TargetStatus, fmt, status, template_header, template_rows, validate_actuals)
 from luoshi.settings import Settings, get_settings
-from luoshi.store.paging import Page
-from luoshi.store import search_index
+from luoshi.keys import session_secret
+from luoshi.store import paging, search_index
 from luoshi.store.audit import append_admin
 from luoshi.store.items import DocumentRef, today_in, unit_ids, utcnow
 from luoshi.store.models import Document, Organisation
+from luoshi.store.paging import Key, Order, Page
 from luoshi.store.tracking import ActualRow, DeliveryLinkRow, TargetRow, TargetUnit, Tracked
 
 LEAD, CO = "lead", "co_operating"
 PER_PAGE_MAX = 200
 FORMATS = ("csv", "xlsx")
+# The order of their reports: year, report, targets before commitments, then as read.
+ORDER = Order("targets", (Key(TargetRow.year), Key(TargetRow.document_id), Key(TargetRow.kind, True),
+                          Key(TargetRow.id)))
 
 
 def _system() -> Actor:
@@ -288,15 +292,16 @@ def target_status(session: Session, *, target_id: int | str, settings: Settings 
 
 def list_targets(session: Session, *, actor: Actor, year: int | None = None, unit: int | str | None = None,
                  status: str | None = None, kind: str | None = None, document: int | None = None,
-                 q: str | None = None, page: int = 1, per_page: int = 50, settings: Settings | None = None,
-                 now: datetime | None = None) -> TargetPage:
+                 q: str | None = None, page: int = 1, per_page: int = 50, cursor: str | None = None,
+                 settings: Settings | None = None, now: datetime | None = None) -> TargetPage:
     """Targets (every role reads them: they are published in the report), filtered and paged, in the
     order of their report. `unit`: an organisation id or name (lead or co-operating); `status`: one of
     on_track, behind, achieved, missed, no_data (judged today); `kind`: target or commitment; `q`: text in
-    the indicator or sentence."""
+    the indicator or sentence. page: pages 1 to `paging.MAX_OFFSET_PAGE` by number; cursor: a page's
+    `next_cursor` or `prev_cursor` (then `page` is ignored; InvalidCursor: not one luoshi issued for this list)."""
     settings = settings or get_settings()
-    if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
-        raise InvalidValue(f"页码须不小于 1，每页条数须在 1–{PER_PAGE_MAX} 之间", "page")
+    secret = session_secret(settings)
+    at = paging.start(ORDER, cursor=cursor, page=page, per_page=per_page, per_page_max=PER_PAGE_MAX, secret=secret)
     conds: list[Any] = []
     if year is not None:
         conds.append(TargetRow.year == int(year))
@@ -306,24 +311,46 @@ def list_targets(session: Session, *, actor: Actor, year: int | None = None, uni
         conds.append(TargetRow.document_id == int(document))
     if unit not in (None, ""):
         [unit_id] = unit_ids(session, [unit], "unit")
-        conds.append(TargetRow.id.in_(select(TargetUnit.target_id).where(TargetUnit.organisation_id == int(unit_id))))
+        conds.append(_of_unit(session, int(unit_id)))
     if actor.role is Role.UNIT:  # a unit sees the targets it is responsible for, whatever the caller filters
-        conds.append(TargetRow.id.in_(select(TargetUnit.target_id)
-                                      .where(TargetUnit.organisation_id == int(actor.unit or 0))))
+        conds.append(_of_unit(session, int(actor.unit or 0)))
     if q:
         like = f"%{q.strip()}%"
         conds.append(or_(TargetRow.indicator.like(like), TargetRow.text.like(like)))
-    stmt = select(TargetRow).where(*conds).order_by(TargetRow.year, TargetRow.document_id, TargetRow.kind.desc(),
-                                                    TargetRow.id)
+    stmt = select(TargetRow).where(*conds)
     today = today_in(settings, now)
     if status:
+        # The status is judged in Python (actual values against plan): every row of a batch is judged.
         wanted = _status(status)
-        views = [v for v in _views(session, session.scalars(stmt).all(), today, actor=actor)
-                 if v.status.status is wanted]
-        return TargetPage.of(views, page, per_page)
-    total = session.scalar(select(func.count(TargetRow.id)).where(*conds)) or 0
-    rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return TargetPage(_views(session, rows, today, actor=actor), total, page, per_page)
+        judged: dict[int, TargetView] = {}
+
+        def keep(rows: Sequence[TargetRow]) -> list[TargetRow]:
+            judged.update((r.id, v) for r, v in zip(rows, _views(session, rows, today, actor=actor)))
+            return [r for r in rows if judged[r.id].status.status is wanted]
+
+        win, total = paging.judged_window(session, stmt, ORDER, at, page=page, per_page=per_page, keep=keep,
+                                          scalars=True)
+        views = [judged[r.id] for r in win.rows]
+    else:
+        win = paging.window(session, stmt, ORDER, at, page=page, per_page=per_page, scalars=True)
+        total = 0 if at else paging.counted(win, per_page,
+                                            lambda: session.scalar(select(func.count(TargetRow.id)).where(*conds)))
+        views = _views(session, win.rows, today, actor=actor)
+    return paging.page_of(win, views, ORDER, total=total, at=at, per_page=per_page, secret=secret)
+
+
+def _of_unit(session: Session, unit_id: int) -> Any:
+    """The condition for a unit's targets. On PostgreSQL its target ids are read first (an array) and the targets
+    fetched by id: a unit holds a few of the targets, which a join would read whole to find."""
+    ids = select(TargetUnit.target_id).where(TargetUnit.organisation_id == unit_id)
+    if session.get_bind().dialect.name == "postgresql":
+        return TargetRow.id == any_(func.array(ids.scalar_subquery()))
+    return TargetRow.id.in_(ids)
+
+
+def every_target(session: Session, **filters: Any) -> list[TargetView]:
+    """Every target under `filters` (those of `list_targets`, `actor` included), page by page by cursor."""
+    return paging.walk(lambda cursor: list_targets(session, per_page=PER_PAGE_MAX, cursor=cursor, **filters))
 
 
 def _status(value: str) -> Status:

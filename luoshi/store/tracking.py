@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from luoshi.store.models import Base, Document
@@ -24,7 +24,11 @@ class TargetRow(Base):
     """A target (主要预期目标) or quantified commitment (量化任务) of a work report's plan year."""
 
     __tablename__ = "targets"
-    __table_args__ = (UniqueConstraint("document_id", "source_path"), Index("ix_targets_year_kind", "year", "kind"))
+    # The list's order (their reports', targets before commitments) in one index on PostgreSQL; SQLite sorts
+    # the few rows of a year itself.
+    __table_args__ = (UniqueConstraint("document_id", "source_path"), Index("ix_targets_year_kind", "year", "kind"),
+                      Index("ix_targets_report_order", "year", "document_id", text("kind DESC"), "id").ddl_if(
+                          dialect="postgresql"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # target | commitment
@@ -84,7 +88,9 @@ class SuggestionRow(Base):
     """A deputy's suggestion (代表建议) and its handling; the columns of `luoshi.ledger.suggestions.Suggestion`."""
 
     __tablename__ = "suggestions"
-    __table_args__ = (UniqueConstraint("document_id", "source_path"), Index("ix_suggestions_state_due", "state", "due"))
+    # The list's order: by reply deadline (none last: PostgreSQL's own order of this index), then id.
+    __table_args__ = (UniqueConstraint("document_id", "source_path"), Index("ix_suggestions_state_due", "state", "due"),
+                      Index("ix_suggestions_due_id", "due", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     no: Mapped[int | None]

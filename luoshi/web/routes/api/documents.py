@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Form, Path, Request, Response, UploadFile
+from fastapi import APIRouter, Body, File, Form, Path, Query, Request, Response, UploadFile
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,7 @@ from luoshi.store import items as store_items
 from luoshi.store.drafts import add_from_highlight
 from luoshi.web import uploads
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.present import doc_type_label, item_dict
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -32,12 +33,18 @@ def document_dict(view: store.DocumentView) -> dict[str, Any]:
     return out
 
 
-@router.get("", summary="Stored documents, newest first (office and leaders)")
-def list_documents(session: SessionDep, user: CurrentUser, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+class DocumentList(Paged):
+    documents: list[dict[str, Any]]
+
+
+@router.get("", response_model=DocumentList, summary="Stored documents, newest first (office and leaders)")
+def list_documents(session: SessionDep, user: CurrentUser, settings: SettingsDep, page: PageNumber = 1,
+                   per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50,
+                   cursor: CursorParam = None) -> dict[str, Any]:
     require_role(user, *READERS)
-    rows, total = store.list_documents(session, page=page, per_page=per_page)
+    result = store.list_documents(session, page=page, per_page=per_page, cursor=cursor, settings=settings)
     return {"documents": [{**asdict(d), "issued": d.issued.isoformat() if d.issued else None,
-                           "ingested_at": d.ingested_at.isoformat()} for d in rows], "total": total}
+                           "ingested_at": d.ingested_at.isoformat()} for d in result.rows], **paged(result)}
 
 
 @router.get("/jobs/{job_id}", summary="The OCR job of an uploaded scan: state, pages done out of pages, the document")

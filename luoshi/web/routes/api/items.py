@@ -18,6 +18,7 @@ from luoshi.store import items as store
 from luoshi.store.evidence import files_of
 from luoshi.store.subtasks import breakdown
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.present import breakdown_dict, item_dict
 from luoshi.web.queries import history, instruction_dicts
 
@@ -26,14 +27,8 @@ router = APIRouter(prefix="/items", tags=["items"])
 Units = list[str | int] | None
 
 
-class ItemList(BaseModel):
+class ItemList(Paged):
     items: list[dict[str, Any]]
-    total: int
-    page: int
-    per_page: int
-    pages: int
-    next_cursor: str | None = Field(None, description="pass as `cursor` for the next page (none: the last)")
-    prev_cursor: str | None = Field(None, description="pass as `cursor` for the page before")
 
 
 @router.get("", response_model=ItemList, summary="The ledger (督办台账): filtered, sorted, paged")
@@ -47,16 +42,13 @@ def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                due_from: date | None = None, due_to: date | None = None,
                q: Annotated[str | None, Query(description="text in the title or body")] = None,
                sort: Annotated[str, Query(description=", ".join(store.SORTS))] = "due",
-               page: Annotated[int, Query(ge=1, description="1 to 10; deeper pages by `cursor`")] = 1,
+               page: PageNumber = 1,
                per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50,
-               cursor: Annotated[str | None, Query(description="a page's next_cursor or prev_cursor")] = None
-               ) -> dict[str, Any]:
+               cursor: CursorParam = None) -> dict[str, Any]:
     result = store.list_items(session, actor=user.actor, state=state, unit=unit, warning=warning,
                               document=document, kind=kind, due_from=due_from, due_to=due_to, q=q, sort=sort,
                               page=page, per_page=per_page, cursor=cursor, settings=settings)
-    return {"items": [item_dict(v, actor=user.actor) for v in result.rows], "total": result.total,
-            "page": result.page, "per_page": result.per_page, "pages": result.pages,
-            "next_cursor": result.next_cursor, "prev_cursor": result.prev_cursor}
+    return {"items": [item_dict(v, actor=user.actor) for v in result.rows], **paged(result)}
 
 
 @router.get("/{item_id}", summary="One item, with its warning, source, directives (subtasks), its decision's "

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from luoshi.ledger import Actor
 from luoshi.store.models import Organisation
 from luoshi.store.search_index import KIND_LABELS, search_for
-from luoshi.web.deps import CurrentUser, SessionDep
+from luoshi.settings import Settings
+from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.paging import CursorParam, PageNumber, Paged
 
 router = APIRouter(tags=["search"])
 PER_PAGE_MAX = 100
@@ -27,24 +29,37 @@ def unit_name(session: Session, unit: str | None) -> str | None:
 
 
 def search_dict(session: Session, actor: Actor, *, q: str, kinds: list[str] | None = None, unit: str | None = None,
-                year: int | None = None, page: int = 1, per_page: int = 20) -> dict[str, Any]:
-    page, per_page = max(1, page), max(1, min(per_page, PER_PAGE_MAX))
+                year: int | None = None, page: int = 1, per_page: int = 20, cursor: str | None = None,
+                settings: Settings | None = None) -> dict[str, Any]:
+    per_page = max(1, min(per_page, PER_PAGE_MAX))
     found = search_for(session, q, actor=actor, kinds=kinds or None, unit=unit_name(session, unit), year=year,
-                       page=page, per_page=per_page)
+                       page=max(1, page), per_page=per_page, cursor=cursor, settings=settings)
     hits = [{"kind": h.kind, "kind_label": KIND_LABELS[h.kind], "id": int(h.ref_id) if h.ref_id.isdigit() else h.ref_id,
              "title": h.title, "url": h.url, "score": round(h.score, 6), "title_html": h.title_html,
              "snippet_html": h.snippet_html, "unit": h.unit, "year": h.year} for h in found.hits]
     units = [{"id": u.id, "name": u.name, "word": u.word, "url": f"/ledger?unit={u.id}"} for u in found.units]
-    return {"query": q, "terms": found.terms, "total": found.total, "capped": found.capped, "page": page,
-            "per_page": per_page, "pages": max(1, -(-found.total // per_page)), "units": units, "hits": hits}
+    return {"query": q, "terms": found.terms, "total": found.total, "capped": found.capped, "page": found.page,
+            "per_page": per_page, "pages": max(1, -(-found.total // per_page)), "next_cursor": found.next_cursor,
+            "prev_cursor": found.prev_cursor, "units": units, "hits": hits}
 
 
-@router.get("/search", summary="Search documents, items, targets and suggestions (ranked, highlighted)")
-def search(session: SessionDep, user: CurrentUser, q: str = "",
+class SearchList(Paged):
+    query: str
+    terms: list[str]
+    capped: bool
+    units: list[dict[str, Any]]
+    hits: list[dict[str, Any]]
+
+
+@router.get("/search", response_model=SearchList,
+            summary="Search documents, items, targets and suggestions (ranked, highlighted)")
+def search(session: SessionDep, user: CurrentUser, settings: SettingsDep, q: str = "",
            kind: Annotated[list[str] | None, Query(description="document, item, target, suggestion")] = None,
-           unit: str | None = None, year: int | None = None, page: int = 1, per_page: int = 20) -> dict[str, Any]:
+           unit: str | None = None, year: int | None = None, page: PageNumber = 1, per_page: int = 20,
+           cursor: CursorParam = None) -> dict[str, Any]:
     """Hits best first, each with `title_html` and `snippet_html` (HTML-escaped, matches in `<mark>`), and
     the `units` a word of `q` names by any of their names (that unit's entries are hits too). A unit
     user finds targets and only its own unit's items and suggestions; documents are for the office and
     leaders."""
-    return search_dict(session, user.actor, q=q, kinds=kind, unit=unit, year=year, page=page, per_page=per_page)
+    return search_dict(session, user.actor, q=q, kinds=kind, unit=unit, year=year, page=page, per_page=per_page,
+                       cursor=cursor, settings=settings)

@@ -12,12 +12,18 @@ from pydantic import BaseModel, Field
 from luoshi.ledger.suggestions import SuggestionAction
 from luoshi.store import suggestions as store
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.tracking_views import statistics_dict, suggestion_dict, suggestion_history
 
 router = APIRouter(prefix="/suggestions", tags=["suggestions"])
 
 
-@router.get("", summary="Suggestions, filtered and paged (a unit: those it leads or co-operates on)")
+class SuggestionList(Paged):
+    suggestions: list[dict[str, Any]]
+
+
+@router.get("", response_model=SuggestionList,
+            summary="Suggestions, filtered and paged (a unit: those it leads or co-operates on)")
 def list_suggestions(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                      state: Annotated[list[str] | None, Query(description="registered, assigned, replied, "
                                                               "rehandling, closed; repeatable")] = None,
@@ -29,14 +35,14 @@ def list_suggestions(session: SessionDep, user: CurrentUser, settings: SettingsD
                      q: str | None = None,
                      procedure: Annotated[str | None, Query(description="suggestion (代表建议) or review "
                                                             "(审议意见)")] = None,
-                     page: Annotated[int, Query(ge=1)] = 1,
-                     per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50) -> dict[str, Any]:
+                     page: PageNumber = 1,
+                     per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50,
+                     cursor: CursorParam = None) -> dict[str, Any]:
     result = store.list_suggestions(session, actor=user.actor, state=state or None, category=category or None,
                                     unit=unit or None, satisfaction=satisfaction or None, warning=warning or None,
                                     q=q or None, procedure=procedure or None, page=page, per_page=per_page,
-                                    settings=settings)
-    return {"suggestions": [suggestion_dict(v, settings.zone) for v in result.rows], "total": result.total,
-            "page": result.page, "per_page": result.per_page, "pages": result.pages}
+                                    cursor=cursor, settings=settings)
+    return {"suggestions": [suggestion_dict(v, settings.zone) for v in result.rows], **paged(result)}
 
 
 @router.get("/statistics", summary="Counts by category, by lead unit and by satisfaction")

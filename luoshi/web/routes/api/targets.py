@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from luoshi.ledger.targets import Status
 from luoshi.store import targets as store
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.tracking_views import (filled_rows, import_errors, target_detail, target_dict, target_for,
                                        target_unit_filter)
 
@@ -19,20 +20,24 @@ MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-@router.get("", summary="Targets and commitments with their status today (a unit: its own)")
+class TargetList(Paged):
+    targets: list[dict[str, Any]]
+
+
+@router.get("", response_model=TargetList, summary="Targets and commitments with their status today (a unit: its own)")
 def list_targets(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                  year: int | None = None,
                  unit: Annotated[str | None, Query(description="organisation id or name")] = None,
                  status: Annotated[str | None, Query(description=", ".join(s.value for s in Status))] = None,
                  kind: Annotated[str | None, Query(description="target or commitment")] = None,
                  q: Annotated[str | None, Query(description="text in the indicator or sentence")] = None,
-                 page: Annotated[int, Query(ge=1)] = 1,
-                 per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50) -> dict[str, Any]:
+                 page: PageNumber = 1,
+                 per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50,
+                 cursor: CursorParam = None) -> dict[str, Any]:
     result = store.list_targets(session, actor=user.actor, year=year, unit=target_unit_filter(user.actor, unit),
                                 status=status or None, kind=kind or None, q=q or None, page=page,
-                                per_page=per_page, settings=settings)
-    return {"targets": [target_dict(v) for v in result.rows], "total": result.total, "page": result.page,
-            "per_page": result.per_page, "pages": result.pages}
+                                per_page=per_page, cursor=cursor, settings=settings)
+    return {"targets": [target_dict(v) for v in result.rows], **paged(result)}
 
 
 @router.get("/template", summary="The import template of actual values (CSV or XLSX), one row per target")

@@ -3,7 +3,8 @@ highlighted, those that became items linked to them."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, UploadFile
 from starlette.requests import Request
@@ -24,6 +25,7 @@ from luoshi.web import uploads
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
 from luoshi.web.errors import form_version, refused
 from luoshi.web.highlight import document_marks, runs, scan_pages
+from luoshi.web.paging import cursor_of, page_number, pager
 from luoshi.web.present import doc_type_label, genre_dict, item_dict
 from luoshi.web.render import flash, page, partial, redirect
 
@@ -32,14 +34,23 @@ READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER)
 GENRES = [(NAMES[c], LABELS[NAMES[c]]) for c in CHOICES]  # (value, label) of the genre menus
 
 
+PER_PAGE = 50
+
+
+def _link(**at: Any) -> str:
+    params = {k: v for k, v in at.items() if v not in ("", None) and (k, v) != ("page", 1)}
+    return "/documents" + ("?" + urlencode(params) if params else "")
+
+
 @router.get("/documents")
-def documents(request: Request, session: SessionDep, user: PageUser) -> Response:
+def documents(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     require_role(user, *READERS)
-    rows, _ = store.list_documents(session, per_page=200)
+    result = store.list_documents(session, page=page_number(request), cursor=cursor_of(request), per_page=PER_PAGE,
+                                  settings=settings)
     docs = [{"id": d.id, "title": d.title or d.name, "filename": d.name, "doc_type_label": doc_type_label(d.doc_type),
-             "issued": d.issued, "item_count": d.items} for d in rows]
+             "issued": d.issued, "item_count": d.items} for d in result.rows]
     return page(request, "documents.html", user=user, active="documents", title="文件", documents=docs,
-                can_upload=user.role in OFFICE)
+                can_upload=user.role in OFFICE, **pager(result, _link))
 
 
 @router.get("/documents/upload")

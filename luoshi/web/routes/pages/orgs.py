@@ -35,7 +35,7 @@ def orgs(request: Request, session: SessionDep, user: PageUser, status: str | No
 
 def org_page(request: Request, session: SessionDep, user: PageUser, org_id: int, status_code: int = 200) -> Response:
     detail = store.get_organisation(session, org_id=org_id)
-    titles = {d.id: d.title or d.name for d in store_documents.list_documents(session, per_page=500)[0]}
+    titles = store_documents.document_titles(session, {doc for p in detail.people for _, doc, _ in p.meetings})
     people = [{"name": p.name, "first": p.first_seen, "last": p.last_seen,
                "role": "、".join(sorted({role for _, _, role in p.meetings})),
                "documents": [{"id": doc, "title": titles.get(doc, "（文件已删除）")}

@@ -32,9 +32,9 @@ def public_document(document_id: str, request: Request, session: SessionDep, set
 
 
 @router.get("/publishing")
-def publishing(request: Request, session: SessionDep, user: PageUser) -> Response:
+def publishing(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     require_role(user, *OFFICE)
-    rows, _ = store_documents.list_documents(session, per_page=200)
+    rows = store_documents.every_document(session, settings=settings)
     published = portal.published_ids(session)
     docs = [{"id": d.id, "title": d.title or d.name, "type": doc_type_label(d.doc_type), "issued": d.issued,
              "published": d.id in published} for d in rows]

@@ -10,7 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi.store.search_index import KIND_LABELS, kinds_for
-from luoshi.web.deps import PageUser, SessionDep
+from luoshi.store.paging import MAX_OFFSET_PAGE
+from luoshi.web.deps import PageUser, SessionDep, SettingsDep
+from luoshi.web.paging import cursor_of, page_number
 from luoshi.web.queries import unit_options
 from luoshi.web.render import page
 from luoshi.web.routes.api.search import search_dict
@@ -24,16 +26,22 @@ def _int(value: str | None) -> int | None:
 
 
 @router.get("/search")
-def search(request: Request, session: SessionDep, user: PageUser) -> Response:
+def search(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     params = request.query_params
     f = {k: params.get(k, "").strip() for k in ("q", "kind", "unit", "year")}
     allowed = kinds_for(user.actor)
     kind = f["kind"] if f["kind"] in allowed else ""
-    number = _int(params.get("page")) or 1
+    number, cursor = page_number(request), cursor_of(request)
     result = search_dict(session, user.actor, q=f["q"], kinds=[kind] if kind else None, unit=f["unit"] or None,
-                         year=_int(f["year"]), page=number, per_page=PER_PAGE)
+                         year=_int(f["year"]), page=number, per_page=PER_PAGE, cursor=cursor, settings=settings)
     base = {k: v for k, v in f.items() if v}
+
+    def link(**at: object) -> str:
+        return "/search?" + urlencode({**base, **{k: v for k, v in at.items() if v}})
+
     return page(request, "search.html", user=user, title=f"搜索：{f['q']}" if f["q"] else "搜索", search_q=f["q"],
                 filters=f, result=result, kinds=[(k, KIND_LABELS[k]) for k in allowed],
-                units=unit_options(session), json_link="/api/search?" + urlencode({**base, "page": number}),
-                page_link=lambda n: "/search?" + urlencode({**base, "page": n}))
+                units=unit_options(session), json_link=link(cursor=cursor) if cursor else link(page=number),
+                page_link=lambda n: link(page=n), numbered=MAX_OFFSET_PAGE,
+                next_link=result["next_cursor"] and link(cursor=result["next_cursor"]),
+                prev_link=result["prev_cursor"] and link(cursor=result["prev_cursor"]))

@@ -18,6 +18,7 @@ from luoshi.settings import Settings
 from luoshi.store import suggestions as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
 from luoshi.web.errors import HEADINGS, form_version, refused, status_of
+from luoshi.web.paging import cursor_of, page_number, pager
 from luoshi.web.queries import may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, partial, redirect
 from luoshi.web.tracking_views import (OUTCOMES, PROCEDURES, SATISFACTIONS, SUGGESTION_STATES, categories, default_due,
@@ -37,13 +38,13 @@ def _link(filters: dict[str, str], **changes: Any) -> str:
 @router.get("/suggestions")
 def suggestions(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     f = {k: request.query_params.get(k, "").strip() for k in FILTERS}
-    number = int(request.query_params.get("page", "1")) if request.query_params.get("page", "").isdigit() else 1
     result = store.list_suggestions(session, actor=user.actor, state=f["state"] or None,
                                     category=f["category"] or None, unit=f["unit"] or None,
                                     satisfaction=f["satisfaction"] or None, warning=f["warning"] or None,
-                                    q=f["q"] or None, procedure=f["procedure"] or None, page=max(1, number), per_page=PER_PAGE, settings=settings)
-    context = dict(suggestions=[suggestion_dict(v, settings.zone) for v in result.rows], total=result.total,
-                   page=result.page, pages=result.pages, page_link=lambda n: _link(f, page=n))
+                                    q=f["q"] or None, procedure=f["procedure"] or None, page=page_number(request),
+                                    cursor=cursor_of(request), per_page=PER_PAGE, settings=settings)
+    context = dict(suggestions=[suggestion_dict(v, settings.zone) for v in result.rows],
+                   **pager(result, lambda **at: _link(f, **at)))
     if request.headers.get("HX-Target") == "suggestions-table":
         return partial(request, "suggestions_table.html", **context)
     stats = statistics_dict(store.suggestion_statistics(session, actor=user.actor, settings=settings))

@@ -17,6 +17,7 @@ from luoshi.settings import Settings
 from luoshi.store import targets as store
 from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
 from luoshi.web.errors import HEADINGS, refused, status_of
+from luoshi.web.paging import cursor_of, page_number, pager
 from luoshi.web.queries import may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, partial, redirect
 from luoshi.web.tracking_views import (TARGET_KINDS, TARGET_STATUSES, chart, filled_rows, import_errors, in_chinese,
@@ -36,13 +37,11 @@ def _link(filters: dict[str, str], **changes: Any) -> str:
 @router.get("/targets")
 def targets(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     f = {k: request.query_params.get(k, "").strip() for k in FILTERS}
-    number = int(request.query_params.get("page", "1")) if request.query_params.get("page", "").isdigit() else 1
     result = store.list_targets(session, actor=user.actor, year=int(f["year"]) if f["year"].isdigit() else None,
                                 unit=target_unit_filter(user.actor, f["unit"]), status=f["status"] or None,
-                                kind=f["kind"] or None, q=f["q"] or None, page=max(1, number), per_page=PER_PAGE,
-                                settings=settings)
-    context = dict(targets=[target_dict(v) for v in result.rows], total=result.total, page=result.page,
-                   pages=result.pages, page_link=lambda n: _link(f, page=n))
+                                kind=f["kind"] or None, q=f["q"] or None, page=page_number(request),
+                                cursor=cursor_of(request), per_page=PER_PAGE, settings=settings)
+    context = dict(targets=[target_dict(v) for v in result.rows], **pager(result, lambda **at: _link(f, **at)))
     if request.headers.get("HX-Target") == "targets-table":
         return partial(request, "targets_table.html", **context)
     return page(request, "targets.html", user=user, active="targets", title="指标", filters=f,
