@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import ARRAY, JSON, Boolean, Column, Date, Integer, MetaData, Table, Text, create_engine, text
 from sqlalchemy.engine import make_url
 
-from luoshi.samples.province import TABLES, Province, ProvinceSpec, organisation_rows, write_province
+from luoshi.samples.province import ORDER, TABLES, Province, ProvinceSpec, organisation_rows, write_province
 from luoshi.store.bulk import bulk_load, copy_rows, copy_statement
 from luoshi.store.types import UTCDateTime
 from conftest import _skip_or_fail, _truncate_pg
@@ -88,6 +88,12 @@ def test_a_province_load_leaves_the_schema_as_it_was_and_the_counts_right(pg, se
         k: before[k] for k in ("indexes", "constraints", "triggers")}
     assert after["counts"] == after["recount"]
     assert sum(n for _, n in after["recount"]) == 600
+    engine = create_engine(pg)
+    with engine.connect() as conn:  # every id sequence goes on past the rows loaded
+        for table in ORDER:
+            assert conn.execute(text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) = "
+                                     f"(SELECT max(id) + 1 FROM {table})")).scalar(), table
+    engine.dispose()
 
 
 def test_a_failed_load_leaves_nothing(pg):

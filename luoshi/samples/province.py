@@ -285,6 +285,7 @@ class CopyChunk:
     payloads: dict[str, tuple[tuple[str, ...], bytes]]
     counts: dict[str, int]
     facts: list[tuple[str, str]]
+    last_ids: dict[str, int]
 
 
 @dataclass
@@ -349,7 +350,8 @@ class Province:
                     for table, rows in chunk.rows.items()}
         facts = [(fact_json(kind, ref, digest), f"\t{copy_text(kind)}\t{copy_text(ref)}\t{copy_text(digest)}\t")
                  for kind, ref, digest in chunk.facts]
-        return CopyChunk(payloads, {table: len(rows) for table, rows in chunk.rows.items()}, facts)
+        return CopyChunk(payloads, {table: len(rows) for table, rows in chunk.rows.items()}, facts,
+                         {table: max(row["id"] for row in rows) for table, rows in chunk.rows.items()})
 
     def county(self, c: int) -> Chunk:
         """The rows of county number `c` (from 0): its documents, their items and all beside them."""
@@ -604,10 +606,12 @@ class PostgresLoad:
         with self.cursor.copy(copy_statement(table, columns, freeze)) as copy:
             copy.write(payload)
 
-    def finish(self) -> None:
+    def finish(self, last_ids: dict[str, int]) -> None:
+        """Each table's id sequence past its last id: known when the tables were empty (their keys are not
+        built yet, so max(id) would read them whole), else read."""
         for table in (*ORDER[:-1], ENTRIES):
-            self.cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
+            last = str(last_ids.get(table, 0)) if self.load.freeze else f"coalesce((SELECT max(id) FROM {table}), 0)"
+            self.cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last} + 1, false)")
 
 
 def store_rows(engine: Engine, province: Province, jobs: int = 1) -> dict[str, int]:
@@ -632,6 +636,7 @@ def _store_postgres(engine: Engine, province: Province, jobs: int) -> dict[str, 
     chain = ChainLinker()
     first = province.first()
     counts = {Organisation.__tablename__: len(province.organisations), ChainEntryRow.__tablename__: 0}
+    last_ids = {Organisation.__tablename__: max(o["id"] for o in province.organisations)}
     chain_columns = ("id", "seq", "kind", "ref", "digest", "hash")
     with engine.connect() as conn, bulk_load(conn.connection.driver_connection, (*ORDER[:-1], ENTRIES)) as load:
         sink = PostgresLoad(load)
@@ -646,10 +651,12 @@ def _store_postgres(engine: Engine, province: Province, jobs: int) -> dict[str, 
                 if table in county.payloads:
                     sink.write(table, *county.payloads[table])
                     counts[table] = counts.get(table, 0) + county.counts[table]
+                    last_ids[table] = max(last_ids.get(table, 0), county.last_ids[table])
                 elif table == ChainEntryRow.__tablename__:
                     sink.write(table, chain_columns, chain.link_copy(county.facts))
                     counts[table] += len(county.facts)
-        sink.finish()
+        last_ids[ChainEntryRow.__tablename__] = chain.seq
+        sink.finish(last_ids)
     return counts
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ARRAY, JSON, Boolean, Date, DateTime, Integer, Table
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from luoshi.errors import StoreError
 from luoshi.store import counts
 
 NULL = "\\N"
@@ -131,7 +132,8 @@ def read_schema(cursor: Any, tables: Sequence[str]) -> Schema:
     cursor.execute(_OIDS, (list(tables),))
     oids = cursor.fetchone()[0]
     if oids is None or None in oids:
-        raise ValueError(f"not every table of {list(tables)} exists in the current schema")
+        missing = [t for t, oid in zip(tables, oids or [None] * len(tables)) if oid is None]
+        raise StoreError(f"数据库中没有表 {'、'.join(missing)}：请先迁移数据库（luoshi db upgrade）再批量导入")
     keys = _fetch(cursor, _KEYS, (oids,))
     indexes = _fetch(cursor, _INDEXES, (oids,))
     foreign_keys = _fetch(cursor, _FOREIGN_KEYS, (oids, oids))
