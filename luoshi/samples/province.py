@@ -346,11 +346,10 @@ class Province:
         """County `c` as COPY text (PostgreSQL): formatted where it is made, so that the parent process, which
         links the chain and feeds the database, only passes bytes on."""
         chunk = self.county(c)
-        payloads = {table: copy_rows(SEARCH, rows, SEARCH_COLUMNS) if table == ENTRIES else copy_rows(TABLES[table], rows)
-                    for table, rows in chunk.rows.items()}
-        facts = [(fact_json(kind, ref, digest), f"\t{copy_text(kind)}\t{copy_text(ref)}\t{copy_text(digest)}\t")
-                 for kind, ref, digest in chunk.facts]
-        return CopyChunk(payloads, {table: len(rows) for table, rows in chunk.rows.items()}, facts,
+        payloads = {table: copy_rows(SEARCH, rows, SEARCH_COLUMNS) if table == ENTRIES
+                    else copy_rows(TABLES[table], rows) for table, rows in chunk.rows.items()}
+        return CopyChunk(payloads, {table: len(rows) for table, rows in chunk.rows.items()},
+                         [copy_fact(*fact) for fact in chunk.facts],
                          {table: max(row["id"] for row in rows) for table, rows in chunk.rows.items()})
 
     def county(self, c: int) -> Chunk:
@@ -507,6 +506,11 @@ class Province:
         chunk.add(ENTRIES, {"id": self.counters.next(ENTRIES), **search_row(entry)})
 
 
+def copy_fact(kind: str, ref: str, digest: str) -> tuple[str, str]:
+    """A fact of the global chain as `ChainLinker.link_copy` takes it: its JSON, and its fields as COPY text."""
+    return fact_json(kind, ref, digest), f"\t{copy_text(kind)}\t{copy_text(ref)}\t{copy_text(digest)}\t"
+
+
 class ChainLinker:
     """The global audit chain (`luoshi.store.anchor`): each fact linked to the one before, in one sequence."""
 
@@ -642,9 +646,7 @@ def _store_postgres(engine: Engine, province: Province, jobs: int) -> dict[str, 
         sink = PostgresLoad(load)
         organisations = first.rows[Organisation.__tablename__]
         sink.write(Organisation.__tablename__, *copy_rows(TABLES[Organisation.__tablename__], organisations))
-        kind, ref, digest = province.genesis()
-        sink.write(ChainEntryRow.__tablename__, chain_columns,
-                   chain.link_copy([(fact_json(kind, ref, digest), f"\t{kind}\t{ref}\t{digest}\t")]))
+        sink.write(ChainEntryRow.__tablename__, chain_columns, chain.link_copy([copy_fact(*province.genesis())]))
         counts[ChainEntryRow.__tablename__] += 1
         for county in province.made(province.county_copy, jobs):
             for table in ORDER:
