@@ -120,7 +120,8 @@ _KEYS = """SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constra
 WHERE contype IN ('p', 'u', 'x') AND conrelid = ANY(%s) ORDER BY conrelid::regclass::text, conname"""
 _INDEXES = """SELECT x.indrelid::regclass::text, x.indexrelid::regclass::text, pg_get_indexdef(x.indexrelid)
 FROM pg_index x WHERE x.indrelid = ANY(%s) AND NOT EXISTS (
-    SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid)
+    SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid
+    AND k.contype IN ('p', 'u', 'x'))
 ORDER BY 1, 2"""
 _FOREIGN_KEYS = """SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint
 WHERE contype = 'f' AND (conrelid = ANY(%s) OR confrelid = ANY(%s)) ORDER BY conrelid::regclass::text, conname"""
