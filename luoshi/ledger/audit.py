@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from luoshi.ledger.canonical import canonical_plain
+from luoshi.ledger.canonical import canonical_plain, encode_string
 from luoshi.ledger.events import Event
 
 GENESIS = "0" * 64
@@ -44,17 +45,37 @@ class Problem:
 def chain(prev_hash: str, event: Event | dict[str, Any], seq: int, key: bytes | None = None) -> str:
     """The hash of an entry: over its position, the hash before it and the event's canonical JSON."""
     data = event.to_dict() if isinstance(event, Event) else event  # a dict given is JSON-ready (parsed, or to_dict's)
-    payload = canonical_plain({"seq": seq, "prev": prev_hash, "event": data}).encode("utf-8")
+    return chain_hash(chain_json(prev_hash, canonical_plain(data), seq), key)
+
+
+def chain_json(prev_hash: str, event_json: str, seq: int) -> str:
+    """What an entry's hash is taken over, from its event's canonical JSON (`canonical_plain`): the bytes of
+    canonical_plain({"seq": seq, "prev": prev_hash, "event": event}), its keys in their sorted order, without
+    encoding the event a second time (a bulk load stores the event's JSON beside its hash)."""
+    if type(prev_hash) is not str or type(seq) is not int:  # anything else takes the general encoder
+        return canonical_plain({"seq": seq, "prev": prev_hash, "event": json.loads(event_json)})
+    return f'{{"event":{event_json},"prev":{encode_string(prev_hash)},"seq":{seq}}}'
+
+
+def chain_hash(payload: str, key: bytes | None = None) -> str:
+    """sha256 of `payload` (`chain_json`), or HMAC-sha256 with `key`, in hex."""
+    data = payload.encode("utf-8")
     if key is not None:
-        return hmac.new(key, payload, hashlib.sha256).hexdigest()
-    return hashlib.sha256(payload).hexdigest()
+        return hmac.digest(key, data, "sha256").hex()  # one call into OpenSSL: hmac.new(...).hexdigest()'s value
+    return hashlib.sha256(data).hexdigest()
 
 
 def record(prev: AuditEntry | None, event: Event, key: bytes | None = None) -> AuditEntry:
     """The entry that appends `event` after `prev` (None: the first): the one way events enter the trail."""
+    return record_json(prev, event, key)[0]
+
+
+def record_json(prev: AuditEntry | None, event: Event, key: bytes | None = None) -> tuple[AuditEntry, str]:
+    """`record`, and the event's canonical JSON (the stored form), encoded once for both."""
     seq, prev_hash = (1, GENESIS) if prev is None else (prev.seq + 1, prev.hash)
     data = event.to_dict()
-    return AuditEntry(seq, prev_hash, chain(prev_hash, data, seq, key), data)
+    event_json = canonical_plain(data)
+    return AuditEntry(seq, prev_hash, chain_hash(chain_json(prev_hash, event_json, seq), key), data), event_json
 
 
 def record_all(events: Iterable[Event], key: bytes | None = None) -> list[AuditEntry]:

@@ -2,15 +2,16 @@
 the three genres written from templates, and items in every state with the histories the ledger's own rules
 give them (`luoshi.ledger.workflow.apply`), so every event, report, reminder and hash is one luoshi could write.
 
-`province_rows(spec)` yields the rows, chunk by chunk, from the seed alone; `write_province(url, spec)` stores
-them (COPY on PostgreSQL, executemany on SQLite), in the global audit chain and the search index, then
-creates the users through `luoshi.store.users` (so the administrative log and the chain hold them too).
+`Province(spec).chunks()` yields the rows, county by county, from the seed alone; `write_province(url, spec)`
+stores them, in the global audit chain and the search index, then creates the users through
+`luoshi.store.users` (so the administrative log and the chain hold them too). On PostgreSQL the whole province
+is one transaction (`luoshi.store.bulk.bulk_load`: indexes and foreign keys built after the rows) whose rows
+the worker processes write as COPY text themselves; on SQLite a county at a time by executemany.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,20 +20,20 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import JSON, insert, text
+from sqlalchemy import ARRAY, BigInteger, Column, Integer, MetaData, Table, Text, insert, text
 from sqlalchemy.engine import Connection, Engine
 
 from luoshi.extract.genre import CONGRESS_REVIEW, MEETING_MINUTES, WORK_REPORT
 from luoshi.ledger import Actor, Role
-from luoshi.ledger.audit import GENESIS, AuditEntry, record
-from luoshi.ledger.canonical import canonical_plain
+from luoshi.ledger.audit import GENESIS, AuditEntry, chain_hash, chain_json, record_json
 from luoshi.ledger.items import Item, Kind, SourceRef
 from luoshi.ledger.states import Action, State
 from luoshi.ledger.workflow import apply, new_item
 from luoshi.search.entries import SearchEntry, _row as search_row
 from luoshi.search.schema import ENTRIES, FTS
 from luoshi.settings import Settings
-from luoshi.store.anchor import COVERED, entry_hash
+from luoshi.store.anchor import COVERED, entry_hash, fact_json
+from luoshi.store.bulk import bulk_load, copy_rows, copy_statement, copy_text
 from luoshi.store.evidence import AttachmentRow
 from luoshi.store.items import LEAD, CO, _columns, fingerprint
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, ChainEntryRow, Document, ExtensionRow,
@@ -277,6 +278,17 @@ class Counters:
 
 
 @dataclass
+class CopyChunk:
+    """A county as COPY text per table, its rows per table, and its facts for the global chain, each as
+    (`fact_json`, the kind, ref and digest as COPY fields between tabs)."""
+
+    payloads: dict[str, tuple[tuple[str, ...], bytes]]
+    counts: dict[str, int]
+    facts: list[tuple[str, str]]
+    last_ids: dict[str, int]
+
+
+@dataclass
 class Chunk:
     """Rows of each table, in the order they must be stored, and the facts they add to the global chain."""
 
@@ -306,20 +318,39 @@ class Province:
     def chunks(self, jobs: int = 1) -> Iterator[Chunk]:
         """The first chunk (units, the chain's genesis), then one per county, made by `jobs` processes."""
         chain = ChainLinker()
-        first = Chunk(rows={Organisation.__tablename__: self.organisations})
-        # The database's id names its checkpoint file: one of its own, as `luoshi.store.anchor` gives it.
-        chain.link(first, [("genesis", uuid.uuid4().hex, GENESIS)])
-        yield first
-        if jobs > 1:
-            import multiprocessing
+        yield chain.link(self.first(), [self.genesis()])
+        for chunk in self.made(self.county, jobs):
+            yield chain.link(chunk, chunk.facts)
 
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for chunk in pool.imap(self.county, range(self.spec.counties)):
-                    yield chain.link(chunk, chunk.facts)
-        else:
-            for c in range(self.spec.counties):
-                chunk = self.county(c)
-                yield chain.link(chunk, chunk.facts)
+    def first(self) -> Chunk:
+        return Chunk(rows={Organisation.__tablename__: self.organisations})
+
+    @staticmethod
+    def genesis() -> tuple[str, str, str]:
+        # The database's id names its checkpoint file: one of its own, as `luoshi.store.anchor` gives it.
+        return ("genesis", uuid.uuid4().hex, GENESIS)
+
+    def made(self, make: Callable[[int], Any], jobs: int) -> Iterator[Any]:
+        """make(c) of every county in order, by `jobs` processes."""
+        if jobs <= 1:
+            yield from map(make, range(self.spec.counties))
+            return
+        import gc
+        import multiprocessing
+
+        # The workers' rows hold no reference cycles: the collector would only walk millions of objects.
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.disable) as pool:
+            yield from pool.imap(make, range(self.spec.counties))
+
+    def county_copy(self, c: int) -> CopyChunk:
+        """County `c` as COPY text (PostgreSQL): formatted where it is made, so that the parent process, which
+        links the chain and feeds the database, only passes bytes on."""
+        chunk = self.county(c)
+        payloads = {table: copy_rows(SEARCH, rows, SEARCH_COLUMNS) if table == ENTRIES
+                    else copy_rows(TABLES[table], rows) for table, rows in chunk.rows.items()}
+        return CopyChunk(payloads, {table: len(rows) for table, rows in chunk.rows.items()},
+                         [copy_fact(*fact) for fact in chunk.facts],
+                         {table: max(row["id"] for row in rows) for table, rows in chunk.rows.items()})
 
     def county(self, c: int) -> Chunk:
         """The rows of county number `c` (from 0): its documents, their items and all beside them."""
@@ -414,12 +445,12 @@ class Province:
         later: list[tuple[str, str, str]] = []
         prev: AuditEntry | None = None
         for event in history.events:
-            prev = record(prev, event, self.key)
+            prev, event_json = record_json(prev, event, self.key)
             data = prev.event
             chunk.add("audit_log", dict(id=self.counters.next("audit_log"), item_id=item_id, seq=prev.seq,
                                         type=data["type"], at=event.at, actor=event.actor,
                                         from_state=data["from_state"], to_state=data["to_state"],
-                                        event=canonical_plain(data), prev_hash=prev.prev_hash, hash=prev.hash))
+                                        event=event_json, prev_hash=prev.prev_hash, hash=prev.hash))
             facts.append(("event", f"{item_id}:{prev.seq}", prev.hash))
             later += self._facts_of(chunk, rng, item_id, event, data)
         chunk.facts += facts + later
@@ -475,6 +506,11 @@ class Province:
         chunk.add(ENTRIES, {"id": self.counters.next(ENTRIES), **search_row(entry)})
 
 
+def copy_fact(kind: str, ref: str, digest: str) -> tuple[str, str]:
+    """A fact of the global chain as `ChainLinker.link_copy` takes it: its JSON, and its fields as COPY text."""
+    return fact_json(kind, ref, digest), f"\t{copy_text(kind)}\t{copy_text(ref)}\t{copy_text(digest)}\t"
+
+
 class ChainLinker:
     """The global audit chain (`luoshi.store.anchor`): each fact linked to the one before, in one sequence."""
 
@@ -489,6 +525,16 @@ class ChainLinker:
             rows.append(dict(id=self.seq, seq=self.seq, kind=kind, ref=ref, digest=digest, hash=self.hash))
         chunk.facts = []
         return chunk
+
+    def link_copy(self, facts: list[tuple[str, str]]) -> bytes:
+        """The chain's rows (id, seq, kind, ref, digest, hash) of `facts` (`CopyChunk.facts`) as COPY text."""
+        seq, head, lines = self.seq, self.hash, []
+        for fact, fields in facts:
+            seq += 1
+            head = chain_hash(chain_json(head, fact, seq))  # entry_hash, from the fact's JSON made beforehand
+            lines.append(f"{seq}\t{seq}{fields}{head}\n")
+        self.seq, self.hash = seq, head
+        return "".join(lines).encode("utf-8")
 
 
 # -- storing ---------------------------------------------------------------------------------------------
@@ -530,55 +576,56 @@ class SQLiteSink:
         self.conn.commit()
 
 
-class PostgresSink:
-    """Rows into PostgreSQL by COPY (psycopg's `cursor.copy`); search entries through a staging table,
-    whose tokens PostgreSQL turns into the weighted tsvector `luoshi.search.entries` writes."""
+# The staging table of search entries: PostgreSQL turns their tokens into the weighted tsvector that
+# `luoshi.search.entries` writes, a county at a time (so the database works while the next is made).
+SEARCH = Table("province_search", MetaData(), Column("id", BigInteger), Column("kind", Text), Column("ref_id", Text),
+               Column("title", Text), Column("body", Text), Column("unit", Text), Column("units", ARRAY(Text)),
+               Column("year", Integer), Column("url", Text), Column("title_tokens", Text), Column("body_tokens", Text))
+_SEARCH_INSERT = (
+    f"INSERT INTO {ENTRIES} (id, kind, ref_id, title, body, unit, units, year, url, document, title_document) "
+    "SELECT id, kind, ref_id, title, body, unit, units, year, url, setweight(to_tsvector('simple', title_tokens), "
+    "'A') || setweight(to_tsvector('simple', body_tokens), 'D'), to_tsvector('simple', title_tokens) "
+    "FROM province_search")
 
-    def __init__(self, conn: Connection):
-        self.conn = conn
-        self.cursor = conn.connection.driver_connection.cursor()
+
+class PostgresLoad:
+    """The province into PostgreSQL in one transaction (`luoshi.store.bulk.bulk_load`: keys, indexes and
+    foreign keys built after the rows, the kept counts counted once), each county's rows by COPY."""
+
+    def __init__(self, load: Any):
+        self.load, self.cursor = load, load.cursor
         self.cursor.execute("CREATE TEMP TABLE province_search (id bigint, kind text, ref_id text, title text, "
                             "body text, unit text, units text[], year int, url text, title_tokens text, "
-                            "body_tokens text) ON COMMIT DELETE ROWS")
+                            "body_tokens text) ON COMMIT DROP")
 
-    def write(self, table: str, rows: list[dict[str, Any]]) -> None:
+    def write(self, table: str, columns: tuple[str, ...], payload: bytes) -> None:
         if table == ENTRIES:
-            self._copy("province_search", SEARCH_COLUMNS, rows)
-            self.cursor.execute(
-                f"INSERT INTO {ENTRIES} (id, kind, ref_id, title, body, unit, units, year, url, document, "
-                "title_document) SELECT id, kind, ref_id, title, body, unit, units, year, url, "
-                "setweight(to_tsvector('simple', title_tokens), 'A') || setweight(to_tsvector('simple', "
-                "body_tokens), 'D'), to_tsvector('simple', title_tokens) FROM province_search")
+            self._copy("province_search", columns, payload)
+            self.cursor.execute(_SEARCH_INSERT)
             self.cursor.execute("TRUNCATE province_search")
             return
-        columns = tuple(rows[0])
-        json_columns = {c for c in columns if isinstance(TABLES[table].c[c].type, JSON)}
-        self._copy(table, columns, rows, json_columns)
+        self._copy(table, columns, payload, self.load.freeze)
 
-    def _copy(self, table: str, columns: tuple[str, ...], rows: list[dict[str, Any]],
-              json_columns: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-        names = ", ".join(f'"{c}"' for c in columns)
-        with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([json.dumps(row[c], ensure_ascii=False) if c in json_columns and row[c] is not None
-                                else row[c] for c in columns])
+    def _copy(self, table: str, columns: tuple[str, ...], payload: bytes, freeze: bool = False) -> None:
+        with self.cursor.copy(copy_statement(table, columns, freeze)) as copy:
+            copy.write(payload)
 
-    def commit(self) -> None:
-        self.cursor.connection.commit()  # COPY went round SQLAlchemy: commit on the driver's connection
-
-    def finish(self) -> None:
+    def finish(self, last_ids: dict[str, int]) -> None:
+        """Each table's id sequence past its last id: known when the tables were empty (their keys are not
+        built yet, so max(id) would read them whole), else read."""
         for table in (*ORDER[:-1], ENTRIES):
-            self.cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
+            last = str(last_ids.get(table, 0)) if self.load.freeze else f"coalesce((SELECT max(id) FROM {table}), 0)"
+            self.cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last} + 1, false)")
 
 
 def store_rows(engine: Engine, province: Province, jobs: int = 1) -> dict[str, int]:
-    """Write every chunk of `province` (made by `jobs` processes) in a transaction of its own; the rows
-    written per table."""
+    """Write every chunk of `province` (made by `jobs` processes); the rows written per table. PostgreSQL
+    takes the whole province in one transaction, SQLite a county per transaction."""
+    if engine.dialect.name == "postgresql":
+        return _store_postgres(engine, province, jobs)
     counts: dict[str, int] = {}
-    postgres = engine.dialect.name == "postgresql"
     with engine.connect() as conn:
-        sink = PostgresSink(conn) if postgres else SQLiteSink(conn)
+        sink = SQLiteSink(conn)
         for chunk in province.chunks(jobs):
             for table in ORDER:
                 rows = chunk.rows.get(table)
@@ -586,9 +633,32 @@ def store_rows(engine: Engine, province: Province, jobs: int = 1) -> dict[str, i
                     sink.write(table, rows)
                     counts[table] = counts.get(table, 0) + len(rows)
             sink.commit()
-        if postgres:
-            sink.finish()  # type: ignore[union-attr]
-            sink.commit()
+    return counts
+
+
+def _store_postgres(engine: Engine, province: Province, jobs: int) -> dict[str, int]:
+    chain = ChainLinker()
+    first = province.first()
+    counts = {Organisation.__tablename__: len(province.organisations), ChainEntryRow.__tablename__: 0}
+    last_ids = {Organisation.__tablename__: max(o["id"] for o in province.organisations)}
+    chain_columns = ("id", "seq", "kind", "ref", "digest", "hash")
+    with engine.connect() as conn, bulk_load(conn.connection.driver_connection, (*ORDER[:-1], ENTRIES)) as load:
+        sink = PostgresLoad(load)
+        organisations = first.rows[Organisation.__tablename__]
+        sink.write(Organisation.__tablename__, *copy_rows(TABLES[Organisation.__tablename__], organisations))
+        sink.write(ChainEntryRow.__tablename__, chain_columns, chain.link_copy([copy_fact(*province.genesis())]))
+        counts[ChainEntryRow.__tablename__] += 1
+        for county in province.made(province.county_copy, jobs):
+            for table in ORDER:
+                if table in county.payloads:
+                    sink.write(table, *county.payloads[table])
+                    counts[table] = counts.get(table, 0) + county.counts[table]
+                    last_ids[table] = max(last_ids.get(table, 0), county.last_ids[table])
+                elif table == ChainEntryRow.__tablename__:
+                    sink.write(table, chain_columns, chain.link_copy(county.facts))
+                    counts[table] += len(county.facts)
+        last_ids[ChainEntryRow.__tablename__] = chain.seq
+        sink.finish(last_ids)
     return counts
 
 

@@ -44,17 +44,15 @@ def runs(text: str) -> list[Run]:
     found: list[Run] = []
     current: list[str] = []
     current_cjk = False
-    normalised = "".join(normalise_char(c) for c in text)
+    normalised = "".join([normalise_char(c) for c in text])
+    kinds = _KINDS
     for i, char in enumerate(normalised):
-        if is_cjk(char):
-            kind: bool | None = True
-        elif char.isalnum():
-            kind = False
-        elif (char == "." and not current_cjk and current and current[-1].isdigit()
-              and i + 1 < len(normalised) and normalised[i + 1].isdigit()):
+        kind = kinds.get(char, _UNSEEN)
+        if kind is _UNSEEN:
+            kind = kinds[char] = True if is_cjk(char) else False if char.isalnum() else None
+        if (kind is None and char == "." and not current_cjk and current and current[-1].isdigit()
+                and i + 1 < len(normalised) and normalised[i + 1].isdigit()):
             kind = False  # the decimal point of 2.5, PM2.5
-        else:
-            kind = None
         if current and kind != current_cjk:
             found.append(Run("".join(current), current_cjk))
             current = []
@@ -64,6 +62,12 @@ def runs(text: str) -> list[Run]:
     if current:
         found.append(Run("".join(current), current_cjk))
     return found
+
+
+# Each character's kind once: True (CJK), False (a letter or digit), None (a separator). A text repeats few
+# distinct characters, and this loop runs over every character indexed.
+_KINDS: dict[str, bool | None] = {}
+_UNSEEN = object()
 
 
 def index_tokens(text: str) -> str:

@@ -38,8 +38,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from luoshi.errors import LuoshiError
-from luoshi.ledger.audit import GENESIS, chain
-from luoshi.ledger.canonical import canonical_json
+from luoshi.ledger.audit import GENESIS, chain_hash, chain_json
+from luoshi.ledger.canonical import canonical_json, canonical_plain, encode_string
 from luoshi.store.models import (AdminEntryRow, AuditEntryRow, ChainEntryRow, Instruction, InstructionAnswer, ItemRow,
                                  ProgressReport, RatingRow, User)
 
@@ -109,7 +109,15 @@ def _head(conn: Connection) -> tuple[int, str, str | None]:
 
 
 def entry_hash(prev_hash: str, seq: int, kind: str, ref: str, digest: str) -> str:
-    return chain(prev_hash, {"kind": kind, "ref": ref, "digest": digest}, seq)
+    """The entry's hash: `chain(prev_hash, {"kind", "ref", "digest"}, seq)`, written out for speed."""
+    return chain_hash(chain_json(prev_hash, fact_json(kind, ref, digest), seq))
+
+
+def fact_json(kind: str, ref: str, digest: str) -> str:
+    """canonical_plain({"kind": kind, "ref": ref, "digest": digest}): a bulk load links ten million."""
+    if type(kind) is not str or type(ref) is not str or type(digest) is not str:
+        return canonical_plain({"kind": kind, "ref": ref, "digest": digest})
+    return f'{{"digest":{encode_string(digest)},"kind":{encode_string(kind)},"ref":{encode_string(ref)}}}'
 
 
 def append_facts(conn: Connection, facts: list[tuple[str, str, str]], head: tuple[int, str, str | None] | None = None
