@@ -78,8 +78,19 @@ def schema_of(url: str) -> dict[str, list]:
     return found
 
 
-def test_a_province_load_leaves_the_schema_as_it_was_and_the_counts_right(pg, settings, monkeypatch, tmp_path):
+@pytest.fixture
+def own_data_dir(monkeypatch, tmp_path):
+    """The chain's checkpoints in the test's own folder; the cached settings dropped before and after, so no
+    later test writes its checkpoints here while the command line reads them elsewhere."""
+    from luoshi.settings import get_settings
+
     monkeypatch.setenv("LUOSHI_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_a_province_load_leaves_the_schema_as_it_was_and_the_counts_right(pg, settings, own_data_dir):
     before = schema_of(pg)
     assert len(before["indexes"]) > 100 and len(before["triggers"]) == 2 and before["recount"] == []
     write_province(pg, ProvinceSpec(items=600, counties=3, seed=3, now=NOW, unit_users=1), settings, jobs=2)

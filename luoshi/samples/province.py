@@ -612,10 +612,12 @@ class PostgresLoad:
 
     def finish(self, last_ids: dict[str, int]) -> None:
         """Each table's id sequence past its last id: known when the tables were empty (their keys are not
-        built yet, so max(id) would read them whole), else read."""
+        built yet, so max(id) would read them whole), else read. The sequence is left as if it had given
+        that id (`is_called`), as the store's own inserts leave it."""
         for table in (*ORDER[:-1], ENTRIES):
             last = str(last_ids.get(table, 0)) if self.load.freeze else f"coalesce((SELECT max(id) FROM {table}), 0)"
-            self.cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last} + 1, false)")
+            self.cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), greatest(m, 1), m > 0) "
+                                f"FROM (SELECT {last} AS m) AS last")
 
 
 def store_rows(engine: Engine, province: Province, jobs: int = 1) -> dict[str, int]:
