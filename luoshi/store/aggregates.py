@@ -9,8 +9,8 @@ them. The facts (`kind`, `key`, `day`, `day2`) are:
 - `red` (day: `red_on`) and `warned` (day: the first of `yellow_on`, `red_on`) while a clock runs: on day T
   red = the red facts with day ≤ T, yellow = warned ≤ T less red, green = warned > T;
 - `due` (day: `due`, day2: the day it turns yellow, but no earlier than near_days before the due date, so
-  that a unit has one or two rows a due date) while a clock runs: due soon on T = the due facts with
-  T ≤ day ≤ T + near_days and day2 ≤ T;
+  that a unit has one or two rows a due date) while a clock runs and it warns by its due date: due soon
+  on T = the due facts with T ≤ day ≤ T + near_days and day2 ≤ T;
 - `created` and `completed` (day: the first of the month, in the office's time zone).
 
 Row triggers on `items` and `assignments` add an item's facts in the transaction that writes it
@@ -92,9 +92,10 @@ def facts(r: str, n: str, dialect: str, *, scope: str = "", source: str = "", wh
         ("'red'", "''", f"{r}.red_on", none, f"{clocked} AND {r}.red_on IS NOT NULL"),
         ("'warned'", "''", warned, none, f"{clocked} AND {r}.yellow_on IS NOT NULL AND {r}.red_on IS NOT NULL"),
         # Due soon is yellow: red_on is always after the due date (the day after it, or never), so an item
-        # due on or after T is not red on T, and yellow from the day it warns.
+        # due on or after T is not red on T, and yellow from the day it warns; one that warns only after
+        # its due date (a completion asked for) is never due soon, and has no due fact.
         ("'due'", "''", f"{r}.due", q.greatest(warned, q.minus_near_days(f"{r}.due")),
-         f"{clocked} AND {r}.yellow_on IS NOT NULL AND {r}.red_on > {r}.due"),
+         f"{clocked} AND {r}.yellow_on IS NOT NULL AND {r}.red_on > {r}.due AND {warned} <= {r}.due"),
         ("'created'", "''", q.local_month(f"{r}.created_at"), none, f"{r}.created_at IS NOT NULL"),
         ("'completed'", "''", q.local_month(f"{r}.closed_at"), none,
          f"{r}.state = 'done' AND {r}.closed_at IS NOT NULL"),

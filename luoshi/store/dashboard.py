@@ -188,11 +188,12 @@ def _kept_units(session: Session, scope: int, today: date, settings: Settings,
              .union_all(select(_C.scope, literal(0), _C.n)
                         .where(_C.kind == "due", _C.day >= today, _C.day <= soon, _C.day2 <= today, *units))
              .subquery())
-    overdue_n, soon_n = func.sum(flags.c.red), func.sum(flags.c.soon)
-    stmt = (select(Organisation.id, Organisation.name, overdue_n, soon_n)
-            .join(flags, flags.c.unit == Organisation.id)
-            .group_by(Organisation.id, Organisation.name).having(overdue_n + soon_n > 0)
-            .order_by(overdue_n.desc(), soon_n.desc(), Organisation.name))
+    # Summed per unit before the units' names are joined: a province has thousands of rows, a unit one.
+    per_unit = (select(flags.c.unit, func.sum(flags.c.red).label("red"), func.sum(flags.c.soon).label("soon"))
+                .group_by(flags.c.unit).having(func.sum(flags.c.red) + func.sum(flags.c.soon) > 0).subquery())
+    stmt = (select(Organisation.id, Organisation.name, per_unit.c.red, per_unit.c.soon)
+            .join(per_unit, per_unit.c.unit == Organisation.id)
+            .order_by(per_unit.c.red.desc(), per_unit.c.soon.desc(), Organisation.name))
     if limit is not None:
         stmt = stmt.limit(limit)
     return [UnitLoad(i, name, int(o), int(s)) for i, name, o, s in session.execute(stmt)]
