@@ -24,6 +24,7 @@ from sqlalchemy import insert, text
 from backends import each_database, settle
 from luoshi.ledger import Actor, Role
 from luoshi.settings import Settings
+from luoshi.store import aggregates
 from luoshi.store import users as store_users
 from luoshi.store.dashboard import dashboard
 from luoshi.store.db import Database, make_engine, upgrade
@@ -56,6 +57,8 @@ def synthesize(url: str, n_items: int, seed: int = 11) -> None:
     now = datetime.now(UTC)
     today = now.date()
     states = [s for s, w in STATES for _ in range(w)]
+    with engine.begin() as conn:  # a bulk load: the kept counts are counted once at the end
+        aggregates.pause(conn)
     with engine.begin() as conn:
         conn.execute(insert(Organisation), [dict(id=i, name=name, key=f"bench-{i}", aliases=[], proposed=False,
                                                  webhook_format="json", mobiles=[], created_at=now)
@@ -96,6 +99,7 @@ def synthesize(url: str, n_items: int, seed: int = 11) -> None:
             for table in ("organisations", "documents", "items", "targets", "suggestions"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
+        aggregates.rebuild(conn)
     engine.dispose()
 
 

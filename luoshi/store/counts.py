@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from luoshi.store.models import ItemRow, ItemStateCount
@@ -64,6 +64,13 @@ def trigger_statements(dialect: str) -> list[str]:
 
 def drop_trigger_statements(dialect: str) -> list[str]:
     return list(_DROP[dialect])
+
+
+def rebuild(connection: Connection) -> None:
+    """Count the items by state again (after a bulk load with the triggers dropped: `luoshi.store.aggregates`)."""
+    connection.execute(text("DELETE FROM item_state_counts"))
+    connection.execute(text("INSERT INTO item_state_counts (state, n) "
+                            "SELECT state, count(*) FROM items GROUP BY state"))
 
 
 def items_in(session: Session, states: Iterable[str] | None = None) -> int:

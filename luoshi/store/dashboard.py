@@ -5,6 +5,10 @@ Items are counted in the database (no item is loaded), with the store's SQL warn
 figure agrees with the ledger's filters: `overdue` is what `list_items(warning="red")` lists, `due_soon`
 what `list_items(warning="yellow", due_from=today, due_to=today + near_days)` lists. A unit user's
 figures are their unit's only; the office, leaders and admins see everything.
+
+The item figures are read from the counts the writes keep (`luoshi.store.aggregates`: a few hundred rows);
+the items themselves are counted (`kept=False`) only when those cannot answer: a day before the one they
+are folded through, or a role that sees neither all items nor a unit's.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from luoshi.ledger.targets import Status
 from luoshi.ledger.warnings import Colour
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import today_in, visible_to
-from luoshi.store.models import Assignment, ItemRow, Organisation
+from luoshi.store import aggregates
+from luoshi.store.models import Assignment, DashboardCount, ItemRow, Organisation
 from luoshi.store.suggestions import _visible as suggestions_visible_to
 from luoshi.store.targets import PER_PAGE_MAX as TARGETS_PAGE
 from luoshi.store.targets import list_targets
@@ -120,6 +125,91 @@ def _unit_of(actor: Actor) -> int | None:
         return None
 
 
+def _scope(session: Session, actor: Actor, today: date, settings: Settings, kept: bool) -> int | None:
+    """The scope of the kept counts that holds the items `actor` may see (0: all), or None: count the
+    items themselves."""
+    if not kept:
+        return None
+    visible = visible_to(actor)
+    scope = 0 if visible is True else _unit_of(actor)
+    if scope is None or not aggregates.ready(session, settings.timezone, settings.warning_policy.near_days, today):
+        return None
+    return scope
+
+
+_C = DashboardCount
+
+
+def _kept_item_figures(session: Session, scope: int, today: date,
+                       settings: Settings) -> tuple[Headline, dict[str, int], dict[str, int]]:
+    by_state, out = {s.value: 0 for s in State}, {s.value: 0 for s in State}
+    on_time_n = red = warned = unwarned = 0
+    past = case((_C.day <= today, 1), else_=0)
+    stmt = (select(_C.kind, _C.key, past, func.sum(_C.n))
+            .where(_C.scope == scope, _C.kind.in_(("state", "handed", "on_time", "red", "warned")))
+            .group_by(_C.kind, _C.key, past))
+    for kind, key, before, n in session.execute(stmt):
+        n = int(n)
+        if kind == "state":
+            by_state[key] += n
+        elif kind == "handed":
+            out[key] += n
+        elif kind == "on_time":
+            on_time_n += n
+        elif kind == "red":
+            red += n if before else 0
+        elif before:
+            warned += n
+        else:
+            unwarned += n
+    soon = today + timedelta(days=settings.warning_policy.near_days)
+    due_soon = session.scalar(select(func.coalesce(func.sum(_C.n), 0)).where(
+        _C.scope == scope, _C.kind == "due", _C.day >= today, _C.day <= soon, _C.day2 <= today))
+    by_warning = {Colour.RED.value: red, Colour.YELLOW.value: warned - red, Colour.GREEN.value: unwarned}
+    by_warning["none"] = sum(by_state.values()) - sum(by_warning.values())
+    return _headline(by_state, out, on_time_n, by_warning, int(due_soon or 0)), by_state, by_warning
+
+
+def _headline(by_state: dict[str, int], out: dict[str, int], on_time: int, by_warning: dict[str, int],
+              due_soon: int) -> Headline:
+    total = sum(n for state, n in out.items() if state != State.CANCELLED.value)
+    done = out[State.DONE.value]
+    drafts = by_state[State.DRAFT.value] + by_state[State.CONFIRMED.value]
+    return Headline(total=total, done=done, on_time=on_time, open=total - done,
+                    overdue=by_warning[Colour.RED.value], due_soon=due_soon, drafts=drafts)
+
+
+def _kept_units(session: Session, scope: int, today: date, settings: Settings,
+                limit: int | None) -> list[UnitLoad]:
+    soon = today + timedelta(days=settings.warning_policy.near_days)
+    units = [_C.scope == scope] if scope else [_C.scope > 0]
+    flags = (select(_C.scope.label("unit"), _C.n.label("red"), literal(0).label("soon"))
+             .where(_C.kind == "red", _C.day <= today, *units)
+             .union_all(select(_C.scope, literal(0), _C.n)
+                        .where(_C.kind == "due", _C.day >= today, _C.day <= soon, _C.day2 <= today, *units))
+             .subquery())
+    # Summed per unit before the units' names are joined: a province has thousands of rows, a unit one.
+    per_unit = (select(flags.c.unit, func.sum(flags.c.red).label("red"), func.sum(flags.c.soon).label("soon"))
+                .group_by(flags.c.unit).having(func.sum(flags.c.red) + func.sum(flags.c.soon) > 0).subquery())
+    stmt = (select(Organisation.id, Organisation.name, per_unit.c.red, per_unit.c.soon)
+            .join(per_unit, per_unit.c.unit == Organisation.id)
+            .order_by(per_unit.c.red.desc(), per_unit.c.soon.desc(), Organisation.name))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [UnitLoad(i, name, int(o), int(s)) for i, name, o, s in session.execute(stmt)]
+
+
+def _kept_trend(session: Session, scope: int, firsts: list[date]) -> list[Month]:
+    counts = {day: [0, 0] for day in firsts}
+    stmt = (select(_C.kind, _C.day, func.sum(_C.n))
+            .where(_C.scope == scope, _C.kind.in_(("created", "completed")), _C.day >= firsts[0])
+            .group_by(_C.kind, _C.day))
+    for kind, day, n in session.execute(stmt):
+        if day in counts:
+            counts[day][0 if kind == "created" else 1] = int(n)
+    return [Month(day, created, completed) for day, (created, completed) in counts.items()]
+
+
 def _where(actor: Actor) -> list[Any]:
     visible = visible_to(actor)
     if visible is True:
@@ -167,13 +257,15 @@ def _by_state(session: Session, *, actor: Actor, settings: Settings) -> tuple[di
     return by_state, handed, timely
 
 
-def item_figures(session: Session, *, actor: Actor, today: date,
-                 settings: Settings) -> tuple[Headline, dict[str, int], dict[str, int]]:
-    """The headline, the items by state and by warning colour: one query over every item the actor may
-    see (by state), one over the items a clock runs for (by colour)."""
+def item_figures(session: Session, *, actor: Actor, today: date, settings: Settings,
+                 kept: bool = True) -> tuple[Headline, dict[str, int], dict[str, int]]:
+    """The headline, the items by state and by warning colour: from the kept counts, else one query over
+    every item the actor may see (by state), one over the items a clock runs for (by colour)."""
     where = _where(actor)
     policy, zone = settings.warning_policy, settings.timezone
     ensure_current(session, policy, zone)
+    if (scope := _scope(session, actor, today, settings, kept)) is not None:
+        return _kept_item_figures(session, scope, today, settings)
     by_state, out, on_time_n = _by_state(session, actor=actor, settings=settings)
     red, yellow, green = (colour_clause(c, today) for c in (Colour.RED, Colour.YELLOW, Colour.GREEN))
     colour = case((red, Colour.RED.value), (yellow, Colour.YELLOW.value), (green, Colour.GREEN.value), else_="none")
@@ -189,16 +281,11 @@ def item_figures(session: Session, *, actor: Actor, today: date,
         if value == Colour.YELLOW.value and soon:
             due_soon += n
     by_warning["none"] = sum(by_state.values()) - sum(by_warning.values())
-    total = sum(n for state, n in out.items() if state != State.CANCELLED.value)
-    done = out[State.DONE.value]
-    drafts = by_state[State.DRAFT.value] + by_state[State.CONFIRMED.value]
-    headline = Headline(total=total, done=done, on_time=on_time_n, open=total - done,
-                        overdue=by_warning[Colour.RED.value], due_soon=due_soon, drafts=drafts)
-    return headline, by_state, by_warning
+    return _headline(by_state, out, on_time_n, by_warning, due_soon), by_state, by_warning
 
 
 def units_ranked(session: Session, *, actor: Actor, today: date, settings: Settings,
-                 limit: int | None = None) -> list[UnitLoad]:
+                 limit: int | None = None, kept: bool = True) -> list[UnitLoad]:
     """The units with overdue or due-soon items, most overdue first (then most due soon, then by name).
 
     An item counts for each of its units, lead or co-operating, as `/ledger?unit=` lists it; a unit user
@@ -206,6 +293,8 @@ def units_ranked(session: Session, *, actor: Actor, today: date, settings: Setti
     """
     policy = settings.warning_policy
     ensure_current(session, policy, settings.timezone)
+    if (scope := _scope(session, actor, today, settings, kept)) is not None:
+        return _kept_units(session, scope, today, settings, limit)
     red = colour_clause(Colour.RED, today)
     # Both need a running clock and a due date no later than the due-soon window: the (state, due) index.
     window = and_(ItemRow.state.in_(CLOCKED), ItemRow.due <= today + timedelta(days=policy.near_days))
@@ -232,11 +321,13 @@ def _month_start(day: date, back: int = 0) -> date:
 
 
 def monthly_trend(session: Session, *, actor: Actor, today: date, settings: Settings,
-                  months: int = MONTHS) -> list[Month]:
+                  months: int = MONTHS, kept: bool = True) -> list[Month]:
     """Items recorded and items completed (approved) in each of the last `months` months, in the office's
     time zone, oldest first; this month is the last. A row falls in a month by comparing its time with
     the months' first instants (local midnight of the 1st): exact in any time zone, no date function."""
     firsts = [_month_start(today, k) for k in range(months - 1, -1, -1)]
+    if (scope := _scope(session, actor, today, settings, kept)) is not None:
+        return _kept_trend(session, scope, firsts)
     edges = [datetime.combine(day, time(0), settings.zone) for day in firsts]
     counts = {day: [0, 0] for day in firsts}
     # Half the items may be done: reading the table through the state index would cost more than a scan.
@@ -299,15 +390,16 @@ def suggestion_figures(session: Session, *, actor: Actor) -> SuggestionFigures:
 
 
 def dashboard(session: Session, *, actor: Actor, settings: Settings | None = None, now: datetime | None = None,
-              year: int | None = None) -> Dashboard:
-    """Every figure of the dashboard as `actor` may see them, on the office's today."""
+              year: int | None = None, kept: bool = True) -> Dashboard:
+    """Every figure of the dashboard as `actor` may see them, on the office's today (`kept=False`: counted
+    from the items, not read from the kept counts)."""
     settings = settings or get_settings()
     today = today_in(settings, now)
-    headline, by_state, by_warning = item_figures(session, actor=actor, today=today, settings=settings)
+    headline, by_state, by_warning = item_figures(session, actor=actor, today=today, settings=settings, kept=kept)
     return Dashboard(
         today=today, near_days=settings.warning_policy.near_days, unit=_unit_of(actor), headline=headline,
         by_state=by_state, by_warning=by_warning,
-        units=units_ranked(session, actor=actor, today=today, settings=settings),
+        units=units_ranked(session, actor=actor, today=today, settings=settings, kept=kept),
         targets=target_progress(session, actor=actor, settings=settings, now=now, year=year),
         suggestions=suggestion_figures(session, actor=actor),
-        trend=monthly_trend(session, actor=actor, today=today, settings=settings))
+        trend=monthly_trend(session, actor=actor, today=today, settings=settings, kept=kept))

@@ -248,6 +248,36 @@ class ItemStateCount(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
+class DashboardCount(Base):
+    """How many items show one fact of the dashboard in one scope (0: all items, else a unit's), kept by
+    triggers on `items` and `assignments` (`luoshi.store.aggregates`)."""
+
+    __tablename__ = "dashboard_counts"
+    # The office's overdue items per unit: the red facts of the days up to today, over every scope.
+    __table_args__ = (Index("ix_dashboard_counts_kind_day", "kind", "day", "scope"),)
+
+    scope: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    day2: Mapped[date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class DashboardMark(Base):
+    """The one row saying how `dashboard_counts` was counted: the office's time zone (and its UTC offset
+    in minutes, for SQLite) of its months, the warning policy's near_days of its due facts, and the day its
+    past days are folded into."""
+
+    __tablename__ = "dashboard_marks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zone: Mapped[str] = mapped_column(String(64))
+    minutes: Mapped[int] = mapped_column(Integer)
+    near_days: Mapped[int] = mapped_column(Integer)
+    folded_through: Mapped[date] = mapped_column(Date)
+
+
 class ExtensionRow(Base):
     """One request to move an item's due date (延期) and its outcome; all are kept."""
 

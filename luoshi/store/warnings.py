@@ -90,8 +90,10 @@ def ensure_current(session: Session, policy: WarningPolicy, zone: str) -> int:
                         .values(state=bindparam("state"), due=bindparam("due"), yellow_on=bindparam("yellow_on"),
                                 red_on=bindparam("red_on"), assigned_at=bindparam("assigned_at")), values)
         changed += len(values)
-    if changed:
+        # A batch a transaction: the kept counts (luoshi.store.aggregates) are rows its triggers update again
+        # and again, and the versions one transaction leaves cannot be pruned before it ends.
         session.commit()
+    if changed:
         statistics.refresh(session)  # the days' distribution changed: the planner's estimates with it
     _CURRENT[engine] = rule
     return changed

@@ -1,0 +1,386 @@
+"""The counts the writes keep current for the dashboard (`dashboard_counts`), and the one place that pauses
+and rebuilds every kept aggregate (these and `luoshi.store.counts`) around a bulk load.
+
+Each item contributes a few facts, counted per scope: scope 0 is every item, scope u > 0 the items handed
+out (交办) to unit u (an assignment with `assigned_at`), as a unit user sees them and `/ledger?unit=` lists
+them. The facts (`kind`, `key`, `day`, `day2`) are:
+
+- `state` (key: its state), `handed` (key: its state, when handed out), `on_time` (done by its due date);
+- `red` (day: `red_on`) and `warned` (day: the first of `yellow_on`, `red_on`) while a clock runs: on day T
+  red = the red facts with day ≤ T, yellow = warned ≤ T less red, green = warned > T;
+- `due` (day: `due`, day2: the day it turns yellow, but no earlier than near_days before the due date, so
+  that a unit has one or two rows a due date) while a clock runs and it warns by its due date: due soon
+  on T = the due facts with T ≤ day ≤ T + near_days and day2 ≤ T;
+- `created` and `completed` (day: the first of the month, in the office's time zone).
+
+Row triggers on `items` and `assignments` add an item's facts in the transaction that writes it
+(INSERT … ON CONFLICT DO UPDATE, one statement a row); the dashboard reads a few hundred rows. Red and
+warned facts of days long past are folded into one day (`fold`), once a day, so that a unit's overdue
+items are one row however old they are; `dashboard_marks` keeps the time zone the months and on-time
+facts were counted in, the near_days of the due facts and the day folded through. A bulk load calls
+`pause` before and `rebuild` after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+from weakref import WeakKeyDictionary
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+from luoshi.store import counts
+from luoshi.store.db import engine_of
+
+NO_DAY = date(1, 1, 1)  # the day of a fact without one (the key's columns are NOT NULL)
+CLOCKED = ("assigned", "in_progress", "completion_requested")  # luoshi.store.warnings.CLOCKED
+BATCH = 50_000  # item ids per statement of a rebuild
+
+
+# -- an item's facts as SQL ------------------------------------------------------------------------------
+
+class _Sql:
+    """The dialect's spelling of the few date operations the facts need."""
+
+    def __init__(self, dialect: str):
+        self.pg = dialect == "postgresql"
+
+    def day(self, value: date) -> str:
+        return f"DATE '{value.isoformat()}'" if self.pg else f"'{value.isoformat()}'"
+
+    def least(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.pg else f"min({a}, {b})"
+
+    def greatest(self, a: str, b: str) -> str:
+        return f"GREATEST({a}, {b})" if self.pg else f"max({a}, {b})"
+
+    def minus_near_days(self, day: str) -> str:
+        return f"({day} - {self.NEAR})" if self.pg else f"date({day}, '-' || {self.NEAR} || ' days')"
+
+    # The zone counted in; without the row (a table emptied by hand) the default's, until `ready` rebuilds.
+    ZONE = "COALESCE((SELECT zone FROM dashboard_marks WHERE id = 1), 'Asia/Shanghai')"
+    MINUTES = "COALESCE((SELECT minutes FROM dashboard_marks WHERE id = 1), 480)"
+    NEAR = "COALESCE((SELECT near_days FROM dashboard_marks WHERE id = 1), 7)"
+
+    def local_date(self, moment: str) -> str:
+        if self.pg:
+            return f"CAST(({moment}) AT TIME ZONE {self.ZONE} AS DATE)"
+        return f"date({moment}, {self.MINUTES} || ' minutes')"
+
+    def local_month(self, moment: str) -> str:
+        if self.pg:
+            return f"CAST(date_trunc('month', ({moment}) AT TIME ZONE {self.ZONE}) AS DATE)"
+        return f"date({moment}, {self.MINUTES} || ' minutes', 'start of month')"
+
+
+def facts(r: str, n: str, dialect: str, *, scope: str = "", source: str = "", where: str = "") -> str:
+    """SELECT kind, key, day, day2, n[, scope]: the facts of the item row `r` (a trigger's NEW or OLD, or
+    the alias of `items` in `source`, a FROM clause, with the condition `where`), each counted `n`."""
+    q = _Sql(dialect)
+    none = q.day(NO_DAY)
+    clocked = f"{r}.state IN ({', '.join(repr(s) for s in CLOCKED)})"
+    warned = q.least(f"{r}.yellow_on", f"{r}.red_on")
+    rows = [
+        ("'state'", f"{r}.state", none, none, "TRUE" if q.pg else "1"),
+        ("'handed'", f"{r}.state", none, none, f"{r}.assigned_at IS NOT NULL"),
+        ("'on_time'", "''", none, none, f"{r}.state = 'done' AND {r}.assigned_at IS NOT NULL AND "
+                                        f"({r}.due IS NULL OR {q.local_date(f'{r}.closed_at')} <= {r}.due)"),
+        ("'red'", "''", f"{r}.red_on", none, f"{clocked} AND {r}.red_on IS NOT NULL"),
+        ("'warned'", "''", warned, none, f"{clocked} AND {r}.yellow_on IS NOT NULL AND {r}.red_on IS NOT NULL"),
+        # Due soon is yellow: red_on is always after the due date (the day after it, or never), so an item
+        # due on or after T is not red on T, and yellow from the day it warns; one that warns only after
+        # its due date (a completion asked for) is never due soon, and has no due fact.
+        ("'due'", "''", f"{r}.due", q.greatest(warned, q.minus_near_days(f"{r}.due")),
+         f"{clocked} AND {r}.yellow_on IS NOT NULL AND {r}.red_on > {r}.due AND {warned} <= {r}.due"),
+        ("'created'", "''", q.local_month(f"{r}.created_at"), none, f"{r}.created_at IS NOT NULL"),
+        ("'completed'", "''", q.local_month(f"{r}.closed_at"), none,
+         f"{r}.state = 'done' AND {r}.closed_at IS NOT NULL"),
+    ]
+    scope = f", {scope} AS scope" if scope else ""
+    where = f"{where} AND " if where else ""
+    return " UNION ALL ".join(f"SELECT {kind} AS kind, {key} AS key, {day} AS day, {day2} AS day2, {n} AS n{scope} "
+                              f"{source} WHERE {where}{cond}" for kind, key, day, day2, cond in rows)
+
+
+_UPSERT = ("INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
+           "SELECT s.scope, f.kind, f.key, f.day, f.day2, sum(f.n) FROM ({facts}) AS f, ({scopes}) AS s "
+           "WHERE {where} GROUP BY s.scope, f.kind, f.key, f.day, f.day2 HAVING sum(f.n) <> 0 "
+           "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n")
+
+
+def _scopes(item: str) -> str:
+    """Scope 0 and the units `item` (SQL) is handed out to."""
+    return (f"SELECT 0 AS scope UNION ALL SELECT organisation_id FROM assignments "
+            f"WHERE item_id = {item} AND assigned_at IS NOT NULL")
+
+
+def _item_change(dialect: str) -> str:
+    """The statement of the items' trigger: less the OLD row's facts, plus the NEW row's, in every scope."""
+    both = f"{facts('OLD', '-1', dialect)} UNION ALL {facts('NEW', '1', dialect)}"
+    return _UPSERT.format(facts=both, scopes=_scopes("NEW.id"), where="TRUE" if dialect == "postgresql" else "1")
+
+
+def _item_facts(dialect: str, r: str, n: str, scopes: str) -> str:
+    return _UPSERT.format(facts=facts(r, n, dialect), scopes=scopes, where="TRUE" if dialect == "postgresql" else "1")
+
+
+def _unit_change(dialect: str, row: str, n: str) -> str:
+    """The statement of the assignments' trigger for its `row` (OLD: n -1, NEW: n +1): the item's facts in
+    the unit's scope, when the assignment hands it out. An item already deleted (a cascade) has none."""
+    item_facts = facts("i", n, dialect, source="FROM items AS i", where=f"i.id = {row}.item_id")
+    handed = f"{row}.assigned_at IS NOT NULL"
+    return _UPSERT.format(facts=item_facts, scopes=f"SELECT {row}.organisation_id AS scope", where=handed)
+
+
+# Which writes change a fact: the columns the facts read.
+_ITEM_COLUMNS = ("state", "assigned_at", "closed_at", "due", "yellow_on", "red_on", "created_at")
+_UNIT_COLUMNS = ("item_id", "organisation_id", "assigned_at")
+
+
+def _changed(columns: tuple[str, ...], dialect: str) -> str:
+    op = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    return " OR ".join(f"OLD.{c} {op} NEW.{c}" for c in columns)
+
+
+def _sqlite_triggers() -> list[str]:
+    d = "sqlite"
+    return [
+        f"CREATE TRIGGER dashboard_items_insert AFTER INSERT ON items BEGIN "
+        f"{_item_facts(d, 'NEW', '1', 'SELECT 0 AS scope')}; END",
+        # Before: a cascade then deletes its assignments, whose trigger finds no item (counted here).
+        f"CREATE TRIGGER dashboard_items_delete BEFORE DELETE ON items BEGIN "
+        f"{_item_facts(d, 'OLD', '-1', _scopes('OLD.id'))}; END",
+        f"CREATE TRIGGER dashboard_items_update AFTER UPDATE ON items WHEN {_changed(_ITEM_COLUMNS, d)} BEGIN "
+        f"{_item_change(d)}; END",
+        f"CREATE TRIGGER dashboard_units_insert AFTER INSERT ON assignments BEGIN {_unit_change(d, 'NEW', '1')}; END",
+        f"CREATE TRIGGER dashboard_units_delete AFTER DELETE ON assignments BEGIN {_unit_change(d, 'OLD', '-1')}; END",
+        f"CREATE TRIGGER dashboard_units_update AFTER UPDATE ON assignments WHEN {_changed(_UNIT_COLUMNS, d)} "
+        f"BEGIN {_unit_change(d, 'OLD', '-1')}; {_unit_change(d, 'NEW', '1')}; END",
+    ]
+
+
+def _pg_triggers() -> list[str]:
+    d = "postgresql"
+    return [
+        f"""CREATE OR REPLACE FUNCTION dashboard_items_keep() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_item_facts(d, 'NEW', '1', 'SELECT 0 AS scope')};
+        RETURN NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        {_item_facts(d, 'OLD', '-1', _scopes('OLD.id'))};
+        RETURN OLD;
+    END IF;
+    {_item_change(d)};
+    RETURN NULL;
+END $$ LANGUAGE plpgsql""",
+        f"""CREATE OR REPLACE FUNCTION dashboard_units_keep() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        {_unit_change(d, 'OLD', '-1')};
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        {_unit_change(d, 'NEW', '1')};
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql""",
+        "CREATE TRIGGER dashboard_items_insert AFTER INSERT ON items FOR EACH ROW "
+        "EXECUTE FUNCTION dashboard_items_keep()",
+        # Before: the cascade that deletes its assignments runs first after the delete, and their trigger
+        # would find no item to count.
+        "CREATE TRIGGER dashboard_items_delete BEFORE DELETE ON items FOR EACH ROW "
+        "EXECUTE FUNCTION dashboard_items_keep()",
+        f"CREATE TRIGGER dashboard_items_update AFTER UPDATE ON items FOR EACH ROW WHEN ({_changed(_ITEM_COLUMNS, d)}) "
+        "EXECUTE FUNCTION dashboard_items_keep()",
+        "CREATE TRIGGER dashboard_units_insert_delete AFTER INSERT OR DELETE ON assignments FOR EACH ROW "
+        "EXECUTE FUNCTION dashboard_units_keep()",
+        f"CREATE TRIGGER dashboard_units_update AFTER UPDATE ON assignments FOR EACH ROW "
+        f"WHEN ({_changed(_UNIT_COLUMNS, d)}) EXECUTE FUNCTION dashboard_units_keep()",
+    ]
+
+
+_DROP = {
+    "sqlite": [f"DROP TRIGGER IF EXISTS {name}" for name in (
+        "dashboard_items_insert", "dashboard_items_delete", "dashboard_items_update", "dashboard_units_insert",
+        "dashboard_units_delete", "dashboard_units_update")],
+    "postgresql": ["DROP TRIGGER IF EXISTS dashboard_items_insert ON items",
+                   "DROP TRIGGER IF EXISTS dashboard_items_delete ON items",
+                   "DROP TRIGGER IF EXISTS dashboard_items_update ON items",
+                   "DROP TRIGGER IF EXISTS dashboard_units_insert_delete ON assignments",
+                   "DROP TRIGGER IF EXISTS dashboard_units_update ON assignments",
+                   "DROP FUNCTION IF EXISTS dashboard_items_keep()",
+                   "DROP FUNCTION IF EXISTS dashboard_units_keep()"],
+}
+
+
+def trigger_statements(dialect: str) -> list[str]:
+    """The DDL of the dashboard's triggers for `dialect` (a migration runs them)."""
+    return _pg_triggers() if dialect == "postgresql" else _sqlite_triggers()
+
+
+def drop_trigger_statements(dialect: str) -> list[str]:
+    return list(_DROP[dialect])
+
+
+# -- pause, rebuild, fold ----------------------------------------------------------------------------------
+
+def pause(connection: Connection) -> None:
+    """Stop keeping every aggregate (for a bulk load, which then calls `rebuild`): the triggers are dropped,
+    so writes cost nothing more, for every session. Until `rebuild` the counts are stale."""
+    dialect = connection.dialect.name
+    for sql in counts.drop_trigger_statements(dialect) + drop_trigger_statements(dialect):
+        connection.execute(text(sql))
+
+
+def rebuild(connection: Connection, *, zone: str | None = None, near_days: int | None = None,
+            today: date | None = None, batch: int = BATCH) -> None:
+    """Count every kept aggregate again from the items and assignments and (re)create their triggers: after
+    `pause`, or to repair. `zone`: the office's time zone the months are counted in (default: the one
+    counted in before, else the settings'), `near_days` likewise; `today`: fold the days before yesterday
+    (default: today in the zone)."""
+    dialect = connection.dialect.name
+    marks = connection.execute(text("SELECT zone, near_days FROM dashboard_marks WHERE id = 1")).first()
+    default_zone, default_near = _defaults()
+    set_marks(connection, zone or (marks[0] if marks else default_zone),
+              near_days if near_days is not None else (marks[1] if marks else default_near))
+    pause(connection)  # no trigger counts a row twice while it is counted here
+    connection.execute(text("DELETE FROM dashboard_counts"))
+    fill(connection, batch=batch)
+    counts.rebuild(connection)
+    if today is not None or connection.execute(text("SELECT 1 FROM items LIMIT 1")).first():
+        fold(connection, today - timedelta(days=1) if today else yesterday(connection))
+    for sql in counts.trigger_statements(dialect) + trigger_statements(dialect):
+        connection.execute(text(sql))
+
+
+@contextmanager
+def paused(connection: Connection, **rebuild_options: object) -> Iterator[None]:
+    """`pause`, the block (a bulk load), `rebuild`."""
+    pause(connection)
+    yield
+    rebuild(connection, **rebuild_options)  # type: ignore[arg-type]
+
+
+def fill(connection: Connection, *, batch: int = BATCH) -> None:
+    """Add the facts of every item to the counts, a range of item ids per statement (a migration runs it
+    with the triggers in place: their lock keeps writers waiting, readers read on)."""
+    dialect = connection.dialect.name
+    top = connection.execute(text("SELECT max(id) FROM items")).scalar() or 0
+    for start in range(0, top + 1, batch):
+        ids = {"start": start, "stop": start + batch}
+        where = "i.id >= :start AND i.id < :stop"
+        # Every item in scope 0; the handed-out ones again in each of their units' scopes.
+        everyone = facts("i", "1", dialect, scope="0", source="FROM items AS i", where=where)
+        units = facts("i", "1", dialect, scope="a.organisation_id",
+                      source="FROM items AS i JOIN assignments AS a ON a.item_id = i.id",
+                      where=f"{where} AND a.assigned_at IS NOT NULL")
+        connection.execute(text(
+            "INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
+            f"SELECT scope, kind, key, day, day2, sum(n) FROM ({everyone} UNION ALL {units}) AS f "
+            f"WHERE {'TRUE' if dialect == 'postgresql' else '1'} GROUP BY scope, kind, key, day, day2 "
+            "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), ids)
+
+
+def yesterday(connection: Connection) -> date:
+    """The day before today in the time zone the counts are kept in: what `rebuild` folds through."""
+    zone = connection.execute(text("SELECT zone FROM dashboard_marks WHERE id = 1")).scalar() or _defaults()[0]
+    return datetime.now(ZoneInfo(zone)).date() - timedelta(days=1)
+
+
+def _defaults() -> tuple[str, int]:
+    """The settings' default time zone and near_days (a migration knows no settings)."""
+    from luoshi.ledger.warnings import WarningPolicy
+    from luoshi.settings import Settings
+    return str(Settings.model_fields["timezone"].default), WarningPolicy().near_days
+
+
+def set_marks(connection: Connection, zone: str, near_days: int) -> None:
+    """Record the time zone and the near_days the facts are counted with (the triggers read them);
+    `rebuild` after changing them."""
+    minutes = int((datetime.now(ZoneInfo(zone)).utcoffset() or timedelta(0)).total_seconds() // 60)
+    connection.execute(text(
+        "INSERT INTO dashboard_marks (id, zone, minutes, near_days, folded_through) "
+        "VALUES (1, :zone, :minutes, :near, :none) ON CONFLICT (id) DO UPDATE SET zone = excluded.zone, "
+        "minutes = excluded.minutes, near_days = excluded.near_days"),
+        {"zone": ZoneInfo(zone).key, "minutes": minutes, "near": near_days, "none": NO_DAY})
+
+
+def fold(connection: Connection, through: date) -> None:
+    """Fold the red and warned facts of days before `through` into `through` (the counts then answer every
+    day from `through` on, with one row for a unit's past) and drop the due facts before it and the rows
+    counting nothing. Safe while the triggers write: a fact of a folded day written later is its own row."""
+    dialect = connection.dialect.name
+    day = {"through": through}
+    keyed = "scope, kind, key, day2"
+    old = "kind IN ('red', 'warned') AND day < :through"
+    if dialect == "postgresql":
+        connection.execute(text(
+            f"WITH gone AS (DELETE FROM dashboard_counts WHERE {old} RETURNING {keyed}, n) "
+            f"INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
+            f"SELECT scope, kind, key, CAST(:through AS DATE), day2, sum(n) FROM gone GROUP BY {keyed} "
+            "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), day)
+    else:
+        connection.execute(text(
+            f"INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
+            f"SELECT scope, kind, key, :through, day2, sum(n) FROM dashboard_counts WHERE {old} GROUP BY {keyed} "
+            "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), day)
+        connection.execute(text(f"DELETE FROM dashboard_counts WHERE {old}"), day)
+    connection.execute(text("DELETE FROM dashboard_counts WHERE (kind = 'due' AND day < :through) OR n = 0"), day)
+    connection.execute(text("UPDATE dashboard_marks SET folded_through = :through WHERE id = 1 "
+                            "AND folded_through < :through"), day)
+    _READY.pop(connection.engine, None)  # this process checks the marks again
+
+
+# -- for tests: the counts as kept and as counted again ------------------------------------------------------
+
+def kept(connection: Connection) -> dict[tuple[object, ...], int]:
+    """{(scope, kind, key, day, day2): n} as kept, rows counting nothing left out."""
+    return {tuple(r[:5]): r[5] for r in connection.execute(text(
+        "SELECT scope, kind, key, day, day2, n FROM dashboard_counts WHERE n <> 0"))}
+
+
+def recount(connection: Connection) -> dict[tuple[object, ...], int]:
+    """The counts `rebuild` would keep (folded as they are now), without changing them."""
+    through = connection.execute(text("SELECT folded_through FROM dashboard_marks WHERE id = 1")).scalar()
+    nested = connection.begin_nested()
+    try:
+        connection.execute(text("DELETE FROM dashboard_counts"))
+        fill(connection)
+        if through is not None:
+            fold(connection, through if isinstance(through, date) else date.fromisoformat(through))
+        return kept(connection)
+    finally:
+        nested.rollback()
+
+
+# -- before reading ----------------------------------------------------------------------------------------
+
+_READY: WeakKeyDictionary[Any, tuple[str, int, date]] = WeakKeyDictionary()  # engine → (zone, day) last made ready
+
+
+def ready(session: Session, zone: str, near_days: int, today: date) -> bool:
+    """Whether the counts answer for `today` in `zone` with `near_days`, after making them so when they can
+    be: counted again with other settings (or after a table was emptied by hand), folded through yesterday
+    (the first read of a day). False for a day before the one folded through (a test's past): the caller
+    counts the items. Commits when it changed anything; checked once per database, process, setting and day."""
+    engine = engine_of(session)
+    if _READY.get(engine) == (zone, near_days, today):
+        return True
+    read = text("SELECT zone, near_days, folded_through FROM dashboard_marks WHERE id = 1")
+    marks = session.execute(read).first()
+    if marks is None or (marks[0], marks[1]) != (ZoneInfo(zone).key, near_days):
+        rebuild(session.connection(), zone=zone, near_days=near_days)
+        session.commit()
+        marks = session.execute(read).one()
+    through = marks[2] if isinstance(marks[2], date) else date.fromisoformat(marks[2])
+    if through < today - timedelta(days=1):
+        fold(session.connection(), today - timedelta(days=1))
+        session.commit()
+    elif today < through:
+        return False
+    _READY[engine] = (zone, near_days, today)
+    return True
