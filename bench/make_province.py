@@ -14,13 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 
 from sqlalchemy import func, select
 
 from luoshi.samples.province import ProvinceSpec, write_province
 from luoshi.settings import load_settings
-from luoshi.store import aggregates
 from luoshi.store.db import make_engine, upgrade
 from luoshi.store.models import ItemRow
 
@@ -38,14 +36,8 @@ def make(url: str, items: int, counties: int, seed: int, jobs: int) -> None:
     if present:
         raise SystemExit(f"the database already holds {present} items: give an empty one")
     settings = load_settings(database_url=url)
-    with engine.begin() as conn:  # the kept counts are counted once at the end, not row by row
-        aggregates.pause(conn)
-    summary = write_province(url, ProvinceSpec(items=items, counties=counties, seed=seed), settings, jobs=jobs)
-    start = time.perf_counter()
-    with engine.begin() as conn:
-        aggregates.rebuild(conn, zone=settings.timezone, near_days=settings.warning_policy.near_days)
     engine.dispose()
-    print(f"kept counts rebuilt in {time.perf_counter() - start:.1f} s")
+    summary = write_province(url, ProvinceSpec(items=items, counties=counties, seed=seed), settings, jobs=jobs)
     print(f"{items} items in {counties} counties (seed {seed}) in {summary.seconds:.1f} s with {jobs} job(s) "
           f"on {os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f})")
     for table, n in sorted(summary.counts.items(), key=lambda kv: -kv[1]):

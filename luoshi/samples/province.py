@@ -32,6 +32,7 @@ from luoshi.ledger.workflow import apply, new_item
 from luoshi.search.entries import SearchEntry, _row as search_row
 from luoshi.search.schema import ENTRIES, FTS
 from luoshi.settings import Settings
+from luoshi.store import aggregates
 from luoshi.store.anchor import COVERED, entry_hash, fact_json
 from luoshi.store.bulk import bulk_load, copy_rows, copy_statement, copy_text
 from luoshi.store.evidence import AttachmentRow
@@ -644,7 +645,12 @@ def _store_postgres(engine: Engine, province: Province, jobs: int) -> dict[str, 
     counts = {Organisation.__tablename__: len(province.organisations), ChainEntryRow.__tablename__: 0}
     last_ids = {Organisation.__tablename__: max(o["id"] for o in province.organisations)}
     chain_columns = ("id", "seq", "kind", "ref", "digest", "hash")
-    with engine.connect() as conn, bulk_load(conn.connection.driver_connection, (*ORDER[:-1], ENTRIES)) as load:
+    settings = province.settings
+    with engine.connect() as conn, bulk_load(
+            conn.connection.driver_connection, (*ORDER[:-1], ENTRIES),
+            pause=aggregates.drop_trigger_statements("postgresql"),  # the dashboard's counts: once, at the end
+            after=lambda: aggregates.rebuild(conn, zone=settings.timezone,
+                                             near_days=settings.warning_policy.near_days)) as load:
         sink = PostgresLoad(load)
         organisations = first.rows[Organisation.__tablename__]
         sink.write(Organisation.__tablename__, *copy_rows(TABLES[Organisation.__tablename__], organisations))
@@ -695,7 +701,14 @@ def write_province(url: str, spec: ProvinceSpec, settings: Settings, jobs: int =
     started = time.perf_counter()
     engine = make_engine(url)
     try:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # the dashboard's kept counts are counted once at the end, not row by row
+            with engine.begin() as conn:
+                aggregates.pause(conn)
         counts = store_rows(engine, Province(spec, settings), jobs)
+        if sqlite:
+            with engine.begin() as conn:
+                aggregates.rebuild(conn, zone=settings.timezone, near_days=settings.warning_policy.near_days)
         statistics.refresh(engine)
     finally:
         engine.dispose()

@@ -160,10 +160,13 @@ class Load:
 
 
 @contextmanager
-def bulk_load(connection: Any, tables: Sequence[str]) -> Iterator[Load]:
+def bulk_load(connection: Any, tables: Sequence[str], *, pause: Sequence[str] = (),
+              after: Callable[[], None] | None = None) -> Iterator[Load]:
     """A transaction on the psycopg `connection` in which `tables` have no keys, indexes, foreign keys (from
     or to them) or kept-count triggers; at the end they are built again, the counts recounted, and the
-    transaction committed. Rolled back, nothing of it remains."""
+    transaction committed. Rolled back, nothing of it remains. `pause`: statements run first (dropping
+    other triggers the load should not fire); `after`: called once the indexes are back, before the
+    commit (counting other aggregates again, on the same connection)."""
     cursor = connection.cursor()
     try:
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
@@ -176,6 +179,8 @@ def bulk_load(connection: Any, tables: Sequence[str]) -> Iterator[Load]:
             cursor.execute(f"DROP INDEX {name}")
         for table, trigger in schema.triggers:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+        for statement in pause:
+            cursor.execute(statement)
         empty = not any(cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {t})").fetchone()[0] for t in tables)
         if empty:  # nothing refers to them any more: emptied in this transaction, COPY may freeze its rows
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
@@ -184,6 +189,8 @@ def bulk_load(connection: Any, tables: Sequence[str]) -> Iterator[Load]:
         if schema.triggers:
             for sql in counts.RECOUNT:
                 cursor.execute(sql)
+        if after is not None:
+            after()
         connection.commit()
     except BaseException:
         connection.rollback()

@@ -18,7 +18,7 @@ from alembic import op
 from luoshi.store import aggregates
 
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
