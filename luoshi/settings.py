@@ -120,6 +120,11 @@ class Settings(BaseSettings):
     database_pool_size: int | None = Field(
         None, ge=1, description="Database connections one server process keeps open (default: one per worker "
                                 "thread); as many more are opened at peaks and closed after use.")
+    statement_timeout_seconds: float = Field(
+        15, ge=0, description="PostgreSQL: the longest one SQL statement of a web request may run before the "
+                              "database stops it (the request then answers 503 and the user is asked to narrow "
+                              "the search or retry), so a query whose client has gone does not run on and slow "
+                              "everyone; 0: no limit. Commands and the worker have none.")
 
     @field_validator("due_review")
     @classmethod

@@ -21,7 +21,7 @@ from luoshi.store import db as store_db
 from luoshi.store.db import Database
 from luoshi.store.outbox import LEASE, ChannelRow, OutboxRow
 from luoshi.web import monitoring
-from luoshi.web.errors import DATABASE_DOWN
+from luoshi.web.errors import DATABASE_DOWN, TOO_SLOW
 from processes import LuoshiProcess, luoshi_env, pg_schema_or_skip
 from webfixtures import PASSWORD, login, make_web
 
@@ -153,6 +153,28 @@ def test_terminated_backends_give_503_once_then_new_connections(pg_web, settings
     first = api.get(f"/api/items/{item_id}")
     assert (first.status_code, first.json()["detail"]) == (503, DATABASE_DOWN)
     assert [api.get(f"/api/items/{item_id}").status_code for _ in range(3)] == [200] * 3
+    app.state.db.dispose()
+
+
+def test_a_statement_running_past_the_timeout_is_stopped_with_a_chinese_503(pg_web, settings, monkeypatch):
+    from luoshi.store import items as store_items
+    from luoshi.web.app import create_app
+
+    app = create_app(settings.model_copy(update={"database_url": pg_web.db.url, "statement_timeout_seconds": 0.3}))
+    api = client_of(app, pg_web, "office")
+    item_id = pg_web.item("assigned")
+    assert api.get(f"/api/items/{item_id}").status_code == 200  # a quick statement runs as ever
+
+    def slow(session, **_):  # a query that would run for ten seconds
+        session.execute(text("SELECT pg_sleep(10)"))
+
+    monkeypatch.setattr(store_items, "get_item", slow)
+    started = time.monotonic()
+    answer = api.get(f"/api/items/{item_id}")
+    assert (answer.status_code, answer.json()["detail"]) == (503, TOO_SLOW)
+    assert time.monotonic() - started < 5  # stopped by the database, not waited out
+    monkeypatch.undo()
+    assert api.get(f"/api/items/{item_id}").status_code == 200  # the connection serves the next request
     app.state.db.dispose()
 
 

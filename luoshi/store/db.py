@@ -4,6 +4,8 @@ Alembic run from inside the package (`luoshi db upgrade`, or on first use of a f
 
 from __future__ import annotations
 
+import functools
+
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +22,9 @@ from luoshi.errors import StoreError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys on, a busy timeout and WAL so readers never block."""
+def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys on, a busy timeout and WAL so readers never block.
+    `statement_timeout` (PostgreSQL, seconds): the database stops a statement that runs longer."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -36,7 +39,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         raise StoreError(f"数据库地址 {url!r} 是 {parsed.get_backend_name()} 数据库，luoshi 只支持 sqlite 和 postgresql："
                          "请修改 LUOSHI_DATABASE_URL")
     engine = create_engine(parsed, **kwargs)
-    event.listen(engine, "connect", _postgresql_session)
+    timeout_ms = int((statement_timeout or 0) * 1000)
+    event.listen(engine, "connect", functools.partial(_postgresql_session, timeout_ms=timeout_ms))
     if not kwargs.get("pool_pre_ping"):
         _ping_when_idle(engine)
     return engine
@@ -72,11 +76,14 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError(f"a pooled connection died while it rested: {exc}") from exc
 
 
-def _postgresql_session(dbapi_connection: Any, _record: Any) -> None:
+def _postgresql_session(dbapi_connection: Any, _record: Any, *, timeout_ms: int = 0) -> None:
     """No parallel workers for the app's queries: they are short, and on a small server starting workers for
-    them costs more than it saves (a unit's ledger page: 18 ms with two workers, 7 without)."""
+    them costs more than it saves (a unit's ledger page: 18 ms with two workers, 7 without). With
+    `timeout_ms`, a statement running longer is stopped (a server's: its client has long given up)."""
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET max_parallel_workers_per_gather = 0")
+        if timeout_ms:
+            cursor.execute(f"SET statement_timeout = {int(timeout_ms)}")
     dbapi_connection.commit()
 
 
@@ -210,13 +217,18 @@ def engine_of(session: Session) -> Engine:
     return getattr(bind, "engine", bind)
 
 
-def open_database(url: str | None = None, *, migrate: bool = True, pool_size: int | None = None) -> Database:
-    """The database of `url`, or of the settings' `database_url`; a server process passes `pool_size`."""
+def open_database(url: str | None = None, *, migrate: bool = True, pool_size: int | None = None,
+                  statement_timeout: float | None = None) -> Database:
+    """The database of `url`, or of the settings' `database_url`; a server process passes `pool_size` and
+    the `statement_timeout` (seconds, PostgreSQL) of its requests."""
     if url is None:
         from luoshi.settings import get_settings
 
         url = get_settings().database_url
-    return Database(url, migrate=migrate, **(pool_arguments(url, pool_size) if pool_size else {}))
+    extra: dict[str, Any] = pool_arguments(url, pool_size) if pool_size else {}
+    if statement_timeout:
+        extra["statement_timeout"] = statement_timeout
+    return Database(url, migrate=migrate, **extra)
 
 
 def pool_arguments(url: str, size: int) -> dict[str, Any]:

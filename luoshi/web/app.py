@@ -131,7 +131,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None, lifespan=serving(settings))
     app.state.settings = settings
     render.configure(settings.environment)
-    app.state.db = database or open_database(settings.database_url, pool_size=settings.pool_size)
+    app.state.db = database or open_database(settings.database_url, pool_size=settings.pool_size,
+                                             statement_timeout=settings.statement_timeout_seconds)
     app.state.ocr_worker = scans.Worker(app.state.db, settings=settings)
     throttle.ensure_tables(app.state.db.engine)
     with app.state.db.session() as session:  # before the first request: rows of another warning rule

@@ -137,9 +137,18 @@ async def _database_down(request: Request, exc: Exception) -> Response:
 
     DB_UNAVAILABLE.inc()
     headers = {"Retry-After": "5"}
+    message = TOO_SLOW if _cancelled(exc) else DATABASE_DOWN
     if wants_json(request):
-        return JSONResponse({"detail": DATABASE_DOWN}, status_code=503, headers=headers)
-    return error_page(request, 503, DATABASE_DOWN, headers)
+        return JSONResponse({"detail": message}, status_code=503, headers=headers)
+    return error_page(request, 503, message, headers)
+
+
+TOO_SLOW = "这次查询用时过长，已被停止：请缩小筛选范围、换用更具体的词，或稍后重试"
+
+
+def _cancelled(exc: Exception) -> bool:
+    """Whether PostgreSQL stopped the statement (its `statement_timeout`), rather than being out of reach."""
+    return type(getattr(exc, "orig", None)).__name__ == "QueryCanceled"
 
 
 async def _out_of_range_error(request: Request, exc: Exception) -> Response:
