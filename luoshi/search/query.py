@@ -116,12 +116,7 @@ WITH m AS MATERIALIZED (
 ), r AS (
     SELECT t.id, CAST(ts_rank_cd(e.document, CAST(:match AS tsquery), 1) AS float8) AS score
     FROM top t JOIN {ENTRIES} e ON e.id = t.id
-), k AS (
-    SELECT m.id, coalesce(r.score, 0.0) AS score, CASE WHEN r.id IS NULL THEN 1 ELSE 0 END AS tier,
-           CASE WHEN r.id IS NULL THEN 1 - CAST(m.in_title AS int) ELSE 0 END AS untitled,
-           CASE WHEN r.id IS NULL THEN -coalesce(m.year, -1) ELSE 0 END AS older,
-           CASE WHEN r.id IS NULL THEN -m.id ELSE m.id END AS tie
-    FROM m LEFT JOIN r ON r.id = m.id
+), k AS ({_PG_FIRST if seek is False else _PG_ALL}
 )
 SELECT k.id, k.score, (SELECT count(*) FROM m) AS total FROM k {_PG_SEEK[seek][0]}
 ORDER BY {_PG_SEEK[seek][1]} LIMIT :limit OFFSET :offset"""
@@ -129,6 +124,21 @@ ORDER BY {_PG_SEEK[seek][1]} LIMIT :limit OFFSET :offset"""
     return ranked, count
 
 
+# Every match with its keys (a cursor's page may start anywhere) ...
+_PG_ALL = """
+    SELECT m.id, coalesce(r.score, 0.0) AS score, CASE WHEN r.id IS NULL THEN 1 ELSE 0 END AS tier,
+           CASE WHEN r.id IS NULL THEN 1 - CAST(m.in_title AS int) ELSE 0 END AS untitled,
+           CASE WHEN r.id IS NULL THEN -coalesce(m.year, -1) ELSE 0 END AS older,
+           CASE WHEN r.id IS NULL THEN -m.id ELSE m.id END AS tie
+    FROM m LEFT JOIN r ON r.id = m.id"""
+# ... or, for a page by number, the ranked ones and only as many of the rest, in their order, as the page can
+# reach: the same rows in the same order, without sorting and joining every match of a common word.
+_PG_FIRST = """
+    SELECT id, score, 0 AS tier, 0 AS untitled, 0 AS older, id AS tie FROM r
+    UNION ALL (
+    SELECT m.id, 0.0, 1, 1 - CAST(m.in_title AS int), -coalesce(m.year, -1), -m.id FROM m
+    WHERE NOT EXISTS (SELECT 1 FROM top t WHERE t.id = m.id)
+    ORDER BY m.in_title DESC, m.year DESC NULLS LAST, m.id DESC LIMIT :offset + :limit)"""
 _PG_KEYS = "(k.tier, -k.score, k.untitled, k.older, k.tie)"
 _PG_AT = "(SELECT c.tier, -CAST(:score AS float8), c.untitled, c.older, c.tie FROM k c WHERE c.id = :id)"
 _PG_SEEK = {False: ("", "k.tier, -k.score, k.untitled, k.older, k.tie"),
