@@ -92,12 +92,11 @@ def list_documents(session: Session, *, doc_type: str | None = None, latest_only
     if latest_only:  # no later version names it (a look-up in the index of `previous_id` per row listed)
         later = aliased(Document)
         where.append(~select(later.id).where(later.previous_id == Document.id).exists())
-    win = paging.window(session, _LISTED.where(*where), ORDER, at, page=page, per_page=per_page)
-    total = 0 if at else paging.counted(win, per_page,
-                                        lambda: session.scalar(select(func.count(Document.id)).where(*where)))
-    rows = [DocumentSummary(d.id, d.name, d.version, d.doc_type, d.title, d.issued, d.ingested_at, d.items)
-            for d in win.rows]
-    return paging.page_of(win, rows, ORDER, total=total, at=at, per_page=per_page, secret=secret)
+    return paging.listed(
+        session, _LISTED.where(*where), ORDER, at, page=page, per_page=per_page, secret=secret,
+        count=lambda: session.scalar(select(func.count(Document.id)).where(*where)),
+        views=lambda rows: [DocumentSummary(d.id, d.name, d.version, d.doc_type, d.title, d.issued, d.ingested_at,
+                                            d.items) for d in rows])
 
 
 def every_document(session: Session, **filters: Any) -> list[DocumentSummary]:

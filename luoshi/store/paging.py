@@ -267,6 +267,28 @@ def page_of(win: Window[Any], views: list[T], order: Order, *, total: int, at: C
                 prev_cursor=cursor(win.rows[0], win.page - 1, True) if win.rows and win.before else None)
 
 
+def listed(session: Session, stmt: Select[Any], order: Order, at: Cursor | None, *, page: int, per_page: int,
+           secret: str, count: Callable[[], int | None], views: Callable[[list[Any]], list[T]],
+           judge: Callable[[list[Any]], list[tuple[Any, T]]] | None = None, scalars: bool = False) -> Page[T]:
+    """A page of a list whose rows are shown as views. Without `judge`: the window's rows, `views(rows)` of
+    them, and the total by `count()` when the page does not say it itself. With `judge(rows)`, the (row, view)
+    pairs of a batch that pass a rule computed in Python (`judged_window`), each row shown as judged."""
+    if judge is None:
+        win = window(session, stmt, order, at, page=page, per_page=per_page, scalars=scalars)
+        total = 0 if at else counted(win, per_page, count)
+        return page_of(win, views(win.rows), order, total=total, at=at, per_page=per_page, secret=secret)
+    judged: dict[int, T] = {}
+
+    def keep(rows: list[Any]) -> list[Any]:
+        passed = judge(rows)
+        judged.update((id(row), view) for row, view in passed)
+        return [row for row, _ in passed]
+
+    win, total = judged_window(session, stmt, order, at, page=page, per_page=per_page, keep=keep, scalars=scalars)
+    return page_of(win, [judged[id(row)] for row in win.rows], order, total=total, at=at, per_page=per_page,
+                   secret=secret)
+
+
 def walk(fetch: Callable[[str | None], Page[T]], limit: int | None = None) -> list[T]:
     """Every row of a list, page after page by `next_cursor` (`fetch(cursor)`: the page at `cursor`, the first at
     None), however deep it goes; stops after `limit` rows if given."""

@@ -302,25 +302,18 @@ def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[st
     wanted = Satisfaction.parse(satisfaction) if satisfaction else None
     stmt = select(SuggestionRow).where(*conds)
     today, policy = today_in(settings, now), policy_of(settings)
-    if warning or wanted:
-        # The warning (today against the deadline) and the latest evaluation are judged in Python.
-        judged: dict[int, SuggestionView] = {}
 
-        def keep(rows: Sequence[SuggestionRow]) -> list[SuggestionRow]:
-            items = [to_suggestion(r) for r in rows]
-            chosen = [s for s in items if wanted is None or s.satisfaction is wanted]
-            judged.update((v.id, v) for v in _views(session, chosen, actor, today, policy))
-            return [r for r in rows if r.id in judged and (not warning or _colour(judged[r.id].warning) == warning)]
+    def judge(rows: list[SuggestionRow]) -> list[tuple[SuggestionRow, SuggestionView]]:
+        """The warning (today against the deadline) and the latest evaluation, judged in Python."""
+        chosen = [s for s in map(to_suggestion, rows) if wanted is None or s.satisfaction is wanted]
+        views = {v.id: v for v in _views(session, chosen, actor, today, policy)}
+        return [(r, views[r.id]) for r in rows
+                if r.id in views and (not warning or _colour(views[r.id].warning) == warning)]
 
-        win, total = paging.judged_window(session, stmt, ORDER, at, page=page, per_page=per_page, keep=keep,
-                                          scalars=True)
-        views = [judged[r.id] for r in win.rows]
-    else:
-        win = paging.window(session, stmt, ORDER, at, page=page, per_page=per_page, scalars=True)
-        total = 0 if at else paging.counted(win, per_page,
-                                            lambda: session.scalar(select(func.count(SuggestionRow.id)).where(*conds)))
-        views = _views(session, [to_suggestion(r) for r in win.rows], actor, today, policy)
-    return paging.page_of(win, views, ORDER, total=total, at=at, per_page=per_page, secret=secret)
+    return paging.listed(session, stmt, ORDER, at, page=page, per_page=per_page, secret=secret, scalars=True,
+                         count=lambda: session.scalar(select(func.count(SuggestionRow.id)).where(*conds)),
+                         views=lambda rows: _views(session, [to_suggestion(r) for r in rows], actor, today, policy),
+                         judge=judge if warning or wanted else None)
 
 
 def every_suggestion(session: Session, **filters: Any) -> list[SuggestionView]:

@@ -319,24 +319,16 @@ def list_targets(session: Session, *, actor: Actor, year: int | None = None, uni
         conds.append(or_(TargetRow.indicator.like(like), TargetRow.text.like(like)))
     stmt = select(TargetRow).where(*conds)
     today = today_in(settings, now)
-    if status:
-        # The status is judged in Python (actual values against plan): every row of a batch is judged.
-        wanted = _status(status)
-        judged: dict[int, TargetView] = {}
+    wanted = _status(status) if status else None
 
-        def keep(rows: Sequence[TargetRow]) -> list[TargetRow]:
-            judged.update((r.id, v) for r, v in zip(rows, _views(session, rows, today, actor=actor)))
-            return [r for r in rows if judged[r.id].status.status is wanted]
+    def judge(rows: list[TargetRow]) -> list[tuple[TargetRow, TargetView]]:
+        """The status, judged in Python (actual values against plan)."""
+        return [(r, v) for r, v in zip(rows, _views(session, rows, today, actor=actor)) if v.status.status is wanted]
 
-        win, total = paging.judged_window(session, stmt, ORDER, at, page=page, per_page=per_page, keep=keep,
-                                          scalars=True)
-        views = [judged[r.id] for r in win.rows]
-    else:
-        win = paging.window(session, stmt, ORDER, at, page=page, per_page=per_page, scalars=True)
-        total = 0 if at else paging.counted(win, per_page,
-                                            lambda: session.scalar(select(func.count(TargetRow.id)).where(*conds)))
-        views = _views(session, win.rows, today, actor=actor)
-    return paging.page_of(win, views, ORDER, total=total, at=at, per_page=per_page, secret=secret)
+    return paging.listed(session, stmt, ORDER, at, page=page, per_page=per_page, secret=secret, scalars=True,
+                         count=lambda: session.scalar(select(func.count(TargetRow.id)).where(*conds)),
+                         views=lambda rows: _views(session, rows, today, actor=actor),
+                         judge=judge if status else None)
 
 
 def _of_unit(session: Session, unit_id: int) -> Any:
