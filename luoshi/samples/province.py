@@ -648,7 +648,7 @@ def _store_postgres(engine: Engine, province: Province, jobs: int) -> dict[str, 
     settings = province.settings
     with engine.connect() as conn, bulk_load(
             conn.connection.driver_connection, (*ORDER[:-1], ENTRIES),
-            pause=aggregates.drop_trigger_statements("postgresql"),  # the dashboard's counts: once, at the end
+            before=lambda: aggregates.pause(conn),  # the kept counts: counted once, at the end
             after=lambda: aggregates.rebuild(conn, zone=settings.timezone,
                                              near_days=settings.warning_policy.near_days)) as load:
         sink = PostgresLoad(load)

@@ -4,8 +4,8 @@ rows, then builds them again exactly as they were (their definitions read from t
 
 Building an index once over sorted rows costs a fraction of updating it row by row, and a foreign key
 validated by one join costs a fraction of a lookup per row. Everything is one transaction: a load that
-fails leaves the tables, their indexes and constraints as they were. The kept counts (`luoshi.store.counts`)
-are paused for the load and counted again at its end.
+fails leaves the tables, their indexes and constraints as they were. A caller's hooks run inside it (the
+province pauses the kept counts, `luoshi.store.aggregates`, and counts them again at the end).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from sqlalchemy import ARRAY, JSON, Boolean, Date, DateTime, Integer, Table
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from luoshi.errors import StoreError
-from luoshi.store import counts
 
 NULL = "\\N"
 # Memory for building the indexes again (the server's default, 64 MB, sorts ten million rows on disk).
@@ -106,13 +105,11 @@ def copy_statement(table: str, columns: Sequence[str], freeze: bool = False) -> 
 @dataclass(frozen=True)
 class Schema:
     """What a load drops and builds again, each as (table, name, definition): primary keys and unique
-    constraints of the tables, their other indexes, the foreign keys from or to them, and the kept counts'
-    triggers that are enabled."""
+    constraints of the tables, their other indexes and the foreign keys from or to them."""
 
     keys: list[tuple[str, str, str]]
     indexes: list[tuple[str, str, str]]
     foreign_keys: list[tuple[str, str, str]]
-    triggers: list[tuple[str, str]]
 
 
 _OIDS = "SELECT array_agg(to_regclass(t)::oid) FROM unnest(%s::text[]) AS t"
@@ -125,11 +122,10 @@ FROM pg_index x WHERE x.indrelid = ANY(%s) AND NOT EXISTS (
 ORDER BY 1, 2"""
 _FOREIGN_KEYS = """SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint
 WHERE contype = 'f' AND (conrelid = ANY(%s) OR confrelid = ANY(%s)) ORDER BY conrelid::regclass::text, conname"""
-_ENABLED = """SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = %s AND tgenabled = 'O'"""
 
 
 def read_schema(cursor: Any, tables: Sequence[str]) -> Schema:
-    """The keys, indexes, foreign keys and enabled kept-count triggers of `tables`, from the catalogue."""
+    """The keys, indexes and foreign keys of `tables`, from the catalogue."""
     cursor.execute(_OIDS, (list(tables),))
     oids = cursor.fetchone()[0]
     if oids is None or None in oids:
@@ -138,11 +134,7 @@ def read_schema(cursor: Any, tables: Sequence[str]) -> Schema:
     keys = _fetch(cursor, _KEYS, (oids,))
     indexes = _fetch(cursor, _INDEXES, (oids,))
     foreign_keys = _fetch(cursor, _FOREIGN_KEYS, (oids, oids))
-    triggers = []
-    for table, trigger in counts.PAUSABLE["postgresql"]:
-        if table in tables and cursor.execute(_ENABLED, (table, trigger)).fetchone():
-            triggers.append((table, trigger))
-    return Schema(keys, indexes, foreign_keys, triggers)
+    return Schema(keys, indexes, foreign_keys)
 
 
 def _fetch(cursor: Any, sql: str, params: tuple[Any, ...]) -> list[tuple[str, str, str]]:
@@ -160,13 +152,12 @@ class Load:
 
 
 @contextmanager
-def bulk_load(connection: Any, tables: Sequence[str], *, pause: Sequence[str] = (),
+def bulk_load(connection: Any, tables: Sequence[str], *, before: Callable[[], None] | None = None,
               after: Callable[[], None] | None = None) -> Iterator[Load]:
-    """A transaction on the psycopg `connection` in which `tables` have no keys, indexes, foreign keys (from
-    or to them) or kept-count triggers; at the end they are built again, the counts recounted, and the
-    transaction committed. Rolled back, nothing of it remains. `pause`: statements run first (dropping
-    other triggers the load should not fire); `after`: called once the indexes are back, before the
-    commit (counting other aggregates again, on the same connection)."""
+    """A transaction on the psycopg `connection` in which `tables` have no keys, indexes or foreign keys (from
+    or to them); at the end they are built again and the transaction committed. Rolled back, nothing of it
+    remains. `before` runs first, `after` once the indexes are back, both in the transaction (a province
+    pauses the kept counts' triggers and counts them once at the end: `luoshi.store.aggregates`)."""
     cursor = connection.cursor()
     try:
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
@@ -177,18 +168,13 @@ def bulk_load(connection: Any, tables: Sequence[str], *, pause: Sequence[str] = 
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for _, name, _ in schema.indexes:
             cursor.execute(f"DROP INDEX {name}")
-        for table, trigger in schema.triggers:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-        for statement in pause:
-            cursor.execute(statement)
+        if before is not None:
+            before()
         empty = not any(cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {t})").fetchone()[0] for t in tables)
         if empty:  # nothing refers to them any more: emptied in this transaction, COPY may freeze its rows
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
         yield Load(cursor, schema, empty)
         rebuild(cursor, schema)
-        if schema.triggers:
-            for sql in counts.RECOUNT:
-                cursor.execute(sql)
         if after is not None:
             after()
         connection.commit()
@@ -200,12 +186,10 @@ def bulk_load(connection: Any, tables: Sequence[str], *, pause: Sequence[str] = 
 
 
 def rebuild(cursor: Any, schema: Schema) -> None:
-    """Keys first (the foreign keys need them), then the other indexes, the foreign keys, the triggers."""
+    """Keys first (the foreign keys need them), then the other indexes and the foreign keys."""
     for table, name, definition in schema.keys:
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
     for _, _, definition in schema.indexes:
         cursor.execute(definition)
     for table, name, definition in schema.foreign_keys:
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-    for table, trigger in schema.triggers:
-        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")

@@ -50,11 +50,6 @@ _DROP = {
 }
 
 
-# The triggers above that a bulk load pauses (`luoshi.store.bulk`), as (table, trigger), and the statements
-# that count again from the rows once it is done: one GROUP BY instead of a row lock per item copied.
-PAUSABLE = {"postgresql": (("items", "items_count_insert_delete"), ("items", "items_count_state"))}
-RECOUNT = ("DELETE FROM item_state_counts",
-           "INSERT INTO item_state_counts (state, n) SELECT state, count(*) FROM items GROUP BY state")
 
 
 def trigger_statements(dialect: str) -> list[str]:
