@@ -131,10 +131,10 @@ def test_wrong_state_and_wrong_data():
     with pytest.raises(MissingField, match="答复须填写内容"):
         apply(assigned(), "reply", LEAD, day(1), text="  ")
     replied, _ = apply(assigned(), "reply", LEAD, day(1), text="x")
-    with pytest.raises(InvalidValue, match=r"satisfaction '还行' is not one of satisfied \(满意\), basically_satisfied "
-                                           r"\(基本满意\), dissatisfied \(不满意\)"):
+    with pytest.raises(InvalidValue, match=r"“还行”无法识别（satisfaction）：请从满意（satisfied）、基本满意（basically_satisfied）、"
+                                           r"不满意（dissatisfied）中选择"):
         apply(replied, "evaluate", CONGRESS, day(2), satisfaction="还行")
-    with pytest.raises(InvalidValue, match="县交通运输局 cannot be both lead"):
+    with pytest.raises(InvalidValue, match="县交通运输局不能既是主办单位又是协办单位"):
         apply(registered(), "assign", OFFICE, T0, lead_unit="县交通运输局", co_units=["县交通运输局"])
 
 

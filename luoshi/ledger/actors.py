@@ -75,6 +75,6 @@ class Unit:
 
     def __post_init__(self) -> None:
         if self.webhook_format not in WEBHOOK_FORMATS:
-            raise InvalidValue(f"unit {self.id!r}: webhook_format {self.webhook_format!r} is not one of "
-                               f"{', '.join(WEBHOOK_FORMATS)}", "webhook_format")
+            raise InvalidValue(f"单位 {self.id} 的推送格式“{self.webhook_format}”无法识别：可选"
+                               f"{'、'.join(WEBHOOK_FORMATS)}", "webhook_format")
         object.__setattr__(self, "mobiles", tuple(self.mobiles))

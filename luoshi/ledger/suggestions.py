@@ -91,8 +91,7 @@ class Satisfaction(StrEnum):
         try:
             return cls(value)
         except ValueError:
-            valid = ", ".join(f"{m.value} ({m.label})" for m in cls)
-            raise InvalidValue(f"{name} {value!r} is not one of {valid}", name) from None
+            raise _unknown(value, name, [(m.value, m.label) for m in cls]) from None
 
 
 class Outcome(StrEnum):
@@ -350,8 +349,13 @@ def _choice(enum: type[StrEnum], value: Any, name: str) -> Any:
     try:
         return enum(value)
     except ValueError:
-        valid = ", ".join(f"{m.value} ({glossary.zh(f'{name}.{m.value}')})" for m in enum)
-        raise InvalidValue(f"{name} {value!r} is not one of {valid}", name) from None
+        raise _unknown(value, name, [(m.value, glossary.zh(f"{name}.{m.value}")) for m in enum]) from None
+
+
+def _unknown(value: Any, name: str, choices: list[tuple[str, str]]) -> InvalidValue:
+    """The Chinese refusal of a value that is none of `choices` ((value, label) pairs) for field `name`."""
+    valid = "、".join(f"{label}（{v}）" for v, label in choices)
+    return InvalidValue(f"“{value}”无法识别（{name}）：请从{valid}中选择", name)
 
 
 def named(term: SuggestionState | SuggestionAction) -> str:
@@ -384,7 +388,7 @@ def _values(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
 def _units(s: Suggestion, lead: str, co: tuple[str, ...] | None) -> tuple[str, ...]:
     co = s.co_units if co is None else co
     if lead in co:
-        raise InvalidValue(f"{lead} cannot be both lead (主办) and co-operating (协办) unit", "co_units")
+        raise InvalidValue(f"{lead}不能既是主办单位又是协办单位：请从协办单位中去掉它", "co_units")
     return co
 
 

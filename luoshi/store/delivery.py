@@ -272,7 +272,7 @@ def _link(session: Session, link_id: int | str) -> DeliveryLinkRow:
 def _bad_state(state: str) -> Exception:
     from luoshi.ledger import InvalidValue
 
-    return InvalidValue(f"state {state!r} is not one of {', '.join(LINK_STATES)}", "state")
+    return InvalidValue(f"状态“{state}”无法识别：可选{'、'.join(LINK_STATES)}", "state")
 
 
 # -- deciding ----------------------------------------------------------------------------------------

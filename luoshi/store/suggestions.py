@@ -287,7 +287,7 @@ def list_suggestions(session: Session, *, actor: Actor, state: str | Sequence[st
         conds.append(SuggestionRow.document_id == int(document))
     if procedure not in (None, ""):
         if procedure not in {p.value for p in Procedure}:
-            raise InvalidValue(f"procedure {procedure!r} is not one of {', '.join(p.value for p in Procedure)}",
+            raise InvalidValue(f"办理程序“{procedure}”无法识别：可选{'、'.join(f'{p.label}（{p.value}）' for p in Procedure)}",
                                "procedure")
         conds.append(SuggestionRow.procedure == procedure)
     if unit not in (None, ""):
