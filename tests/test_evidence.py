@@ -52,6 +52,16 @@ def test_thumbnails_of_a_photo_and_of_a_pdfs_first_page():
     assert thumbnail(sniff("a.jpg", make.jpeg()), b"\xff\xd8\xff broken") is None
 
 
+def test_pdf_pages_drawn_by_many_threads_at_once_all_come_out():
+    """PDFium is not thread-safe: a browser asking for several pages at once crashed the server without the lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = make.pdf(3)
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda i: pdf_page(data, i % 3), range(48)))
+    assert all(Image.open(io.BytesIO(p)).format == "PNG" for p in pages)
+
+
 # -- where files are kept --------------------------------------------------------------------------------
 
 def exercise(store):

@@ -12,6 +12,7 @@ import io
 from PIL import Image, ImageOps
 
 from luoshi.files.kinds import FileKind
+from luoshi.text.pdf import PDFIUM
 
 THUMBNAIL = (320, 320)
 MAX_PIXELS = 60_000_000  # a 60-megapixel photo is the largest decoded
@@ -49,28 +50,30 @@ def _first_page(data: bytes) -> Image.Image | None:
 def _render(data: bytes, index: int, width: int) -> Image.Image | None:
     import pypdfium2
 
-    pdf = pypdfium2.PdfDocument(data)
-    try:
-        if index >= len(pdf):
-            return None
-        page = pdf[index]
-        scale = width / max(page.get_width(), 1)
-        return page.render(scale=min(scale, 4)).to_pil()
-    finally:
-        pdf.close()
+    with PDFIUM:
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            if index >= len(pdf):
+                return None
+            page = pdf[index]
+            scale = width / max(page.get_width(), 1)
+            return page.render(scale=min(scale, 4)).to_pil()
+        finally:
+            pdf.close()
 
 
 def page_count(data: bytes) -> int:
     import pypdfium2
 
-    try:
-        pdf = pypdfium2.PdfDocument(data)
-    except Exception:
-        return 0
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
+    with PDFIUM:
+        try:
+            pdf = pypdfium2.PdfDocument(data)
+        except Exception:
+            return 0
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
 
 
 def pdf_page(data: bytes, index: int) -> bytes | None:

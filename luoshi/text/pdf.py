@@ -7,7 +7,13 @@ Pages with a text layer are read from it; pages without one (a scan) are rendere
 
 from __future__ import annotations
 
+import threading
+
 from luoshi.errors import NoTextLayer, ReadError
+
+# PDFium (pypdfium2, also behind pdfplumber's `to_image`) is not thread-safe: two threads drawing pages at once
+# (a browser asking for two previews, an OCR job beside them) crash the process. Every use takes this lock.
+PDFIUM = threading.Lock()
 
 
 INDENT = "\u3000\u3000"  # what a paragraph's first-line indent becomes in the text
@@ -50,11 +56,16 @@ def pdf_text(path: str, *, progress=None, budget: int | None = None) -> tuple[st
             return "\n".join(t for t, _ in parts), count, None
         if not ocr.available():
             raise ocr.missing_engine(path)
-        images = [(number, lambda page=page: page.to_image(resolution=ocr.OCR_DPI).original) for number, page in scans]
+        images = [(number, lambda page=page: _drawn(page, ocr.OCR_DPI)) for number, page in scans]
         texts, found = ocr.ocr_images(path, images, progress=progress, budget=budget)
     read = dict(zip((n for n, _ in scans), texts))
     text, found = ocr.join_pages([(read[n] if n is not None else t, n) for t, n in parts], found)
     return text, count, found
+
+
+def _drawn(page, resolution: int):
+    with PDFIUM:
+        return page.to_image(resolution=resolution).original
 
 
 def read_pdf(path: str, *, progress=None, budget: int | None = None):
