@@ -24,7 +24,7 @@ def sha256_of(data: bytes) -> str:
 
 def _checked(sha256: str) -> str:
     if not HEX64.fullmatch(sha256):
-        raise StoreError(f"not a SHA-256 in hex: {sha256!r}")
+        raise StoreError("文件标识无效（不是 SHA-256 值）：请从事项页面重新打开该文件")
     return sha256
 
 
@@ -48,7 +48,7 @@ class FileSystemStore:
 
     def put(self, sha256: str, data: bytes) -> None:
         if sha256_of(data) != sha256:
-            raise StoreError(f"content does not match its hash {sha256}")
+            raise StoreError("文件内容与其标识不符，未保存：请重新上传")
         target = self.path(sha256)
         if target.exists():
             return
@@ -66,7 +66,7 @@ class FileSystemStore:
         try:
             return self.path(sha256).read_bytes()
         except FileNotFoundError:
-            raise StoreError(f"blob {sha256} is missing from {self.root}") from None
+            raise StoreError("该文件已不在文件存储中：请联系系统管理员从备份恢复后再打开") from None
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
@@ -78,10 +78,10 @@ class FileSystemStore:
         """StoreError unless the folder exists (or can be made) and can be written (/readyz)."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create {self.root}: {exc}") from None
+        except OSError:
+            raise StoreError("文件存储目录无法创建：请检查 LUOSHI_DATA_DIR 的设置与文件夹权限") from None
         if not os.access(self.root, os.W_OK | os.X_OK):
-            raise StoreError(f"{self.root} cannot be written")
+            raise StoreError("文件存储目录不可写：请检查 LUOSHI_DATA_DIR 所指文件夹的写权限")
 
 
 class S3Store:
@@ -96,7 +96,7 @@ class S3Store:
 
     def put(self, sha256: str, data: bytes) -> None:
         if sha256_of(data) != sha256:
-            raise StoreError(f"content does not match its hash {sha256}")
+            raise StoreError("文件内容与其标识不符，未保存：请重新上传")
         if not self.exists(sha256):
             self.client.put_object(Bucket=self.bucket, Key=self._key(sha256), Body=data)
 
@@ -104,7 +104,7 @@ class S3Store:
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"].read()
         except Exception as exc:
-            raise StoreError(f"blob {sha256} could not be read from bucket {self.bucket}: {exc}") from None
+            raise StoreError("该文件暂时无法从对象存储读取：请稍后重试；若仍失败，请联系系统管理员") from None
 
     def exists(self, sha256: str) -> bool:
         try:
@@ -112,7 +112,7 @@ class S3Store:
         except Exception as exc:
             if _status(exc) == 404:
                 return False
-            raise StoreError(f"bucket {self.bucket} did not answer: {exc}") from None
+            raise StoreError(f"对象存储桶 {self.bucket} 没有应答：请检查 LUOSHI_FILES_S3_* 设置和网络后重试") from None
         return True
 
     def delete(self, sha256: str) -> None:
@@ -123,7 +123,7 @@ class S3Store:
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except Exception as exc:
-            raise StoreError(f"bucket {self.bucket} did not answer: {exc}") from None
+            raise StoreError(f"对象存储桶 {self.bucket} 没有应答：请检查 LUOSHI_FILES_S3_* 设置和网络后重试") from None
 
 
 def _status(exc: Exception) -> int | None:
@@ -139,7 +139,7 @@ def blob_store(settings: Any) -> BlobStore:
         try:
             import boto3
         except ImportError:
-            raise StoreError("LUOSHI_FILES_S3_BUCKET is set but boto3 is not installed: pip install 'luoshi[s3]'") \
+            raise StoreError("已设置 LUOSHI_FILES_S3_BUCKET，但没有安装 boto3：请运行 pip install 'luoshi[s3]'") \
                 from None
         client = boto3.client("s3", endpoint_url=settings.files_s3_endpoint, region_name=settings.files_s3_region,
                               aws_access_key_id=settings.files_s3_access_key,
