@@ -313,6 +313,32 @@ def ledger_request_ms(port: int, f: Fixture, repeat: int = 30) -> float:
     return statistics.median(times)
 
 
+# -- CPU by kind: what each request costs the server and PostgreSQL, one at a time ------------------------
+
+def cpu_by_kind(port: int, server_pid: int, url: str, f: Fixture, repeat: int) -> dict[str, tuple[float, float]]:
+    """{kind: (server CPU ms, PostgreSQL CPU ms)} per request, each kind sent `repeat` times in a row to one
+    server (after a few unmeasured): CPU seconds do not depend on how busy the machine is, as latencies do."""
+    rng = random.Random(7)
+    connections = Connections()
+    out = {}
+    for kind in MIX:
+        for _ in range(5):
+            send(connections, port, request_for(kind, rng, f))
+        requests = [request_for(kind, rng, f) for _ in range(repeat)]
+        pg_before = postgres_backends_cpu(url)
+        before = cpu_seconds(server_pid)
+        for request in requests:
+            try:
+                send(connections, port, request)
+            except (OSError, http.client.HTTPException) as exc:
+                print(f"  {kind}: {request[0]} {request[1]} → {exc!r}")
+        cpu = cpu_seconds(server_pid) - before
+        pg_after = postgres_backends_cpu(url)
+        pg = sum(pg_after.values()) - sum(v for pid, v in pg_before.items() if pid in pg_after)
+        out[kind] = (1000 * cpu / repeat, 1000 * pg / repeat)
+    return out
+
+
 # -- the run --------------------------------------------------------------------------------------------
 
 def report(timings: dict[str, list[float]], errors: dict[str, int], elapsed: float, cpu: float,
@@ -336,6 +362,14 @@ def run(url: str, args: argparse.Namespace) -> None:
     try:
         f = prepare(url, ports[0])
         open_load(ports, f, min(args.rate, 20.0), 3, seed=99)  # warm-up: every server, every kind
+        if args.cpu_repeat:
+            by_kind = cpu_by_kind(ports[0], servers[0][0].pid, url, f, args.cpu_repeat)
+            print(f"\nCPU per request, one at a time ({args.cpu_repeat} of each kind; 1/100 s clock ticks)")
+            print(f"  {'request':<22} {'server ms':>10}" + (f" {'PostgreSQL ms':>14}" if is_postgres(url) else ""))
+            for kind, (server_ms, pg_ms) in by_kind.items():
+                print(f"  {kind:<22} {server_ms:>10.2f}" + (f" {pg_ms:>14.2f}" if is_postgres(url) else ""))
+            if args.seconds <= 0:
+                return
         pg_before = postgres_backends_cpu(url)
         cpu_before = sum(cpu_seconds(p.pid) for p, _ in servers)
         started = time.perf_counter()
@@ -356,6 +390,10 @@ def run(url: str, args: argparse.Namespace) -> None:
               f" {sql_ms:.1f} ms; ratio {luoshi_ms / sql_ms:.1f}")
     finally:
         stop(servers)
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
 
 
 def stop(servers: list) -> None:
@@ -380,7 +418,9 @@ def main() -> None:
                                                                  "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--rate", type=float, default=150.0, help="requests per second (Poisson arrivals)")
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seconds", type=float, default=60.0, help="of the open load (0: only --cpu-repeat)")
+    parser.add_argument("--cpu-repeat", type=int, default=200,
+                        help="requests of each kind sent one at a time for the CPU by kind (0: none)")
     args = parser.parse_args()
     if args.url:
         run(args.url, args)

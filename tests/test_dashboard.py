@@ -131,3 +131,17 @@ def test_a_leader_lands_on_the_dashboard(web):
     landing = [web.browser(u).get("/", follow_redirects=False).headers["location"]
                for u in ("leader", "office", "unit_a")]
     assert landing == ["/dashboard", "/ledger", "/workspace"]
+
+
+def test_the_page_carries_only_the_units_its_chart_shows(web, monkeypatch):
+    """The page's data block holds the first units of the ranking (the chart's), the API every unit: a
+    province's thousand units are not sent to draw ten bars."""
+    import json
+    import re
+
+    seed(web.db, web.settings)
+    monkeypatch.setattr("luoshi.web.routes.pages.dashboard.PAGE_UNITS", 1)
+    api_units = web.api("leader").get("/api/dashboard").json()["units"]
+    block = re.search(r'id="dashboard-data">(.*?)</script>', web.browser("leader").get("/dashboard").text, re.S)
+    page_units = json.loads(block.group(1))["units"]
+    assert (len(api_units), page_units) == (2, api_units[:1])

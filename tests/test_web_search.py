@@ -186,3 +186,20 @@ def test_a_short_form_without_its_level_names_the_unit_at_every_level(web):
     result = hits(web, "office", q="住建局")
     assert sorted(refs(result)) == [("item", i) for i in sorted(made)]
     assert sorted(u["name"] for u in result["units"]) == ["区住房和城乡建设局", "县住房和城乡建设局"]
+
+
+
+def test_a_unit_users_search_reads_the_index_once_and_marks_only_its_page(web, monkeypatch):
+    """A unit's hits are read in one statement (not page by page, each ranking every match again), and
+    only the hits shown get their snippet."""
+    from luoshi.search import query
+
+    for n in range(3):
+        item(web, f"推进港口建设第{n}期", unit="a", state="assigned")
+    calls, marked = [], []
+    search, hit = query.search, query._hit
+    monkeypatch.setattr("luoshi.store.search_index.search_index", lambda *a, **k: calls.append(k) or search(*a, **k))
+    monkeypatch.setattr(query, "_hit", lambda row, score, marks: marked.append(marks is not None) or hit(row, score, marks))
+    result = hits(web, "unit_a", q="港口", per_page=1)
+    assert (result["total"], len(result["hits"]), "<mark>港口</mark>" in result["hits"][0]["title_html"]) == (3, 1, True)
+    assert [c.get("most") for c in calls] == [1000] and marked.count(True) == 1

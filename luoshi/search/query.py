@@ -124,21 +124,25 @@ ORDER BY {_PG_SEEK[seek][1]} LIMIT :limit OFFSET :offset"""
     return ranked, count
 
 
-# Every match with its keys (a cursor's page may start anywhere) ...
+# Every match with its keys (a cursor's page may start anywhere): numbered once in the order of `top`, the
+# first RANKED ranked (a scalar subquery, evaluated only for them), the others after them in that order ...
 _PG_ALL = """
-    SELECT m.id, coalesce(r.score, 0.0) AS score, CASE WHEN r.id IS NULL THEN 1 ELSE 0 END AS tier,
-           CASE WHEN r.id IS NULL THEN 1 - CAST(m.in_title AS int) ELSE 0 END AS untitled,
-           CASE WHEN r.id IS NULL THEN -coalesce(m.year, -1) ELSE 0 END AS older,
-           CASE WHEN r.id IS NULL THEN -m.id ELSE m.id END AS tie
-    FROM m LEFT JOIN r ON r.id = m.id"""
+    SELECT n.id, CASE WHEN n.n <= :ranked THEN (SELECT CAST(ts_rank_cd(e.document, CAST(:match AS tsquery), 1)
+           AS float8) FROM {entries} e WHERE e.id = n.id) ELSE 0.0 END AS score,
+           CASE WHEN n.n <= :ranked THEN 0 ELSE 1 END AS tier,
+           CASE WHEN n.n <= :ranked THEN 0 ELSE 1 - CAST(n.in_title AS int) END AS untitled,
+           CASE WHEN n.n <= :ranked THEN 0 ELSE -coalesce(n.year, -1) END AS older,
+           CASE WHEN n.n <= :ranked THEN n.id ELSE -n.id END AS tie
+    FROM (SELECT m.*, row_number() OVER (ORDER BY m.in_title DESC, m.year DESC NULLS LAST, m.id DESC) AS n
+          FROM m) n""".replace("{entries}", ENTRIES)
 # ... or, for a page by number, the ranked ones and only as many of the rest, in their order, as the page can
-# reach: the same rows in the same order, without sorting and joining every match of a common word.
+# reach (those after the first RANKED in the same order: no join, a top-N sort): the same rows in the same
+# order, without sorting every match of a common word.
 _PG_FIRST = """
     SELECT id, score, 0 AS tier, 0 AS untitled, 0 AS older, id AS tie FROM r
     UNION ALL (
     SELECT m.id, 0.0, 1, 1 - CAST(m.in_title AS int), -coalesce(m.year, -1), -m.id FROM m
-    WHERE NOT EXISTS (SELECT 1 FROM top t WHERE t.id = m.id)
-    ORDER BY m.in_title DESC, m.year DESC NULLS LAST, m.id DESC LIMIT :offset + :limit)"""
+    ORDER BY m.in_title DESC, m.year DESC NULLS LAST, m.id DESC OFFSET :ranked LIMIT :offset + :limit)"""
 _PG_KEYS = "(k.tier, -k.score, k.untitled, k.older, k.tie)"
 _PG_AT = "(SELECT c.tier, -CAST(:score AS float8), c.untitled, c.older, c.tie FROM k c WHERE c.id = :id)"
 _PG_SEEK = {False: ("", "k.tier, -k.score, k.untitled, k.older, k.tie"),
@@ -177,7 +181,7 @@ def _postgresql_filters(kinds: list[str] | None, unit: str | None, year: int | N
 def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str | None = None,
            year: int | None = None, limit: int = 20, offset: int = 0,
            units_named: Mapping[str, Sequence[str]] | None = None, after: tuple[float, int] | None = None,
-           backwards: bool = False) -> SearchResults:
+           backwards: bool = False, most: int = MAX_LIMIT, snippets: bool = True) -> SearchResults:
     """The entries that contain every word of `q` (each Chinese character pair, each Latin word or
     number), best first: `limit` of them from `offset`, or after the hit whose (`score`, `entry_id`) is
     `after` (`backwards`: the `limit` before it, still best first), and the total.
@@ -185,7 +189,9 @@ def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str 
     `units_named` maps words of `q` (split at spaces) that name a unit (`县住建局`) to the names of
     the units they name: such a word is also matched by every entry of those units.
     Any `q` is accepted: one without a letter, digit or Chinese character finds nothing. An unknown
-    kind in `kinds` raises SearchError naming the valid ones.
+    kind in `kinds` raises SearchError naming the valid ones. `most` bounds `limit` (a caller that filters
+    the hits itself reads more at once); without `snippets` the hits carry no HTML (`with_snippets` adds it
+    to the few shown).
     """
     q = q if isinstance(q, str) else ""
     kind_list = None if kinds is None else [check_kind(k) for k in kinds]
@@ -198,7 +204,7 @@ def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str 
     every_term = list(dict.fromkeys(terms + [t for w in unit_words for t in w.terms]))
     if not (terms or unit_words) or kind_list == []:
         return SearchResults(total=0, query=q, terms=terms)
-    limit = max(1, min(int(limit), MAX_LIMIT))
+    limit = max(1, min(int(limit), most))
     # One hit more than the page: whether another follows.
     page: dict[str, Any] = {"limit": limit + 1, "offset": 0 if after else max(0, int(offset))}
     seek: str | bool = False
@@ -213,8 +219,8 @@ def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str 
             params["match"] = _tsquery(every_term, " & " if not unit_words else " | ")
             ranked, total = _ranked_postgresql(conn, matches, params, kind_list, unit, year, page, seek)
         more, ranked = len(ranked) > limit, ranked[:limit]
-        rows = _entries(conn, [r.id for r in ranked])
-    marks = highlight_terms(q)
+        rows = _entries(conn, [r.id for r in ranked], body=snippets)
+    marks = highlight_terms(q) if snippets else None
     hits = [_hit(rows[r.id], float(r.score), marks) for r in (ranked[::-1] if seek == "before" else ranked)]
     return SearchResults(total=total, hits=hits, query=q, terms=every_term, more=more)
 
@@ -253,14 +259,27 @@ def _index_scans_only(conn: Any) -> Iterator[None]:
     conn.execute(text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous})
 
 
-def _entries(conn: Any, ids: list[int]) -> dict[int, Any]:
+def with_snippets(bind: Bind, hits: Sequence[Hit], q: str) -> list[Hit]:
+    """`hits` read without snippets, with their title and a snippet of their body marked for `q`."""
+    with connection(bind) as conn:
+        rows = _entries(conn, [h.entry_id for h in hits])
+    marks = highlight_terms(q)
+    return [_hit(rows[h.entry_id], h.score, marks) if h.entry_id in rows else h for h in hits]
+
+
+def _entries(conn: Any, ids: list[int], body: bool = True) -> dict[int, Any]:
     if not ids:
         return {}
-    sql = text(f"SELECT id, kind, ref_id, title, body, unit, year, url FROM {ENTRIES} WHERE id IN :ids")
+    columns = "id, kind, ref_id, title, body, unit, year, url" if body else "id, kind, ref_id, title, unit, year, url"
+    sql = text(f"SELECT {columns} FROM {ENTRIES} WHERE id IN :ids")
     return {row.id: row for row in conn.execute(sql.bindparams(bindparam("ids", expanding=True)), {"ids": ids})}
 
 
-def _hit(row: Any, score: float, marks: list[str]) -> Hit:
+def _hit(row: Any, score: float, marks: list[str] | None) -> Hit:
+    """The hit of an index row; with no `marks` (no snippets asked for), without its HTML."""
+    if marks is None:
+        return Hit(kind=row.kind, ref_id=row.ref_id, title=row.title, url=row.url, score=score, snippet_html="",
+                   unit=row.unit, year=row.year, entry_id=int(row.id))
     body = row.body if row.body.strip() else row.title
     return Hit(kind=row.kind, ref_id=row.ref_id, title=row.title, url=row.url, score=score,
                snippet_html=highlight(body, marks), title_html=highlight(row.title, marks, width=None),

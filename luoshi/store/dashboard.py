@@ -390,16 +390,16 @@ def suggestion_figures(session: Session, *, actor: Actor) -> SuggestionFigures:
 
 
 def dashboard(session: Session, *, actor: Actor, settings: Settings | None = None, now: datetime | None = None,
-              year: int | None = None, kept: bool = True) -> Dashboard:
+              year: int | None = None, kept: bool = True, units: int | None = None) -> Dashboard:
     """Every figure of the dashboard as `actor` may see them, on the office's today (`kept=False`: counted
-    from the items, not read from the kept counts)."""
+    from the items, not read from the kept counts); `units`: only the first so many of the units' ranking."""
     settings = settings or get_settings()
     today = today_in(settings, now)
     headline, by_state, by_warning = item_figures(session, actor=actor, today=today, settings=settings, kept=kept)
     return Dashboard(
         today=today, near_days=settings.warning_policy.near_days, unit=_unit_of(actor), headline=headline,
         by_state=by_state, by_warning=by_warning,
-        units=units_ranked(session, actor=actor, today=today, settings=settings, kept=kept),
+        units=units_ranked(session, actor=actor, today=today, settings=settings, kept=kept, limit=units),
         targets=target_progress(session, actor=actor, settings=settings, now=now, year=year),
         suggestions=suggestion_figures(session, actor=actor),
         trend=monthly_trend(session, actor=actor, today=today, settings=settings, kept=kept))

@@ -17,7 +17,7 @@ from luoshi.ledger import Actor, Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.search import KINDS, Hit, SearchEntry, clear, index
 from luoshi.search import search as search_index
-from luoshi.search.query import MAX_LIMIT
+from luoshi.search.query import MAX_LIMIT, with_snippets
 from luoshi.settings import Settings, get_settings
 from luoshi.store import paging
 from luoshi.store.paging import Key, Order, Window
@@ -251,20 +251,11 @@ def _visible_ids(session: Session, actor: Actor, hits: list[Hit]) -> set[tuple[s
 
 def _scan(session: Session, q: str, kinds: list[str], unit: str | None,
           year: int | None, named: dict[str, list[str]]) -> tuple[list[Hit], list[str], bool]:
-    """Up to SCAN_LIMIT hits of a query, best first, read by keyset; whether there were more."""
-    seen: list[Hit] = []
-    terms: list[str] = []
-    total = 0
-    after: tuple[float, int] | None = None
-    while len(seen) < SCAN_LIMIT:
-        found = search_index(session, q, kinds=kinds, unit=unit, year=year, limit=MAX_LIMIT, after=after,
-                             units_named=named)
-        terms, total = found.terms, found.total
-        seen += found.hits
-        if not found.more:
-            break
-        after = (found.hits[-1].score, found.hits[-1].entry_id)
-    return seen, terms, total > len(seen)
+    """Up to SCAN_LIMIT hits of a query, best first, without snippets (in one statement: each page read by
+    keyset would rank every match again); whether there were more."""
+    found = search_index(session, q, kinds=kinds, unit=unit, year=year, limit=SCAN_LIMIT, most=SCAN_LIMIT,
+                         units_named=named, snippets=False)
+    return found.hits, found.terms, found.more
 
 
 def _searched(hits: list[Hit], more: bool, at: paging.Cursor | None, page: int) -> Window[Hit]:
@@ -337,5 +328,6 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
     visible = sorted((h for h in seen if (h.kind, h.ref_id) in keep), key=lambda h: -h.score)
     win = _sliced(visible, at, page, per_page)
     shown = paging.page_of(win, win.rows, ORDER, total=len(visible), at=at, per_page=per_page, secret=secret)
-    return VisibleResults(shown.total, shown.rows, terms or search_index(session, q).terms, capped=capped,
+    return VisibleResults(shown.total, with_snippets(session, shown.rows, q),
+                          terms or search_index(session, q).terms, capped=capped,
                           units=units, page=shown.page, next_cursor=shown.next_cursor, prev_cursor=shown.prev_cursor)

@@ -81,9 +81,11 @@ def dashboard_dict(d: store.Dashboard, *, unit_name: str | None = None) -> dict[
     }
 
 
-def dashboard_for(session: Session, user: Viewer, settings: Settings, year: int | None = None) -> dict[str, Any]:
-    """The figures `user` may see, as a dict (shared by the page and the API)."""
-    d = store.dashboard(session, actor=user.actor, settings=settings, year=year)
+def dashboard_for(session: Session, user: Viewer, settings: Settings, year: int | None = None,
+                  units: int | None = None) -> dict[str, Any]:
+    """The figures `user` may see, as a dict (shared by the page and the API); `units`: the first so many
+    units of the ranking (the API: all of them)."""
+    d = store.dashboard(session, actor=user.actor, settings=settings, year=year, units=units)
     out = dashboard_dict(d, unit_name=user.unit_name if d.unit is not None else None)
     if user.role in ASSESSMENT_READERS:
         # The ranking is its own request (the page loads it after the figures): at 100 000 items it costs

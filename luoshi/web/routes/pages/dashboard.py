@@ -13,11 +13,12 @@ from luoshi.web.render import page
 from luoshi.web.routes.api.dashboard import dashboard_for
 
 router = APIRouter()
+PAGE_UNITS = 10  # the ranking's chart shows the first ten (a province has over a thousand units)
 
 
 @router.get("/dashboard")
 def dashboard(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
               year: int | None = None) -> Response:
-    data = dashboard_for(session, user, settings, year)
+    data = dashboard_for(session, user, settings, year, units=PAGE_UNITS)
     return page(request, "dashboard.html", user=user, active="dashboard", title="驾驶舱", d=data,
                 json_link="/api/dashboard" + (f"?year={year}" if year is not None else ""))
