@@ -3,6 +3,10 @@ pages and through the API; others read it only; unit choices list only confirmed
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
 from luoshi.store.orgs import resolve_unit
 from webfixtures import csrf_of, web, web_sqlite  # noqa: F401
 
@@ -69,3 +73,30 @@ def test_the_api_manages_the_directory_for_the_office_only(web):
     assert [o["name"] for o in api.get("/api/orgs").json()] == ["市商务局", "市财政局"]
     missing = api.post("/api/orgs/99999/confirm")
     assert (missing.status_code, missing.json()) == (404, {"detail": "没有这个单位：请从单位名录中选择"})
+
+
+def test_the_unit_choices_are_shared_until_the_directory_changes(web):
+    """Every page's unit filter reads one list, kept while the directory is unchanged: a rename or a new
+    unit is chosen at once, and a shared long list renders the choice each page marks."""
+    from luoshi.store.models import Organisation
+    from luoshi.web.queries import unit_options
+    from luoshi.web.render import options
+
+    with web.db.session() as s:
+        for n in range(120):
+            s.add(Organisation(name=f"测试<局>{n:03d}", key=f"test-unit-{n:03d}", created_at=datetime.now(UTC)))
+        s.commit()
+    with web.db.session() as s:
+        first, again = unit_options(s), unit_options(s)
+        renamed = s.scalar(select(Organisation).where(Organisation.name == "测试<局>007"))
+        renamed.name = "测试&改名局"
+        s.commit()
+    with web.db.session() as s:
+        after = unit_options(s)
+        kept = unit_options(s, keep=[first[0]["id"]])
+    assert (first is again, after is first, kept is after) == (True, False, True)  # keep: a unit already listed
+    assert [u["name"] for u in after] == sorted(u["name"] for u in after) and "测试&改名局" in [u["name"] for u in after]
+    chosen = str(after[5]["id"])
+    html = options(after, chosen)
+    assert html.count(" selected") == 1 and f'<option value="{chosen}" selected>' in html
+    assert "测试&amp;改名局" in html and "测试&lt;局&gt;000" in html and options(after, None).count(" selected") == 0

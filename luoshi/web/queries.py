@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import Actor, Colour, Role, SourceRef, State
@@ -111,9 +111,6 @@ def scan_context(session: Session, document_id: int, start: int, end: int) -> di
 
 # The ledger page asks for both on every view: Core statements built once.
 _ORGS, _DOCS = Organisation.__table__, Document.__table__
-_UNIT_OPTIONS = (select(_ORGS.c.id, _ORGS.c.name)
-                 .where(_ORGS.c.proposed.is_(False), _ORGS.c.not_unit.is_(False), _ORGS.c.merged_into_id.is_(None))
-                 .order_by(_ORGS.c.name))
 _UNITS_NAMED = select(_ORGS.c.id, _ORGS.c.name).where(_ORGS.c.id.in_(bindparam("ids", expanding=True)))
 _DOCUMENT_OPTIONS = (select(_DOCS.c.id, _DOCS.c.title, _DOCS.c.name)
                      .order_by(_DOCS.c.ingested_at.desc(), _DOCS.c.id.desc()).limit(bindparam("limit")))
@@ -121,12 +118,36 @@ _DOCUMENT_OPTIONS = (select(_DOCS.c.id, _DOCS.c.title, _DOCS.c.name)
 
 def unit_options(session: Session, keep: Iterable[str | int] = ()) -> list[dict[str, object]]:
     """`[{id, name}]` of the confirmed units, by name: the choices of a unit filter or field (no counts:
-    cheap); `keep` (the units a record names now, confirmed or not) stay choosable."""
-    rows = list(session.execute(_UNIT_OPTIONS))
-    wanted = {int(k) for k in keep if str(k).isdigit()} - {i for i, _ in rows}
+    cheap); `keep` (the units a record names now, confirmed or not) stay choosable. Without `keep`, the
+    list is shared by every request while the directory does not change: read it, do not change it."""
+    rows = _confirmed_units(session)
+    wanted = {int(k) for k in keep if str(k).isdigit()} - {int(r["id"]) for r in rows}  # type: ignore[call-overload]
     if wanted:
-        rows = sorted(rows + list(session.execute(_UNITS_NAMED, {"ids": sorted(wanted)})), key=lambda r: r[1])
-    return [{"id": i, "name": n} for i, n in rows]
+        more = [{"id": i, "name": n} for i, n in session.execute(_UNITS_NAMED, {"ids": sorted(wanted)})]
+        return sorted(rows + more, key=lambda r: str(r["name"]))
+    return rows
+
+
+# The confirmed units as one text from the database (a province's thousand rows cost a request more as rows
+# than as one string), and the list made of the last such text: the same list while the directory is unchanged.
+_UNIT_TEXT = {
+    "postgresql": text("SELECT string_agg(id::text || chr(9) || name, chr(10) ORDER BY name) FROM organisations "
+                       "WHERE proposed = false AND not_unit = false AND merged_into_id IS NULL"),
+    "sqlite": text("SELECT group_concat(id || char(9) || name, char(10)) FROM (SELECT id, name FROM organisations "
+                   "WHERE proposed = 0 AND not_unit = 0 AND merged_into_id IS NULL ORDER BY name)"),
+}
+_units_made: tuple[str, list[dict[str, object]]] = ("", [])
+
+
+def _confirmed_units(session: Session) -> list[dict[str, object]]:
+    global _units_made
+    listed = session.execute(_UNIT_TEXT[session.get_bind().dialect.name]).scalar() or ""
+    made = _units_made
+    if made[0] != listed or not listed:
+        rows = [line.split("\t", 1) for line in listed.split("\n")] if listed else []
+        made = (listed, [{"id": int(i), "name": n} for i, n in rows])
+        _units_made = made
+    return made[1]
 
 
 def document_options(session: Session, limit: int = 200) -> list[dict[str, object]]:

@@ -69,19 +69,36 @@ def options(choices: Iterable[Any], selected: str | int | Collection[str | int] 
             label: Any = "name") -> Markup:
     """The `<option>` tags of a select: `choice[value]` and `choice[label]` of each choice, marked selected
     when its value (as text) is `selected` or one of them. A page's long lists (every unit, twice on an
-    item's forms) built here are several times cheaper than a template loop."""
+    item's forms) built here are several times cheaper than a template loop, and a list shared by the
+    requests (`luoshi.web.queries.unit_options`: a province's thousand units) is escaped once."""
     if selected is None or selected == "":
         chosen: set[str] = set()
     elif isinstance(selected, (str, int)):
         chosen = {str(selected)}
     else:
         chosen = {str(s) for s in selected}
-    tags = []
-    for choice in choices:
-        key = str(choice[value])
-        mark = " selected" if key in chosen else ""
-        tags.append(f'<option value="{escape(key)}"{mark}>{escape(choice[label])}</option>')
-    return Markup("".join(tags))
+    return Markup("".join(f'<option value="{key}" selected>{text}</option>' if key in chosen
+                          else f'<option value="{key}">{text}</option>'
+                          for key, text in _escaped(choices, value, label)))
+
+
+SHARED = 100  # a list of at least this many choices is likely one shared by the requests: its escaping is kept
+_ESCAPED: dict[tuple[int, Any, Any], tuple[Any, list[tuple[str, str]]]] = {}
+
+
+def _escaped(choices: Iterable[Any], value: Any, label: Any) -> list[tuple[str, str]]:
+    """(value, label) of each choice as escaped text; kept for a long list while that very list lives on
+    (its id is only trusted with the list itself held beside it)."""
+    key = (id(choices), value, label)
+    kept = _ESCAPED.get(key)
+    if kept is not None and kept[0] is choices:
+        return kept[1]
+    pairs = [(str(escape(str(c[value]))), str(escape(c[label]))) for c in choices]
+    if isinstance(choices, list) and len(choices) >= SHARED:
+        if len(_ESCAPED) >= 16:
+            _ESCAPED.pop(next(iter(_ESCAPED)), None)
+        _ESCAPED[key] = (choices, pairs)
+    return pairs
 
 
 TEMPLATES.env.globals["options"] = options
