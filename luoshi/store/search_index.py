@@ -207,16 +207,16 @@ def units_named(session: Session, q: str) -> list[NamedUnit]:
     from luoshi.store.orgs import LEVEL_MARK, find_organisation, key_of
 
     words = [w for w in dict.fromkeys(q.split()) if len(w) >= 2 and not w.isdigit()]
-    if not words:
-        return []
-    orgs = list(session.scalars(select(Organisation).order_by(Organisation.id)))
-    by_alias = {alias: org for org in orgs for alias in (org.aliases or ())}
     found = []
-    for word in words:
-        org = find_organisation(session, word) or by_alias.get(word)
+    for word in words:  # each a few indexed lookups: a province's directory holds thousands of units
+        org = find_organisation(session, word)  # by name, key or alias
         key = key_of(word)
-        levels = [] if org is not None or LEVEL_MARK in key else [o for o in orgs if o.key.endswith(LEVEL_MARK + key)]
-        found += [NamedUnit(o.id, o.name, word) for o in ([org] if org is not None else levels)]
+        if org is not None:
+            found.append(NamedUnit(org.id, org.name, word))
+        elif LEVEL_MARK not in key:
+            at_levels = select(Organisation.id, Organisation.name).where(
+                Organisation.key.endswith(LEVEL_MARK + key, autoescape=True)).order_by(Organisation.id)
+            found += [NamedUnit(i, name, word) for i, name in session.execute(at_levels)]
     return found
 
 
