@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pytest
 
@@ -187,7 +186,7 @@ def test_no_ledger_list_reads_the_items_by_a_sequential_scan(province):
         office = users.actor_for(users.get_user(s, username="office"))
         unit = users.actor_for(users.get_user(s, username="unit1"))
         item = store.list_items(s, actor=unit, per_page=1, settings=settings).rows[0].id
-        today = datetime.now(UTC).date()
+        today = store.today_in(settings)
         calls = ledgers(s, office, unit, settings) | {
             "a unit's workspace": lambda: queries.workspace(s, actor=unit, unit=unit.unit, settings=settings,
                                                             today=today),

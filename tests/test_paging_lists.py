@@ -11,6 +11,7 @@ import pytest
 
 from luoshi.search import SearchEntry, index
 from luoshi.store import documents as store_documents
+from luoshi.store.items import today_in
 from luoshi.store.models import Document
 from luoshi.store.paging import BAD_CURSOR, MAX_OFFSET_PAGE
 from luoshi.store.tracking import ActualRow, SuggestionRound, SuggestionRow, TargetRow, TargetUnit
@@ -18,7 +19,6 @@ from webfixtures import web  # noqa: F401
 
 PER_PAGE = 4
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-TODAY = datetime.now(UTC).date()
 TOO_DEEP = f"页码过大：按页码只能翻到第 {MAX_OFFSET_PAGE} 页，更多请用“下一页”（cursor）继续翻"
 
 
@@ -68,11 +68,12 @@ def targets(web) -> list[dict]:
 
 
 def suggestions(web) -> list[dict]:
-    """Suggestions by reply deadline (none last): some registered (no deadline), some overdue (red)."""
-    made = []
+    """Suggestions by reply deadline (none last): some registered (no deadline), some overdue (red). Some are
+    due today, which is not overdue: today where the office is, as the warnings count it (not UTC's date)."""
+    today, made = today_in(web.settings), []
     with web.db.session() as s:
         for i in range(22):
-            due = None if i % 5 == 0 else TODAY + timedelta(days=(i % 4 - 2) * 40)
+            due = None if i % 5 == 0 else today + timedelta(days=(i % 4 - 2) * 40)
             row = SuggestionRow(no=i, title=f"建议{i}", category="民生", deputies=["张三"], text="", procedure="suggestion",
                                 state="registered" if due is None else "assigned",
                                 lead_unit_id=None if due is None else web.units["a"], due=due, created_at=START,
@@ -81,7 +82,7 @@ def suggestions(web) -> list[dict]:
                 row.rounds = [SuggestionRound(no=1, assigned_at=START, due=due)]
             s.add(row)
             s.flush()
-            made.append({"id": row.id, "due": due, "red": due is not None and due < TODAY})
+            made.append({"id": row.id, "due": due, "red": due is not None and due < today})
         s.commit()
     return sorted(made, key=lambda x: (x["due"] is None, x["due"] or date.min, x["id"]))
 
