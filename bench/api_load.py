@@ -19,6 +19,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -191,8 +192,11 @@ def serve(url: str, workers: int, secret: str | None = None) -> tuple[subprocess
         port = s.getsockname()[1]
     env = {**os.environ, "LUOSHI_DATABASE_URL": url, "LUOSHI_SECRET_KEY": secret or "bench-secret-" + uuid.uuid4().hex,
            "LUOSHI_ENVIRONMENT": "test"}
+    # The log goes to a file: a pipe nobody reads fills after some 600 requests' access lines and then
+    # blocks the server in its next log call (every request of a long run timed out).
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "luoshi.cli", "serve", "--port", str(port), "--workers", str(workers)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -203,7 +207,9 @@ def serve(url: str, workers: int, secret: str | None = None) -> tuple[subprocess
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit(f"the server did not start: {proc.stderr.read().decode()[-2000:]}")
+    proc.wait()
+    log.seek(0)
+    raise SystemExit(f"the server did not start: {log.read().decode(errors='replace')[-2000:]}")
 
 
 def _stat(pid: int | str) -> tuple[str, float]:
