@@ -288,33 +288,26 @@ def test_letter_spaced_text_is_found_and_shown_closed_up(engine):
     assert hit.snippet_html == "一、<mark>会议要求</mark>\n各单位要加快推进。".replace("\n", " ")
 
 
-def test_a_units_search_reads_the_units_entries_and_tests_the_words_on_them(pg_url):
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_a_units_search_reads_the_units_entries_and_tests_the_words_on_them(engine):
     """A unit's search (the unit filter): PostgreSQL finds the unit's entries by the units index and tests the
     words on them, whatever it estimates for the words. It takes the matches of several common words for a
     row or two (the product of each word's share), and so read every match of a common word among a
     province's million entries to keep the unit's; a unit's entries bound the work instead."""
-    if pg_url is None or pg_url.startswith("error:"):
-        _skip_or_fail("PostgreSQL is not reachable at 127.0.0.1:5432; set LUOSHI_TEST_POSTGRES_URL")
-    engine = create_engine(pg_url)
-    try:
-        create_schema(engine)
-        clear(engine)
-        # the words are in a few entries (PostgreSQL would read them by the words' index), the unit's in most
-        index(engine, [SearchEntry("item", i, f"防汛物资储备第{i}批" if i % 400 in (1, 2) else f"道路养护第{i}段",
-                                   "做好准备。", url=f"/items/{i}", unit="水利局" if i % 4 == 1 else f"乡镇{i % 37}",
-                                   co_units=("水利局",) if i % 4 == 3 else ()) for i in range(2000)])
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE search_entries"))
-        with recorded_statements(engine) as seen:
-            results = search(engine, "防汛物资", unit="水利局", limit=20)
-        assert sorted(int(h.ref_id) for h in results.hits) == [1, 401, 801, 1201, 1601]
-        assert results.total == 5
-        ranked = next((sql, p) for sql, p in seen if sql.lstrip().startswith("WITH"))
-        with engine.begin() as conn:
-            conn.execute(text("SET LOCAL enable_seqscan = off"))
-            plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + ranked[0], ranked[1]).scalar_one()
-        read = set(re.findall(r'"Index Name": "(\w+)"', json.dumps(plan)))
-        assert "ix_search_entries_units" in read
-        assert "ix_search_entries_document" not in read
-    finally:
-        engine.dispose()
+    # the words are in a few entries (PostgreSQL would read them by the words' index), the unit's in most
+    index(engine, [SearchEntry("item", i, f"防汛物资储备第{i}批" if i % 400 in (1, 2) else f"道路养护第{i}段",
+                               "做好准备。", url=f"/items/{i}", unit="水利局" if i % 4 == 1 else f"乡镇{i % 37}",
+                               co_units=("水利局",) if i % 4 == 3 else ()) for i in range(2000)])
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE search_entries"))
+    with recorded_statements(engine) as seen:
+        results = search(engine, "防汛物资", unit="水利局", limit=20)
+    assert sorted(int(h.ref_id) for h in results.hits) == [1, 401, 801, 1201, 1601]
+    assert results.total == 5
+    ranked = next((sql, p) for sql, p in seen if sql.lstrip().startswith("WITH"))
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + ranked[0], ranked[1]).scalar_one()
+    read = set(re.findall(r'"Index Name": "(\w+)"', json.dumps(plan)))
+    assert "ix_search_entries_units" in read
+    assert "ix_search_entries_document" not in read

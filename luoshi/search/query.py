@@ -107,16 +107,18 @@ def _postgresql_sql(where: str, matches: str, seek: str | bool) -> tuple[str, st
     first: best score, then id; the rest: title matches, newest year, newest id), so that the page after (or
     before) the hit of the cursor's (score, id) is one row comparison. A rank is computed, not indexed: every
     match is read to find a page, as it is to count them; the cursor saves sorting past the pages before."""
+    # a page by number reads the ranked ones from the matches it can reach, a cursor's page from them all
+    reached, pool, keyed = (_PG_REACHED, "o", _PG_FIRST) if seek is False else ("", "m", _PG_ALL)
     ranked = f"""
 WITH m AS MATERIALIZED (
     SELECT e.id, e.year, e.title_document @@ CAST(:match AS tsquery) AS in_title
     FROM {ENTRIES} e WHERE {matches}{where}
-){_PG_REACHED if seek is False else ""}, top AS MATERIALIZED (
-    SELECT id FROM {'o' if seek is False else 'm'} ORDER BY in_title DESC, year DESC NULLS LAST, id DESC LIMIT :ranked
+){reached}, top AS MATERIALIZED (
+    SELECT id FROM {pool} ORDER BY in_title DESC, year DESC NULLS LAST, id DESC LIMIT :ranked
 ), r AS (
     SELECT t.id, CAST(ts_rank_cd(e.document, CAST(:match AS tsquery), 1) AS float8) AS score
     FROM top t JOIN {ENTRIES} e ON e.id = t.id
-), k AS ({_PG_FIRST if seek is False else _PG_ALL}
+), k AS ({keyed}
 )
 SELECT k.id, k.score, (SELECT count(*) FROM m) AS total FROM k {_PG_SEEK[seek][0]}
 ORDER BY {_PG_SEEK[seek][1]} LIMIT :limit OFFSET :offset"""
