@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from conftest import _skip_or_fail, postgres_base_url, schema_url
 from luoshi.errors import SearchError
 from luoshi.search import SearchEntry, clear, create_schema, drop_schema, index, remove, search
+from luoshi.search import query
 from luoshi.search.tokens import index_tokens, query_terms
 from luoshi.store.db import recorded_statements
 
@@ -311,3 +312,48 @@ def test_a_units_search_reads_the_units_entries_and_tests_the_words_on_them(engi
     read = set(re.findall(r'"Index Name": "(\w+)"', json.dumps(plan)))
     assert "ix_search_entries_units" in read
     assert "ix_search_entries_document" not in read
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_a_common_words_newest_matches_are_ranked_and_its_total_estimated(engine, monkeypatch):
+    """An office's search of a word that many entries hold reads its newest matches along the primary key
+    (not every match through the words' index, which a province's million entries made 150 ms), ranks them,
+    and estimates the total from their share of the rows read; a rarer word is found by its index and
+    counted. The sizes are scaled down: a common word is in 2% of the newest 200 entries, 40 are ranked."""
+    monkeypatch.setattr(query, "PROBE", 200)
+    monkeypatch.setattr(query, "NEWEST", 40)
+    # every fourth entry holds 防汛 (common), every hundredth 物资储备 (rare)
+    index(engine, [SearchEntry("item", i, f"防汛检查第{i}次" if i % 4 == 0 else f"道路养护第{i}段",
+                               "做好准备。" + ("物资储备到位。" if i % 100 == 0 else ""), url=f"/items/{i}")
+                   for i in range(2000)])
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE search_entries"))
+    with recorded_statements(engine) as seen:
+        common = search(engine, "防汛", limit=15)
+    # the newest 40 matches are entries 1840–1996 (160 rows read): a quarter of 2 000 entries
+    assert (common.total, common.estimated, common.more) == (500, True, True)
+    newest = {str(i) for i in range(1840, 2000, 4)}
+    assert len(common.hits) == 15 and {h.ref_id for h in common.hits} <= newest
+    ranked = next((sql, p) for sql, p in seen if sql.lstrip().startswith("WITH"))
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + ranked[0], ranked[1]).scalar_one()
+    read = set(re.findall(r'"Index Name": "(\w+)"', json.dumps(plan)))
+    assert "ix_search_entries_document" not in read and "search_entries_pkey" in read
+
+    # read on by cursor: the 40 newest, each once, then no more; a page by number past them is empty
+    pages = [common]
+    while pages[-1].more:
+        last = pages[-1].hits[-1]
+        pages.append(search(engine, "防汛", limit=15, after=(last.score, last.entry_id)))
+    assert sorted(h.ref_id for p in pages for h in p.hits) == sorted(newest)
+    assert [p.total for p in pages] == [500] * 3
+    beyond = search(engine, "防汛", limit=15, offset=45)
+    assert (beyond.hits, beyond.total, beyond.estimated) == ([], 500, True)
+
+    rare = search(engine, "物资储备", limit=15)
+    assert (rare.total, rare.estimated) == (20, False)
+    assert {h.ref_id for h in rare.hits} <= {str(i) for i in range(0, 2000, 100)}
+    # under a filter the newest are read among the filter's entries: no 防汛 document, none found
+    assert (search(engine, "防汛", kinds=["document"]).total, search(engine, "防汛", kinds=["document"]).estimated) \
+        == (0, False)

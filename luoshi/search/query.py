@@ -47,6 +47,8 @@ class SearchResults:
     query: str = ""
     terms: list[str] = field(default_factory=list)  # the tokens every hit contains
     more: bool = False  # hits follow the page in the direction it was read (before it, read backwards)
+    # `total` is an estimate: the query's words are common, and only their newest matches were ranked (NEWEST)
+    estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,35 +97,59 @@ _SQLITE_SEEK = {False: ("", "s, id"), "after": ("WHERE (s, id) > (-:score, :id)"
                 "before": ("WHERE (s, id) < (-:score, :id)", "s DESC, id DESC")}
 _SQLITE_COUNT = f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH :match"
 
-# PostgreSQL reads a whole tsvector to rank it: past RANKED matches (a query such as 发展 that most
-# entries contain) only the first RANKED in the order title match, newest year, newest entry are
-# ranked, the others follow in that order with a score of 0; so a search stays fast however common its words.
+# PostgreSQL reads a whole tsvector to rank it: past RANKED matches only the first RANKED in the order
+# title match, newest year, newest entry are ranked, the others follow in that order with a score of 0.
 RANKED = 1000
 
+# An office's search of a word that many entries hold (营商环境 in one of twenty at a province's
+# 1 000 000) ranks only its NEWEST matches, read newest first along the primary key: a GIN index finds
+# every match of the words, and PostgreSQL then visits each in the table (50 000 pages for 56 000
+# matches, 150 ms with all of them in memory) to sort them and count them. Read newest first, a word
+# held by one entry of twenty gives its newest 500 in ~10 000 rows (10 ms), and the total is estimated
+# from their share of the rows read. Whether a query is common is tried on the newest PROBE entries
+# (2 ms): at least COMMON of them match. A rarer word goes on through the index, counted exactly.
+PROBE = 2000
+COMMON = 0.02
+NEWEST = 500
 
-def _postgresql_sql(where: str, matches: str, seek: str | bool) -> tuple[str, str]:
+
+def _postgresql_sql(where: str, matches: str, seek: str | bool, newest: bool = False) -> tuple[str, str]:
     """The ranked page and the count; `matches` is the condition of a hit (the query's words), `where`
     the filters, and `:match` the tsquery that ranks. Each match gets keys that all go up in the order (ranked
     first: best score, then id; the rest: title matches, newest year, newest id), so that the page after (or
     before) the hit of the cursor's (score, id) is one row comparison. A rank is computed, not indexed: every
-    match is read to find a page, as it is to count them; the cursor saves sorting past the pages before."""
+    match is read to find a page, as it is to count them; the cursor saves sorting past the pages before.
+    `newest`: the matches are the NEWEST `:newest`, read along the primary key (`matches` must then not be
+    indexed: see NEWEST), and the total is counted among them, with the rows read to find them and the
+    rows in all, from which the total of every match is estimated (`_total`)."""
     # a page by number reads the ranked ones from the matches it can reach, a cursor's page from them all
     reached, pool, keyed = (_PG_REACHED, "o", _PG_FIRST) if seek is False else ("", "m", _PG_ALL)
-    ranked = f"""
+    walk, counted = (_PG_WALK, _PG_READ) if newest else ("", _PG_NOT_READ)
+    matched = f"""
 WITH m AS MATERIALIZED (
     SELECT e.id, e.year, e.title_document @@ CAST(:match AS tsquery) AS in_title
-    FROM {ENTRIES} e WHERE {matches}{where}
-){reached}, top AS MATERIALIZED (
+    FROM {ENTRIES} e WHERE {matches}{where}{walk}
+)"""
+    ranked = f"""{matched}{reached}, top AS MATERIALIZED (
     SELECT id FROM {pool} ORDER BY in_title DESC, year DESC NULLS LAST, id DESC LIMIT :ranked
 ), r AS (
     SELECT t.id, CAST(ts_rank_cd(e.document, CAST(:match AS tsquery), 1) AS float8) AS score
     FROM top t JOIN {ENTRIES} e ON e.id = t.id
 ), k AS ({keyed}
 )
-SELECT k.id, k.score, (SELECT count(*) FROM m) AS total FROM k {_PG_SEEK[seek][0]}
+SELECT k.id, k.score, (SELECT count(*) FROM m) AS total, {counted} FROM k {_PG_SEEK[seek][0]}
 ORDER BY {_PG_SEEK[seek][1]} LIMIT :limit OFFSET :offset"""
-    count = f"SELECT count(*) FROM {ENTRIES} e WHERE {matches}{where}"
-    return ranked, count
+    count = f"SELECT (SELECT count(*) FROM m) AS total, {counted}" if newest else \
+        f"SELECT count(*) AS total, {counted} FROM {ENTRIES} e WHERE {matches}{where}"
+    return ranked, f"{matched}\n{count}" if newest else count
+
+
+# A common word's newest matches (the primary key read backwards), the rows read to find them, and the
+# rows in all (the planner's count, kept by ANALYZE: an estimate is all it serves).
+_PG_WALK = "\n    ORDER BY e.id DESC LIMIT :newest"
+_PG_READ = (f"(SELECT count(*) FROM {ENTRIES} x WHERE x.id >= (SELECT min(id) FROM m)) AS examined, "
+            f"(SELECT reltuples FROM pg_class WHERE oid = CAST('{ENTRIES}' AS regclass)) AS entries")
+_PG_NOT_READ = "NULL AS examined, NULL AS entries"
 
 
 # Every match with its keys (a cursor's page may start anywhere): numbered once in the order of `top`, the
@@ -228,15 +254,16 @@ def search(bind: Bind, q: str, *, kinds: Iterable[str] | None = None, unit: str 
     with connection(bind) as conn:
         if dialect_of(conn) == "sqlite":
             ranked, total = _ranked_sqlite(conn, _fts5_match(terms, kind_list, unit, year, unit_words), page, seek)
+            estimated = False
         else:
-            matches, params = _postgresql_matches(terms, unit_words, indexed=unit is None)
-            params["match"] = _tsquery(every_term, " & " if not unit_words else " | ")
-            ranked, total = _ranked_postgresql(conn, matches, params, kind_list, unit, year, page, seek)
+            ranking = _tsquery(every_term, " & " if not unit_words else " | ")
+            ranked, total, estimated = _ranked_postgresql(conn, terms, unit_words, ranking, kind_list, unit, year,
+                                                          page, seek)
         more, ranked = len(ranked) > limit, ranked[:limit]
         rows = _entries(conn, [r.id for r in ranked], body=snippets)
     marks = highlight_terms(q) if snippets else None
     hits = [_hit(rows[r.id], float(r.score), marks) for r in (ranked[::-1] if seek == "before" else ranked)]
-    return SearchResults(total=total, hits=hits, query=q, terms=every_term, more=more)
+    return SearchResults(total=total, hits=hits, query=q, terms=every_term, more=more, estimated=estimated)
 
 
 def _ranked_sqlite(conn: Any, match: str, page: dict[str, Any], seek: str | bool) -> tuple[list[Any], int]:
@@ -247,30 +274,62 @@ def _ranked_sqlite(conn: Any, match: str, page: dict[str, Any], seek: str | bool
     return ranked, conn.execute(text(_SQLITE_COUNT), {"match": match}).scalar_one()
 
 
-def _ranked_postgresql(conn: Any, matches: str, match_params: dict[str, Any], kinds: list[str] | None,
-                       unit: str | None, year: int | None, page: dict[str, Any],
-                       seek: str | bool) -> tuple[list[Any], int]:
+def _ranked_postgresql(conn: Any, terms: list[str], unit_words: Sequence[UnitWord], ranking: str,
+                       kinds: list[str] | None, unit: str | None, year: int | None, page: dict[str, Any],
+                       seek: str | bool) -> tuple[list[Any], int, bool]:
+    """The ranked rows of the page, the total, and whether the total is estimated (a common word: NEWEST).
+    Under a unit filter the words are tested on the unit's entries (`_postgresql_matches`)."""
     where, params = _postgresql_filters(kinds, unit, year)
-    params |= match_params
-    ranked_sql, count_sql = (text(sql) for sql in _postgresql_sql(where, matches, seek))
-    if kinds is not None:
-        ranked_sql = ranked_sql.bindparams(bindparam("kinds", expanding=True))
-        count_sql = count_sql.bindparams(bindparam("kinds", expanding=True))
-    with _index_scans_only(conn):
-        ranked = conn.execute(ranked_sql, {**params, **page, "ranked": RANKED}).all()
+    tested, words = _postgresql_matches(terms, unit_words, indexed=False)
+    params |= words | {"match": ranking, "ranked": RANKED, "newest": NEWEST, "probe": PROBE}
+    with _search_plans(conn):
+        newest = unit is None and _common(conn, tested, where, params)
+        matches = tested if newest or unit is not None else _postgresql_matches(terms, unit_words)[0]
+        ranked_sql, count_sql = (_expanding(text(sql), kinds) for sql in _postgresql_sql(where, matches, seek, newest))
+        ranked = conn.execute(ranked_sql, params | page).all()
         if ranked or not (page["offset"] or seek):
-            return ranked, ranked[0].total if ranked else 0
-        return ranked, conn.execute(count_sql, params).scalar_one()
+            return (ranked, *_total(ranked[0])) if ranked else (ranked, 0, False)
+        return (ranked, *_total(conn.execute(count_sql, params).one()))
+
+
+_PG_PROBE = f"SELECT count(*) FROM (SELECT * FROM {ENTRIES} e ORDER BY e.id DESC LIMIT :probe) e WHERE {{}}{{}}"
+
+
+def _common(conn: Any, tested: str, where: str, params: dict[str, Any]) -> bool:
+    """Whether at least COMMON of the newest PROBE entries match (`tested`: the words without their index)."""
+    probe = _expanding(text(_PG_PROBE.format(tested, where)), "kinds" in params)
+    return conn.execute(probe, params).scalar_one() >= COMMON * PROBE
+
+
+def _total(row: Any) -> tuple[int, bool]:
+    """The total of a row of the ranked page or the count: counted; or, where a common word's NEWEST
+    matches were found before every row was read, estimated from their share of the rows read (two
+    significant digits: "约 56 000")."""
+    if row.examined is None or row.total < NEWEST:
+        return row.total, False
+    estimate = round(row.total / max(row.examined, 1) * max(row.entries or 0, row.examined))
+    return max(row.total, round(estimate, 2 - len(str(estimate)))), True
+
+
+def _expanding(sql: Any, kinds: object) -> Any:
+    """`sql` with the kinds filter's list bound as IN's values (when the query filters by kind)."""
+    return sql.bindparams(bindparam("kinds", expanding=True)) if kinds else sql
 
 
 @contextmanager
-def _index_scans_only(conn: Any) -> Iterator[None]:
-    """Keep PostgreSQL on the GIN index even for a word most entries hold: a sequential scan would read
-    every tsvector. Set for this statement's transaction only, and put back after it."""
-    previous = conn.execute(text("SELECT current_setting('enable_seqscan')")).scalar_one()
-    conn.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+def _search_plans(conn: Any) -> Iterator[None]:
+    """Keep PostgreSQL on the GIN index even for a word most entries hold (a sequential scan would read
+    every tsvector), and its search statements in one process (a parallel count of a common word's
+    rows started workers to read 10 000 index entries). Set for this transaction's statements only, and
+    put back after them."""
+    previous = conn.execute(text("SELECT current_setting('enable_seqscan'), "
+                                 "current_setting('max_parallel_workers_per_gather')")).one()
+    conn.execute(text("SELECT set_config('enable_seqscan', 'off', true), "
+                      "set_config('max_parallel_workers_per_gather', '0', true)"))
     yield
-    conn.execute(text("SELECT set_config('enable_seqscan', :previous, true)"), {"previous": previous})
+    conn.execute(text("SELECT set_config('enable_seqscan', :seqscan, true), "
+                      "set_config('max_parallel_workers_per_gather', :workers, true)"),
+                 {"seqscan": previous[0], "workers": previous[1]})
 
 
 def with_snippets(bind: Bind, hits: Sequence[Hit], q: str) -> list[Hit]:

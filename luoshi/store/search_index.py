@@ -188,12 +188,14 @@ class NamedUnit:
 @dataclass(frozen=True)
 class VisibleResults:
     """One page of the hits a user may see, best first; `total` is exact unless `capped` (a restricted
-    viewer's query with more than SCAN_LIMIT hits in all); `units` the units the query names."""
+    viewer's query with more than SCAN_LIMIT hits in all) or `estimated` (a common word, of which only the
+    newest matches were ranked: `luoshi.search.query.NEWEST`); `units` the units the query names."""
 
     total: int
     hits: list[Hit] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     capped: bool = False
+    estimated: bool = False
     units: list[NamedUnit] = field(default_factory=list)
     page: int = 1
     next_cursor: str | None = None
@@ -252,10 +254,11 @@ def _visible_ids(session: Session, actor: Actor, hits: list[Hit]) -> set[tuple[s
 def _scan(session: Session, q: str, kinds: list[str], unit: str | None,
           year: int | None, named: dict[str, list[str]]) -> tuple[list[Hit], list[str], bool]:
     """Up to SCAN_LIMIT hits of a query, best first, without snippets (in one statement: each page read by
-    keyset would rank every match again); whether there were more."""
+    keyset would rank every match again); whether there were more (or, of a common word, more than its
+    newest matches that were read)."""
     found = search_index(session, q, kinds=kinds, unit=unit, year=year, limit=SCAN_LIMIT, most=SCAN_LIMIT,
                          units_named=named, snippets=False)
-    return found.hits, found.terms, found.more
+    return found.hits, found.terms, found.more or found.estimated
 
 
 def _searched(hits: list[Hit], more: bool, at: paging.Cursor | None, page: int) -> Window[Hit]:
@@ -309,7 +312,7 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
         shown = paging.page_of(_searched(found.hits, found.more, at, page), found.hits, ORDER, total=found.total,
                                at=at, per_page=per_page, secret=secret)
         return VisibleResults(shown.total, shown.rows, found.terms, units=units, page=shown.page,
-                              next_cursor=shown.next_cursor, prev_cursor=shown.prev_cursor)
+                              next_cursor=shown.next_cursor, prev_cursor=shown.prev_cursor, estimated=found.estimated)
     # A unit sees only items and suggestions that name it: look for those among its unit's entries (the
     # index holds every unit of an entry), and for the rest (targets) among all; then drop what the rules
     # hide (drafts, suggestions not yet handed out) and merge by score.
@@ -322,7 +325,7 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
     capped = False
     for group_kinds, group_unit in groups:
         if group_kinds:
-            hits, terms, more = _scan(session, q, group_kinds, group_unit, year, named)
+            hits, terms, more = _scan(session, q, group_kinds, group_unit, year, named)  # more: or estimated
             seen, capped = seen + hits, capped or more
     keep = _visible_ids(session, actor, seen)
     visible = sorted((h for h in seen if (h.kind, h.ref_id) in keep), key=lambda h: -h.score)

@@ -17,6 +17,7 @@ from luoshi.store import drafts as rework
 from luoshi.store import items as store
 from luoshi.store.evidence import files_of
 from luoshi.store.subtasks import breakdown
+from luoshi.web.answers import FastJSON
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
 from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.present import breakdown_dict, item_dict
@@ -31,7 +32,7 @@ class ItemList(Paged):
     items: list[dict[str, Any]]
 
 
-@router.get("", response_model=ItemList, summary="The ledger (督办台账): filtered, sorted, paged")
+@router.get("", response_model=ItemList, response_class=FastJSON, summary="The ledger (督办台账): filtered, sorted, paged")
 def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                state: Annotated[list[str] | None, Query(description="draft, confirmed, assigned, in_progress, "
                                                         "completion_requested, done, cancelled; repeatable")] = None,
@@ -44,23 +45,23 @@ def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                sort: Annotated[str, Query(description=", ".join(store.SORTS))] = "due",
                page: PageNumber = 1,
                per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50,
-               cursor: CursorParam = None) -> dict[str, Any]:
+               cursor: CursorParam = None) -> FastJSON:
     result = store.list_items(session, actor=user.actor, state=state, unit=unit, warning=warning,
                               document=document, kind=kind, due_from=due_from, due_to=due_to, q=q, sort=sort,
                               page=page, per_page=per_page, cursor=cursor, settings=settings)
-    return {"items": [item_dict(v, actor=user.actor) for v in result.rows], **paged(result)}
+    return FastJSON({**paged(result), "items": [item_dict(v, actor=user.actor) for v in result.rows]})
 
 
-@router.get("/{item_id}", summary="One item, with its warning, source, directives (subtasks), its decision's "
+@router.get("/{item_id}", response_model=dict[str, Any], response_class=FastJSON, summary="One item, with its warning, source, directives (subtasks), its decision's "
                                   "general requirements and the actions you may take")
-def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> FastJSON:
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)  # NotFound unless visible
     out = {**item_dict(view, actor=user.actor),
            **breakdown_dict(breakdown(session, item_id=view.id, source=view.item.source))}
     out["attachments"] = [a.to_dict() for a in files_of(session, view.id)]
     out["instructions"] = instruction_dicts(session, store.instruction_views(session, [view.id]).get(view.id, []),
                                             settings.zone)
-    return out
+    return FastJSON(out)
 
 
 class Merge(BaseModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from luoshi.ledger import Actor
 from luoshi.store.models import Organisation
 from luoshi.store.search_index import KIND_LABELS, search_for
 from luoshi.settings import Settings
+from luoshi.web.answers import FastJSON
 from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
 from luoshi.web.paging import CursorParam, PageNumber, Paged
 
@@ -38,28 +40,30 @@ def search_dict(session: Session, actor: Actor, *, q: str, kinds: list[str] | No
              "title": h.title, "url": h.url, "score": round(h.score, 6), "title_html": h.title_html,
              "snippet_html": h.snippet_html, "unit": h.unit, "year": h.year} for h in found.hits]
     units = [{"id": u.id, "name": u.name, "word": u.word, "url": f"/ledger?unit={u.id}"} for u in found.units]
-    return {"query": q, "terms": found.terms, "total": found.total, "capped": found.capped, "page": found.page,
-            "per_page": per_page, "pages": max(1, -(-found.total // per_page)), "next_cursor": found.next_cursor,
-            "prev_cursor": found.prev_cursor, "units": units, "hits": hits}
+    return {"total": found.total, "page": found.page, "per_page": per_page, "pages": max(1, -(-found.total // per_page)),
+            "next_cursor": found.next_cursor, "prev_cursor": found.prev_cursor, "query": q, "terms": found.terms,
+            "capped": found.capped, "estimated": found.estimated, "units": units, "hits": hits}
 
 
 class SearchList(Paged):
     query: str
     terms: list[str]
-    capped: bool
+    capped: bool = Field(description="a unit user's search with more hits than were read: `total` counts those read")
+    estimated: bool = Field(description="words that many entries hold: their newest matches are ranked and `total` "
+                                        "is estimated (shown as 约)")
     units: list[dict[str, Any]]
     hits: list[dict[str, Any]]
 
 
-@router.get("/search", response_model=SearchList,
+@router.get("/search", response_model=SearchList, response_class=FastJSON,
             summary="Search documents, items, targets and suggestions (ranked, highlighted)")
 def search(session: SessionDep, user: CurrentUser, settings: SettingsDep, q: str = "",
            kind: Annotated[list[str] | None, Query(description="document, item, target, suggestion")] = None,
            unit: str | None = None, year: int | None = None, page: PageNumber = 1, per_page: int = 20,
-           cursor: CursorParam = None) -> dict[str, Any]:
+           cursor: CursorParam = None) -> FastJSON:
     """Hits best first, each with `title_html` and `snippet_html` (HTML-escaped, matches in `<mark>`), and
     the `units` a word of `q` names by any of their names (that unit's entries are hits too). A unit
     user finds targets and only its own unit's items and suggestions; documents are for the office and
     leaders."""
-    return search_dict(session, user.actor, q=q, kinds=kind, unit=unit, year=year, page=page, per_page=per_page,
-                       cursor=cursor, settings=settings)
+    return FastJSON(search_dict(session, user.actor, q=q, kinds=kind, unit=unit, year=year, page=page,
+                                per_page=per_page, cursor=cursor, settings=settings))
