@@ -357,6 +357,8 @@ def db_upgrade() -> None:
     from luoshi.settings import get_settings
     from luoshi.store.db import head_revision, make_engine, upgrade
 
+    from luoshi.store.aggregates import key_facts
+
     try:
         engine = make_engine(get_settings().database_url)
         upgrade(engine)
@@ -364,6 +366,8 @@ def db_upgrade() -> None:
         fail(str(exc))
         raise typer.Exit(2)
     err.print(f"数据库已迁移到最新版本 {head_revision()}", highlight=False)
+    if engine.dialect.name == "postgresql":  # what an upgrade left to do online (the app serves meanwhile)
+        key_facts(engine, report=lambda percent, message: err.print(f"{percent:3d}% {message}", highlight=False))
 
 
 # -- exports and search --------------------------------------------------------------------------------

@@ -7,15 +7,19 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from dashboardseed import seed, unit_actor
+from luoshi import jobs
 from luoshi.ledger import Actor, Role
 from luoshi.store import aggregates, counts
 from luoshi.store import items as store_items
 from luoshi.store.dashboard import dashboard
+from luoshi.store.db import recorded_statements
+from luoshi.store.items import list_items, today_in
 from luoshi.store.models import Assignment, ItemRow
-from webfixtures import OFFICE, TO_STATE, web  # noqa: F401
+from luoshi.store.warnings import colour_clause
+from webfixtures import OFFICE, TO_STATE, cheap_password_hashes, make_web, web  # noqa: F401
 
 MOVES = [("office", "cancel", {"reason": "任务调整"}), ("unit_a", "report_progress", {"text": "推进中", "progress": 40}),
          ("unit_a", "apply_completion", {"text": "已完成"}), ("office", "approve", {}),
@@ -87,3 +91,88 @@ def test_a_day_before_the_fold_is_counted_from_the_items(web):
         s.commit()
         assert not aggregates.ready(s, web.settings.timezone, web.settings.warning_policy.near_days, seeded.today)
     same_dashboards(web, seeded, days=(0, 10, 11, 30))
+
+
+def test_the_office_ledger_by_state_and_colour_reads_its_total_from_the_kept_facts(web):
+    """The office's ledger filtered by state and colour (在办 · 红灯) takes its total from the red and warned
+    facts, keyed by state, instead of counting the items: the same totals as counted, on the days after
+    (folded through each), and counted from the items for a day before the fold."""
+    seeded = seed(web.db, web.settings)
+    now = seeded.now
+    with web.db.session() as s:  # counted with this test's settings first (a rebuild counts the items)
+        aggregates.ready(s, web.settings.timezone, web.settings.warning_policy.near_days, seeded.today)
+    cases = [(colour, states) for colour in ("red", "yellow", "green")
+             for states in (None, ["in_progress"], ["assigned", "completion_requested"], ["done"])]
+    for day in (0, 1, 6, 8, 40, 3):  # 3: a day before the one folded through (40 − 1)
+        at = now + timedelta(days=day)
+        today = today_in(web.settings, at)
+        with web.db.session() as s:
+            for colour, states in cases:
+                with recorded_statements(web.db.engine) as seen:
+                    page = list_items(s, actor=OFFICE, state=states, warning=colour, per_page=1, settings=web.settings,
+                                      now=at)
+                where = [colour_clause(colour, today)] + ([ItemRow.state.in_(states)] if states else [])
+                counted = s.scalar(select(func.count()).select_from(ItemRow).where(*where))
+                assert page.total == counted, (day, colour, states)
+                items_counted = any("count(*)" in sql and "FROM items" in sql for sql, _ in seen)
+                assert items_counted == (day == 3 and counted > 0), (day, colour, states)
+
+
+def coloured_totals(web, now):
+    """{(colour, state): the office ledger's total} as `list_items` gives it on `now`."""
+    with web.db.session() as s:
+        return {(colour, state): list_items(s, actor=OFFICE, state=[state], warning=colour, per_page=1,
+                                            settings=web.settings, now=now).total
+                for colour in ("red", "yellow", "green") for state in ("assigned", "in_progress")}
+
+
+def test_an_upgrade_keys_the_facts_by_state_online_while_items_are_written(make_db, settings, monkeypatch):
+    """On PostgreSQL the upgrade to 0022 replaces the trigger functions and queues a job; the facts counted
+    before it (keyed '') are keyed by state a range of items per transaction while the app writes, below the
+    frontier and above it. The counts then equal a recount, and the ledger's coloured totals, counted from
+    the items meanwhile, are read from the facts, the same."""
+    cheap_password_hashes(monkeypatch)
+    web = make_web(make_db("postgresql"), settings)
+    seeded = seed(web.db, web.settings)
+    ids = [web.item(state) for state in ("in_progress", "assigned", "in_progress", "completion_requested")]
+    expected = coloured_totals(web, seeded.now)
+    with web.db.engine.begin() as conn:  # the facts as 0020 kept them, then the upgrade
+        aggregates.rebuild(conn, zone=web.settings.timezone, near_days=web.settings.warning_policy.near_days)
+        conn.execute(text("DELETE FROM dashboard_counts WHERE kind IN ('red', 'warned')"))
+        aggregates.fill(conn, kinds=("red", "warned"), key="''")
+        aggregates.key_by_state(conn)
+    with web.db.session() as s:
+        assert not aggregates.keyed(s)
+        assert s.scalar(text("SELECT count(*) FROM jobs WHERE kind = 'dashboard_keys' AND state = 'queued'")) == 1
+        with recorded_statements(web.db.engine) as seen:
+            assert coloured_totals(web, seeded.now) == expected  # counted from the items meanwhile
+        assert any("count(*)" in sql and "FROM items" in sql for sql, _ in seen)
+
+    rng = random.Random(3)
+    writes = []
+
+    def write_between_ranges(percent: int, message: str) -> None:
+        who, action, payload = rng.choice(MOVES[1:3] + MOVES[4:])
+        item_id = rng.choice(ids + list(seeded.items.values()))
+        with web.db.session() as s:
+            try:
+                store_items.act(s, item_id=item_id, actor=web.actor(who) if who != "office" else OFFICE,
+                                action=action, expected_version=None, settings=web.settings, **payload)
+                writes.append(item_id)
+            except Exception:
+                s.rollback()
+
+    keyed = aggregates.key_facts(web.db.engine, batch=3, report=write_between_ranges)
+    assert keyed == len(seeded.items) + len(ids) and writes
+    with web.db.engine.begin() as conn:
+        through = conn.execute(text("SELECT folded_through FROM dashboard_marks")).scalar()
+        aggregates.fold(conn, through)  # the rows the keying moved to their facts' own days, folded as before
+        assert aggregates.kept(conn) == aggregates.recount(conn)
+    with web.db.session() as s:
+        assert aggregates.keyed(s)
+        totals = {(colour, state): s.scalar(select(func.count()).select_from(ItemRow).where(
+            colour_clause(colour, seeded.today), ItemRow.state == state)) for colour, state in expected}
+    with recorded_statements(web.db.engine) as seen:
+        assert coloured_totals(web, seeded.now) == totals
+    assert not any("count(*)" in sql and "FROM items" in sql for sql, _ in seen)
+    assert [j.result for j in jobs.run_pending(web.db)] == [{"keyed": 0}]  # the job finds nothing left

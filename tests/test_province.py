@@ -16,6 +16,7 @@ from luoshi.ledger.states import State
 from luoshi.samples.province import PASSWORD, Province, ProvinceSpec, county_units, write_province
 from luoshi.store.anchor import verify_chain
 from luoshi.store.audit import verify_audit
+from luoshi.store.db import recorded_statements
 from luoshi.store.models import (Assignment, AuditEntryRow, ItemRow, Organisation, ProgressReport, RatingRow,
                                  ReminderRow)
 from luoshi.web.app import create_app
@@ -149,6 +150,39 @@ def test_cursor_pages_walk_the_whole_ledger_in_order(province, settings, sort):
     back = [i["id"] for i in last["items"]][::-1] + _walk(
         office, f"sort={sort}&per_page=97&cursor={last['prev_cursor']}", "prev_cursor")
     assert back == by_number[::-1]
+
+
+@pytest.mark.parametrize("sort", ["due", "-due"])
+@pytest.mark.parametrize("query", ["warning=red", "warning=green", "state=assigned&state=in_progress&state=done",
+                                   "state=assigned&state=completion_requested", "state=in_progress&warning=red"])
+def test_a_ledger_of_several_states_reads_each_states_range_in_order(province, settings, sort, query):
+    """The office's ledger by colour (three states) or by several states, by due date: PostgreSQL merges each
+    state's range of the (state, due) index; the pages by number and by cursor hold the rows in order."""
+    from luoshi.store.items import SORTS, today_in
+    from luoshi.store.warnings import CLOCKED, colour_clause
+
+    db, _ = province
+    office = TestClient(create_app(settings, database=db))
+    login(office, "office", PASSWORD)
+    filters = dict(part.split("=") for part in query.split("&") if part.startswith("warning"))
+    states = [part.split("=")[1] for part in query.split("&") if part.startswith("state")]
+    where = ([colour_clause(filters["warning"], today_in(settings))] if filters else []) + \
+        ([ItemRow.state.in_(states)] if states else [])
+    with db.session() as s:
+        expected = list(s.scalars(select(ItemRow.id).where(*where).order_by(*SORTS[sort])))
+    assert len(expected) > 40
+    by_number = [i["id"] for n in range(1, 11)
+                 for i in office.get(f"/api/items?{query}&sort={sort}&per_page=200&page={n}").json()["items"]]
+    assert by_number == expected[:2000]
+    assert _walk(office, f"{query}&sort={sort}&per_page=37") == expected
+    with recorded_statements(db.engine) as seen:
+        assert office.get(f"/api/items?{query}&sort={sort}&per_page=5").json()["total"] == len(expected)
+    held = set(states or CLOCKED) & (set(CLOCKED) if filters else set(states))
+    merged = [sql for sql, _ in seen if "UNION ALL" in sql]  # one ordered range a state, on PostgreSQL
+    if db.engine.dialect.name == "postgresql" and len(held) > 1:
+        assert [sql.count("WHERE items.state = ") for sql in merged] == [len(held)]
+    else:
+        assert merged == []
 
 
 def test_a_bad_cursor_or_a_deep_page_number_is_refused_in_chinese(province, settings):

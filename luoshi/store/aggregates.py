@@ -6,8 +6,10 @@ out (交办) to unit u (an assignment with `assigned_at`), as a unit user sees t
 them. The facts (`kind`, `key`, `day`, `day2`) are:
 
 - `state` (key: its state), `handed` (key: its state, when handed out), `on_time` (done by its due date);
-- `red` (day: `red_on`) and `warned` (day: the first of `yellow_on`, `red_on`) while a clock runs: on day T
-  red = the red facts with day ≤ T, yellow = warned ≤ T less red, green = warned > T;
+- `red` (day: `red_on`) and `warned` (day: the first of `yellow_on`, `red_on`) while a clock runs, keyed by
+  the item's state: on day T red = the red facts with day ≤ T, yellow = warned ≤ T less red, green =
+  warned > T (the dashboard sums the states; the office's ledger by state and colour reads its total here:
+  `coloured`);
 - `due` (day: `due`, day2: the day it turns yellow, but no earlier than near_days before the due date, so
   that a unit has one or two rows a due date) while a clock runs and it warns by its due date: due soon
   on T = the due facts with T ≤ day ≤ T + near_days and day2 ≤ T;
@@ -23,16 +25,17 @@ facts were counted in, the near_days of the due facts and the day folded through
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.orm import Session
 
+from luoshi import jobs
 from luoshi.store import counts
 from luoshi.store.db import engine_of
 
@@ -77,9 +80,11 @@ class _Sql:
         return f"date({moment}, {self.MINUTES} || ' minutes', 'start of month')"
 
 
-def facts(r: str, n: str, dialect: str, *, scope: str = "", source: str = "", where: str = "") -> str:
+def facts(r: str, n: str, dialect: str, *, scope: str = "", source: str = "", where: str = "",
+          kinds: tuple[str, ...] | None = None, key: str | None = None) -> str:
     """SELECT kind, key, day, day2, n[, scope]: the facts of the item row `r` (a trigger's NEW or OLD, or
-    the alias of `items` in `source`, a FROM clause, with the condition `where`), each counted `n`."""
+    the alias of `items` in `source`, a FROM clause, with the condition `where`), each counted `n`; of
+    `kinds` only, if given; `key`: the key of the red and warned facts (default: `_keyed`)."""
     q = _Sql(dialect)
     none = q.day(NO_DAY)
     clocked = f"{r}.state IN ({', '.join(repr(s) for s in CLOCKED)})"
@@ -89,8 +94,9 @@ def facts(r: str, n: str, dialect: str, *, scope: str = "", source: str = "", wh
         ("'handed'", f"{r}.state", none, none, f"{r}.assigned_at IS NOT NULL"),
         ("'on_time'", "''", none, none, f"{r}.state = 'done' AND {r}.assigned_at IS NOT NULL AND "
                                         f"({r}.due IS NULL OR {q.local_date(f'{r}.closed_at')} <= {r}.due)"),
-        ("'red'", "''", f"{r}.red_on", none, f"{clocked} AND {r}.red_on IS NOT NULL"),
-        ("'warned'", "''", warned, none, f"{clocked} AND {r}.yellow_on IS NOT NULL AND {r}.red_on IS NOT NULL"),
+        ("'red'", key or _keyed(r), f"{r}.red_on", none, f"{clocked} AND {r}.red_on IS NOT NULL"),
+        ("'warned'", key or _keyed(r), warned, none,
+         f"{clocked} AND {r}.yellow_on IS NOT NULL AND {r}.red_on IS NOT NULL"),
         # Due soon is yellow: red_on is always after the due date (the day after it, or never), so an item
         # due on or after T is not red on T, and yellow from the day it warns; one that warns only after
         # its due date (a completion asked for) is never due soon, and has no due fact.
@@ -100,10 +106,19 @@ def facts(r: str, n: str, dialect: str, *, scope: str = "", source: str = "", wh
         ("'completed'", "''", q.local_month(f"{r}.closed_at"), none,
          f"{r}.state = 'done' AND {r}.closed_at IS NOT NULL"),
     ]
+    if kinds is not None:
+        rows = [row for row in rows if row[0].strip("'") in kinds]
     scope = f", {scope} AS scope" if scope else ""
     where = f"{where} AND " if where else ""
     return " UNION ALL ".join(f"SELECT {kind} AS kind, {key} AS key, {day} AS day, {day2} AS day2, {n} AS n{scope} "
                               f"{source} WHERE {where}{cond}" for kind, key, day, day2, cond in rows)
+
+
+def _keyed(r: str) -> str:
+    """The key of the item `r`'s red and warned facts: its state; but '' (as they were keyed before 0022)
+    for an item at or above `keyed_through`, the frontier of `key_facts` while it runs after that upgrade."""
+    return (f"CASE WHEN {r}.id < COALESCE((SELECT keyed_through FROM dashboard_marks WHERE id = 1), {r}.id + 1) "
+            f"THEN {r}.state ELSE '' END")
 
 
 _UPSERT = ("INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
@@ -118,20 +133,21 @@ def _scopes(item: str) -> str:
             f"WHERE item_id = {item} AND assigned_at IS NOT NULL")
 
 
-def _item_change(dialect: str) -> str:
+def _item_change(dialect: str, key: str | None = None) -> str:
     """The statement of the items' trigger: less the OLD row's facts, plus the NEW row's, in every scope."""
-    both = f"{facts('OLD', '-1', dialect)} UNION ALL {facts('NEW', '1', dialect)}"
+    both = f"{facts('OLD', '-1', dialect, key=key)} UNION ALL {facts('NEW', '1', dialect, key=key)}"
     return _UPSERT.format(facts=both, scopes=_scopes("NEW.id"), where="TRUE" if dialect == "postgresql" else "1")
 
 
-def _item_facts(dialect: str, r: str, n: str, scopes: str) -> str:
-    return _UPSERT.format(facts=facts(r, n, dialect), scopes=scopes, where="TRUE" if dialect == "postgresql" else "1")
+def _item_facts(dialect: str, r: str, n: str, scopes: str, key: str | None = None) -> str:
+    return _UPSERT.format(facts=facts(r, n, dialect, key=key), scopes=scopes,
+                          where="TRUE" if dialect == "postgresql" else "1")
 
 
-def _unit_change(dialect: str, row: str, n: str) -> str:
+def _unit_change(dialect: str, row: str, n: str, key: str | None = None) -> str:
     """The statement of the assignments' trigger for its `row` (OLD: n -1, NEW: n +1): the item's facts in
     the unit's scope, when the assignment hands it out. An item already deleted (a cascade) has none."""
-    item_facts = facts("i", n, dialect, source="FROM items AS i", where=f"i.id = {row}.item_id")
+    item_facts = facts("i", n, dialect, source="FROM items AS i", where=f"i.id = {row}.item_id", key=key)
     handed = f"{row}.assigned_at IS NOT NULL"
     return _UPSERT.format(facts=item_facts, scopes=f"SELECT {row}.organisation_id AS scope", where=handed)
 
@@ -146,45 +162,47 @@ def _changed(columns: tuple[str, ...], dialect: str) -> str:
     return " OR ".join(f"OLD.{c} {op} NEW.{c}" for c in columns)
 
 
-def _sqlite_triggers() -> list[str]:
+def _sqlite_triggers(key: str | None = None) -> list[str]:
     d = "sqlite"
     return [
         f"CREATE TRIGGER dashboard_items_insert AFTER INSERT ON items BEGIN "
-        f"{_item_facts(d, 'NEW', '1', 'SELECT 0 AS scope')}; END",
+        f"{_item_facts(d, 'NEW', '1', 'SELECT 0 AS scope', key)}; END",
         # Before: a cascade then deletes its assignments, whose trigger finds no item (counted here).
         f"CREATE TRIGGER dashboard_items_delete BEFORE DELETE ON items BEGIN "
-        f"{_item_facts(d, 'OLD', '-1', _scopes('OLD.id'))}; END",
+        f"{_item_facts(d, 'OLD', '-1', _scopes('OLD.id'), key)}; END",
         f"CREATE TRIGGER dashboard_items_update AFTER UPDATE ON items WHEN {_changed(_ITEM_COLUMNS, d)} BEGIN "
-        f"{_item_change(d)}; END",
-        f"CREATE TRIGGER dashboard_units_insert AFTER INSERT ON assignments BEGIN {_unit_change(d, 'NEW', '1')}; END",
-        f"CREATE TRIGGER dashboard_units_delete AFTER DELETE ON assignments BEGIN {_unit_change(d, 'OLD', '-1')}; END",
+        f"{_item_change(d, key)}; END",
+        f"CREATE TRIGGER dashboard_units_insert AFTER INSERT ON assignments BEGIN "
+        f"{_unit_change(d, 'NEW', '1', key)}; END",
+        f"CREATE TRIGGER dashboard_units_delete AFTER DELETE ON assignments BEGIN "
+        f"{_unit_change(d, 'OLD', '-1', key)}; END",
         f"CREATE TRIGGER dashboard_units_update AFTER UPDATE ON assignments WHEN {_changed(_UNIT_COLUMNS, d)} "
-        f"BEGIN {_unit_change(d, 'OLD', '-1')}; {_unit_change(d, 'NEW', '1')}; END",
+        f"BEGIN {_unit_change(d, 'OLD', '-1', key)}; {_unit_change(d, 'NEW', '1', key)}; END",
     ]
 
 
-def _pg_triggers() -> list[str]:
+def _pg_triggers(key: str | None = None) -> list[str]:
     d = "postgresql"
     return [
         f"""CREATE OR REPLACE FUNCTION dashboard_items_keep() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_item_facts(d, 'NEW', '1', 'SELECT 0 AS scope')};
+        {_item_facts(d, 'NEW', '1', 'SELECT 0 AS scope', key)};
         RETURN NULL;
     ELSIF TG_OP = 'DELETE' THEN
-        {_item_facts(d, 'OLD', '-1', _scopes('OLD.id'))};
+        {_item_facts(d, 'OLD', '-1', _scopes('OLD.id'), key)};
         RETURN OLD;
     END IF;
-    {_item_change(d)};
+    {_item_change(d, key)};
     RETURN NULL;
 END $$ LANGUAGE plpgsql""",
         f"""CREATE OR REPLACE FUNCTION dashboard_units_keep() RETURNS trigger AS $$
 BEGIN
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        {_unit_change(d, 'OLD', '-1')};
+        {_unit_change(d, 'OLD', '-1', key)};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        {_unit_change(d, 'NEW', '1')};
+        {_unit_change(d, 'NEW', '1', key)};
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql""",
@@ -217,9 +235,107 @@ _DROP = {
 }
 
 
-def trigger_statements(dialect: str) -> list[str]:
-    """The DDL of the dashboard's triggers for `dialect` (a migration runs them)."""
-    return _pg_triggers() if dialect == "postgresql" else _sqlite_triggers()
+def trigger_statements(dialect: str, key: str | None = None) -> list[str]:
+    """The DDL of the dashboard's triggers for `dialect` (a migration runs them); `key`: as in `facts`
+    (a migration before 0022 gives the key its facts had then)."""
+    return _pg_triggers(key) if dialect == "postgresql" else _sqlite_triggers(key)
+
+
+def key_by_state(connection: Connection) -> None:
+    """The upgrade that keys the red and warned facts by their item's state (migration 0022). SQLite, whose
+    triggers hold the facts' SQL themselves and which has one writer, gets its triggers again and counts
+    those facts again at once. PostgreSQL replaces its trigger functions (which locks no table) and leaves
+    the facts already counted to `key_facts`, which keys them online after the upgrade, a range of items
+    at a time: the items below its frontier `keyed_through` are keyed by state, by it and by the triggers."""
+    dialect = connection.dialect.name
+    has_items = connection.execute(text("SELECT 1 FROM items LIMIT 1")).first() is not None
+    _KEYED.pop(connection.engine, None)  # this process asks again
+    if dialect == "postgresql":
+        frontier = 0 if has_items else None
+        connection.execute(text("UPDATE dashboard_marks SET keyed_through = :frontier WHERE id = 1"),
+                           {"frontier": frontier})
+        for sql in _pg_triggers():
+            if sql.startswith("CREATE OR REPLACE FUNCTION"):
+                connection.execute(text(sql))
+        if has_items:
+            connection.execute(text(
+                "INSERT INTO jobs (kind, state, payload, progress, message, attempts, created_by, created_at) "
+                "VALUES ('dashboard_keys', 'queued', CAST('{}' AS JSON), 0, '', 0, 'luoshi', now())"))
+        return
+    for sql in drop_trigger_statements(dialect) + trigger_statements(dialect):
+        connection.execute(text(sql))
+    connection.execute(text("DELETE FROM dashboard_counts WHERE kind IN ('red', 'warned')"))
+    fill(connection, kinds=("red", "warned"))
+    through = connection.execute(text("SELECT folded_through FROM dashboard_marks WHERE id = 1")).scalar()
+    if has_items and through is not None:
+        fold(connection, date.fromisoformat(through) if isinstance(through, str) else through)
+
+
+KEY_BATCH = 10_000  # items keyed per transaction by `key_facts`: their writers wait for it (~0.4 s at 1M)
+
+
+def key_facts(engine: Any, *, batch: int = KEY_BATCH, report: Callable[[int, str], None] | None = None) -> int:
+    """Key the red and warned facts that an upgrade left keyed '' by their item's state, while the app
+    serves (PostgreSQL, after migration 0022); the items keyed. One range of item ids per transaction, from
+    the frontier `keyed_through` up: the range's items and their assignments are held FOR UPDATE (their
+    writers wait; reads and other items' writes go on), their facts in every scope moved from '' to their
+    state, and the frontier moved past them, so that the triggers key those items' facts by state from
+    then on. The last range is every item left, under a SHARE lock of the items and assignments for that
+    moment (items added meanwhile); the frontier is then NULL and `coloured` answers. Resumable (a runner
+    that dies leaves the frontier where it committed); two runners take turns at the marks' row."""
+    kinds = ("red", "warned")
+    keyed = 0
+    while True:
+        with engine.begin() as conn:
+            frontier = conn.execute(text("SELECT keyed_through FROM dashboard_marks WHERE id = 1 FOR UPDATE")).scalar()
+            if frontier is None:
+                return keyed
+            top = conn.execute(text("SELECT coalesce(max(id), 0) FROM items")).scalar() or 0
+            last = frontier + batch > top
+            span = {"start": frontier, "stop": frontier + batch}
+            where = "i.id >= :start" + ("" if last else " AND i.id < :stop")
+            if last:
+                conn.execute(text("LOCK TABLE items, assignments IN SHARE MODE"))
+            else:
+                for held in ("SELECT 1 FROM items WHERE id >= :start AND id < :stop FOR UPDATE",
+                             "SELECT 1 FROM assignments WHERE item_id >= :start AND item_id < :stop FOR UPDATE"):
+                    conn.execute(text(f"SELECT count(*) FROM ({held}) AS held"), span)
+            moved = " UNION ALL ".join(
+                part for n, key in (("-1", "''"), ("1", "i.state")) for part in (
+                    facts("i", n, "postgresql", scope="0", source="FROM items AS i", where=where, kinds=kinds,
+                          key=key),
+                    facts("i", n, "postgresql", scope="a.organisation_id",
+                          source="FROM items AS i JOIN assignments AS a ON a.item_id = i.id",
+                          where=f"{where} AND a.assigned_at IS NOT NULL", kinds=kinds, key=key)))
+            conn.execute(text(
+                "INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
+                f"SELECT scope, kind, key, day, day2, sum(n) FROM ({moved}) AS f GROUP BY scope, kind, key, day, day2 "
+                "HAVING sum(n) <> 0 ORDER BY scope, kind, key, day, day2 "
+                "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), span)
+            conn.execute(text("UPDATE dashboard_marks SET keyed_through = :next WHERE id = 1"),
+                         {"next": None if last else frontier + batch})
+            keyed += conn.execute(text("SELECT count(*) FROM items AS i WHERE " + where), span).scalar() or 0
+        if report is not None:
+            report(100 if last else min(99, int(100 * (frontier + batch) / max(top, 1))),
+                   "预警统计已按状态分好" if last else f"正在按状态整理预警统计：编号 {frontier + batch} 以下的事项已完成")
+
+
+@jobs.handler("dashboard_keys")
+def _keying_job(job: jobs.Job, report: jobs.Report, db: Any) -> dict[str, Any]:
+    """The job an upgrade to 0022 queues on PostgreSQL: `key_facts`, on whichever runner takes it."""
+    return {"keyed": key_facts(db.engine, report=report)}
+
+
+_KEYED: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()  # engine → True once its facts are all keyed
+
+
+def keyed(session: Session) -> bool:
+    """Whether every red and warned fact is keyed by state (no `key_facts` left to do)."""
+    engine = engine_of(session)
+    if not _KEYED.get(engine):
+        _KEYED[engine] = session.execute(text("SELECT keyed_through FROM dashboard_marks WHERE id = 1")
+                                         ).first() in (None, (None,))
+    return _KEYED[engine]
 
 
 def drop_trigger_statements(dialect: str) -> list[str]:
@@ -248,6 +364,7 @@ def rebuild(connection: Connection, *, zone: str | None = None, near_days: int |
     set_marks(connection, zone or (marks[0] if marks else default_zone),
               near_days if near_days is not None else (marks[1] if marks else default_near))
     pause(connection)  # no trigger counts a row twice while it is counted here
+    connection.execute(text("UPDATE dashboard_marks SET keyed_through = NULL WHERE id = 1"))  # all keyed anew
     connection.execute(text("DELETE FROM dashboard_counts"))
     fill(connection, batch=batch)
     counts.rebuild(connection)
@@ -265,19 +382,21 @@ def paused(connection: Connection, **rebuild_options: object) -> Iterator[None]:
     rebuild(connection, **rebuild_options)  # type: ignore[arg-type]
 
 
-def fill(connection: Connection, *, batch: int = BATCH) -> None:
-    """Add the facts of every item to the counts, a range of item ids per statement (a migration runs it
-    with the triggers in place: their lock keeps writers waiting, readers read on)."""
+def fill(connection: Connection, *, batch: int = BATCH, kinds: tuple[str, ...] | None = None,
+         key: str | None = None) -> None:
+    """Add the facts (of `kinds`, default all) of every item to the counts, a range of item ids per
+    statement (a migration runs it with the triggers in place: their lock keeps writers waiting, readers
+    read on)."""
     dialect = connection.dialect.name
     top = connection.execute(text("SELECT max(id) FROM items")).scalar() or 0
     for start in range(0, top + 1, batch):
         ids = {"start": start, "stop": start + batch}
         where = "i.id >= :start AND i.id < :stop"
         # Every item in scope 0; the handed-out ones again in each of their units' scopes.
-        everyone = facts("i", "1", dialect, scope="0", source="FROM items AS i", where=where)
+        everyone = facts("i", "1", dialect, scope="0", source="FROM items AS i", where=where, kinds=kinds, key=key)
         units = facts("i", "1", dialect, scope="a.organisation_id",
                       source="FROM items AS i JOIN assignments AS a ON a.item_id = i.id",
-                      where=f"{where} AND a.assigned_at IS NOT NULL")
+                      where=f"{where} AND a.assigned_at IS NOT NULL", kinds=kinds, key=key)
         connection.execute(text(
             "INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
             f"SELECT scope, kind, key, day, day2, sum(n) FROM ({everyone} UNION ALL {units}) AS f "
@@ -333,6 +452,27 @@ def fold(connection: Connection, through: date) -> None:
     connection.execute(text("UPDATE dashboard_marks SET folded_through = :through WHERE id = 1 "
                             "AND folded_through < :through"), day)
     _READY.pop(connection.engine, None)  # this process checks the marks again
+
+
+def coloured(session: Session, colour: str, states: Sequence[str] | None, today: date) -> int:
+    """How many items in `states` (None: any) are `colour` (red, yellow or green) on `today`, from the red
+    and warned facts of scope 0 (each keyed by its item's state): the total of the office's ledger by state
+    and colour, which counting the items read from an index (131 000 red items in progress at a province's
+    1 000 000: 9–16 ms). The caller has checked `ready` for `today`."""
+    keys = [s for s in (states or CLOCKED) if s in CLOCKED]
+    if not keys:
+        return 0
+    sums = {(kind, int(past)): int(n or 0) for kind, past, n in session.execute(_COLOURED, {"today": today,
+                                                                                          "states": keys})}
+    red = sums.get(("red", 1), 0)
+    if colour == "red":
+        return red
+    return sums.get(("warned", 1), 0) - red if colour == "yellow" else sums.get(("warned", 0), 0)
+
+
+_COLOURED = text("SELECT kind, CASE WHEN day <= :today THEN 1 ELSE 0 END AS past, sum(n) FROM dashboard_counts "
+                 "WHERE scope = 0 AND kind IN ('red', 'warned') AND key IN :states GROUP BY kind, past"
+                 ).bindparams(bindparam("states", expanding=True))
 
 
 # -- for tests: the counts as kept and as counted again ------------------------------------------------------

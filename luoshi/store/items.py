@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, union_all, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -36,13 +36,13 @@ from luoshi.ledger.workflow import apply
 from luoshi.settings import Settings, get_settings
 from luoshi.store import paging
 from luoshi.store.paging import Key, Page
-from luoshi.store import audit, counts, escalation, evidence, outbox, search_index
+from luoshi.store import aggregates, audit, counts, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  InstructionAnswer, ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
 from luoshi.store.evidence import StoredFile
-from luoshi.store.warnings import colour_clause
+from luoshi.store.warnings import CLOCKED, colour_clause
 
 LEAD, CO = "lead", "co_operating"
 PER_PAGE_MAX = 200
@@ -371,6 +371,9 @@ def _as_list(value: Any) -> list[Any] | None:
     return list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
 
 
+COLOURS = ("red", "yellow", "green")  # the warnings a ledger filters by whose totals are kept (not "none")
+
+
 def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | None = None,
                unit: int | str | None = None, warning: str | None = None, document: int | str | None = None,
                kind: str | None = None, due_from: date | None = None, due_to: date | None = None,
@@ -452,20 +455,35 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     if False in where:
         return ItemPage([], 0, page, per_page)
     one_unit = unit not in (None, "")
-    kept: Callable[[], int] | None = None
+    kept: Callable[[], int | None] | None = None
     if len(where) == (1 if states else 0) and conds[0] is True:
         # All the items of some states (the office's unfiltered ledger): the total is kept, not counted.
         kept = lambda: counts.items_in(session, states)  # noqa: E731
+    elif conds[0] is True and warning in COLOURS and len(where) == (2 if states else 1):
+        # The office's ledger by state and colour: the total is kept by the dashboard's facts, if they
+        # answer for today (else counted).
+        kept = lambda: _kept_coloured(session, str(warning), states, today, settings)  # noqa: E731
     elif actor.role is Role.UNIT and not narrowed:
         # A unit user's own ledger, by state and colour at most: its assignments alone count it.
         mine = _handed_to(int(actor.unit or 0), *pushed).with_only_columns(func.count())
         kept = lambda: session.scalar(mine) or 0  # noqa: E731
+    # The states the rows can be in, when fewer than all: read from each one's range of an index in order
+    held = set(states) if states else None
+    if warning in COLOURS:
+        held = (held or set(CLOCKED)) & set(CLOCKED)
+    split = (sorted(held) if held and len(held) > 1 and sort in BY_STATE and conds[0] is True and not one_unit
+             and engine_of(session).dialect.name == "postgresql" else None)
+    # Red is the day after the due date (luoshi.ledger.warning_dates): a red item is due before today, which
+    # the (state, due) index can seek, where red_on is only checked entry by entry (red items by due date,
+    # latest first: the in-progress items not yet due were read before the first red one).
+    hint = [ItemRow.due < today] if warning == "red" and sort in BY_STATE else []
     if at is None:
-        rows, total = _numbered_page(session, where, sort, page, per_page, one_unit, kept=kept)
+        rows, total = _numbered_page(session, where, sort, page, per_page, one_unit, kept=kept, split=split,
+                                     hint=hint)
         rows = records(rows)
         more = page * per_page < total
     else:
-        rows, more = _page_at(session, where, sort, at, per_page)
+        rows, more = _page_at(session, where + hint, sort, at, per_page, split=split)
         rows = records(rows)
         page, total = at.page, at.total
     if not rows and one_unit:
@@ -480,29 +498,69 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
 
 
 def _numbered_page(session: Session, where: list[Any], sort: str, page: int, per_page: int,
-                   one_unit: bool, kept: Callable[[], int] | None = None) -> tuple[list[Any], int]:
-    """Page `page` by OFFSET (the first few pages only) and the total."""
+                   one_unit: bool, kept: Callable[[], int | None] | None = None,
+                   split: list[str] | None = None, hint: Sequence[Any] = ()) -> tuple[list[Any], int]:
+    """Page `page` by OFFSET (the first few pages only) and the total (`split`: see `_ordered`; `hint`:
+    conditions every row of `where` meets, which help an index find the page, not the count)."""
     offset = (page - 1) * per_page
     # One unit's items are all read to be sorted, so counting them on the way costs nothing; of all units'
     # items, a page is read from an index in order and stops early, and a count is a query of its own.
-    rows = session.execute((_PAGE_COUNTED if one_unit else _PAGE).where(*where).order_by(*SORTS[sort])
-                           .limit(per_page).offset(offset)).all()
+    rows = session.execute(_ordered(_PAGE_COUNTED if one_unit else _PAGE, [*where, *hint], sort, per_page, offset,
+                                    split)).all()
     # A page that is not full is the last one, and says the total itself: the count over 100 000 rows
     # (the bulk of a filtered page's time) is only needed when more pages follow or the page is past the end.
     if len(rows) < per_page and (rows or page == 1):
         return rows, offset + len(rows)
-    return rows, kept() if kept is not None else _total(session, where, rows, one_unit)
+    total = kept() if kept is not None else None
+    return rows, total if total is not None else _total(session, where, rows, one_unit)
 
 
-def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, per_page: int
-             ) -> tuple[list[Any], bool]:
+def _kept_coloured(session: Session, colour: str, states: Sequence[str], today: date,
+                   settings: Settings) -> int | None:
+    """The office's total of `states` (none: all) in `colour` from the dashboard's kept facts; None when
+    they do not answer for `today` (a day before the one they are folded through: a test's past), or are
+    still being keyed by state after an upgrade (`aggregates.key_facts`)."""
+    if not (aggregates.ready(session, settings.timezone, settings.warning_policy.near_days, today)
+            and aggregates.keyed(session)):
+        return None
+    return aggregates.coloured(session, colour, states or None, today)
+
+
+def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, per_page: int,
+             split: list[str] | None = None) -> tuple[list[Any], bool]:
     """The page after (or before) the cursor's row, sought in the order's index; whether rows follow it."""
     keys = KEYS[sort]
-    stmt = _PAGE.where(*where, paging.seek(keys, at.values, at.backwards))
+    sought = [*where, paging.seek(keys, at.values, at.backwards)]
     if at.backwards:  # the page the cursor came from follows
-        return session.execute(stmt.order_by(*paging.reversed_order(keys)).limit(per_page)).all()[::-1], True
-    rows = session.execute(stmt.order_by(*SORTS[sort]).limit(per_page + 1)).all()
+        return session.execute(_ordered(_PAGE, sought, sort, per_page, 0, split, backwards=True)).all()[::-1], True
+    rows = session.execute(_ordered(_PAGE, sought, sort, per_page + 1, 0, split)).all()
     return rows[:per_page], len(rows) > per_page
+
+
+# The orders an index on (state, …) holds: a page of several states is merged from each one's range.
+BY_STATE = ("due", "-due")
+
+
+def _ordered(base: Any, where: list[Any], sort: str, limit: int, offset: int, split: list[str] | None,
+             backwards: bool = False) -> Any:
+    """`base`'s rows that meet `where` in the order `sort` (`backwards`: read backwards, as before a cursor),
+    `limit` of them from `offset`. With `split` (the states the rows can be in, when the order is one of
+    BY_STATE), each state's first `offset + limit` are read from its own range of the (state, due) index and
+    merged: PostgreSQL reads one state's range in order, but of several it walked the order's whole index
+    and kept the rows of those states (the office's red items by due date, of three states, at 1 000 000
+    items: 350 ms, past 220 000 closed items; merged: 3 ms)."""
+    keys = KEYS[sort]
+    order = paging.reversed_order(keys) if backwards else SORTS[sort]
+    if not split:
+        return base.where(*where).order_by(*order).limit(limit).offset(offset)
+    merged = union_all(*(base.where(ItemRow.state == state, *where).order_by(*order).limit(offset + limit)
+                         for state in split)).subquery()
+    merged_order = []
+    for key in keys:  # the same order on the merged rows' columns
+        column = merged.c[key.column.key]
+        term = column.desc() if key.descending != backwards else column.asc()
+        merged_order.append((term.nulls_first() if backwards else term.nulls_last()) if key.nullable else term)
+    return select(merged).order_by(*merged_order).limit(limit).offset(offset)
 
 
 def _total(session: Session, where: list[Any], rows: Sequence[Any], one_unit: bool) -> int:

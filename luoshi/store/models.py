@@ -253,8 +253,9 @@ class DashboardCount(Base):
     triggers on `items` and `assignments` (`luoshi.store.aggregates`)."""
 
     __tablename__ = "dashboard_counts"
-    # The office's overdue items per unit: the red facts of the days up to today, over every scope.
-    __table_args__ = (Index("ix_dashboard_counts_kind_day", "kind", "day", "scope"),)
+    # The office's overdue and due-soon items per unit: the facts of a range of days, over every scope, read
+    # from the index alone on PostgreSQL (the triggers' updates scatter the rows over the table's pages).
+    __table_args__ = (Index("ix_dashboard_counts_covering", "kind", "day", "scope", postgresql_include=["day2", "n"]),)
 
     scope: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -266,8 +267,8 @@ class DashboardCount(Base):
 
 class DashboardMark(Base):
     """The one row saying how `dashboard_counts` was counted: the office's time zone (and its UTC offset
-    in minutes, for SQLite) of its months, the warning policy's near_days of its due facts, and the day its
-    past days are folded into."""
+    in minutes, for SQLite) of its months, the warning policy's near_days of its due facts, the day its
+    past days are folded into, and how far its red and warned facts are keyed by state (`key_facts`)."""
 
     __tablename__ = "dashboard_marks"
 
@@ -276,6 +277,8 @@ class DashboardMark(Base):
     minutes: Mapped[int] = mapped_column(Integer)
     near_days: Mapped[int] = mapped_column(Integer)
     folded_through: Mapped[date] = mapped_column(Date)
+    # While the red and warned facts are keyed by state after an upgrade: the items below it are (NULL: all).
+    keyed_through: Mapped[int | None] = mapped_column(Integer)
 
 
 class ExtensionRow(Base):

@@ -15,12 +15,14 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Match
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.staticfiles import StaticFiles
 
 from luoshi import jobs, keys, scans
 from luoshi import ingest as _ingest  # noqa: F401  (registers the ingest job)
+from luoshi.store import aggregates as _aggregates  # noqa: F401  (registers the dashboard keying job)
 from luoshi.settings import Settings, get_settings
 from luoshi.store.db import Database, open_database
 from luoshi.store import statistics
@@ -151,5 +153,24 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     errors.install(app)
     app.include_router(monitoring.router)
     app.include_router(api.router, prefix="/api")
+    _matching_only(app.router.routes[-1], lambda path: path == "/api" or path.startswith("/api/"))
     app.include_router(pages.router)
+    _matching_only(app.router.routes[-1], lambda path: not path.startswith("/api/"))
     return app
+
+
+def _matching_only(route: Any, wanted: Callable[[str], bool]) -> None:
+    """Let `route` (an included router) answer only the paths `wanted` says it may hold. FastAPI tries an
+    included router's every route on a path, 4 µs each: the API's 120 on each page's path (/ledger: 390 µs
+    of its ~600 µs of matching), the pages' on each API path. The route keeps its class's behaviour and
+    type (OpenAPI lists it as before): only `matches`, Starlette's question of every route, says no early."""
+    base = type(route)
+
+    class Matching(base):  # type: ignore[misc, valid-type]
+        def matches(self, scope: Scope) -> tuple[Match, Scope]:
+            if scope["type"] in ("http", "websocket") and not wanted(scope["path"]):
+                return Match.NONE, {}
+            return super().matches(scope)
+
+    Matching.__name__ = Matching.__qualname__ = base.__name__
+    route.__class__ = Matching

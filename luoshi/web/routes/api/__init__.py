@@ -9,7 +9,8 @@ from luoshi.web.routes.api import delivery, suggestions, targets
 from luoshi.web.routes.api import evidence, exports, instructions, office, public, search, tokens
 
 router = APIRouter(dependencies=[TextChecked])
-for module in (auth, tokens, search, exports, public,  # the exports' /targets/export before /targets/{id}
-               dashboard, documents, evidence, office, items, workspace, orgs, users, targets, delivery, suggestions,
-               instructions):
+# The busiest routes first (FastAPI tries the routes in turn, a few µs each); the exports' /targets/export
+# before /targets/{id}.
+for module in (items, search, dashboard, auth, tokens, exports, public, documents, evidence, office, workspace, orgs,
+               users, targets, delivery, suggestions, instructions):
     router.include_router(module.router)

@@ -52,8 +52,9 @@ def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
     return FastJSON({**paged(result), "items": [item_dict(v, actor=user.actor) for v in result.rows]})
 
 
-@router.get("/{item_id}", response_model=dict[str, Any], response_class=FastJSON, summary="One item, with its warning, source, directives (subtasks), its decision's "
-                                  "general requirements and the actions you may take")
+@router.get("/{item_id}", response_model=dict[str, Any], response_class=FastJSON,
+            summary="One item, with its warning, source, directives (subtasks), its decision's "
+                    "general requirements and the actions you may take")
 def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> FastJSON:
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)  # NotFound unless visible
     out = {**item_dict(view, actor=user.actor),

@@ -40,9 +40,10 @@ def search_dict(session: Session, actor: Actor, *, q: str, kinds: list[str] | No
              "title": h.title, "url": h.url, "score": round(h.score, 6), "title_html": h.title_html,
              "snippet_html": h.snippet_html, "unit": h.unit, "year": h.year} for h in found.hits]
     units = [{"id": u.id, "name": u.name, "word": u.word, "url": f"/ledger?unit={u.id}"} for u in found.units]
-    return {"total": found.total, "page": found.page, "per_page": per_page, "pages": max(1, -(-found.total // per_page)),
-            "next_cursor": found.next_cursor, "prev_cursor": found.prev_cursor, "query": q, "terms": found.terms,
-            "capped": found.capped, "estimated": found.estimated, "units": units, "hits": hits}
+    return {"total": found.total, "page": found.page, "per_page": per_page,
+            "pages": max(1, -(-found.total // per_page)), "next_cursor": found.next_cursor,
+            "prev_cursor": found.prev_cursor, "query": q, "terms": found.terms, "capped": found.capped,
+            "estimated": found.estimated, "units": units, "hits": hits}
 
 
 class SearchList(Paged):
