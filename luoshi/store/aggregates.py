@@ -289,7 +289,7 @@ def key_facts(engine: Any, *, batch: int = KEY_BATCH, report: Callable[[int, str
         with engine.begin() as conn:
             frontier = conn.execute(text("SELECT keyed_through FROM dashboard_marks WHERE id = 1 FOR UPDATE")).scalar()
             if frontier is None:
-                return keyed
+                break
             top = conn.execute(text("SELECT coalesce(max(id), 0) FROM items")).scalar() or 0
             last = frontier + batch > top
             span = {"start": frontier, "stop": frontier + batch}
@@ -307,10 +307,13 @@ def key_facts(engine: Any, *, batch: int = KEY_BATCH, report: Callable[[int, str
                     facts("i", n, "postgresql", scope="a.organisation_id",
                           source="FROM items AS i JOIN assignments AS a ON a.item_id = i.id",
                           where=f"{where} AND a.assigned_at IS NOT NULL", kinds=kinds, key=key)))
+            # Onto the day the past is folded into, as the facts they move are (`fold`): else a unit's overdue
+            # items were a row a day again until the next fold (the dashboard's per-unit figures: 4 → 60 ms).
+            folded = "GREATEST(day, (SELECT folded_through FROM dashboard_marks WHERE id = 1))"
             conn.execute(text(
                 "INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
-                f"SELECT scope, kind, key, day, day2, sum(n) FROM ({moved}) AS f GROUP BY scope, kind, key, day, day2 "
-                "HAVING sum(n) <> 0 ORDER BY scope, kind, key, day, day2 "
+                f"SELECT scope, kind, key, {folded}, day2, sum(n) FROM ({moved}) AS f "
+                f"GROUP BY scope, kind, key, {folded}, day2 HAVING sum(n) <> 0 ORDER BY scope, kind, key, 4, day2 "
                 "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), span)
             conn.execute(text("UPDATE dashboard_marks SET keyed_through = :next WHERE id = 1"),
                          {"next": None if last else frontier + batch})
@@ -318,6 +321,11 @@ def key_facts(engine: Any, *, batch: int = KEY_BATCH, report: Callable[[int, str
         if report is not None:
             report(100 if last else min(99, int(100 * (frontier + batch) / max(top, 1))),
                    "预警统计已按状态分好" if last else f"正在按状态整理预警统计：编号 {frontier + batch} 以下的事项已完成")
+    if keyed:  # the rows it moved left dead ones behind (a million items: 308 000, beside 1 050 000 live), which
+        # the dashboard's per-unit figures read until autovacuum comes; VACUUM locks no reader or writer
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE dashboard_counts"))
+    return keyed
 
 
 @jobs.handler("dashboard_keys")
