@@ -141,6 +141,32 @@ def test_tokens_expire_are_listed_with_their_last_use_and_are_revoked_one_by_one
     assert ci.get("/api/me").status_code == 401
 
 
+def test_a_tokens_use_is_recorded_without_a_second_connection_from_the_pool(web):
+    """Each request holds one pooled connection; recording a token's use took a second, so under load every
+    request waited for another (the pool exhausted) until the pool gave up. With one connection in the pool,
+    a request by a token last used long ago is answered at once; on PostgreSQL the reading request records
+    the use itself (SQLite, with no connection to spare, leaves it to a quieter moment)."""
+    from luoshi.store.db import Database
+
+    token = TestClient(web.app).post("/api/token", json={"username": "office", "password": PASSWORD}).json()
+    with web.db.session() as s:
+        s.execute(update(ApiToken).values(last_used_at=datetime.now(UTC) - timedelta(days=1)))
+        s.commit()
+    one = Database(web.db.url, migrate=False, pool_size=1, max_overflow=0, pool_timeout=2)
+    try:
+        client = TestClient(create_app(web.settings, database=one),
+                            headers={"Authorization": f"Bearer {token['access_token']}"})
+        started = datetime.now(UTC)
+        assert client.get("/api/me").status_code == 200
+        assert datetime.now(UTC) - started < timedelta(seconds=1.5)
+        [listed] = client.get("/api/tokens").json()
+        used = datetime.fromisoformat(listed["last_used_at"])
+        assert (used.replace(tzinfo=used.tzinfo or UTC) >= started - timedelta(seconds=1)) == (
+            one.engine.dialect.name == "postgresql")
+    finally:
+        one.dispose()
+
+
 def test_the_account_page_lists_and_revokes_tokens(web_sqlite):
     page = web_sqlite.browser("office")
     html = page.post("/account/tokens", data={"csrf_token": csrf_of(page.get("/account").text), "name": "报表",

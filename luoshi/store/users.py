@@ -12,7 +12,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import AlreadyExists, AuthenticationFailed, NotFound
@@ -296,17 +296,41 @@ def user_for_token(session: Session, *, token: str, now: datetime | None = None)
 LAST_USE_RESOLUTION = timedelta(minutes=5)  # a token's last use is written at most this often
 
 
+def _pool_has_one(pool: Any) -> bool:
+    """Whether `pool` gives a connection without waiting: one idle, or room to open one (a QueuePool's
+    counts; another pool, such as an in-memory database's one per thread, always does)."""
+    if not hasattr(pool, "checkedin") or not hasattr(pool, "overflow"):
+        return True
+    most = getattr(pool, "_max_overflow", -1)
+    return pool.checkedin() > 0 or most < 0 or pool.overflow() < most
+
+
 def _touch(session: Session, token_id: int, now: datetime) -> None:
-    """Record a token's use in a transaction of its own (the request may only read). Advisory: a busy
-    database skips it rather than fail the request."""
-    from sqlalchemy.exc import OperationalError
+    """Record a token's use (advisory: a busy database skips it rather than fail the request), by the first
+    of the requests that find it older than LAST_USE_RESOLUTION. On PostgreSQL a request that only reads
+    runs without a transaction, and the touch is one statement of its own on the request's connection; a
+    request that writes leaves it to the next that reads. It took a second connection from the pool while
+    the request held one: under load every request held one and waited for another, until the pool gave up
+    30 s later, and the server answered nothing meanwhile. SQLite, one writer behind a read transaction,
+    writes it in a short transaction of its own on a connection the pool has at once (none: skipped)."""
+    from sqlalchemy.exc import SQLAlchemyError
 
     from luoshi.store.db import engine_of
 
+    stale = or_(_TOKENS.c.last_used_at.is_(None), _TOKENS.c.last_used_at < now - LAST_USE_RESOLUTION)
+    touch = _TOKENS.update().where(_TOKENS.c.id == token_id, stale).values(last_used_at=now)
     try:
-        with engine_of(session).begin() as conn:
-            conn.execute(_TOKENS.update().where(_TOKENS.c.id == token_id).values(last_used_at=now))
-    except OperationalError:
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+                connection.execute(touch)
+            return
+        engine = engine_of(session)
+        if not _pool_has_one(engine.pool):
+            return
+        with engine.begin() as conn:
+            conn.execute(touch)
+    except SQLAlchemyError:
         pass
 
 
