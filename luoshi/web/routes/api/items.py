@@ -56,13 +56,18 @@ def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
             summary="One item, with its warning, source, directives (subtasks), its decision's "
                     "general requirements and the actions you may take")
 def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> FastJSON:
+    return FastJSON(item_out(item_id, session, user, settings))
+
+
+def item_out(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+    """The dict of one item as GET /api/items/{id} answers it (merge and split answer with it too)."""
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)  # NotFound unless visible
     out = {**item_dict(view, actor=user.actor),
            **breakdown_dict(breakdown(session, item_id=view.id, source=view.item.source))}
     out["attachments"] = [a.to_dict() for a in files_of(session, view.id)]
     out["instructions"] = instruction_dicts(session, store.instruction_views(session, [view.id]).get(view.id, []),
                                             settings.zone)
-    return FastJSON(out)
+    return out
 
 
 class Merge(BaseModel):
@@ -75,7 +80,7 @@ class Merge(BaseModel):
 def merge(body: Merge, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
     made = rework.merge_items(session, item_ids=body.items, actor=user.actor, expected_versions=body.versions,
                               settings=settings)
-    return get_item(made, session, user, settings)
+    return item_out(made, session, user, settings)
 
 
 @router.get("/{item_id}/history", summary="Every step of the item: who, when, what, why")
@@ -181,7 +186,7 @@ def _split(item_id: int, body: Versioned, session: SessionDep, user: CurrentUser
            settings: SettingsDep) -> dict[str, Any]:
     made = rework.split_item(session, item_id=item_id, actor=user.actor, expected_version=body.version,
                              settings=settings)
-    return {"items": [get_item(i, session, user, settings) for i in made]}
+    return {"items": [item_out(i, session, user, settings) for i in made]}
 
 
 router.add_api_route("/{item_id}/split", _split, methods=["POST"], status_code=201,
