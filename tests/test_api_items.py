@@ -141,3 +141,37 @@ def test_the_openapi_lists_every_route(web_sqlite):
     assert {"/api/token", "/api/documents", "/api/documents/{document_id}", "/api/items", "/api/items/{item_id}",
             "/api/items/{item_id}/history", *(f"/api/items/{{item_id}}/{a}" for a in actions)} <= paths
     assert not any(p.startswith(("/ledger", "/login", "/items")) for p in paths)  # pages stay out of the API
+
+
+def test_more_requests_than_threads_are_all_answered_without_waiting_for_the_pool(web):
+    """Under more requests than a server has threads: a request took a connection in one thread (who the
+    caller is) and ran its route in another, so every thread could wait for a connection while every
+    connection waited for a thread, until the pool gave up. With two threads and two connections, 24 API
+    requests at once are all answered (the pool would give up after 3 s)."""
+    import asyncio
+
+    import anyio.to_thread
+    import httpx
+
+    from luoshi.store.db import Database
+    from luoshi.web.app import create_app
+
+    settings = web.settings.model_copy(update={"web_threads": 2})
+    db = Database(web.db.url, migrate=False, pool_size=2, max_overflow=0, pool_timeout=3)
+    app = create_app(settings, database=db)
+    for state in ("in_progress", "done", "assigned"):
+        web.item(state)
+    token = web.api("office").post("/api/token", json={"username": "office", "password": PASSWORD}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+
+    async def at_once() -> list[int]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 2  # as the server's lifespan sets it
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://luoshi") as client:
+            answers = await asyncio.gather(*(client.get(path, headers=headers) for path in
+                                             ["/api/items?per_page=5", "/api/items?state=done"] * 12))
+        return [answer.status_code for answer in answers]
+
+    try:
+        assert asyncio.run(at_once()) == [200] * 24
+    finally:
+        db.dispose()

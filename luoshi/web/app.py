@@ -28,7 +28,7 @@ from luoshi.store.db import Database, open_database
 from luoshi.store import statistics
 from luoshi.store.warnings import ensure_current
 from luoshi.web import errors, monitoring, render, throttle
-from luoshi.web.limits import BodyLimit
+from luoshi.web.limits import Admission, BodyLimit
 from luoshi.web.routes import api, pages
 
 STATIC = Path(__file__).parent / "static"
@@ -142,6 +142,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     statistics.ensure(app.state.db.engine)
     monitoring.watch_pool(app.state.db.engine, settings.pool_size)
     secure = settings.environment == "production" if https_only is None else https_only
+    app.add_middleware(Admission, limit=settings.threads)  # innermost: past it a request may hold a thread
     app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb * 1024 * 1024,  # inside the session
                        evidence_bytes=(settings.files_max_count * settings.files_max_mb + 1) * 1024 * 1024)
     app.add_middleware(SessionMiddleware, secret_key=keys.session_secret(settings), session_cookie=SESSION_COOKIE,
