@@ -467,16 +467,18 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         # A unit user's own ledger, by state and colour at most: its assignments alone count it.
         mine = _handed_to(int(actor.unit or 0), *pushed).with_only_columns(func.count())
         kept = lambda: session.scalar(mine) or 0  # noqa: E731
-    # The states the rows can be in, when fewer than all: read from each one's range of an index in order
+    # The office's items of some states by due date are read from the (state, due) index (a unit's, and one
+    # unit's, from their assignments). The states the rows can be in, when more than one: each one's range in
+    # order. And red is the day after the due date (luoshi.ledger.warning_dates): a red item is due before
+    # today, which the index seeks, where red_on is only checked entry by entry (red items by due date,
+    # latest first: the in-progress items not yet due were read before the first red one).
+    by_state = sort in BY_STATE and conds[0] is True and not one_unit
     held = set(states) if states else None
     if warning in COLOURS:
         held = (held or set(CLOCKED)) & set(CLOCKED)
-    split = (sorted(held) if held and len(held) > 1 and sort in BY_STATE and conds[0] is True and not one_unit
+    split = (sorted(held) if by_state and held and len(held) > 1
              and engine_of(session).dialect.name == "postgresql" else None)
-    # Red is the day after the due date (luoshi.ledger.warning_dates): a red item is due before today, which
-    # the (state, due) index can seek, where red_on is only checked entry by entry (red items by due date,
-    # latest first: the in-progress items not yet due were read before the first red one).
-    hint = [ItemRow.due < today] if warning == "red" and sort in BY_STATE else []
+    hint = [ItemRow.due < today] if by_state and warning == "red" else []
     if at is None:
         rows, total = _numbered_page(session, where, sort, page, per_page, one_unit, kept=kept, split=split,
                                      hint=hint)
