@@ -355,9 +355,8 @@ app.add_typer(db_app, name="db")
 def db_upgrade() -> None:
     """Create or migrate the configured database (LUOSHI_DATABASE_URL) to the newest schema."""
     from luoshi.settings import get_settings
-    from luoshi.store.db import head_revision, make_engine, upgrade
-
     from luoshi.store.aggregates import key_facts
+    from luoshi.store.db import head_revision, make_engine, upgrade
 
     try:
         engine = make_engine(get_settings().database_url)

@@ -266,9 +266,9 @@ def key_by_state(connection: Connection) -> None:
         connection.execute(text(sql))
     connection.execute(text("DELETE FROM dashboard_counts WHERE kind IN ('red', 'warned')"))
     fill(connection, kinds=("red", "warned"))
-    through = connection.execute(text("SELECT folded_through FROM dashboard_marks WHERE id = 1")).scalar()
+    through = _folded_through(connection)
     if has_items and through is not None:
-        fold(connection, date.fromisoformat(through) if isinstance(through, str) else through)
+        fold(connection, through)
 
 
 KEY_BATCH = 10_000  # items keyed per transaction by `key_facts`: their writers wait for it (~0.4 s at 1M)
@@ -300,13 +300,8 @@ def key_facts(engine: Any, *, batch: int = KEY_BATCH, report: Callable[[int, str
                 for held in ("SELECT 1 FROM items WHERE id >= :start AND id < :stop FOR UPDATE",
                              "SELECT 1 FROM assignments WHERE item_id >= :start AND item_id < :stop FOR UPDATE"):
                     conn.execute(text(f"SELECT count(*) FROM ({held}) AS held"), span)
-            moved = " UNION ALL ".join(
-                part for n, key in (("-1", "''"), ("1", "i.state")) for part in (
-                    facts("i", n, "postgresql", scope="0", source="FROM items AS i", where=where, kinds=kinds,
-                          key=key),
-                    facts("i", n, "postgresql", scope="a.organisation_id",
-                          source="FROM items AS i JOIN assignments AS a ON a.item_id = i.id",
-                          where=f"{where} AND a.assigned_at IS NOT NULL", kinds=kinds, key=key)))
+            unkeyed = _in_every_scope("-1", "postgresql", where, kinds, key="''")
+            moved = f"{unkeyed} UNION ALL {_in_every_scope('1', 'postgresql', where, kinds, key='i.state')}"
             # Onto the day the past is folded into, as the facts they move are (`fold`): else a unit's overdue
             # items were a row a day again until the next fold (the dashboard's per-unit figures: 4 → 60 ms).
             folded = "GREATEST(day, (SELECT folded_through FROM dashboard_marks WHERE id = 1))"
@@ -397,19 +392,31 @@ def fill(connection: Connection, *, batch: int = BATCH, kinds: tuple[str, ...] |
     read on)."""
     dialect = connection.dialect.name
     top = connection.execute(text("SELECT max(id) FROM items")).scalar() or 0
+    counted = _in_every_scope("1", dialect, "i.id >= :start AND i.id < :stop", kinds, key)
     for start in range(0, top + 1, batch):
         ids = {"start": start, "stop": start + batch}
-        where = "i.id >= :start AND i.id < :stop"
-        # Every item in scope 0; the handed-out ones again in each of their units' scopes.
-        everyone = facts("i", "1", dialect, scope="0", source="FROM items AS i", where=where, kinds=kinds, key=key)
-        units = facts("i", "1", dialect, scope="a.organisation_id",
-                      source="FROM items AS i JOIN assignments AS a ON a.item_id = i.id",
-                      where=f"{where} AND a.assigned_at IS NOT NULL", kinds=kinds, key=key)
         connection.execute(text(
             "INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
-            f"SELECT scope, kind, key, day, day2, sum(n) FROM ({everyone} UNION ALL {units}) AS f "
+            f"SELECT scope, kind, key, day, day2, sum(n) FROM ({counted}) AS f "
             f"WHERE {'TRUE' if dialect == 'postgresql' else '1'} GROUP BY scope, kind, key, day, day2 "
             "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), ids)
+
+
+def _in_every_scope(n: str, dialect: str, where: str, kinds: tuple[str, ...] | None = None,
+                    key: str | None = None) -> str:
+    """The facts (`facts`, counted `n`) of the items `i` that meet `where`: every item in scope 0, the
+    handed-out ones again in each of their units' scopes."""
+    everyone = facts("i", n, dialect, scope="0", source="FROM items AS i", where=where, kinds=kinds, key=key)
+    units = facts("i", n, dialect, scope="a.organisation_id",
+                  source="FROM items AS i JOIN assignments AS a ON a.item_id = i.id",
+                  where=f"{where} AND a.assigned_at IS NOT NULL", kinds=kinds, key=key)
+    return f"{everyone} UNION ALL {units}"
+
+
+def _folded_through(connection: Connection) -> date | None:
+    """The day the counts' past is folded into (None: no marks yet)."""
+    through = connection.execute(text("SELECT folded_through FROM dashboard_marks WHERE id = 1")).scalar()
+    return date.fromisoformat(through) if isinstance(through, str) else through
 
 
 def yesterday(connection: Connection) -> date:
@@ -493,13 +500,13 @@ def kept(connection: Connection) -> dict[tuple[object, ...], int]:
 
 def recount(connection: Connection) -> dict[tuple[object, ...], int]:
     """The counts `rebuild` would keep (folded as they are now), without changing them."""
-    through = connection.execute(text("SELECT folded_through FROM dashboard_marks WHERE id = 1")).scalar()
+    through = _folded_through(connection)
     nested = connection.begin_nested()
     try:
         connection.execute(text("DELETE FROM dashboard_counts"))
         fill(connection)
         if through is not None:
-            fold(connection, through if isinstance(through, date) else date.fromisoformat(through))
+            fold(connection, through)
         return kept(connection)
     finally:
         nested.rollback()

@@ -325,7 +325,7 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
     capped = False
     for group_kinds, group_unit in groups:
         if group_kinds:
-            hits, terms, more = _scan(session, q, group_kinds, group_unit, year, named)  # more: or estimated
+            hits, terms, more = _scan(session, q, group_kinds, group_unit, year, named)
             seen, capped = seen + hits, capped or more
     keep = _visible_ids(session, actor, seen)
     visible = sorted((h for h in seen if (h.kind, h.ref_id) in keep), key=lambda h: -h.score)

@@ -11,14 +11,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from luoshi.ledger import Action, Rating
+from luoshi.settings import Settings
 from luoshi.store import drafts as rework
 from luoshi.store import items as store
 from luoshi.store.evidence import files_of
 from luoshi.store.subtasks import breakdown
 from luoshi.web.answers import FastJSON
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, Viewer
 from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.present import breakdown_dict, item_dict
 from luoshi.web.queries import history, instruction_dicts
@@ -32,7 +34,8 @@ class ItemList(Paged):
     items: list[dict[str, Any]]
 
 
-@router.get("", response_model=ItemList, response_class=FastJSON, summary="The ledger (督办台账): filtered, sorted, paged")
+@router.get("", response_model=ItemList, response_class=FastJSON,
+            summary="The ledger (督办台账): filtered, sorted, paged")
 def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
                state: Annotated[list[str] | None, Query(description="draft, confirmed, assigned, in_progress, "
                                                         "completion_requested, done, cancelled; repeatable")] = None,
@@ -59,7 +62,7 @@ def get_item(item_id: int, session: SessionDep, user: CurrentUser, settings: Set
     return FastJSON(item_out(item_id, session, user, settings))
 
 
-def item_out(item_id: int, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
+def item_out(item_id: int, session: Session, user: Viewer, settings: Settings) -> dict[str, Any]:
     """The dict of one item as GET /api/items/{id} answers it (merge and split answer with it too)."""
     view = store.get_item(session, item_id=item_id, actor=user.actor, settings=settings)  # NotFound unless visible
     out = {**item_dict(view, actor=user.actor),
