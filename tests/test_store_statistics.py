@@ -40,3 +40,42 @@ def test_the_web_app_gathers_them_when_it_starts(make_db, backend, settings):
     assert "organisations" not in _stats(db)
     create_app(settings, database=db)
     assert "organisations" in _stats(db)
+
+
+def test_postgres_gathers_its_own_schema_and_waits_for_no_ones_lock(make_db):
+    """A bare ANALYZE walks every schema of the database and waits for each table another transaction holds
+    (a test suite's schemas side by side, an administrator's ALTER TABLE): the refresh analyses only the
+    connection's own schema's tables and skips one that is locked at that moment."""
+    import threading
+
+    from luoshi.store import statistics
+
+    db = make_db("postgresql")
+    with db.session() as session:
+        create_organisation(session, name="县住建局")
+        session.commit()
+    own = db.engine.connect()
+    schema = own.execute(text("SELECT current_schema()")).scalar_one()
+    other = f"{schema}_other"
+    holder = db.engine.connect()
+    try:
+        holder.execute(text(f'CREATE SCHEMA "{other}"'))
+        holder.execute(text(f'CREATE TABLE "{other}".t (x int)'))
+        holder.commit()
+        holder.execute(text(f'LOCK TABLE "{other}".t IN ACCESS EXCLUSIVE MODE'))  # until rollback
+        holder.execute(text("LOCK TABLE users IN SHARE UPDATE EXCLUSIVE MODE"))  # conflicts with ANALYZE
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (statistics.refresh(db.engine), done.set()), daemon=True)
+        worker.start()
+        assert done.wait(20), "the refresh waited for a lock another transaction holds"
+        analysed = dict(own.execute(text(
+            "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE schemaname = :s"),
+            {"s": schema}).all())
+        assert analysed["organisations"] and analysed["items"]
+        assert not analysed["users"]  # locked: skipped, left to autovacuum
+    finally:
+        holder.rollback()
+        holder.execute(text(f'DROP SCHEMA "{other}" CASCADE'))
+        holder.commit()
+        holder.close()
+        own.close()

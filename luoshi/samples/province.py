@@ -339,8 +339,11 @@ class Province:
         import gc
         import multiprocessing
 
-        # The workers' rows hold no reference cycles: the collector would only walk millions of objects.
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.disable) as pool:
+        # Not forked from this process: a fork copies the locks other threads hold at that instant (a test
+        # run's or a web app's threads) and its open connection, here in the middle of a COPY. The forkserver
+        # forks from a clean process of its own. The workers' rows hold no reference cycles: the collector
+        # would only walk millions of objects.
+        with multiprocessing.get_context("forkserver").Pool(jobs, initializer=gc.disable) as pool:
             yield from pool.imap(make, range(self.spec.counties))
 
     def county_copy(self, c: int) -> CopyChunk:
