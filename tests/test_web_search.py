@@ -83,6 +83,35 @@ def test_a_change_of_units_is_indexed_at_once(web):
     assert hits(web, "office", q="港口")["hits"][0]["title"] == "港口安全检查"
 
 
+def test_a_step_that_leaves_what_is_indexed_leaves_the_entry_and_a_new_due_year_is_indexed(web, monkeypatch):
+    """A progress report, a reminder … leave the item's title, text, units and year as they were: its entry
+    is not written again (that was a third of a report's time). A due date moved into another year is."""
+    from luoshi.ledger import Actor, Role
+    from luoshi.store import search_index
+
+    moved = item(web, "港口安全检查", unit="a", state="assigned")
+    unit = Actor("unit_a", Role.UNIT, unit=str(web.units["a"]))
+    written = []
+    real = search_index.index_items
+    monkeypatch.setattr(search_index, "index_items", lambda s, ids: written.append(list(ids)) or real(s, ids))
+    steps = [("accept", unit, {}), ("report_progress", unit, {"text": "已完成排查", "percent": 40}),
+             ("remind", OFFICE, {"text": "请加快进度"})]
+    with web.db.session() as s:
+        for version, (action, actor, payload) in enumerate(steps, start=3):
+            store_items.act(s, item_id=moved, actor=actor, action=action, expected_version=version,
+                            settings=web.settings, **payload)
+    assert written == []
+    assert refs(hits(web, "office", q="港口", year=2030)) == [("item", moved)]
+    with web.db.session() as s:
+        store_items.act(s, item_id=moved, actor=unit, action="request_extension", expected_version=6,
+                        due="2031-03-31", reason="汛期影响", settings=web.settings)
+        store_items.act(s, item_id=moved, actor=OFFICE, action="approve_extension", expected_version=7,
+                        settings=web.settings)
+    assert written == [[moved]]  # the approval moved the due date; the request did not
+    assert refs(hits(web, "office", q="港口", year=2031)) == [("item", moved)]
+    assert hits(web, "office", q="港口", year=2030)["total"] == 0
+
+
 def test_filters_by_kind_unit_and_year(web):
     a = item(web, "港口码头改造", unit="a", state="assigned")
     b = item(web, "港口物流园区", unit="b", state="assigned")

@@ -110,17 +110,15 @@ def scan_context(session: Session, document_id: int, start: int, end: int) -> di
 
 
 # The ledger page asks for both on every view: Core statements built once.
-_ORGS, _DOCS = Organisation.__table__, Document.__table__
+_ORGS = Organisation.__table__
 _UNITS_NAMED = select(_ORGS.c.id, _ORGS.c.name).where(_ORGS.c.id.in_(bindparam("ids", expanding=True)))
-_DOCUMENT_OPTIONS = (select(_DOCS.c.id, _DOCS.c.title, _DOCS.c.name)
-                     .order_by(_DOCS.c.ingested_at.desc(), _DOCS.c.id.desc()).limit(bindparam("limit")))
 
 
 def unit_options(session: Session, keep: Iterable[str | int] = ()) -> list[dict[str, object]]:
     """`[{id, name}]` of the confirmed units, by name: the choices of a unit filter or field (no counts:
     cheap); `keep` (the units a record names now, confirmed or not) stay choosable. Without `keep`, the
     list is shared by every request while the directory does not change: read it, do not change it."""
-    rows = _confirmed_units(session)
+    rows = _shared(session, "units", _UNIT_TEXT, "name")
     wanted = {int(k) for k in keep if str(k).isdigit()} - {int(r["id"]) for r in rows}  # type: ignore[call-overload]
     if wanted:
         more = [{"id": i, "name": n} for i, n in session.execute(_UNITS_NAMED, {"ids": sorted(wanted)})]
@@ -128,31 +126,43 @@ def unit_options(session: Session, keep: Iterable[str | int] = ()) -> list[dict[
     return rows
 
 
-# The confirmed units as one text from the database (a province's thousand rows cost a request more as rows
-# than as one string), and the list made of the last such text: the same list while the directory is unchanged.
+def document_options(session: Session) -> list[dict[str, object]]:
+    """`[{id, title}]` of the newest 200 documents: the choices of the source-document filter, shared by
+    every request while no document is stored (read it, do not change it)."""
+    return _shared(session, "documents", _DOCUMENT_TEXT, "title")
+
+
+# A list of choices as one text from the database, `id<TAB>label` a line (a province's thousand rows cost a
+# request more as rows than as one string), and the list made of the last such text: while the directory or
+# the documents are unchanged, the same list object, whose options `render.options` keeps escaped.
 _UNIT_TEXT = {
-    "postgresql": text("SELECT string_agg(id::text || chr(9) || name, chr(10) ORDER BY name) FROM organisations "
+    "postgresql": text("SELECT string_agg(id::text || chr(9) || translate(name, chr(9) || chr(10), '  '), "
+                       "chr(10) ORDER BY name) FROM organisations "
                        "WHERE proposed = false AND not_unit = false AND merged_into_id IS NULL"),
-    "sqlite": text("SELECT group_concat(id || char(9) || name, char(10)) FROM (SELECT id, name FROM organisations "
+    "sqlite": text("SELECT group_concat(id || char(9) || replace(replace(name, char(9), ' '), char(10), ' '), "
+                   "char(10)) FROM (SELECT id, name FROM organisations "
                    "WHERE proposed = 0 AND not_unit = 0 AND merged_into_id IS NULL ORDER BY name)"),
 }
-_units_made: tuple[str, list[dict[str, object]]] = ("", [])
+_DOCUMENT_TEXT = {
+    "postgresql": text("SELECT string_agg(id::text || chr(9) || translate(label, chr(9) || chr(10), '  '), chr(10) "
+                       "ORDER BY ingested_at DESC, id DESC) FROM (SELECT id, ingested_at, "
+                       "coalesce(nullif(title, ''), name) AS label FROM documents "
+                       "ORDER BY ingested_at DESC, id DESC LIMIT 200) AS newest"),
+    "sqlite": text("SELECT group_concat(id || char(9) || replace(replace(label, char(9), ' '), char(10), ' '), "
+                   "char(10)) FROM (SELECT id, coalesce(nullif(title, ''), name) AS label FROM documents "
+                   "ORDER BY ingested_at DESC, id DESC LIMIT 200)"),
+}
+_made: dict[str, tuple[str, list[dict[str, object]]]] = {}
 
 
-def _confirmed_units(session: Session) -> list[dict[str, object]]:
-    global _units_made
-    listed = session.execute(_UNIT_TEXT[session.get_bind().dialect.name]).scalar() or ""
-    made = _units_made
-    if made[0] != listed or not listed:
+def _shared(session: Session, kind: str, statements: dict[str, Any], label: str) -> list[dict[str, object]]:
+    listed = session.execute(statements[session.get_bind().dialect.name]).scalar() or ""
+    made = _made.get(kind)
+    if made is None or made[0] != listed:
         rows = [line.split("\t", 1) for line in listed.split("\n")] if listed else []
-        made = (listed, [{"id": int(i), "name": n} for i, n in rows])
-        _units_made = made
+        made = (listed, [{"id": int(i), label: n} for i, n in rows])
+        _made[kind] = made
     return made[1]
-
-
-def document_options(session: Session, limit: int = 200) -> list[dict[str, object]]:
-    """`[{id, title}]` of the newest documents: the choices of the source-document filter."""
-    return [{"id": i, "title": t or n} for i, t, n in session.execute(_DOCUMENT_OPTIONS, {"limit": limit})]
 
 
 def unit_names(session: Session, ids: set[str]) -> dict[str, str]:

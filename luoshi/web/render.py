@@ -70,35 +70,37 @@ def options(choices: Iterable[Any], selected: str | int | Collection[str | int] 
     """The `<option>` tags of a select: `choice[value]` and `choice[label]` of each choice, marked selected
     when its value (as text) is `selected` or one of them. A page's long lists (every unit, twice on an
     item's forms) built here are several times cheaper than a template loop, and a list shared by the
-    requests (`luoshi.web.queries.unit_options`: a province's thousand units) is escaped once."""
+    requests (`luoshi.web.queries.unit_options`: a province's thousand units) is made once: its tags are
+    kept, and a choice is marked selected in them."""
     if selected is None or selected == "":
-        chosen: set[str] = set()
+        chosen: list[str] = []
     elif isinstance(selected, (str, int)):
-        chosen = {str(selected)}
+        chosen = [str(selected)]
     else:
-        chosen = {str(s) for s in selected}
-    return Markup("".join(f'<option value="{key}" selected>{text}</option>' if key in chosen
-                          else f'<option value="{key}">{text}</option>'
-                          for key, text in _escaped(choices, value, label)))
-
-
-SHARED = 100  # a list of at least this many choices is likely one shared by the requests: its escaping is kept
-_ESCAPED: dict[tuple[int, Any, Any], tuple[Any, list[tuple[str, str]]]] = {}
-
-
-def _escaped(choices: Iterable[Any], value: Any, label: Any) -> list[tuple[str, str]]:
-    """(value, label) of each choice as escaped text; kept for a long list while that very list lives on
-    (its id is only trusted with the list itself held beside it)."""
-    key = (id(choices), value, label)
-    kept = _ESCAPED.get(key)
-    if kept is not None and kept[0] is choices:
-        return kept[1]
+        chosen = list(dict.fromkeys(str(s) for s in selected))
+    shared = _SHARED_TAGS.get((id(choices), value, label))
+    if shared is not None and shared[0] is choices:
+        tags = shared[1]
+        for key in chosen:
+            key = str(escape(key))
+            tags = tags.replace(f'<option value="{key}">', f'<option value="{key}" selected>', 1)
+        return Markup(tags)
+    marked = {str(escape(k)) for k in chosen}
     pairs = [(str(escape(str(c[value]))), str(escape(c[label]))) for c in choices]
     if isinstance(choices, list) and len(choices) >= SHARED:
-        if len(_ESCAPED) >= 16:
-            _ESCAPED.pop(next(iter(_ESCAPED)), None)
-        _ESCAPED[key] = (choices, pairs)
-    return pairs
+        if len(_SHARED_TAGS) >= 16:
+            _SHARED_TAGS.pop(next(iter(_SHARED_TAGS)), None)
+        _SHARED_TAGS[(id(choices), value, label)] = (
+            choices, "".join(f'<option value="{key}">{text}</option>' for key, text in pairs))
+        return options(choices, selected, value, label)
+    return Markup("".join(f'<option value="{key}" selected>{text}</option>' if key in marked
+                          else f'<option value="{key}">{text}</option>' for key, text in pairs))
+
+
+SHARED = 100  # a list of at least this many choices is likely one shared by the requests: its tags are kept
+# (id of the list, value, label) → (the list, its tags with none selected); the id is only trusted with the
+# list itself held beside it.
+_SHARED_TAGS: dict[tuple[int, Any, Any], tuple[Any, str]] = {}
 
 
 TEMPLATES.env.globals["options"] = options
