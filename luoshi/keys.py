@@ -49,7 +49,21 @@ def session_secret(settings: Settings) -> str:
         return settings.secret_key
     if settings.environment == "production":  # the settings refuse this already; never sign with nothing
         raise SettingsError("生产环境须在环境变量中设置 LUOSHI_SECRET_KEY")
-    return kept_key(settings.data_path / SESSION_KEY_FILE)
+    path = settings.data_path / SESSION_KEY_FILE
+    try:  # every ledger page signs its cursors with it: the file is read again only when it changed
+        seen = os.stat(path)
+        kept = _READ.get(path)
+        if kept is not None and kept[0] == (seen.st_mtime_ns, seen.st_ino) and not seen.st_mode & 0o077:
+            return kept[1]
+    except OSError:
+        pass
+    value = kept_key(path)
+    seen = os.stat(path)
+    _READ[path] = ((seen.st_mtime_ns, seen.st_ino), value)
+    return value
+
+
+_READ: dict[Path, tuple[tuple[int, int], str]] = {}  # a kept key's file (its change time and inode) and value
 
 
 def audit_key(settings: Settings, *, warn: bool = True) -> bytes:
