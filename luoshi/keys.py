@@ -22,7 +22,26 @@ NO_AUDIT_KEY = (f"警告：未设置 LUOSHI_AUDIT_KEY，审计检查点改用数
 def kept_key(path: Path) -> str:
     """The key kept at `path`, made (random, 0600, in a 0700 folder) if missing. Two processes starting at
     once agree: the file is created exclusively and the loser reads the winner's. A key file readable by
-    others is narrowed to its owner."""
+    others is narrowed to its owner. A key read before is taken again while its file is the same (every
+    ledger page signs its cursors with the session key)."""
+    try:
+        seen = os.stat(path)
+    except OSError:
+        seen = None
+    kept = _KEPT.get(path)
+    if seen is not None and kept is not None and kept[0] == (seen.st_mtime_ns, seen.st_ino) \
+            and not stat.S_IMODE(seen.st_mode) & 0o077:
+        return kept[1]
+    value = _read_or_make(path)
+    seen = os.stat(path)
+    _KEPT[path] = ((seen.st_mtime_ns, seen.st_ino), value)
+    return value
+
+
+_KEPT: dict[Path, tuple[tuple[int, int], str]] = {}  # a key file's (change time, inode) and the key read from it
+
+
+def _read_or_make(path: Path) -> str:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
@@ -49,21 +68,7 @@ def session_secret(settings: Settings) -> str:
         return settings.secret_key
     if settings.environment == "production":  # the settings refuse this already; never sign with nothing
         raise SettingsError("生产环境须在环境变量中设置 LUOSHI_SECRET_KEY")
-    path = settings.data_path / SESSION_KEY_FILE
-    try:  # every ledger page signs its cursors with it: the file is read again only when it changed
-        seen = os.stat(path)
-        kept = _READ.get(path)
-        if kept is not None and kept[0] == (seen.st_mtime_ns, seen.st_ino) and not seen.st_mode & 0o077:
-            return kept[1]
-    except OSError:
-        pass
-    value = kept_key(path)
-    seen = os.stat(path)
-    _READ[path] = ((seen.st_mtime_ns, seen.st_ino), value)
-    return value
-
-
-_READ: dict[Path, tuple[tuple[int, int], str]] = {}  # a kept key's file (its change time and inode) and value
+    return kept_key(settings.data_path / SESSION_KEY_FILE)
 
 
 def audit_key(settings: Settings, *, warn: bool = True) -> bytes:

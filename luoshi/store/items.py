@@ -696,18 +696,12 @@ def save(session: Session, *, old: Item, new: Item, event: Event, settings: Sett
     # worker sends it after the commit (luoshi.notify), never this request.
     outbox.notices_for_event(session, item=new, event=event, reminders=reminders, settings=settings,
                              today=today_in(settings, now), now=now)
-    if _indexed(old) != _indexed(new):
+    if search_index.item_indexed(old) != search_index.item_indexed(new):
         search_index.index_items(session, [item_id])
     row = session.identity_map.get(identity_key(ItemRow, item_id))  # an object loaded before the UPDATE
     if row is not None:
         session.expire(row)
     return reminders
-
-
-def _indexed(item: Item) -> tuple[Any, ...]:
-    """What the search index holds of an item (`search_index.item_entries`): a change that leaves these
-    (a progress report, a reminder, most steps) leaves its entry as it is."""
-    return item.title, item.text, item.lead_units, item.co_units, item.due.year if item.due else None
 
 
 def _record_facts(session: Session, item_id: int, event: Event) -> list[ReminderRow]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import InvalidCursor
 from luoshi.keys import session_secret
-from luoshi.ledger import Actor, Role
+from luoshi.ledger import Actor, Item, Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.search import KINDS, Hit, SearchEntry, clear, index
 from luoshi.search import search as search_index
@@ -95,6 +95,12 @@ def item_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:
         out.append(SearchEntry("item", r.id, r.title, body, unit=unit, co_units=others,
                                year=_year(r.due, r.created_at), url=f"/items/{r.id}"))
     return out
+
+
+def item_indexed(item: Item) -> tuple[Any, ...]:
+    """What an item's entry (`item_entries`) is made of: title, text, units and year. A change that leaves
+    these (a progress report, a reminder, most steps) leaves the entry as it is."""
+    return item.title, item.text, item.lead_units, item.co_units, item.due.year if item.due else None
 
 
 def target_entries(session: Session, ids: Iterable[int]) -> list[SearchEntry]:

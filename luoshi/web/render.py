@@ -78,24 +78,22 @@ def options(choices: Iterable[Any], selected: str | int | Collection[str | int] 
         chosen = [str(selected)]
     else:
         chosen = list(dict.fromkeys(str(s) for s in selected))
-    shared = _SHARED_TAGS.get((id(choices), value, label))
-    if shared is not None and shared[0] is choices:
-        tags = shared[1]
-        for key in chosen:
-            key = str(escape(key))
-            tags = tags.replace(f'<option value="{key}">', f'<option value="{key}" selected>', 1)
-        return Markup(tags)
-    marked = {str(escape(k)) for k in chosen}
-    pairs = [(str(escape(str(c[value]))), str(escape(c[label]))) for c in choices]
-    if isinstance(choices, list) and len(choices) >= SHARED:
+    key = (id(choices), value, label)
+    shared = _SHARED_TAGS.get(key)
+    if shared is None or shared[0] is not choices:
+        pairs = [(str(escape(str(c[value]))), str(escape(c[label]))) for c in choices]
+        if not (isinstance(choices, list) and len(choices) >= SHARED):
+            marked = {str(escape(k)) for k in chosen}
+            return Markup("".join(f'<option value="{v}" selected>{text}</option>' if v in marked
+                                  else f'<option value="{v}">{text}</option>' for v, text in pairs))
         if len(_SHARED_TAGS) >= 16:
             _SHARED_TAGS.pop(next(iter(_SHARED_TAGS)), None)
-        _SHARED_TAGS[(id(choices), value, label)] = (
-            choices, "".join(f'<option value="{key}">{text}</option>' for key, text in pairs))
-        return options(choices, selected, value, label)
-    return Markup("".join(f'<option value="{key}" selected>{text}</option>' if key in marked
-                          else f'<option value="{key}">{text}</option>' for key, text in pairs))
-
+        shared = _SHARED_TAGS[key] = (choices, "".join(f'<option value="{v}">{text}</option>' for v, text in pairs))
+    tags = shared[1]
+    for chosen_value in chosen:
+        v = str(escape(chosen_value))
+        tags = tags.replace(f'<option value="{v}">', f'<option value="{v}" selected>', 1)
+    return Markup(tags)
 
 SHARED = 100  # a list of at least this many choices is likely one shared by the requests: its tags are kept
 # (id of the list, value, label) → (the list, its tags with none selected); the id is only trusted with the
