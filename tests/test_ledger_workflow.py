@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
@@ -385,3 +386,18 @@ def test_events_round_trip_through_their_json_form_and_chain_cleanly():
         back = events.from_dict(e.to_dict())
         assert back == e and type(back) is type(e)
     assert verify(record_all(evs)) == []
+
+
+def test_an_item_restored_from_its_fields_is_the_item_and_takes_every_field_once():
+    from dataclasses import asdict, fields
+
+    made = Item(id="7", kind=Kind.TASK, title="新建充电站", lead_units=("3",), due=date(2026, 6, 30), version=4)
+    values = {f.name: getattr(made, f.name) for f in fields(Item)}
+    restored = Item.restored(**values)
+    assert restored == made and hash(restored) == hash(made) and asdict(restored) == asdict(made)
+    assert restored.role_of("3") == "lead" and restored.pending_extension is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        restored.title = "改"  # type: ignore[misc]
+    for wrong in ({k: v for k, v in values.items() if k != "due"}, {**values, "colour": "red"}):
+        with pytest.raises(TypeError, match="every field"):
+            Item.restored(**wrong)

@@ -128,3 +128,40 @@ def test_the_migrations_form_one_line():
     script = ScriptDirectory(str(MIGRATIONS))
     revisions = [r.revision for r in script.walk_revisions()]
     assert (script.get_heads(), revisions) == ([head_revision()], sorted(revisions, reverse=True))
+
+
+def test_a_list_given_at_execution_selects_its_own_rows_each_time(db):
+    """`among` is one cached statement (PostgreSQL: `= ANY(array)`; SQLite: an expanding IN): each execution
+    reads the rows of its own list, an empty list none."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from luoshi.store.models import Organisation
+    from luoshi.store.types import among
+
+    with db.session() as s:
+        s.add_all([Organisation(name=f"单位{i}", key=f"单位{i}", created_at=datetime.now(UTC)) for i in range(5)])
+        s.flush()
+        ids = sorted(s.scalars(select(Organisation.id)))
+        statement = select(Organisation.name).where(among(Organisation.id, "ids")).order_by(Organisation.id)
+        seen = [list(s.scalars(statement, {"ids": chosen})) for chosen in (ids[:2], ids[3:], [], [ids[4], ids[0]])]
+    assert seen == [["单位0", "单位1"], ["单位3", "单位4"], [], ["单位0", "单位4"]]
+    compiled = str(statement.compile(dialect=db.engine.dialect))
+    assert ("= ANY" in compiled) == (db.engine.dialect.name == "postgresql")
+
+
+def test_times_come_back_in_utc_on_either_backend(db):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlalchemy import select
+
+    from luoshi.store.models import User
+
+    written = datetime(2026, 3, 1, 8, 30, tzinfo=timezone(timedelta(hours=8)))
+    with db.session() as s:
+        s.add(User(username="utc", password_hash="x", role="office", created_at=written))
+        s.commit()
+    with db.session(read_only=True) as s:
+        read = s.scalar(select(User.created_at).where(User.username == "utc"))
+    assert read == written and read.tzinfo is UTC and read.hour == 0

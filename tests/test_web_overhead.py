@@ -3,14 +3,17 @@ statement, and a refused token (unknown, revoked, expired, or of an inactive use
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import event
+from starlette.routing import Match
 
 from luoshi.store import users as store_users
-from webfixtures import web  # noqa: F401
+from luoshi.web import app as app_module
+from webfixtures import web, web_sqlite  # noqa: F401
 
 REFUSED = {"detail": "令牌无效、已撤销或已过期：请重新获取（POST /api/token）"}
 
@@ -235,3 +238,48 @@ def test_on_postgresql_a_get_reads_outside_a_transaction_and_a_post_writes_insid
         assert any(kind == "INSERT" for kind, _ in seen) and not any(autocommit for _, autocommit in seen)
     else:
         assert any(kind == "INSERT" for kind, _ in seen)
+
+
+# -- routing: each router is tried only on the paths its routes begin with ----------------------------------
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def _answered(app, path: str, method: str = "GET") -> bool:
+    """Whether a route of `app` takes `path` (in full, or but for the method: 405)."""
+    scope = {"type": "http", "path": path, "root_path": "", "method": method, "headers": [], "query_string": b""}
+    return any(route.matches(dict(scope))[0] is not Match.NONE for route in app.router.routes)
+
+
+def _route_paths(app) -> list[tuple[str, str]]:
+    out = []
+    for route in app.router.routes:
+        contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
+        for context in contexts:
+            for method in sorted(getattr(context, "methods", None) or ()):  # a Mount (/static) has none
+                out.append((method, _concrete(context.path)))
+    return out
+
+
+def test_every_route_is_still_found_and_a_path_of_none_is_not(web_sqlite, monkeypatch):
+    app = web_sqlite.app
+    routes = _route_paths(app)
+    assert len(routes) > 150 and any(p == "/api/items" for _, p in routes) and any(p == "/ledger" for _, p in routes)
+    monkeypatch.setattr(app_module, "_quick_routing", lambda app: None)
+    plain = app_module.create_app(web_sqlite.settings, database=web_sqlite.db)
+    near = ["/api/nothing", "/api/items/1/nothing/2", "/nothing", "/ledger/", "/api/items/", "/items/1/", "/", "/api",
+            "/api/", "/static/app.css", "/healthz", "/api/me/", "/ledgerx", "/api/itemsx"]
+    for method, path in routes + [("GET", p) for p in near]:
+        assert _answered(app, path, method) == _answered(plain, path, method), (method, path)
+        assert _answered(app, path, method) or path in near, (method, path)
+    assert not any(_answered(app, p) for p in ("/api/nothing", "/nothing", "/ledgerx", "/api/itemsx"))
+    assert all(hasattr(r, "heads") for r in app.router.routes if type(r).__name__ == "_IncludedRouter")
+
+
+def test_a_route_answers_through_the_guards(web):
+    client = web.api("office")
+    assert client.get("/api/me").json()["username"] == "office"
+    assert client.get("/api/items", params={"per_page": 1}).status_code == 200
+    assert client.get("/api/nothing").status_code == 404
+    assert web.browser("office").get("/ledger").status_code == 200

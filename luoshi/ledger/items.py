@@ -6,8 +6,9 @@ which the store writes only if the row still has the old version (optimistic loc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 from datetime import date, datetime
+from typing import Any
 from enum import StrEnum
 
 from luoshi import glossary
@@ -102,6 +103,17 @@ class Item:
     rating: Rating | None = None
     version: int = 1
 
+    @classmethod
+    def restored(cls, **fields: Any) -> Item:
+        """The item of these fields, every one given, as stored (a store reads them back): the same value as
+        `Item(**fields)` without the frozen dataclass's __init__, which writes each of 23 fields through
+        object.__setattr__ (3.9 µs an item, 0.6 this way; a ledger page makes 25)."""
+        if fields.keys() != _ITEM_FIELDS:
+            raise TypeError(f"Item.restored takes every field of Item once: {', '.join(sorted(_ITEM_FIELDS))}")
+        item = object.__new__(cls)
+        object.__setattr__(item, "__dict__", fields)
+        return item
+
     @property
     def pending_extension(self) -> Extension | None:
         last = self.extensions[-1] if self.extensions else None
@@ -122,3 +134,6 @@ class Item:
         if unit in self.co_units:
             return "co_operating"
         return None
+
+
+_ITEM_FIELDS = frozenset(f.name for f in dataclass_fields(Item))

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from luoshi.store.models import ItemRow, ItemStateCount
+from luoshi.store.types import among
 
 _SQLITE_BUMP = ("INSERT INTO item_state_counts (state, n) VALUES (NEW.state, 1) "
                 "ON CONFLICT (state) DO UPDATE SET n = n + 1;")
@@ -77,7 +78,7 @@ def items_in(session: Session, states: Iterable[str] | None = None) -> int:
 
 # Built once: a statement's cache key is then computed once, not at every ledger request.
 _ALL = select(func.coalesce(func.sum(ItemStateCount.n), 0))
-_IN = _ALL.where(ItemStateCount.state.in_(bindparam("states", expanding=True)))
+_IN = _ALL.where(among(ItemStateCount.state, "states"))
 
 
 def recount(session: Session) -> dict[str, int]:

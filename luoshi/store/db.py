@@ -82,6 +82,7 @@ def _postgresql_session(dbapi_connection: Any, _record: Any, *, timeout_ms: int 
     `timeout_ms`, a statement running longer is stopped (a server's: its client has long given up)."""
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET max_parallel_workers_per_gather = 0")
+        cursor.execute("SET TimeZone = 'UTC'")  # times arrive in UTC: see types.UTCDateTime.result_processor
         if timeout_ms:
             cursor.execute(f"SET statement_timeout = {int(timeout_ms)}")
     dbapi_connection.commit()

@@ -39,6 +39,7 @@ from luoshi.store import paging
 from luoshi.store.paging import Key, Page
 from luoshi.store import aggregates, audit, counts, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
+from luoshi.store.types import among
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  InstructionAnswer, ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
@@ -125,12 +126,15 @@ def _item(row: Any, assignments: Iterable[Any], extensions: Iterable[Any], zone:
     source = None
     if row.document_id is not None and row.span_start is not None and row.span_end is not None:
         source = SourceRef(str(row.document_id), (row.span_start, row.span_end), row.source_path)
-    assignments = list(assignments)
-    return Item(
+    lead, co = [], []
+    for a in assignments:
+        if a.role == LEAD:
+            lead.append(str(a.organisation_id))
+        elif a.role == CO:
+            co.append(str(a.organisation_id))
+    return Item.restored(
         id=str(row.id), kind=_KINDS[row.kind], title=row.title, text=row.text, source=source,
-        state=_STATES[row.state],
-        lead_units=tuple(str(a.organisation_id) for a in assignments if a.role == LEAD),
-        co_units=tuple(str(a.organisation_id) for a in assignments if a.role == CO),
+        state=_STATES[row.state], lead_units=tuple(lead), co_units=tuple(co),
         due=row.due, due_text=row.due_text, progress=row.progress, last_progress_at=t(row.last_progress_at),
         assigned_at=t(row.assigned_at), completion_requested_at=t(row.completion_requested_at),
         closed_at=t(row.closed_at), cancel_reason=row.cancel_reason, returns=row.returns,
@@ -143,6 +147,7 @@ def _item(row: Any, assignments: Iterable[Any], extensions: Iterable[Any], zone:
 _KINDS = {k.value: k for k in Kind}
 _STATES = {s.value: s for s in State}
 _RATINGS = {r.value: r for r in Rating}
+_EXTENSION_STATES = {s.value: s for s in ExtensionStatus}
 
 
 def _extension(e: ExtensionRow, zone: tzinfo | None = None) -> Extension:
@@ -150,7 +155,7 @@ def _extension(e: ExtensionRow, zone: tzinfo | None = None) -> Extension:
         return value.astimezone(zone) if value is not None and zone is not None else value
 
     return Extension(e.requested_due, e.previous_due, e.reason, e.requested_by, t(e.requested_at),  # type: ignore[arg-type]
-                     ExtensionStatus(e.status), e.granted_due, e.decided_by, t(e.decided_at), e.decision_note)
+                     _EXTENSION_STATES[e.status], e.granted_due, e.decided_by, t(e.decided_at), e.decision_note)
 
 
 def _columns(item: Item, now: datetime, settings: Settings) -> dict[str, Any]:
@@ -598,9 +603,9 @@ _ONE = (select(*_LISTED, Document.name.label("document_name"), Document.title.la
 # not at every request (with the ORM layer skipped, ~120 µs less a statement).
 _UNITS = (select(Assignment.item_id, Assignment.organisation_id, Assignment.role, Organisation.name)
           .join(Organisation, Organisation.id == Assignment.organisation_id)
-          .where(Assignment.item_id.in_(bindparam("ids", expanding=True)))
+          .where(among(Assignment.item_id, "ids"))
           .order_by(Assignment.item_id, Assignment.position))
-_EXTENSIONS = (select(ExtensionRow.__table__).where(ExtensionRow.item_id.in_(bindparam("ids", expanding=True)))
+_EXTENSIONS = (select(ExtensionRow.__table__).where(among(ExtensionRow.item_id, "ids"))
                .order_by(ExtensionRow.item_id, ExtensionRow.position))
 
 

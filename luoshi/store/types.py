@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Integer
+from sqlalchemy import Boolean, DateTime, Integer, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
@@ -35,6 +37,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        # PostgreSQL sends an aware time, and in UTC on luoshi's connections (their TimeZone is set when they
+        # open): one check per value instead of TypeDecorator's two calls and a conversion (a ledger page
+        # reads ~160 times).
+        if dialect.name == "postgresql":
+            return _utc
+        return super().result_processor(dialect, coltype)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value if value is None or value.tzinfo is UTC else value.astimezone(UTC)
 
 
 class local_date(FunctionElement[Any]):
@@ -79,3 +93,29 @@ def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
 @compiles(day_number, "postgresql")
 def _day_number_pg(element: day_number, compiler: Any, **kw: Any) -> str:
     return f"(CAST({compiler.process(element.clauses, **kw)} AS DATE) - DATE '2000-01-01')"
+
+
+class among(ColumnElement[bool]):
+    """`column IN (:name)` for a list given at execution. SQLAlchemy's expanding IN renders the statement
+    anew at each execution (one placeholder per value: a new SQL text for every length, ~0.2 ms per
+    statement of a ledger page); PostgreSQL takes the list as one array, `column = ANY(:name)`, the same
+    text every time (so the driver also prepares it once per connection). SQLite keeps the expanding IN."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement), ("name", InternalTraversal.dp_string)]
+
+    def __init__(self, column: Any, name: str):
+        self.column = column
+        self.name = name
+
+
+@compiles(among, "postgresql")
+def _among_pg(element: among, compiler: Any, **kw: Any) -> str:
+    values = bindparam(element.name, type_=ARRAY(element.column.type))
+    return compiler.process(element.column == any_(values), **kw)
+
+
+@compiles(among)
+def _among(element: among, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)

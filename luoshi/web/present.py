@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from luoshi import glossary
-from luoshi.ledger import Actor, ItemWarning, Role, State
+from luoshi.ledger import Action, Actor, Colour, ExtensionStatus, ItemWarning, Kind, Rating, Reason, Role, State
 from luoshi.store.items import InstructionView, ItemView
 
 DOC_TYPES = {"meeting_minutes": "会议纪要", "work_report": "政府工作报告", "congress_review": "人大审议意见",
@@ -31,9 +31,20 @@ def local(value: datetime | None, zone: ZoneInfo) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _named(enum: Any) -> dict[Any, tuple[str, str]]:
+    """{member: (value, Chinese label)} of a ledger enum: a page of 25 items reads some 150 of them, and an
+    enum member's `value` and `label` are each a property call (the label a glossary lookup besides)."""
+    return {member: (member.value, member.label) for member in enum}
+
+
+_KIND, _STATE, _ACTION, _RATING, _EXTENSION, _COLOUR, _REASON = map(
+    _named, (Kind, State, Action, Rating, ExtensionStatus, Colour, Reason))
+
+
 def warning_dict(w: ItemWarning) -> dict[str, Any]:
-    return {"colour": w.colour.value if w.colour else None, "label": w.colour.label if w.colour else None,
-            "reasons": [{"code": r.value, "label": r.label} for r in w.reasons],
+    colour, label = _COLOUR[w.colour] if w.colour else (None, None)
+    return {"colour": colour, "label": label,
+            "reasons": [{"code": code, "label": label} for code, label in map(_REASON.__getitem__, w.reasons)],
             "days_left": w.days_left, "overdue_days": w.overdue_days}
 
 
@@ -56,30 +67,37 @@ def item_dict(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any]:
     """An item as JSON: its fields, warning today, source, unit names and the viewer's actions now."""
     item, names = view.item, view.units
     doc = view.document
+    kind, kind_label = _KIND[item.kind]
+    state, state_label = _STATE[item.state]
+    rating, rating_label = _RATING[item.rating] if item.rating else (None, None)
+    source = item.source
     out: dict[str, Any] = {
-        "id": view.id, "kind": item.kind.value, "kind_label": item.kind.label,
-        "title": item.title, "text": item.text, "state": item.state.value, "state_label": item.state.label,
+        "id": view.id, "kind": kind, "kind_label": kind_label,
+        "title": item.title, "text": item.text, "state": state, "state_label": state_label,
         "lead_units": units(item.lead_units, names), "co_units": units(item.co_units, names),
         "due": iso(item.due), "due_text": item.due_text, "progress": item.progress, "version": item.version,
         "warning": warning_dict(view.warning),
-        "source": None if item.source is None else {
-            "document": int(item.source.document), "document_title": (doc.title or doc.name) if doc else None,
-            "span": list(item.source.span), "path": item.source.path, "text": view.source_text},
+        "source": None if source is None else {
+            "document": int(source.document), "document_title": (doc.title or doc.name) if doc else None,
+            "span": list(source.span), "path": source.path, "text": view.source_text},
         "assigned_at": iso(item.assigned_at), "last_progress_at": iso(item.last_progress_at),
         "completion_requested_at": iso(item.completion_requested_at), "closed_at": iso(item.closed_at),
         "returns": item.returns, "return_reason": item.return_reason, "cancel_reason": item.cancel_reason,
-        "reminders": item.reminders, "rating": item.rating.value if item.rating else None,
-        "rating_label": item.rating.label if item.rating else None,
-        "extensions": [{"requested_due": iso(e.requested_due), "previous_due": iso(e.previous_due),
-                        "reason": e.reason, "status": e.status.value, "status_label": e.status.label,
-                        "granted_due": iso(e.granted_due), "requested_by": e.requested_by,
-                        "requested_at": iso(e.requested_at), "decided_by": e.decided_by,
-                        "decision_note": e.decision_note} for e in item.extensions],
-        "actions": [{"action": a.value, "label": a.label} for a in view.actions],
+        "reminders": item.reminders, "rating": rating, "rating_label": rating_label,
+        "extensions": [_extension(e) for e in item.extensions],
+        "actions": [{"action": action, "label": label} for action, label in map(_ACTION.__getitem__, view.actions)],
     }
     if actor is not None and actor.role is Role.UNIT:
         out["role_label"] = glossary.zh(item.role_of(actor.unit) or "unit")
     return out
+
+
+def _extension(e: Any) -> dict[str, Any]:
+    status, label = _EXTENSION[e.status]
+    return {"requested_due": iso(e.requested_due), "previous_due": iso(e.previous_due), "reason": e.reason,
+            "status": status, "status_label": label, "granted_due": iso(e.granted_due),
+            "requested_by": e.requested_by, "requested_at": iso(e.requested_at), "decided_by": e.decided_by,
+            "decision_note": e.decision_note}
 
 
 def _fact(key: str, value: Any, names: Mapping[str, str]) -> str:

@@ -21,6 +21,7 @@ from luoshi.store import items as store
 from luoshi.store.instructions import InstructedItem
 from luoshi.store.items import InstructionView, ItemView
 from luoshi.store.models import AuditEntryRow, Document, Organisation, User
+from luoshi.store.types import among
 from luoshi.web.highlight import Mark, runs
 from luoshi.web.present import event_dict, instruction_dict
 
@@ -111,7 +112,7 @@ def scan_context(session: Session, document_id: int, start: int, end: int) -> di
 
 # The ledger page asks for both on every view: Core statements built once.
 _ORGS = Organisation.__table__
-_UNITS_NAMED = select(_ORGS.c.id, _ORGS.c.name).where(_ORGS.c.id.in_(bindparam("ids", expanding=True)))
+_UNITS_NAMED = select(_ORGS.c.id, _ORGS.c.name).where(among(_ORGS.c.id, "ids"))
 
 
 def unit_options(session: Session, keep: Iterable[str | int] = ()) -> list[dict[str, object]]:
