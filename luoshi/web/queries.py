@@ -171,8 +171,7 @@ def unit_names(session: Session, ids: set[str]) -> dict[str, str]:
     keys = [int(i) for i in ids if str(i).isdigit()]
     if not keys:
         return {}
-    rows = session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(keys)))
-    return {str(i): n for i, n in rows}
+    return {str(i): n for i, n in session.execute(_UNITS_NAMED, {"ids": keys})}
 
 
 # An item's events with the display name of whoever acted, in one statement (see `history`).
