@@ -36,7 +36,7 @@ from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.orm import Session
 
 from luoshi import jobs
-from luoshi.store import counts
+from luoshi.store import counts, list_versions
 from luoshi.store.db import engine_of
 
 NO_DAY = date(1, 1, 1)  # the day of a fact without one (the key's columns are NOT NULL)
@@ -349,9 +349,11 @@ def drop_trigger_statements(dialect: str) -> list[str]:
 
 def pause(connection: Connection) -> None:
     """Stop keeping every aggregate (for a bulk load, which then calls `rebuild`): the triggers are dropped,
-    so writes cost nothing more, for every session. Until `rebuild` the counts are stale."""
+    so writes cost nothing more, for every session, and the lists' versions are not raised row by row (nor
+    wait at a COPY's end). Until `rebuild` the counts are stale."""
     dialect = connection.dialect.name
-    for sql in counts.drop_trigger_statements(dialect) + drop_trigger_statements(dialect):
+    for sql in (counts.drop_trigger_statements(dialect) + drop_trigger_statements(dialect)
+                + list_versions.drop_trigger_statements(dialect)):
         connection.execute(text(sql))
 
 
@@ -373,8 +375,10 @@ def rebuild(connection: Connection, *, zone: str | None = None, near_days: int |
     counts.rebuild(connection)
     if today is not None or connection.execute(text("SELECT 1 FROM items LIMIT 1")).first():
         fold(connection, today - timedelta(days=1) if today else yesterday(connection))
-    for sql in counts.trigger_statements(dialect) + trigger_statements(dialect):
+    for sql in (counts.trigger_statements(dialect) + trigger_statements(dialect)
+                + list_versions.trigger_statements(dialect)):
         connection.execute(text(sql))
+    list_versions.raise_all(connection)  # the units and documents of the load are in no process's lists
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from luoshi.store.models import ItemRow, ItemStateCount
+from luoshi.store.kept import Kept
 from luoshi.store.types import among
 
 _SQLITE_BUMP = ("INSERT INTO item_state_counts (state, n) VALUES (NEW.state, 1) "
@@ -72,13 +73,13 @@ def rebuild(connection: Connection) -> None:
 def items_in(session: Session, states: Iterable[str] | None = None) -> int:
     """How many items are in `states` (None: all), from the kept counts."""
     if states is None:
-        return int(session.connection().execute(_ALL).scalar() or 0)
-    return int(session.connection().execute(_IN, {"states": list(states)}).scalar() or 0)
+        return int(_ALL.scalar(session) or 0)
+    return int(_IN.scalar(session, {"states": list(states)}) or 0)
 
 
-# Built once: a statement's cache key is then computed once, not at every ledger request.
-_ALL = select(func.coalesce(func.sum(ItemStateCount.n), 0))
-_IN = _ALL.where(among(ItemStateCount.state, "states"))
+# Kept (`luoshi.store.kept`): asked at every page of the office's ledger.
+_ALL = Kept(select(func.coalesce(func.sum(ItemStateCount.n), 0).label("n")))
+_IN = Kept(_ALL.statement.where(among(ItemStateCount.state, "states")))
 
 
 def recount(session: Session) -> dict[str, int]:

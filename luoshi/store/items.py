@@ -9,10 +9,8 @@ gets `luoshi.ledger.Conflict`.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
@@ -39,6 +37,7 @@ from luoshi.store import paging
 from luoshi.store.paging import Key, Page
 from luoshi.store import aggregates, audit, counts, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
+from luoshi.store.kept import Kept, built
 from luoshi.store.types import among
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  InstructionAnswer, ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
@@ -245,10 +244,10 @@ def load_item(session: Session, *, item_id: int | str, actor: Actor) -> Item:
     """The ledger `Item` with this id as `actor` may see it, as the database holds it now (times in UTC);
     NotFound when absent or not theirs to see. Read as Core rows, as a ledger page reads its items: an ORM
     object with its assignments and extensions loaded cost a write a sixth of its time."""
-    found = session.connection().execute(_LOAD, {"id": _key(item_id)}).first()
+    found = _LOAD.first(session, {"id": _key(item_id)})
     if found is None:
         raise NotFound.of("item")
-    [item], _ = _assemble(session, records([found]), None)
+    [item], _ = _assemble(session, [found], None)
     if not can_view(actor, item):
         raise NotFound.of("item")
     return item
@@ -294,10 +293,9 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
     answers 404 for both.
     """
     settings = settings or get_settings()
-    found = session.connection().execute(_ONE, {"id": _key(item_id)}).first()
-    if found is None:
+    row = _ONE.first(session, {"id": _key(item_id)})
+    if row is None:
         raise NotFound.of("item")
-    [row] = records([found])
     [item], names = _assemble(session, [row], settings.zone)
     if not can_view(actor, item):
         raise NotFound.of("item")
@@ -305,21 +303,6 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
         row.document_id: DocumentRef(row.document_id, row.document_name, row.document_title, row.document_version)}
     return _view(row, item, actor, today_in(settings, now), settings.warning_policy, documents, names,
                  row.source_text)
-
-
-def records(rows: Sequence[Any]) -> Sequence[Any]:
-    """Rows as named tuples, for code that reads their fields by name many times: SQLAlchemy 2.1's `Row`
-    looks a name up in Python (about 0.6 µs), a named tuple's field is a slot read (about 0.03 µs), and a
-    ledger page reads some 30 fields of each of its rows and units."""
-    if not rows:
-        return rows
-    make = _record_type(rows[0]._fields)._make
-    return [make(r) for r in rows]
-
-
-@functools.cache
-def _record_type(fields: tuple[str, ...]) -> Any:
-    return namedtuple("Record", fields)
 
 
 def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo | None) -> tuple[list[Item], dict[str, str]]:
@@ -330,12 +313,12 @@ def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo | None) -> tup
     extensions: dict[int, list[Any]] = {i: [] for i in ids}
     names: dict[str, str] = {}
     if ids:
-        connection = session.connection()  # Core rows of statements built once (see _UNITS)
-        for a in records(connection.execute(_UNITS, {"ids": ids}).all()):
+        connection = session.connection()
+        for a in _UNITS.all(connection, {"ids": ids}):  # kept statements (see _UNITS)
             units[a.item_id].append(a)
             names[str(a.organisation_id)] = a.name
         extended = [r.id for r in rows if r.extension_count]
-        for e in connection.execute(_EXTENSIONS, {"ids": extended}) if extended else ():
+        for e in _EXTENSIONS.all(connection, {"ids": extended}) if extended else ():
             extensions[e.item_id].append(e)
     return [_item(r, units[r.id], extensions[r.id], zone) for r in rows], names
 
@@ -414,8 +397,13 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     conds: list[Any] = []
     narrowed = False  # by a condition on the item that its assignments' copies cannot answer
     if states:
-        conds.append(ItemRow.state.in_(states))
-        pushed.append(Assignment.state.in_(states))
+        # One state is `=`: the statement of a page then has one SQL text for any state (an IN's list is
+        # rendered anew for each length; `kept.built` sends those through SQLAlchemy).
+        # The tables' own columns: comparing a mapped attribute builds the same SQL through the ORM's
+        # annotations, at some 20 µs a comparison.
+        item_state, unit_state = ItemRow.__table__.c.state, Assignment.__table__.c.state
+        conds.append(item_state == states[0] if len(states) == 1 else item_state.in_(states))
+        pushed.append(unit_state == states[0] if len(states) == 1 else unit_state.in_(states))
     if warning not in (None, ""):
         stored_warnings.ensure_current(session, settings.warning_policy, settings.timezone)
         try:
@@ -453,7 +441,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     narrowed = narrowed or any(f not in (None, "") for f in (unit, kind, document, due_from, due_to, returned)) \
         or bool(q and q.strip())
     where = [c for c in conds if c is not True]
-    if False in where:
+    if any(c is False for c in where):  # (`False in where` would compare each SQL condition with False)
         return ItemPage([], 0, page, per_page)
     one_unit = unit not in (None, "")
     kept: Callable[[], int | None] | None = None
@@ -483,11 +471,9 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     if at is None:
         rows, total = _numbered_page(session, where, sort, page, per_page, one_unit, kept=kept, split=split,
                                      hint=hint)
-        rows = records(rows)
         more = page * per_page < total
     else:
         rows, more = _page_at(session, where + hint, sort, at, per_page, split=split)
-        rows = records(rows)
         page, total = at.page, at.total
     if not rows and one_unit:
         unit_ids(session, [unit], "unit")  # an unknown unit is an error, not an empty ledger
@@ -508,8 +494,8 @@ def _numbered_page(session: Session, where: list[Any], sort: str, page: int, per
     offset = (page - 1) * per_page
     # One unit's items are all read to be sorted, so counting them on the way costs nothing; of all units'
     # items, a page is read from an index in order and stops early, and a count is a query of its own.
-    rows = session.connection().execute(_ordered(_PAGE_COUNTED if one_unit else _PAGE, [*where, *hint], sort,
-                                                 per_page, offset, split)).all()
+    rows = built(session.connection(), _ordered(_PAGE_COUNTED if one_unit else _PAGE, [*where, *hint], sort,
+                                                per_page, offset, split))
     # A page that is not full is the last one, and says the total itself: the count over 100 000 rows
     # (the bulk of a filtered page's time) is only needed when more pages follow or the page is past the end.
     if len(rows) < per_page and (rows or page == 1):
@@ -535,9 +521,8 @@ def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, p
     keys = KEYS[sort]
     sought = [*where, paging.seek(keys, at.values, at.backwards)]
     if at.backwards:  # the page the cursor came from follows
-        return (session.connection().execute(_ordered(_PAGE, sought, sort, per_page, 0, split, backwards=True))
-                .all()[::-1], True)
-    rows = session.connection().execute(_ordered(_PAGE, sought, sort, per_page + 1, 0, split)).all()
+        return built(session.connection(), _ordered(_PAGE, sought, sort, per_page, 0, split, backwards=True))[::-1], True
+    rows = built(session.connection(), _ordered(_PAGE, sought, sort, per_page + 1, 0, split))
     return rows[:per_page], len(rows) > per_page
 
 
@@ -570,7 +555,8 @@ def _ordered(base: Any, where: list[Any], sort: str, limit: int, offset: int, sp
 def _total(session: Session, where: list[Any], rows: Sequence[Any], one_unit: bool) -> int:
     if rows and one_unit:
         return rows[0].total
-    return session.connection().scalar(select(func.count()).select_from(ItemRow).where(*where)) or 0  # an index alone
+    [(total,)] = built(session.connection(), select(func.count().label("n")).select_from(ItemRow).where(*where))
+    return total or 0  # an index alone
 
 
 def _cursor_of(row: Any, sort: str, page: int, backwards: bool, total: int, settings: Settings) -> str:
@@ -591,21 +577,21 @@ _LISTED = (ItemRow.id, ItemRow.kind, ItemRow.title, ItemRow.text, ItemRow.docume
 _BY_NAME = {"_result_disable_adapt_to_context": True}
 _PAGE = select(*_LISTED).execution_options(**_BY_NAME)
 _PAGE_COUNTED = select(*_LISTED, func.count().over().label("total")).execution_options(**_BY_NAME)
-_LOAD = select(*_LISTED).where(ItemRow.id == bindparam("id"))  # one item to act on (load_item)
+_LOAD = Kept(select(*_LISTED).where(ItemRow.id == bindparam("id")))  # one item to act on (load_item)
 # One item with its document's name and the sentence it was read from (get_item).
-_ONE = (select(*_LISTED, Document.name.label("document_name"), Document.title.label("document_title"),
-               Document.version.label("document_version"),
-               func.substr(Document.text, ItemRow.span_start + 1, ItemRow.span_end - ItemRow.span_start)
-               .label("source_text"))
-        .outerjoin(Document, Document.id == ItemRow.document_id).where(ItemRow.id == bindparam("id")))
+_ONE = Kept(select(*_LISTED, Document.name.label("document_name"), Document.title.label("document_title"),
+                    Document.version.label("document_version"),
+                    func.substr(Document.text, ItemRow.span_start + 1, ItemRow.span_end - ItemRow.span_start)
+                    .label("source_text"))
+             .outerjoin(Document, Document.id == ItemRow.document_id).where(ItemRow.id == bindparam("id")))
 
-# Built once, with the ids bound at execution: SQLAlchemy then computes their cache keys once per process,
-# not at every request (with the ORM layer skipped, ~120 µs less a statement).
-_UNITS = (select(Assignment.item_id, Assignment.organisation_id, Assignment.role, Organisation.name)
+# Built once, with the ids bound at execution, and kept (`luoshi.store.kept`): on PostgreSQL each is sent
+# through the driver as it was compiled once, its rows named tuples.
+_UNITS = Kept(select(Assignment.item_id, Assignment.organisation_id, Assignment.role, Organisation.name)
           .join(Organisation, Organisation.id == Assignment.organisation_id)
           .where(among(Assignment.item_id, "ids"))
           .order_by(Assignment.item_id, Assignment.position))
-_EXTENSIONS = (select(ExtensionRow.__table__).where(among(ExtensionRow.item_id, "ids"))
+_EXTENSIONS = Kept(select(ExtensionRow.__table__).where(among(ExtensionRow.item_id, "ids"))
                .order_by(ExtensionRow.item_id, ExtensionRow.position))
 
 

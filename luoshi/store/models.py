@@ -239,6 +239,16 @@ class Assignment(Base):
 UNIT_COPY = ("state", "due", "yellow_on", "red_on", "assigned_at")  # the columns of an item its assignments copy
 
 
+class ListVersion(Base):
+    """A list's version, raised by triggers in the transaction of every change to its table
+    (`luoshi.store.list_versions`): what tells a process its copy of the unit or document choices is current."""
+
+    __tablename__ = "list_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
 class ItemStateCount(Base):
     """How many items are in a state, kept by triggers on `items` (`luoshi.store.counts`)."""
 

@@ -19,6 +19,7 @@ from luoshi.errors import AlreadyExists, AuthenticationFailed, NotFound
 from luoshi.ledger import Actor, InvalidValue, Role
 from luoshi.ledger.actors import LEAST_PRIVILEGED, ROLE_CHOICES
 from luoshi.store.audit import append_admin
+from luoshi.store.kept import Kept
 from luoshi.store.models import ApiToken, Organisation, User
 
 HASHER = PasswordHasher()
@@ -80,10 +81,10 @@ def _views() -> Select[Any]:
 
 _USER_BY_ID = _views().where(_USERS.c.id == bindparam("user_id"))
 _USER_BY_NAME = _views().where(_USERS.c.username == bindparam("username"))
-_USER_BY_TOKEN = (_views().add_columns(_TOKENS.c.id.label("token_id"), _TOKENS.c.revoked_at, _TOKENS.c.expires_at,
-                                       _TOKENS.c.last_used_at)
-                  .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
-                  .where(_TOKENS.c.token_hash == bindparam("token_hash")))
+_USER_BY_TOKEN = Kept(_views().add_columns(_TOKENS.c.id.label("token_id"), _TOKENS.c.revoked_at,
+                                           _TOKENS.c.expires_at, _TOKENS.c.last_used_at)
+                      .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
+                      .where(_TOKENS.c.token_hash == bindparam("token_hash")))
 
 
 def _row_view(row: Row[Any]) -> UserView:
@@ -284,7 +285,7 @@ def user_for_token(session: Session, *, token: str, now: datetime | None = None)
     """The user a bearer token belongs to; AuthenticationFailed when unknown, revoked, expired or the
     user is inactive."""
     now = now or datetime.now(UTC)
-    row = session.connection().execute(_USER_BY_TOKEN, {"token_hash": _token_hash(token.strip())}).first()
+    row = _USER_BY_TOKEN.first(session, {"token_hash": _token_hash(token.strip())})
     if (row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now)
             or not row.active):
         raise AuthenticationFailed("令牌无效、已撤销或已过期：请重新获取（POST /api/token）")

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select, text
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from luoshi.ledger import Actor, Colour, Role, SourceRef, State
 from luoshi.settings import Settings
 from luoshi.store import items as store
+from luoshi.store import list_versions
+from luoshi.store.db import engine_of
 from luoshi.store.instructions import InstructedItem
 from luoshi.store.items import InstructionView, ItemView
 from luoshi.store.models import AuditEntryRow, Document, Organisation, User
@@ -134,8 +137,9 @@ def document_options(session: Session) -> list[dict[str, object]]:
 
 
 # A list of choices as one text from the database, `id<TAB>label` a line (a province's thousand rows cost a
-# request more as rows than as one string), and the list made of the last such text: while the directory or
-# the documents are unchanged, the same list object, whose options `render.options` keeps escaped.
+# request more as rows than as one string), read again only when the list's version (kept by the database,
+# `luoshi.store.list_versions`) is not the one this process read it at: then the same list object, whose
+# options `render.options` keeps escaped.
 _UNIT_TEXT = {
     "postgresql": text("SELECT string_agg(id::text || chr(9) || translate(name, chr(9) || chr(10), '  '), "
                        "chr(10) ORDER BY name) FROM organisations "
@@ -153,17 +157,24 @@ _DOCUMENT_TEXT = {
                    "char(10)) FROM (SELECT id, coalesce(nullif(title, ''), name) AS label FROM documents "
                    "ORDER BY ingested_at DESC, id DESC LIMIT 200)"),
 }
-_made: dict[str, tuple[str, list[dict[str, object]]]] = {}
+# {database: {list: (version, text, list)}}: per database, as a process may serve (a test: open) several.
+_made: WeakKeyDictionary[Any, dict[str, tuple[int | None, str, list[dict[str, object]]]]] = WeakKeyDictionary()
 
 
 def _shared(session: Session, kind: str, statements: dict[str, Any], label: str) -> list[dict[str, object]]:
+    made = _made.setdefault(engine_of(session), {})
+    # The version first: a list read after it is at least that version's (read before it, it could be older
+    # than the version it would be kept under).
+    current = list_versions.version(session, kind)
+    held = made.get(kind)
+    if held is not None and current is not None and held[0] == current:
+        return held[2]
     listed = session.execute(statements[session.get_bind().dialect.name]).scalar() or ""
-    made = _made.get(kind)
-    if made is None or made[0] != listed:
+    if held is None or held[1] != listed:
         rows = [line.split("\t", 1) for line in listed.split("\n")] if listed else []
-        made = (listed, [{"id": int(i), label: n} for i, n in rows])
-        _made[kind] = made
-    return made[1]
+        held = (current, listed, [{"id": int(i), label: n} for i, n in rows])
+    made[kind] = (current, held[1], held[2])
+    return held[2]
 
 
 def unit_names(session: Session, ids: set[str]) -> dict[str, str]:

@@ -1,0 +1,194 @@
+"""Kept statements: the fixed statements every request runs (the bearer token's user, a ledger page's units
+and extensions, the kept counts, one item) and a ledger page's own, run on PostgreSQL straight through psycopg.
+
+SQLAlchemy's execution of a statement it has compiled and cached before still costs about as much Python
+as psycopg's own work (its cache key, an execution context, bind and result processing set up again, a
+result object and its rows). A `Kept` statement is compiled by SQLAlchemy once per dialect; on PostgreSQL
+its SQL is rewritten once to PostgreSQL's own placeholders ($1, $2 …) and sent through a psycopg raw cursor,
+prepared on each connection once, and its rows come back as named tuples (a field is a slot read, where a
+SQLAlchemy Row looks a name up in Python). A statement built per request (`built`: a ledger page's filters
+make one) finds its plan by SQLAlchemy's cache key and goes the same way. The bind and result processing
+are the statement's types' own; a driver error is handed to SQLAlchemy, which wraps it and invalidates a dead
+connection as for any other statement, so a caller sees the same exceptions either way.
+
+SQLite, and an engine with cursor-execute listeners (`db.recorded_statements`: what the EXPLAIN test and
+the bench read), take SQLAlchemy's own path, with the rows made into the same named tuples.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import psycopg
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+@functools.cache
+def record_type(fields: tuple[str, ...]) -> Any:
+    """The named tuple of rows with `fields` (one class per set of field names, for the process)."""
+    return namedtuple("Record", fields)
+
+
+@dataclass
+class _Plan:
+    """A statement as psycopg is sent it: the SQL with $n placeholders, the bind names in $n order with
+    their processors and fixed values, and the rows' fields with their result processors."""
+
+    sql: str
+    names: tuple[str, ...]
+    binds: tuple[Callable[[Any], Any] | None, ...]
+    fixed: Mapping[str, Any]
+    make: Callable[[Sequence[Any]], Any]
+    fields: tuple[str, ...]
+    compiled: Any  # SQLAlchemy's compiled statement: what gives a built statement's values
+    results: tuple[Callable[[Any], Any] | None, ...] | None = None  # None: no column needs processing
+    checked: bool = False  # results are known once the first answer said what types the columns arrive as
+
+    def check(self, description: Any, statement: Select[Any], dialect: Dialect) -> None:
+        """At the first answer: the columns PostgreSQL answers with are the statement's, by name and in order,
+        and each column's result processor is the one SQLAlchemy would take for the type it arrives as."""
+        names = tuple(column.name for column in description or ())
+        if names != self.fields:
+            raise RuntimeError(f"kept statement answers {names}, not {self.fields}: label its columns")
+        results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, arrived.type_code)
+                        for column, arrived in zip(statement.selected_columns, description))
+        self.results = results if any(p is not None for p in results) else None
+        self.checked = True
+
+
+class Kept:
+    """A fixed statement (its binds named, their values given at execution) run as described above."""
+
+    def __init__(self, statement: Select[Any]):
+        self.statement = statement
+        self.fields = tuple(statement.selected_columns.keys())
+        self._plans: WeakKeyDictionary[Dialect, _Plan | None] = WeakKeyDictionary()
+
+    def all(self, session: Session | Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The rows, as named tuples of the statement's columns."""
+        connection = session.connection() if isinstance(session, Session) else session
+        params = params or {}
+        dialect = connection.dialect
+        plan = self._plans[dialect] if dialect in self._plans else self._plan(dialect)
+        if plan is None or _recorded(connection):
+            make = record_type(self.fields)._make
+            return [make(r) for r in connection.execute(self.statement, dict(params)).all()]
+        return _run(connection, plan, [params[name] if name in params else plan.fixed[name] for name in plan.names],
+                    self.statement)
+
+    def first(self, session: Session | Connection, params: Mapping[str, Any] | None = None) -> Any | None:
+        rows = self.all(session, params)
+        return rows[0] if rows else None
+
+    def scalar(self, session: Session | Connection, params: Mapping[str, Any] | None = None) -> Any:
+        rows = self.all(session, params)
+        return rows[0][0] if rows else None
+
+    def _plan(self, dialect: Dialect) -> _Plan | None:
+        plan = _compile(self.statement, dialect)
+        self._plans[dialect] = plan
+        return plan
+
+
+def built(connection: Connection, statement: Select[Any]) -> list[Any]:
+    """The rows of a statement built for this request (a ledger page's), as named tuples of its columns.
+
+    The statement's SQLAlchemy cache key (its shape, and its values in order) finds the plan of that shape,
+    made once per process, and gives the values, as SQLAlchemy's own execution of a cached statement does;
+    the rest is the kept path. A shape that cannot be sent so (an expanding IN, rendered anew for each
+    execution) or a statement without a cache key takes SQLAlchemy's path."""
+    dialect = connection.dialect
+    key = statement._generate_cache_key() if _psycopg(dialect) and not _recorded(connection) else None
+    if key is not None:
+        shapes = _SHAPES.setdefault(dialect, {})
+        plan = shapes.get(key.key, _UNSEEN)
+        if plan is _UNSEEN:
+            plan = _shape(shapes, key, statement, dialect)
+        if plan is not None:
+            values = plan.compiled.construct_params(extracted_parameters=key.bindparams)
+            return _run(connection, plan, [values[name] for name in plan.names], statement)
+    make = record_type(tuple(statement.selected_columns.keys()))._make
+    return [make(r) for r in connection.execute(statement).all()]
+
+
+_UNSEEN: Any = object()
+SHAPES_KEPT = 500  # plans of built statements kept per database, per process (a ledger has some dozens)
+_SHAPES: WeakKeyDictionary[Dialect, dict[Any, _Plan | None]] = WeakKeyDictionary()
+
+
+def _shape(shapes: dict[Any, _Plan | None], key: Any, statement: Select[Any], dialect: Dialect) -> _Plan | None:
+    while len(shapes) >= SHAPES_KEPT:  # the oldest make room (another thread may be at it too)
+        try:
+            shapes.pop(next(iter(shapes)), None)
+        except (StopIteration, RuntimeError):
+            break
+    plan = shapes[key.key] = _compile(statement, dialect, key)
+    return plan
+
+
+def _psycopg(dialect: Dialect) -> bool:
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+
+def _recorded(connection: Connection) -> bool:
+    """Whether something listens to the statements sent (then SQLAlchemy sends them, and tells it)."""
+    return bool(connection.dispatch.before_cursor_execute or connection.dispatch.after_cursor_execute)
+
+
+def _compile(statement: Select[Any], dialect: Dialect, key: Any = None) -> _Plan | None:
+    """`statement` compiled for `dialect` and rewritten for psycopg; None where SQLAlchemy must run it.
+    With its cache `key`, the compiled statement matches another statement's values of the same shape to
+    its own binds (as compiled statements in SQLAlchemy's cache do)."""
+    if not _psycopg(dialect):
+        return None
+    compiled = statement.compile(dialect=dialect, cache_key=key) if key is not None else statement.compile(dialect=dialect)
+    if "POSTCOMPILE" in compiled.string or compiled.literal_execute_params:
+        return None  # rendered anew at each execution
+    unescaped = {escaped: name for name, escaped in (compiled.escaped_bind_names or {}).items()}
+    order: list[str] = []
+
+    def placeholder(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name is None:
+            return "%"
+        if name not in order:
+            order.append(name)
+        return f"${order.index(name) + 1}"
+
+    sql = _PLACEHOLDER.sub(placeholder, compiled.string)
+    params = [compiled.binds[unescaped.get(name, name)] for name in order]
+    binds = tuple(p.type.dialect_impl(dialect).bind_processor(dialect) for p in params)
+    fixed = {name: p.value for name, p in zip(order, params) if p.value is not None or not p.required}
+    fields = tuple(statement.selected_columns.keys())
+    return _Plan(sql, tuple(order), binds, fixed, record_type(fields)._make, fields, compiled)
+
+
+def _run(connection: Connection, plan: _Plan, values: list[Any], statement: Select[Any]) -> list[Any]:
+    """`plan` sent through the connection's psycopg connection with `values` ($1, $2 … in order)."""
+    values = [value if bind is None else bind(value) for value, bind in zip(values, plan.binds)]
+    cursor = psycopg.RawCursor(connection.connection.driver_connection)
+    try:
+        cursor.execute(plan.sql, values, prepare=True)
+        rows = cursor.fetchall()
+        if not plan.checked:
+            plan.check(cursor.description, statement, connection.dialect)
+    except psycopg.Error as exc:  # wrapped (and a dead connection invalidated) as SQLAlchemy does
+        connection._handle_dbapi_exception(exc, plan.sql, values, cursor, None)
+    finally:
+        cursor.close()
+    make = plan.make
+    if plan.results is None:
+        return [make(r) for r in rows]
+    results = plan.results
+    return [make([v if p is None else p(v) for v, p in zip(r, results)]) for r in rows]

@@ -1,0 +1,153 @@
+"""Kept statements (`luoshi.store.kept`): on PostgreSQL sent through the driver as compiled once; the rows,
+their types and the errors must be those of SQLAlchemy's own execution of the same statement."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy.exc import DBAPIError
+
+from luoshi.store.db import recorded_statements
+from luoshi.store.kept import Kept
+from luoshi.store.models import ItemRow, Organisation, User
+from luoshi.store.types import among
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def _fill(db) -> list[int]:
+    with db.session() as s:
+        s.add_all([Organisation(name=f"单位{i}", key=f"单位{i}", created_at=datetime(2026, 3, i + 1, 9, tzinfo=BEIJING))
+                   for i in range(5)])
+        s.add(User(username="kept", password_hash="x", role="office", created_at=datetime(2026, 3, 1, tzinfo=UTC)))
+        s.commit()
+        return sorted(s.scalars(select(Organisation.id)))
+
+
+def _both(db, statement, params):
+    """The rows of `statement` kept, and through SQLAlchemy, as tuples."""
+    with db.session(read_only=True) as s:
+        kept = Kept(statement).all(s, params)
+        plain = [tuple(r) for r in s.execute(statement, params).all()]
+    return kept, plain
+
+
+def test_kept_rows_are_sqlalchemys_rows_with_their_names_and_types(db):
+    ids = _fill(db)
+    # A list as one array, a time bound through its type's processor, a name used twice, a literal % and
+    # aware times coming back (UTCDateTime's result processor).
+    statement = (select(Organisation.id, Organisation.name, Organisation.created_at,
+                        literal_column("'100%'").label("share"))
+                 .where(among(Organisation.id, "ids"), Organisation.created_at >= bindparam("since", type_=Organisation.created_at.type),
+                        Organisation.name.like("单位%"), Organisation.id != bindparam("skip"),
+                        Organisation.id != bindparam("skip") + 0)
+                 .order_by(Organisation.id))
+    params = {"ids": ids[:4], "since": datetime(2026, 3, 2, 9, tzinfo=BEIJING), "skip": ids[2]}
+    kept, plain = _both(db, statement, params)
+    assert [tuple(r) for r in kept] == plain == [(i, f"单位{n}", datetime(2026, 3, n + 1, 1, tzinfo=UTC), "100%")
+                                                 for n, i in enumerate(ids) if n in (1, 3)]
+    assert kept[0]._fields == ("id", "name", "created_at", "share")
+    assert kept[0].created_at.tzinfo is UTC and kept[0].name == "单位1"
+
+
+def test_kept_statements_take_fixed_values_and_answer_nothing_alike(db):
+    ids = _fill(db)
+    statement = select(Organisation.name).where(Organisation.name == "单位3", among(Organisation.id, "ids"))
+    assert _both(db, statement, {"ids": ids})[0] == [("单位3",)]
+    assert _both(db, statement, {"ids": []}) == ([], [])
+    with db.session(read_only=True) as s:
+        counted = Kept(select(func.count().label("n")).select_from(Organisation))
+        assert (counted.scalar(s), counted.first(s).n) == (5, 5)
+        assert Kept(statement).first(s, {"ids": [ids[0]]}) is None
+
+
+def test_on_postgresql_a_kept_statement_is_sent_through_the_driver(make_db):
+    db = make_db("postgresql")
+    ids = _fill(db)
+    statement = Kept(select(Organisation.name).where(among(Organisation.id, "ids")).order_by(Organisation.id))
+    with db.session(read_only=True) as s:
+        assert [r.name for r in statement.all(s, {"ids": ids[:2]})] == ["单位0", "单位1"]
+        plan = statement._plans[s.connection().dialect]
+    assert plan is not None and plan.checked and "$1" in plan.sql and "%(" not in plan.sql
+    # Where statements are being recorded (the EXPLAIN test, the bench), SQLAlchemy's path runs: it is seen.
+    with recorded_statements(db.engine) as seen, db.session(read_only=True) as s:
+        assert [r.name for r in statement.all(s, {"ids": ids[3:]})] == ["单位3", "单位4"]
+    assert len(seen) == 1 and "organisations" in seen[0][0]
+
+
+def test_sqlite_runs_a_kept_statement_through_sqlalchemy(make_db):
+    db = make_db("sqlite")
+    _fill(db)
+    statement = Kept(select(Organisation.name).order_by(Organisation.id))
+    with recorded_statements(db.engine) as seen, db.session(read_only=True) as s:
+        assert statement.first(s).name == "单位0"
+        assert statement._plans[s.connection().dialect] is None
+    assert len(seen) == 1
+
+
+def test_a_driver_error_is_sqlalchemys_error_and_the_session_goes_on(db):
+    _fill(db)
+    failing = Kept(select((ItemRow.id / bindparam("zero")).label("q")).select_from(ItemRow)
+                   .union_all(select(literal_column("1") / bindparam("zero"))))
+    with db.session() as s:
+        if db.engine.dialect.name == "postgresql":
+            with pytest.raises(DBAPIError):
+                failing.all(s, {"zero": 0})
+            s.rollback()
+        assert Kept(select(func.count().label("n")).select_from(Organisation)).scalar(s) == 5
+
+
+def test_the_ledgers_kept_statements_answer_as_sqlalchemy_does(db, settings):
+    """Every kept statement of the ledger, against SQLAlchemy's execution of the same statement."""
+    from luoshi.ledger import Actor, Role
+    from luoshi.store import counts, items, users
+
+    _fill(db)
+    with db.session() as s:
+        user = users.create_user(s, username="office", password="kept-pass-123", role=Role.SUPERVISOR)
+        token = users.create_token(s, user_id=user.id, name="kept")
+        made = items.create_item(s, kind="task", title="建设充电站", text="新建新能源充电站40座", lead_units=["单位0"],
+                                 co_units=["单位1"], due=date(2026, 6, 30), actor=Actor("office", Role.SUPERVISOR),
+                                 settings=settings)
+        s.commit()
+    item_id = int(made.id)
+    cases = [(items._UNITS, {"ids": [item_id]}), (items._EXTENSIONS, {"ids": [item_id]}),
+             (items._ONE, {"id": item_id}), (items._LOAD, {"id": item_id}), (counts._ALL, {}),
+             (counts._IN, {"states": ["draft", "confirmed"]}),
+             (users._USER_BY_TOKEN, {"token_hash": users._token_hash(token)})]
+    with db.session(read_only=True) as s:
+        for kept, params in cases:
+            rows = kept.all(s, params)
+            assert [tuple(r) for r in rows] == [tuple(r) for r in s.execute(kept.statement, params).all()]
+            assert rows or kept is items._EXTENSIONS
+            assert all(r._fields == kept.fields for r in rows)
+
+
+def test_statements_built_per_request_answer_with_their_own_values(db, monkeypatch):
+    """`built`: statements of one shape share a plan, each with its own values; an expanding IN (a new SQL
+    text per length) and a full set of plans still answer as SQLAlchemy does."""
+    from luoshi.store import kept
+
+    ids = _fill(db)
+
+    def page(after, name_like, limit):
+        return (select(Organisation.id, Organisation.name).where(Organisation.id > after,
+                                                                  Organisation.name.like(name_like))
+                .order_by(Organisation.id).limit(limit))
+
+    with db.session(read_only=True) as s:
+        c = s.connection()
+        for after, like, limit in ((ids[0], "单位%", 2), (ids[2], "单位%", 5), (ids[0], "单位4", 3), (ids[0], "单位%", 2)):
+            assert [tuple(r) for r in kept.built(c, page(after, like, limit))] == \
+                [tuple(r) for r in c.execute(page(after, like, limit)).all()]
+        assert [r.id for r in kept.built(c, page(ids[2], "单位%", 5))] == ids[3:]
+        shapes = kept._SHAPES.get(c.dialect, {})
+        assert len(shapes) == (1 if db.engine.dialect.name == "postgresql" else 0)
+        listed = select(Organisation.name).where(Organisation.id.in_(ids[:3])).order_by(Organisation.id)
+        assert [r.name for r in kept.built(c, listed)] == ["单位0", "单位1", "单位2"]
+        monkeypatch.setattr(kept, "SHAPES_KEPT", 1)  # a new shape then takes the place of the oldest
+        backwards = page(ids[2], "单位%", 9).order_by(None).order_by(Organisation.id.desc())
+        assert [r.name for r in kept.built(c, backwards)] == ["单位4", "单位3"]
+        assert len(kept._SHAPES.get(c.dialect, {})) <= 1
