@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from luoshi.errors import NotFound
@@ -23,6 +23,7 @@ from luoshi.files.kinds import KINDS, FileKind
 from luoshi.files.previews import page_count, thumbnail
 from luoshi.ledger import Action, Actor, Item, Kind, MissingField, PermissionDenied
 from luoshi.ledger.actors import OFFICE
+from luoshi.store.kept import Kept
 from luoshi.store.models import Base
 
 
@@ -163,7 +164,7 @@ def record_attachments(session: Session, *, item_id: int, version: int, files: S
                                   unit_id=int(unit) if unit else None, by=by, at=at) for f in files)
 
 
-def _view(r: AttachmentRow) -> AttachmentView:
+def _view(r: Any) -> AttachmentView:  # an AttachmentRow, or a row of its columns
     return AttachmentView(r.id, r.item_id, r.version, r.name, KINDS[r.kind], r.size, r.sha256,
                           r.thumbnail_sha256 is not None, r.pages, r.by, r.at)
 
@@ -177,9 +178,13 @@ def attachments_of(session: Session, *, item_id: int | str, actor: Actor) -> lis
 
 def files_of(session: Session, item_id: int) -> list[AttachmentView]:
     """The evidence files of an item the caller has already found the actor may see, oldest first."""
-    rows = session.scalars(select(AttachmentRow).where(AttachmentRow.item_id == item_id)
-                           .order_by(AttachmentRow.version, AttachmentRow.id))
-    return [_view(r) for r in rows]
+    return [_view(r) for r in _FILES.all(session, {"item_id": item_id})]
+
+
+# Read with every item (a kept statement, Core rows: `luoshi.store.kept`).
+_FILES = Kept(select(*(AttachmentRow.__table__.c[name] for name in ("id", "item_id", "version", "name", "kind", "size",
+                                                                    "sha256", "thumbnail_sha256", "pages", "by", "at")))
+              .where(AttachmentRow.item_id == bindparam("item_id")).order_by(AttachmentRow.version, AttachmentRow.id))
 
 
 def get_attachment(session: Session, *, item_id: int | str, attachment_id: int, actor: Actor) -> AttachmentRow:

@@ -521,7 +521,8 @@ def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, p
     keys = KEYS[sort]
     sought = [*where, paging.seek(keys, at.values, at.backwards)]
     if at.backwards:  # the page the cursor came from follows
-        return built(session.connection(), _ordered(_PAGE, sought, sort, per_page, 0, split, backwards=True))[::-1], True
+        rows = built(session.connection(), _ordered(_PAGE, sought, sort, per_page, 0, split, backwards=True))
+        return rows[::-1], True
     rows = built(session.connection(), _ordered(_PAGE, sought, sort, per_page + 1, 0, split))
     return rows[:per_page], len(rows) > per_page
 
@@ -820,15 +821,23 @@ def instruction_views(session: Session, item_ids: Sequence[int]) -> dict[int, li
     if not item_ids:
         return {}
     answers: dict[int, list[AnswerView]] = {}
-    for r in session.scalars(select(InstructionAnswer).where(InstructionAnswer.item_id.in_(item_ids))
-                             .order_by(InstructionAnswer.version)):
+    ids = {"ids": list(item_ids)}
+    for r in _ANSWERS.all(session, ids):
         answers.setdefault(r.instruction_id, []).append(AnswerView(r.version, r.text, r.unit_id, r.by, r.at))
     out: dict[int, list[InstructionView]] = {}
-    for r in session.scalars(select(Instruction).where(Instruction.item_id.in_(item_ids))
-                             .order_by(Instruction.item_id, Instruction.version)):
+    for r in _INSTRUCTIONS.all(session, ids):
         out.setdefault(r.item_id, []).append(InstructionView(r.id, r.version, r.text, r.by, r.at,
                                                              tuple(answers.get(r.id, ()))))
     return out
+
+
+# Read with every item (kept statements, Core rows: `luoshi.store.kept`).
+_ANSWERS = Kept(select(*(InstructionAnswer.__table__.c[name] for name in ("instruction_id", "version", "text",
+                                                                          "unit_id", "by", "at")))
+                .where(among(InstructionAnswer.item_id, "ids")).order_by(InstructionAnswer.version))
+_INSTRUCTIONS = Kept(select(*(Instruction.__table__.c[name]
+                               for name in ("id", "item_id", "version", "text", "by", "at")))
+                     .where(among(Instruction.item_id, "ids")).order_by(Instruction.item_id, Instruction.version))
 
 
 def progress_reports(session: Session, *, item_id: int | str, actor: Actor) -> list[ProgressView]:

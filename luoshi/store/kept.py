@@ -152,7 +152,7 @@ def _compile(statement: Select[Any], dialect: Dialect, key: Any = None) -> _Plan
     its own binds (as compiled statements in SQLAlchemy's cache do)."""
     if not _psycopg(dialect):
         return None
-    compiled = statement.compile(dialect=dialect, cache_key=key) if key is not None else statement.compile(dialect=dialect)
+    compiled = statement.compile(dialect=dialect, **({"cache_key": key} if key is not None else {}))
     if "POSTCOMPILE" in compiled.string or compiled.literal_execute_params:
         return None  # rendered anew at each execution
     unescaped = {escaped: name for name, escaped in (compiled.escaped_bind_names or {}).items()}

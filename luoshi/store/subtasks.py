@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger.drafts import Subtask
 from luoshi.ledger.items import SourceRef
+from luoshi.store.kept import Kept
 from luoshi.store.models import SubtaskRow
+from luoshi.store.types import among
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,17 @@ def subtasks_of(session: Session, item_ids: Iterable[int]) -> dict[int, list[Sub
     out: dict[int, list[SubtaskView]] = {}
     if not ids:
         return out
-    rows = session.scalars(select(SubtaskRow).where(SubtaskRow.item_id.in_(ids))
-                           .order_by(SubtaskRow.item_id, SubtaskRow.position))
-    for r in rows:
+    for r in _SUBTASKS.all(session, {"ids": ids}):
         span = (r.span_start, r.span_end) if r.span_start is not None and r.span_end is not None else None
         out.setdefault(r.item_id, []).append(SubtaskView(r.position, r.text, span, r.source_path, list(r.owners or []),
                                                          list(r.co_owners or []), r.due_text, r.due))
     return out
+
+
+# Read with every item (a kept statement, Core rows: `luoshi.store.kept`).
+_SUBTASKS = Kept(select(*(SubtaskRow.__table__.c[name] for name in (
+    "item_id", "position", "text", "span_start", "span_end", "source_path", "owners", "co_owners", "due_text", "due")))
+    .where(among(SubtaskRow.item_id, "ids")).order_by(SubtaskRow.item_id, SubtaskRow.position))
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,8 @@ def _views() -> Select[Any]:
     return select(*_VIEW_COLUMNS).select_from(_USERS.outerjoin(_ORGS, _ORGS.c.id == _USERS.c.unit_id))
 
 
-_USER_BY_ID = _views().where(_USERS.c.id == bindparam("user_id"))
-_USER_BY_NAME = _views().where(_USERS.c.username == bindparam("username"))
+_USER_BY_ID = Kept(_views().where(_USERS.c.id == bindparam("user_id")))
+_USER_BY_NAME = Kept(_views().where(_USERS.c.username == bindparam("username")))
 _USER_BY_TOKEN = Kept(_views().add_columns(_TOKENS.c.id.label("token_id"), _TOKENS.c.revoked_at,
                                            _TOKENS.c.expires_at, _TOKENS.c.last_used_at)
                       .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
@@ -129,9 +129,9 @@ def create_user(session: Session, *, username: str, password: str, role: Role | 
 def get_user(session: Session, *, user_id: int | None = None, username: str | None = None) -> UserView:
     """The user of this id (or else username), active or not; NotFound if there is none."""
     if user_id is not None:
-        row = session.connection().execute(_USER_BY_ID, {"user_id": user_id}).first()
+        row = _USER_BY_ID.first(session, {"user_id": user_id})  # every page's signed-in user
     else:
-        row = session.connection().execute(_USER_BY_NAME, {"username": username or ""}).first()
+        row = _USER_BY_NAME.first(session, {"username": username or ""})
     if row is None:
         raise NotFound("没有这个用户：请从用户列表中选择")
     return _row_view(row)

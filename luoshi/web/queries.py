@@ -21,6 +21,7 @@ from luoshi.settings import Settings
 from luoshi.store import items as store
 from luoshi.store import list_versions
 from luoshi.store.db import engine_of
+from luoshi.store.kept import Kept
 from luoshi.store.instructions import InstructedItem
 from luoshi.store.items import InstructionView, ItemView
 from luoshi.store.models import AuditEntryRow, Document, Organisation, User
@@ -186,9 +187,9 @@ def unit_names(session: Session, ids: set[str]) -> dict[str, str]:
 
 
 # An item's events with the display name of whoever acted, in one statement (see `history`).
-_EVENTS = (select(AuditEntryRow.event, AuditEntryRow.actor, User.display_name)
-           .outerjoin(User, User.username == AuditEntryRow.actor)
-           .where(AuditEntryRow.item_id == bindparam("item_id")).order_by(AuditEntryRow.seq))
+_EVENTS = Kept(select(AuditEntryRow.event, AuditEntryRow.actor, User.display_name)
+               .outerjoin(User, User.username == AuditEntryRow.actor)
+               .where(AuditEntryRow.item_id == bindparam("item_id")).order_by(AuditEntryRow.seq))
 
 
 def history(session: Session, *, item_id: int, actor: Actor, zone: ZoneInfo,
@@ -200,7 +201,7 @@ def history(session: Session, *, item_id: int, actor: Actor, zone: ZoneInfo,
     settled; else the database is asked. The events and their actors' names are read in one statement.
     """
     key = int(view.id) if view is not None else store.visible_id(session, item_id, actor)
-    rows = session.execute(_EVENTS, {"item_id": key}).all()
+    rows = _EVENTS.all(session, {"item_id": key})
     events = [json.loads(r.event) for r in rows]
     people = {r.actor: r.display_name or r.actor for r in rows if r.display_name is not None}
     named = {str(u) for data in events for key in ("lead_units", "co_units", "units", "unit")
