@@ -398,12 +398,9 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     narrowed = False  # by a condition on the item that its assignments' copies cannot answer
     if states:
         # One state is `=`: the statement of a page then has one SQL text for any state (an IN's list is
-        # rendered anew for each length; `kept.built` sends those through SQLAlchemy).
-        # The tables' own columns: comparing a mapped attribute builds the same SQL through the ORM's
-        # annotations, at some 20 µs a comparison.
-        item_state, unit_state = ItemRow.__table__.c.state, Assignment.__table__.c.state
-        conds.append(item_state == states[0] if len(states) == 1 else item_state.in_(states))
-        pushed.append(unit_state == states[0] if len(states) == 1 else unit_state.in_(states))
+        # rendered anew for each length, and `kept.built` leaves such statements to SQLAlchemy).
+        conds.append(ItemRow.state == states[0] if len(states) == 1 else ItemRow.state.in_(states))
+        pushed.append(Assignment.state == states[0] if len(states) == 1 else Assignment.state.in_(states))
     if warning not in (None, ""):
         stored_warnings.ensure_current(session, settings.warning_policy, settings.timezone)
         try:
