@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.exc import DBAPIError
 
 from luoshi.store.db import recorded_statements
-from luoshi.store.kept import Kept
+from luoshi.store.kept import Kept, built
 from luoshi.store.models import ItemRow, Organisation, User
 from luoshi.store.types import among
 
@@ -162,3 +162,12 @@ def test_statements_built_per_request_answer_with_their_own_values(db, monkeypat
         backwards = page(ids[2], "单位%", 9).order_by(None).order_by(Organisation.id.desc())
         assert [r.name for r in kept.built(c, backwards)] == ["单位4", "单位3"]
         assert len(kept._SHAPES.get(c.dialect, {})) <= 1
+
+
+def test_a_bind_name_sqlalchemy_escapes_is_given_by_its_own_name(db):
+    ids = _fill(db)
+    statement = select(Organisation.name).where(Organisation.id == bindparam("unit id[0]"))
+    with db.session(read_only=True) as s:
+        assert Kept(statement).first(s, {"unit id[0]": ids[1]}).name == "单位1"
+        fixed = select(Organisation.name).where(Organisation.id == bindparam("unit id[0]", ids[2]))
+        assert [r.name for r in built(s.connection(), fixed)] == ["单位2"]

@@ -46,7 +46,8 @@ class _Plan:
     their processors and fixed values, and the rows' fields with their result processors."""
 
     sql: str
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # as in the SQL (SQLAlchemy escapes a name with characters PostgreSQL cannot take)
+    keys: tuple[str, ...]  # the same, as the statement's binds are named (what a Kept's caller passes)
     binds: tuple[Callable[[Any], Any] | None, ...]
     fixed: Mapping[str, Any]
     make: Callable[[Sequence[Any]], Any]
@@ -84,7 +85,7 @@ class Kept:
         if plan is None or _recorded(connection):
             make = record_type(self.fields)._make
             return [make(r) for r in connection.execute(self.statement, dict(params)).all()]
-        return _run(connection, plan, [params[name] if name in params else plan.fixed[name] for name in plan.names],
+        return _run(connection, plan, [params[key] if key in params else plan.fixed[key] for key in plan.keys],
                     self.statement)
 
     def first(self, session: Session | Connection, params: Mapping[str, Any] | None = None) -> Any | None:
@@ -167,11 +168,12 @@ def _compile(statement: Select[Any], dialect: Dialect, key: Any = None) -> _Plan
         return f"${order.index(name) + 1}"
 
     sql = _PLACEHOLDER.sub(placeholder, compiled.string)
-    params = [compiled.binds[unescaped.get(name, name)] for name in order]
+    keys = tuple(unescaped.get(name, name) for name in order)
+    params = [compiled.binds[key] for key in keys]
     binds = tuple(p.type.dialect_impl(dialect).bind_processor(dialect) for p in params)
-    fixed = {name: p.value for name, p in zip(order, params) if p.value is not None or not p.required}
+    fixed = {key: p.value for key, p in zip(keys, params) if p.value is not None or not p.required}
     fields = tuple(statement.selected_columns.keys())
-    return _Plan(sql, tuple(order), binds, fixed, record_type(fields)._make, fields, compiled)
+    return _Plan(sql, tuple(order), keys, binds, fixed, record_type(fields)._make, fields, compiled)
 
 
 def _run(connection: Connection, plan: _Plan, values: list[Any], statement: Select[Any]) -> list[Any]:
