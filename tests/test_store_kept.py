@@ -40,7 +40,8 @@ def test_kept_rows_are_sqlalchemys_rows_with_their_names_and_types(db):
     # aware times coming back (UTCDateTime's result processor).
     statement = (select(Organisation.id, Organisation.name, Organisation.created_at,
                         literal_column("'100%'").label("share"))
-                 .where(among(Organisation.id, "ids"), Organisation.created_at >= bindparam("since", type_=Organisation.created_at.type),
+                 .where(among(Organisation.id, "ids"),
+                        Organisation.created_at >= bindparam("since", type_=Organisation.created_at.type),
                         Organisation.name.like("单位%"), Organisation.id != bindparam("skip"),
                         Organisation.id != bindparam("skip") + 0)
                  .order_by(Organisation.id))

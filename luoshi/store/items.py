@@ -119,9 +119,6 @@ def to_item(row: ItemRow, zone: tzinfo | None = None) -> Item:
 
 def _item(row: Any, assignments: Iterable[Any], extensions: Iterable[Any], zone: tzinfo | None) -> Item:
     """The `Item` of an item row, ORM object or Core row alike, with its assignment and extension rows."""
-    def t(value: datetime | None) -> datetime | None:
-        return value.astimezone(zone) if value is not None and zone is not None else value
-
     source = None
     if row.document_id is not None and row.span_start is not None and row.span_end is not None:
         source = SourceRef(str(row.document_id), (row.span_start, row.span_end), row.source_path)
@@ -134,10 +131,11 @@ def _item(row: Any, assignments: Iterable[Any], extensions: Iterable[Any], zone:
     return Item.restored(
         id=str(row.id), kind=_KINDS[row.kind], title=row.title, text=row.text, source=source,
         state=_STATES[row.state], lead_units=tuple(lead), co_units=tuple(co),
-        due=row.due, due_text=row.due_text, progress=row.progress, last_progress_at=t(row.last_progress_at),
-        assigned_at=t(row.assigned_at), completion_requested_at=t(row.completion_requested_at),
-        closed_at=t(row.closed_at), cancel_reason=row.cancel_reason, returns=row.returns,
-        return_reason=row.return_reason, reminders=row.reminders, last_reminded_at=t(row.last_reminded_at),
+        due=row.due, due_text=row.due_text, progress=row.progress,
+        last_progress_at=_local(row.last_progress_at, zone), assigned_at=_local(row.assigned_at, zone),
+        completion_requested_at=_local(row.completion_requested_at, zone), closed_at=_local(row.closed_at, zone),
+        cancel_reason=row.cancel_reason, returns=row.returns, return_reason=row.return_reason,
+        reminders=row.reminders, last_reminded_at=_local(row.last_reminded_at, zone),
         extensions=tuple(_extension(e, zone) for e in extensions),
         rating=_RATINGS[row.rating] if row.rating else None, version=row.version)
 
@@ -149,12 +147,15 @@ _RATINGS = {r.value: r for r in Rating}
 _EXTENSION_STATES = {s.value: s for s in ExtensionStatus}
 
 
-def _extension(e: ExtensionRow, zone: tzinfo | None = None) -> Extension:
-    def t(value: datetime | None) -> datetime | None:
-        return value.astimezone(zone) if value is not None and zone is not None else value
+def _local(value: datetime | None, zone: tzinfo | None) -> datetime | None:
+    """A stored time in `zone` (None: as stored, in UTC)."""
+    return value.astimezone(zone) if value is not None and zone is not None else value
 
-    return Extension(e.requested_due, e.previous_due, e.reason, e.requested_by, t(e.requested_at),  # type: ignore[arg-type]
-                     _EXTENSION_STATES[e.status], e.granted_due, e.decided_by, t(e.decided_at), e.decision_note)
+
+def _extension(e: ExtensionRow, zone: tzinfo | None = None) -> Extension:
+    return Extension(e.requested_due, e.previous_due, e.reason, e.requested_by,  # type: ignore[arg-type]
+                     _local(e.requested_at, zone), _EXTENSION_STATES[e.status], e.granted_due, e.decided_by,
+                     _local(e.decided_at, zone), e.decision_note)
 
 
 def _columns(item: Item, now: datetime, settings: Settings) -> dict[str, Any]:

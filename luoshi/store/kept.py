@@ -81,10 +81,11 @@ class Kept:
         connection = session.connection() if isinstance(session, Session) else session
         params = params or {}
         dialect = connection.dialect
-        plan = self._plans[dialect] if dialect in self._plans else self._plan(dialect)
+        plan = self._plans.get(dialect, _UNSEEN)
+        if plan is _UNSEEN:
+            plan = self._plans[dialect] = _compile(self.statement, dialect)
         if plan is None or _recorded(connection):
-            make = record_type(self.fields)._make
-            return [make(r) for r in connection.execute(self.statement, dict(params)).all()]
+            return _through_sqlalchemy(connection, self.statement, self.fields, params)
         return _run(connection, plan, [params[key] if key in params else plan.fixed[key] for key in plan.keys],
                     self.statement)
 
@@ -95,11 +96,6 @@ class Kept:
     def scalar(self, session: Session | Connection, params: Mapping[str, Any] | None = None) -> Any:
         rows = self.all(session, params)
         return rows[0][0] if rows else None
-
-    def _plan(self, dialect: Dialect) -> _Plan | None:
-        plan = _compile(self.statement, dialect)
-        self._plans[dialect] = plan
-        return plan
 
 
 def built(connection: Connection, statement: Select[Any]) -> list[Any]:
@@ -119,8 +115,7 @@ def built(connection: Connection, statement: Select[Any]) -> list[Any]:
         if plan is not None:
             values = plan.compiled.construct_params(extracted_parameters=key.bindparams)
             return _run(connection, plan, [values[name] for name in plan.names], statement)
-    make = record_type(tuple(statement.selected_columns.keys()))._make
-    return [make(r) for r in connection.execute(statement).all()]
+    return _through_sqlalchemy(connection, statement, tuple(statement.selected_columns.keys()), {})
 
 
 _UNSEEN: Any = object()
@@ -136,6 +131,13 @@ def _shape(shapes: dict[Any, _Plan | None], key: Any, statement: Select[Any], di
             break
     plan = shapes[key.key] = _compile(statement, dialect, key)
     return plan
+
+
+def _through_sqlalchemy(connection: Connection, statement: Select[Any], fields: tuple[str, ...],
+                        params: Mapping[str, Any]) -> list[Any]:
+    """SQLAlchemy's execution of `statement`, its rows made into the same named tuples."""
+    make = record_type(fields)._make
+    return [make(r) for r in connection.execute(statement, dict(params)).all()]
 
 
 def _psycopg(dialect: Dialect) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Row, Select, bindparam, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import AlreadyExists, AuthenticationFailed, NotFound
@@ -87,7 +87,7 @@ _USER_BY_TOKEN = Kept(_views().add_columns(_TOKENS.c.id.label("token_id"), _TOKE
                       .where(_TOKENS.c.token_hash == bindparam("token_hash")))
 
 
-def _row_view(row: Row[Any]) -> UserView:
+def _row_view(row: Any) -> UserView:  # a row of _views()' columns
     return UserView(row.id, row.username, row.display_name, Role(row.role), row.unit_id, row.unit_name,
                     bool(row.active), row.session_generation or 0)
 

@@ -44,7 +44,7 @@ _KIND, _STATE, _ACTION, _RATING, _EXTENSION, _COLOUR, _REASON = map(
 def warning_dict(w: ItemWarning) -> dict[str, Any]:
     colour, label = _COLOUR[w.colour] if w.colour else (None, None)
     return {"colour": colour, "label": label,
-            "reasons": [{"code": code, "label": label} for code, label in map(_REASON.__getitem__, w.reasons)],
+            "reasons": [{"code": code, "label": text} for code, text in map(_REASON.__getitem__, w.reasons)],
             "days_left": w.days_left, "overdue_days": w.overdue_days}
 
 
