@@ -194,3 +194,34 @@ def test_no_ledger_list_reads_the_items_by_a_sequential_scan(province):
             "an item's history": lambda: queries.history(s, item_id=item, actor=unit, zone=settings.zone)}
         found = {name: bad for name, call in calls.items() if (bad := plans_scanning(db, call))}
     assert found == {}
+
+
+def items_scans(plan: dict) -> list[tuple[str, str, str]]:
+    """(node type, index, index condition) of each node of `plan` that reads the items."""
+    found = ([(plan["Node Type"], plan.get("Index Name", ""), plan.get("Index Cond", ""))]
+             if plan.get("Relation Name") == "items" else [])
+    return found + [s for child in plan.get("Plans", []) for s in items_scans(child)]
+
+
+@pytest.mark.parametrize("sort", ["id", "-id"])
+def test_a_ledger_of_one_state_and_colour_in_id_order_reads_that_states_range(province, sort):
+    """A page of one state and colour, newest or oldest first, is sought in the (state, id) index with the
+    colour checked in the index: read along the primary key, a state with few (or no) items of that colour
+    read the whole table for one page (the EXPLAIN of the other tests sees no sequential scan there)."""
+    db, settings = province
+    with db.session() as s:
+        office = users.actor_for(users.get_user(s, username="office"))
+        scans = {}
+        for state in ("assigned", "completion_requested"):
+            for colour in ("red", "yellow", "green"):
+                call = lambda: store.list_items(s, actor=office, state=state, warning=colour, sort=sort,  # noqa: E731
+                                                per_page=25, settings=settings)
+                call()
+                with recorded_statements(db.engine) as seen:
+                    call()
+                [(sql, parameters)] = [(q, p) for q, p in seen if "ORDER BY items.id" in q]
+                [[plan]] = s.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, parameters).fetchone()
+                scans[state, colour] = items_scans(plan["Plan"])
+    assert {key: [(node, index) for node, index, _ in found] for key, found in scans.items()} == {
+        key: [("Index Scan", "ix_items_state_id")] for key in scans}
+    assert all("state" in cond and "red_on" in cond for found in scans.values() for _, _, cond in found)

@@ -152,12 +152,13 @@ def test_cursor_pages_walk_the_whole_ledger_in_order(province, settings, sort):
     assert back == by_number[::-1]
 
 
-@pytest.mark.parametrize("sort", ["due", "-due"])
+@pytest.mark.parametrize("sort", ["due", "-due", "id", "-id"])
 @pytest.mark.parametrize("query", ["warning=red", "warning=green", "state=assigned&state=in_progress&state=done",
                                    "state=assigned&state=completion_requested", "state=in_progress&warning=red"])
 def test_a_ledger_of_several_states_reads_each_states_range_in_order(province, settings, sort, query):
-    """The office's ledger by colour (three states) or by several states, by due date: PostgreSQL merges each
-    state's range of the (state, due) index; the pages by number and by cursor hold the rows in order."""
+    """The office's ledger by colour (three states) or by several states, by due date or id: PostgreSQL merges
+    each state's range of the (state, due) or (state, id) index; the pages by number and by cursor hold the
+    rows in order."""
     from luoshi.store.items import SORTS, today_in
     from luoshi.store.warnings import CLOCKED, colour_clause
 

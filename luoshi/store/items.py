@@ -454,8 +454,8 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         # A unit user's own ledger, by state and colour at most: its assignments alone count it.
         mine = _handed_to(int(actor.unit or 0), *pushed).with_only_columns(func.count())
         kept = lambda: session.scalar(mine) or 0  # noqa: E731
-    # The office's items of some states by due date are read from the (state, due) index (a unit's, and one
-    # unit's, from their assignments). The states the rows can be in, when more than one: each one's range in
+    # The office's items of some states by due date or by id are read from the (state, due) or (state, id)
+    # index (a unit's, and one unit's, from their assignments). The states the rows can be in, when more than one: each one's range in
     # order. And red is the day after the due date (luoshi.ledger.warning_dates): a red item is due before
     # today, which the index seeks, where red_on is only checked entry by entry (red items by due date,
     # latest first: the in-progress items not yet due were read before the first red one).
@@ -465,7 +465,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         held = (held or set(CLOCKED)) & set(CLOCKED)
     split = (sorted(held) if by_state and held and len(held) > 1
              and engine_of(session).dialect.name == "postgresql" else None)
-    hint = [ItemRow.due < today] if by_state and warning == "red" else []
+    hint = [ItemRow.due < today] if by_state and warning == "red" and sort in BY_DUE else []
     if at is None:
         rows, total = _numbered_page(session, where, sort, page, per_page, one_unit, kept=kept, split=split,
                                      hint=hint)
@@ -526,7 +526,8 @@ def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, p
 
 
 # The orders an index on (state, …) holds: a page of several states is merged from each one's range.
-BY_STATE = ("due", "-due")
+BY_DUE = ("due", "-due")
+BY_STATE = (*BY_DUE, "id", "-id")
 
 
 def _ordered(base: Any, where: list[Any], sort: str, limit: int, offset: int, split: list[str] | None,
@@ -586,8 +587,11 @@ _ONE = Kept(select(*_LISTED, Document.name.label("document_name"), Document.titl
 
 # Built once, with the ids bound at execution, and kept (`luoshi.store.kept`): on PostgreSQL each is sent
 # through the driver as it was compiled once, its rows named tuples.
-_UNITS = Kept(select(Assignment.item_id, Assignment.organisation_id, Assignment.role, Organisation.name)
-          .join(Organisation, Organisation.id == Assignment.organisation_id)
+# The unit's name by its key, row by row: joined, PostgreSQL hashed all of a province's 1 300 units for
+# the few rows of a page (0.44 → 0.22 ms for a ledger page's 40 rows, 0.25 → 0.02 ms for one item's).
+_UNITS = Kept(select(Assignment.item_id, Assignment.organisation_id, Assignment.role,
+                     select(Organisation.name).where(Organisation.id == Assignment.organisation_id)
+                     .scalar_subquery().label("name"))
           .where(among(Assignment.item_id, "ids"))
           .order_by(Assignment.item_id, Assignment.position))
 _EXTENSIONS = Kept(select(ExtensionRow.__table__).where(among(ExtensionRow.item_id, "ids"))

@@ -166,6 +166,10 @@ class ItemRow(Base):
         # Counting a state's items of one colour reads one range of an index (luoshi.store.warnings).
         Index("ix_items_state_red", "state", "red_on"),
         Index("ix_items_state_yellow", "state", "yellow_on", "red_on"),
+        # The ledger's pages by state in id order (newest, oldest first; `state`), filtered by colour in the
+        # index alone: without it one state's page read the primary key from its end, item after item, until
+        # it had a page (one with none of that state and colour read all 1 000 000: 350 ms).
+        Index("ix_items_state_id", "state", "id", "red_on", "yellow_on"),
         # The ledger over all items by latest due first, and by progress either way, read in index order.
         Index("ix_items_due_desc", text("due DESC NULLS LAST"), text("id DESC")).ddl_if(dialect="postgresql"),
         Index("ix_items_progress_id", "progress", "id"),

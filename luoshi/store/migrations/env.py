@@ -21,7 +21,9 @@ def run_migrations_online() -> None:
         from luoshi.settings import get_settings
 
         engine = make_engine(get_settings().database_url)
-    with engine.begin() as conn:
+    # A connection outside a transaction: Alembic begins (and commits) the migrations' own, so that a
+    # migration may step out of it (`autocommit_block`, for CREATE INDEX CONCURRENTLY).
+    with engine.connect() as conn:
         _run(conn)
 
 
