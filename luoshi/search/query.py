@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
 
 from luoshi.search.entries import Bind, check_kind, connection, dialect_of, filter_tags
 from luoshi.search.schema import ENTRIES, FTS
@@ -321,7 +322,12 @@ def _search_plans(conn: Any) -> Iterator[None]:
     """Keep PostgreSQL on the GIN index even for a word most entries hold (a sequential scan would read
     every tsvector), and its search statements in one process (a parallel count of a common word's
     rows started workers to read 10 000 index entries). Set for this transaction's statements only, and
-    put back after them."""
+    put back after them. Outside a transaction (a web GET reads in autocommit: `Database.session`) a
+    local setting would end with the statement that set it, so none is sent: the app's connections start
+    without parallel workers (`luoshi.store.db`), and the plans are the planner's own."""
+    if _autocommit(conn):
+        yield
+        return
     previous = conn.execute(text("SELECT current_setting('enable_seqscan'), "
                                  "current_setting('max_parallel_workers_per_gather')")).one()
     conn.execute(text("SELECT set_config('enable_seqscan', 'off', true), "
@@ -330,6 +336,11 @@ def _search_plans(conn: Any) -> Iterator[None]:
     conn.execute(text("SELECT set_config('enable_seqscan', :seqscan, true), "
                       "set_config('max_parallel_workers_per_gather', :workers, true)"),
                  {"seqscan": previous[0], "workers": previous[1]})
+
+
+def _autocommit(conn: Any) -> bool:
+    connection = conn.connection() if isinstance(conn, Session) else conn
+    return connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
 def with_snippets(bind: Bind, hits: Sequence[Hit], q: str) -> list[Hit]:

@@ -211,20 +211,24 @@ class VisibleResults:
 def units_named(session: Session, q: str) -> list[NamedUnit]:
     """The units the words of `q` (split at spaces) name: by name, by a short form that keys the same
     unit, or by an alias the directory keeps for it; a short form without its level (`住建局`) names
-    the unit at every level (县住建局 and 区住建局). A number is never read as a unit's id."""
-    from luoshi.store.orgs import LEVEL_MARK, find_organisation, key_of
+    the unit at every level (县住建局 and 区住建局). A number is never read as a unit's id. Looked up in
+    the directory as this process keeps it (`luoshi.store.directory`): a province's thousands of units
+    cost no statement of their own while the directory does not change."""
+    from luoshi.store.directory import directory
+    from luoshi.store.orgs import LEVEL_MARK, key_of
 
     words = [w for w in dict.fromkeys(q.split()) if len(w) >= 2 and not w.isdigit()]
+    if not words:
+        return []
+    units = directory(session)
     found = []
-    for word in words:  # each a few indexed lookups: a province's directory holds thousands of units
-        org = find_organisation(session, word)  # by name, key or alias
+    for word in words:
+        org = units.find(word)  # by name, key or alias
         key = key_of(word)
         if org is not None:
             found.append(NamedUnit(org.id, org.name, word))
         elif LEVEL_MARK not in key:
-            at_levels = select(Organisation.id, Organisation.name).where(
-                Organisation.key.endswith(LEVEL_MARK + key, autoescape=True)).order_by(Organisation.id)
-            found += [NamedUnit(i, name, word) for i, name in session.execute(at_levels)]
+            found += [NamedUnit(u.id, u.name, word) for u in units.at_levels(key)]
     return found
 
 
@@ -291,8 +295,11 @@ def _sliced(hits: list[Hit], at: paging.Cursor | None, page: int, per_page: int)
 
 
 def _unit_name(session: Session, actor: Actor) -> str | None:
+    from luoshi.store.directory import directory
+
     unit = actor.unit or ""
-    return session.scalar(select(Organisation.name).where(Organisation.id == int(unit))) if unit.isdigit() else None
+    listed = directory(session).by_id.get(int(unit)) if unit.isdigit() else None
+    return listed.name if listed is not None else None
 
 
 def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] | None = None,
