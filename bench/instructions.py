@@ -29,6 +29,9 @@ KINDS = {
     "me": ("token", "/api/me"),
     "ledger page": ("cookie", "/ledger?state=in_progress&sort=due&per_page=25"),
     "item page": ("cookie", "/items/{item}"),
+    "dashboard": ("cookie", "/dashboard"),
+    "search (office)": ("token", "/api/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"),  # 营商环境: a common word
+    "search (unit)": ("unit token", "/api/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"),
     "healthz": (None, "/healthz"),
 }
 

@@ -104,7 +104,8 @@ def test_the_ledgers_kept_statements_answer_as_sqlalchemy_does(db, settings):
     """Every kept statement of the ledger, against SQLAlchemy's execution of the same statement."""
     from luoshi.ledger import Actor, Role
     from luoshi.ledger.drafts import Subtask
-    from luoshi.store import counts, evidence, items, subtasks, users
+    from luoshi.store import counts, directory, evidence, items, pages, subtasks, users
+    from luoshi.store.models import Document
     from luoshi.web import queries
 
     _fill(db)
@@ -114,6 +115,10 @@ def test_the_ledgers_kept_statements_answer_as_sqlalchemy_does(db, settings):
         made = items.create_item(s, kind="task", title="建设充电站", text="新建新能源充电站40座", lead_units=["单位0"],
                                  co_units=["单位1"], due=date(2026, 6, 30), actor=Actor("office", Role.SUPERVISOR),
                                  settings=settings)
+        document = Document(name="纪要.txt", path="/in/纪要.txt", sha256="0" * 64, version=1, doc_type="other",
+                            title="纪要", record={}, text="会议议定：新建新能源充电站40座。", ingested_at=datetime.now(UTC),
+                            ingested_by="office")
+        s.add(document)
         s.commit()
     item_id = int(made.id)
     cases = [(items._UNITS, {"ids": [item_id]}), (items._EXTENSIONS, {"ids": [item_id]}),
@@ -123,12 +128,14 @@ def test_the_ledgers_kept_statements_answer_as_sqlalchemy_does(db, settings):
              (evidence._FILES, {"item_id": item_id}), (subtasks._SUBTASKS, {"ids": [item_id]}),
              (items._ANSWERS, {"ids": [item_id]}), (items._INSTRUCTIONS, {"ids": [item_id]}),
              (users._USER_BY_ID, {"user_id": user.id}), (users._USER_BY_NAME, {"username": "office"}),
-             (queries._EVENTS, {"item_id": item_id})]
+             (queries._EVENTS, {"item_id": item_id}), (directory._ROWS, {}), (evidence._RULES, {}),
+             (pages._PAGES, {"document_id": document.id}),
+             (queries._WINDOW, {"start": 3, "length": 6, "id": document.id})]
     with db.session() as s:  # a subtask (JSON columns) to read back
         subtasks.write_subtasks(s, item_id, [Subtask(text="完成选址", span=(0, 4), owners=("单位0",),
                                                      co_owners=("单位1",), due_text="6月底前", due="2026-06-30")])
         s.commit()
-    empty_ok = (items._EXTENSIONS, evidence._FILES, items._ANSWERS, items._INSTRUCTIONS)
+    empty_ok = (items._EXTENSIONS, evidence._FILES, items._ANSWERS, items._INSTRUCTIONS, evidence._RULES, pages._PAGES)
     with db.session(read_only=True) as s:
         for kept, params in cases:
             rows = kept.all(s, params)

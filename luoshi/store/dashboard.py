@@ -27,6 +27,7 @@ from luoshi.ledger.warnings import Colour
 from luoshi.settings import Settings, get_settings
 from luoshi.store.items import today_in, visible_to
 from luoshi.store import aggregates
+from luoshi.store.kept import built
 from luoshi.store.models import Assignment, DashboardCount, ItemRow, Organisation
 from luoshi.store.suggestions import _visible as suggestions_visible_to
 from luoshi.store.targets import PER_PAGE_MAX as TARGETS_PAGE
@@ -140,15 +141,26 @@ def _scope(session: Session, actor: Actor, today: date, settings: Settings, kept
 _C = DashboardCount
 
 
+def _rows(session: Session, stmt: Any) -> list[Any]:
+    """The rows of one of the dashboard's statements: sent as `luoshi.store.kept.built` sends a statement of a
+    shape seen before (its plan kept by SQLAlchemy's cache key; on PostgreSQL prepared, rows as tuples)."""
+    return built(session.connection(), stmt)
+
+
+def _one(session: Session, stmt: Any) -> Any:
+    rows = _rows(session, stmt)
+    return rows[0][0] if rows else None
+
+
 def _kept_item_figures(session: Session, scope: int, today: date,
                        settings: Settings) -> tuple[Headline, dict[str, int], dict[str, int]]:
     by_state, out = {s.value: 0 for s in State}, {s.value: 0 for s in State}
     on_time_n = red = warned = unwarned = 0
-    past = case((_C.day <= today, 1), else_=0)
-    stmt = (select(_C.kind, _C.key, past, func.sum(_C.n))
+    past = case((_C.day <= today, 1), else_=0).label("past")
+    stmt = (select(_C.kind, _C.key, past, func.sum(_C.n).label("n"))
             .where(_C.scope == scope, _C.kind.in_(("state", "handed", "on_time", "red", "warned")))
             .group_by(_C.kind, _C.key, past))
-    for kind, key, before, n in session.execute(stmt):
+    for kind, key, before, n in _rows(session, stmt):
         n = int(n)
         if kind == "state":
             by_state[key] += n
@@ -163,7 +175,7 @@ def _kept_item_figures(session: Session, scope: int, today: date,
         else:
             unwarned += n
     soon = today + timedelta(days=settings.warning_policy.near_days)
-    due_soon = session.scalar(select(func.coalesce(func.sum(_C.n), 0)).where(
+    due_soon = _one(session, select(func.coalesce(func.sum(_C.n), 0).label("n")).where(
         _C.scope == scope, _C.kind == "due", _C.day >= today, _C.day <= soon, _C.day2 <= today))
     by_warning = {Colour.RED.value: red, Colour.YELLOW.value: warned - red, Colour.GREEN.value: unwarned}
     by_warning["none"] = sum(by_state.values()) - sum(by_warning.values())
@@ -196,15 +208,15 @@ def _kept_units(session: Session, scope: int, today: date, settings: Settings,
             .order_by(per_unit.c.red.desc(), per_unit.c.soon.desc(), Organisation.name))
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [UnitLoad(i, name, int(o), int(s)) for i, name, o, s in session.execute(stmt)]
+    return [UnitLoad(i, name, int(o), int(s)) for i, name, o, s in _rows(session, stmt)]
 
 
 def _kept_trend(session: Session, scope: int, firsts: list[date]) -> list[Month]:
     counts = {day: [0, 0] for day in firsts}
-    stmt = (select(_C.kind, _C.day, func.sum(_C.n))
+    stmt = (select(_C.kind, _C.day, func.sum(_C.n).label("n"))
             .where(_C.scope == scope, _C.kind.in_(("created", "completed")), _C.day >= firsts[0])
             .group_by(_C.kind, _C.day))
-    for kind, day, n in session.execute(stmt):
+    for kind, day, n in _rows(session, stmt):
         if day in counts:
             counts[day][0 if kind == "created" else 1] = int(n)
     return [Month(day, created, completed) for day, (created, completed) in counts.items()]
@@ -344,8 +356,8 @@ def monthly_trend(session: Session, *, actor: Actor, today: date, settings: Sett
 def target_year(session: Session, *, today: date) -> int | None:
     """The plan year the dashboard shows: this year if it has targets, else the latest year before it
     that has, else the earliest year to come."""
-    past = session.scalar(select(func.max(TargetRow.year)).where(TargetRow.year <= today.year))
-    return past if past is not None else session.scalar(select(func.min(TargetRow.year)))
+    past = _one(session, select(func.max(TargetRow.year).label("year")).where(TargetRow.year <= today.year))
+    return past if past is not None else _one(session, select(func.min(TargetRow.year).label("year")))
 
 
 def target_progress(session: Session, *, actor: Actor, settings: Settings, now: datetime | None = None,
@@ -372,18 +384,18 @@ def suggestion_figures(session: Session, *, actor: Actor) -> SuggestionFigures:
     visible = suggestions_visible_to(actor)
     where = [] if visible is True else [literal(False) if visible is False else visible]
     by_state = {s.value: 0 for s in SuggestionState}
-    for state, n in session.execute(select(SuggestionRow.state, func.count()).where(*where)
-                                    .group_by(SuggestionRow.state)):
+    for state, n in _rows(session, select(SuggestionRow.state, func.count().label("n")).where(*where)
+                                   .group_by(SuggestionRow.state)):
         by_state[state] = n
     latest = (select(SuggestionRound.suggestion_id, func.max(SuggestionRound.no).label("no"))
               .where(SuggestionRound.satisfaction.isnot(None)).group_by(SuggestionRound.suggestion_id).subquery())
-    stmt = (select(SuggestionRound.satisfaction, func.count())
+    stmt = (select(SuggestionRound.satisfaction, func.count().label("n"))
             .join(latest, and_(latest.c.suggestion_id == SuggestionRound.suggestion_id,
                                latest.c.no == SuggestionRound.no))
             .join(SuggestionRow, SuggestionRow.id == SuggestionRound.suggestion_id)
             .where(*where).group_by(SuggestionRound.satisfaction))
     by_satisfaction = {s.value: 0 for s in Satisfaction}
-    for value, n in session.execute(stmt):
+    for value, n in _rows(session, stmt):
         by_satisfaction[Satisfaction.parse(value).value] += n
     by_satisfaction["pending"] = sum(by_state.values()) - sum(by_satisfaction.values())
     return SuggestionFigures(by_state, by_satisfaction)

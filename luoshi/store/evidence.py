@@ -122,8 +122,11 @@ def store_files(uploads: Iterable[tuple[str, bytes]], *, blobs: BlobStore, max_b
 
 def evidence_rules(session: Session) -> dict[str, bool]:
     """`{kind: required}` for every kind of item (False where the office has set nothing)."""
-    stored = {r.kind: r.required for r in session.execute(select(EvidenceRuleRow.kind, EvidenceRuleRow.required))}
+    stored = {r.kind: r.required for r in _RULES.all(session)}
     return {k.value: bool(stored.get(k.value, False)) for k in Kind}
+
+
+_RULES = Kept(select(EvidenceRuleRow.kind, EvidenceRuleRow.required))  # asked by every item page
 
 
 def set_evidence_rules(session: Session, *, actor: Actor, required: Iterable[str],

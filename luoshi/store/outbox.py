@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from luoshi.store.kept import built
 from sqlalchemy import JSON, Boolean, Engine, ForeignKey, Index, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -470,12 +471,19 @@ class DeliveryView:
 DELIVERY_STATES = {"pending": "待发送", "sending": "发送中", "sent": "已送达", "failed": "发送失败"}
 
 
-def item_notices(session: Session, *, item_id: int | str, actor: Actor, limit: int = 50) -> list[DeliveryView]:
+_DELIVERY_COLUMNS = [OutboxRow.__table__.c[name] for name in (
+    "id", "kind", "message", "item_id", "unit_id", "channel_id", "state", "attempts", "last_error", "created_at",
+    "sent_at")]
+
+
+def item_notices(session: Session, *, item_id: int | str, actor: Actor, limit: int = 50,
+                 seen: bool = False) -> list[DeliveryView]:
     """The notices sent about an item (a unit's user: to its unit), newest first; NotFound when the item
-    is not the actor's to see."""
+    is not the actor's to see (`seen`: the caller has just read the item as `actor`, which would have
+    raised it)."""
     from luoshi.store.items import visible_id
 
-    key = visible_id(session, item_id, actor)
+    key = int(item_id) if seen else visible_id(session, item_id, actor)
     unit = int(actor.unit) if actor.role is Role.UNIT and actor.unit else None
     return deliveries(session, unit_id=unit, item_id=key, limit=limit)
 
@@ -483,14 +491,15 @@ def item_notices(session: Session, *, item_id: int | str, actor: Actor, limit: i
 def deliveries(session: Session, *, unit_id: int | None = None, item_id: int | None = None,
                limit: int = 50) -> list[DeliveryView]:
     """The newest notices of a unit or an item (the caller has checked the viewer may see them)."""
-    stmt = (select(OutboxRow, ChannelRow.kind).outerjoin(ChannelRow, ChannelRow.id == OutboxRow.channel_id)
-            .order_by(OutboxRow.id.desc()).limit(limit))
+    stmt = (select(*_DELIVERY_COLUMNS, ChannelRow.kind.label("channel_kind"))
+            .outerjoin(ChannelRow, ChannelRow.id == OutboxRow.channel_id).order_by(OutboxRow.id.desc()).limit(limit))
     if unit_id is not None:
         stmt = stmt.where(OutboxRow.unit_id == unit_id)
     if item_id is not None:
         stmt = stmt.where(OutboxRow.item_id == item_id)
     out = []
-    for row, channel_kind in session.execute(stmt).all():
+    for row in built(session.connection(), stmt):  # Core rows (an item page shows its notices)
+        channel_kind = row.channel_kind
         label = CHANNEL_KINDS.get(channel_kind, "单位名录中的 Webhook") if row.channel_id else "单位名录中的 Webhook"
         out.append(DeliveryView(row.id, row.kind, NoticeKind(row.kind).label, row.message.get("title", ""),
                                 row.item_id, row.unit_id, label, row.state, row.attempts, row.last_error,

@@ -3,11 +3,10 @@ span over the page image."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from luoshi.store.kept import Kept
 from luoshi.store.models import DocumentPage
 from luoshi.text.ocr import OcrMap, OcrPage
 
@@ -27,12 +26,16 @@ def store_pages(session: Session, document_id: int | None, ocr: OcrMap) -> None:
 
 def ocr_map(session: Session, document_id: int) -> OcrMap | None:
     """The OCR map of a stored document (without its images), or None when no page was read by OCR."""
-    rows = session.execute(select(DocumentPage.number, DocumentPage.width, DocumentPage.height, DocumentPage.chars)
-                           .where(DocumentPage.document_id == document_id).order_by(DocumentPage.number)).all()
+    rows = _PAGES.all(session, {"document_id": document_id})
     if not rows:
         return None
     chars = sorted((c[0], number, (c[1], c[2], c[3], c[4]), c[5]) for number, _, _, cs in rows for c in cs)
     return OcrMap([OcrPage(number, width, height) for number, width, height, _ in rows], chars)
+
+
+# Asked by every item page whose source is in a stored document (a kept statement: `luoshi.store.kept`).
+_PAGES = Kept(select(DocumentPage.number, DocumentPage.width, DocumentPage.height, DocumentPage.chars)
+              .where(DocumentPage.document_id == bindparam("document_id")).order_by(DocumentPage.number))
 
 
 def page_image(session: Session, document_id: int, number: int) -> bytes | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger.drafts import Subtask
 from luoshi.ledger.items import SourceRef
-from luoshi.store.kept import Kept
+from luoshi.store.kept import Kept, built
 from luoshi.store.models import SubtaskRow
 from luoshi.store.types import among
 
@@ -106,7 +106,9 @@ def breakdown(session: Session, *, item_id: int, source: SourceRef | None = None
         return Breakdown(own, [], None)
     index = int(m.group(1))
     # That one decision of the record, not the whole record (a long document's is large to read and parse).
-    decision = session.scalar(select(Document.record["items"][index]).where(Document.id == int(document)))
+    rows = built(session.connection(), select(Document.record["items"][index].label("decision"))
+                 .where(Document.id == int(document)))
+    decision = rows[0].decision if rows else None
     if not isinstance(decision, dict):
         return Breakdown(own, [], None)
     return Breakdown(own, general_requirements(decision, index), heading_of(decision, index))

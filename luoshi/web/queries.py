@@ -13,7 +13,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import Integer, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import Actor, Colour, Role, SourceRef, State
@@ -86,8 +86,7 @@ def source_context(session: Session, source: SourceRef, radius: int = CONTEXT) -
     window of the document is read)."""
     start, end = source.span
     window = max(0, start - radius)
-    row = session.execute(select(func.substr(Document.text, window + 1, end + radius - window),
-                                 func.length(Document.text)).where(Document.id == int(source.document))).first()
+    row = _WINDOW.first(session, {"start": window + 1, "length": end + radius - window, "id": int(source.document)})
     if row is None or row[0] is None:
         return {}
     part, length = row
@@ -100,6 +99,12 @@ def source_context(session: Session, source: SourceRef, radius: int = CONTEXT) -
     marks = [Mark(start - lo, end - lo, source.path or "", active=True)]
     return {"source_runs": runs(part[lo - window:hi - window], marks), "source_cut_before": lo > 0,
             "source_cut_after": hi < length, **scan_context(session, int(source.document), start, end)}
+
+
+# A window of the document's text, and its length (a kept statement: `luoshi.store.kept`).
+_WINDOW = Kept(select(func.substr(Document.text, bindparam("start", type_=Integer), bindparam("length", type_=Integer))
+                      .label("part"), func.length(Document.text).label("length"))
+               .where(Document.id == bindparam("id", type_=Integer)))
 
 
 def scan_context(session: Session, document_id: int, start: int, end: int) -> dict[str, object]:

@@ -51,7 +51,7 @@ def item_page(request: Request, session: SessionDep, user: Viewer, settings: Set
                                 evidence_required=evidence_required(session, view.item.kind.value), typed=typed),
                 units=units, files=by_version(files_of(session, view.id)),
                 notices=[{**n.to_dict(), "at_local": local(n.sent_at or n.created_at, settings.zone)}
-                         for n in item_notices(session, item_id=item_id, actor=user.actor, limit=20)],
+                         for n in item_notices(session, item_id=view.id, actor=user.actor, limit=20, seen=True)],
                 instructions=instruction_dicts(session, store.instruction_views(session, [view.id]).get(view.id, []),
                                                settings.zone),
                 may_answer=may_take(view.item, Action.ANSWER_INSTRUCTION, user.actor),
