@@ -342,11 +342,13 @@ def cpu_by_kind(port: int, server_pid: int, url: str, f: Fixture, repeat: int) -
 # -- the run --------------------------------------------------------------------------------------------
 
 def report(timings: dict[str, list[float]], errors: dict[str, int], elapsed: float, cpu: float,
-           pg_cpu: float | None) -> None:
+           pg_cpu: float | None, client: float | None = None) -> None:
+    """The run's figures; `client`: the CPU seconds of this process, the load generator, on the same cores."""
     total = sum(len(v) for v in timings.values())
     print(f"  {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s) on {os.cpu_count()} cores; load average "
           f"{os.getloadavg()[0]:.1f}; servers' CPU {1000 * cpu / total:.1f} ms per request"
-          + (f", PostgreSQL's {1000 * pg_cpu / total:.1f} ms" if pg_cpu is not None else ""))
+          + (f", PostgreSQL's {1000 * pg_cpu / total:.1f} ms" if pg_cpu is not None else "")
+          + (f", the load generator's {1000 * client / total:.1f} ms" if client is not None else ""))
     print(f"  {'request':<22} {'n':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind in MIX:
         values = timings.get(kind) or [0.0]
@@ -372,16 +374,16 @@ def run(url: str, args: argparse.Namespace) -> None:
                 return
         pg_before = postgres_backends_cpu(url)
         cpu_before = sum(cpu_seconds(p.pid) for p, _ in servers)
-        started = time.perf_counter()
+        started, client_before = time.perf_counter(), time.process_time()
         timings, errors, messages, lag = open_load(ports, f, args.rate, args.seconds)
-        elapsed = time.perf_counter() - started
+        elapsed, client = time.perf_counter() - started, time.process_time() - client_before
         cpu = sum(cpu_seconds(p.pid) for p, _ in servers) - cpu_before
         pg_after = postgres_backends_cpu(url)
         pg_cpu = (sum(pg_after.values()) - sum(v for pid, v in pg_before.items() if pid in pg_after)
                   if pg_after else None)
         print(f"\n{args.servers} servers, open load {args.rate:g} requests/s for {args.seconds:g} s"
               + (f" (the client fell {lag:.2f} s behind its schedule)" if lag > 0.05 else ""))
-        report(timings, errors, elapsed, cpu, pg_cpu)
+        report(timings, errors, elapsed, cpu, pg_cpu, client)
         for message in messages:
             print(f"  error: {message}")
         try:

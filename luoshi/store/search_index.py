@@ -319,7 +319,10 @@ def search_for(session: Session, q: str, *, actor: Actor, kinds: Sequence[str] |
     for u in units:
         named.setdefault(u.word, []).append(u.name)
     if not _restricted(actor):
-        found = search_index(session, q, kinds=wanted, unit=unit, year=year, limit=per_page,
+        # Every kind wanted: no filter by kind (a common word's newest matches are read entry by entry, each
+        # kind compared for nothing).
+        every = set(wanted) == set(KINDS)
+        found = search_index(session, q, kinds=None if every else wanted, unit=unit, year=year, limit=per_page,
                              offset=(page - 1) * per_page, units_named=named,
                              after=at.values if at else None, backwards=bool(at and at.backwards))
         shown = paging.page_of(_searched(found.hits, found.more, at, page), found.hits, ORDER, total=found.total,

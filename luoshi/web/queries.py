@@ -129,6 +129,8 @@ def unit_options(session: Session, keep: Iterable[str | int] = ()) -> list[dict[
     cheap); `keep` (the units a record names now, confirmed or not) stay choosable. Without `keep`, the
     list is shared by every request while the directory does not change: read it, do not change it."""
     rows = _shared(session, "units", _UNIT_TEXT, "name")
+    if not keep:
+        return rows
     wanted = {int(k) for k in keep if str(k).isdigit()} - {int(r["id"]) for r in rows}  # type: ignore[call-overload]
     if wanted:
         more = [{"id": i, "name": n} for i, n in session.execute(_UNITS_NAMED, {"ids": sorted(wanted)})]
