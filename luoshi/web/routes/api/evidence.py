@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,7 +19,8 @@ from luoshi.ledger import Action, Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import escalation, evidence, outbox
 from luoshi.store import items as store
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from luoshi.settings import Settings
+from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, Viewer, require_role
 from luoshi.web.evidence import BodyLimited, blobs, file_response, form_files, store_uploads
 from luoshi.web.present import item_dict
 from luoshi.web.routes.api.items import Complete, Progress
@@ -52,12 +55,20 @@ async def _body(request: Request, model: type[BaseModel]) -> tuple[BaseModel, li
 async def _report(item_id: int, action: Action, model: type[BaseModel], request: Request, session: SessionDep,
                   user: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
     body, uploads = await _body(request, model)
+    # The body is read on the event loop; the files, the database and the answer are work for a thread
+    # (on the loop they held up every other request of the process meanwhile).
+    return await run_in_threadpool(_reported, item_id, action, body, uploads, request, session, user, settings)
+
+
+def _reported(item_id: int, action: Action, body: BaseModel, uploads: list[tuple[str, bytes]], request: Request,
+              session: Session, user: Viewer, settings: Settings) -> dict[str, Any]:
     files = store_uploads(request, uploads) if uploads else []
     data = body.model_dump(exclude_none=True, exclude={"version"})
     view = store.act(session, item_id=item_id, actor=user.actor, action=action, expected_version=body.version,
                      settings=settings, files=files, **data)
     out = item_dict(view, actor=user.actor)
-    out["attachments"] = [a.to_dict() for a in evidence.attachments_of(session, item_id=item_id, actor=user.actor)]
+    # `act` has read the item as the user (NotFound else): its files without asking again
+    out["attachments"] = [a.to_dict() for a in evidence.files_of(session, view.id)]
     return out
 
 

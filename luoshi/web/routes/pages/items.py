@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -67,6 +70,11 @@ def item(item_id: int, request: Request, session: SessionDep, user: PageUser, se
 async def split(item_id: int, request: Request, session: SessionDep, user: PageUser, settings: SettingsDep) -> Response:
     """The office splits a draft into one draft per directive (or per lead unit)."""
     form = await request.form()
+    return await run_in_threadpool(_split, item_id, form, request, session, user, settings)
+
+
+def _split(item_id: int, form: FormData, request: Request, session: Session, user: Viewer,
+           settings: Settings) -> Response:
     try:
         made = rework.split_item(session, item_id=item_id, actor=user.actor,
                                  expected_version=form_version(form.get("version")), settings=settings)
@@ -81,6 +89,13 @@ async def act(item_id: int, action: Action, request: Request, session: SessionDe
               settings: SettingsDep) -> Response:
     form = await request.form()
     uploads = await form_files(form) if action in REPORTS else []
+    # The form is read on the event loop; the files, the database and the page are work for a thread (on
+    # the loop they held up every other request of the process meanwhile).
+    return await run_in_threadpool(_acted, item_id, action, form, uploads, request, session, user, settings)
+
+
+def _acted(item_id: int, action: Action, form: FormData, uploads: list[tuple[str, bytes]], request: Request,
+           session: Session, user: Viewer, settings: Settings) -> Response:
     try:
         files = store_uploads(request, uploads) if uploads else []
         store.act(session, item_id=item_id, actor=user.actor, action=action, files=files,
