@@ -4,15 +4,18 @@ or cookie for the API) and the CSRF check of a form post. Only routes and these 
 
 from __future__ import annotations
 
+import inspect
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from luoshi import errors
@@ -107,11 +110,35 @@ class LoginRequired(Exception):
     """A page was asked for without a session: the browser is sent to the login page."""
 
 
-def page_user(request: Request, session: SessionDep) -> Viewer:
+def _page_viewer(request: Request, session: Session) -> Viewer:
     viewer = session_viewer(request, session)
     if viewer is None:
         raise LoginRequired()
     return viewer
+
+
+class Deferred:
+    """Who the caller is, to be found in the route's own thread (`ViewerRoute`): the dependency that names
+    it does no I/O, so FastAPI runs it on the event loop instead of handing it to a worker thread of its own
+    and then the route to another (two hops a request, and a connection taken in one thread while the route
+    waited for the next: `luoshi.web.limits.Admission`)."""
+
+    __slots__ = ("find",)
+
+    def __init__(self, find: Callable[[], Viewer]):
+        self.find = find
+
+
+def _signed_in(request: Request) -> bool:
+    """Whether the session cookie names a user at all (no I/O: whether that user is still active is asked
+    of the database with the route)."""
+    return isinstance(request.session.get("uid"), int) and isinstance(request.session.get("gen"), int)
+
+
+async def page_user(request: Request, session: SessionDep) -> Viewer:
+    if not _signed_in(request):
+        raise LoginRequired()
+    return Deferred(lambda: _page_viewer(request, session))  # type: ignore[return-value]  # ViewerRoute
 
 
 async def csrf_checked(request: Request) -> None:
@@ -155,8 +182,19 @@ async def no_control_characters(request: Request) -> None:
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/token")
 
 
-def api_user(request: Request, session: SessionDep,
-             credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Viewer:
+async def api_user(request: Request, session: SessionDep,
+                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Viewer:
+    if credentials is None and not _signed_in(request):
+        raise _not_signed_in()
+    return Deferred(lambda: _api_viewer(request, session, credentials))  # type: ignore[return-value]  # ViewerRoute
+
+
+def _not_signed_in() -> HTTPException:
+    return HTTPException(401, "未登录或登录已失效：请重新登录，或发送 Authorization: Bearer <令牌>（POST /api/token 获取）",
+                         headers={"WWW-Authenticate": "Bearer"})
+
+
+def _api_viewer(request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None) -> Viewer:
     """The API caller: a bearer token, or the browser's session (a change then needs X-CSRF-Token)."""
     if credentials is not None:
         try:
@@ -168,8 +206,7 @@ def api_user(request: Request, session: SessionDep,
         return viewer
     viewer = session_viewer(request, session)
     if viewer is None:
-        raise HTTPException(401, "未登录或登录已失效：请重新登录，或发送 Authorization: Bearer <令牌>（POST /api/token 获取）",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise _not_signed_in()
     if request.method not in csrf.SAFE_METHODS and not csrf.header_valid(request):
         raise HTTPException(403, "CSRF 校验失败：在浏览器登录状态下修改数据，请求须带 X-CSRF-Token 请求头；请刷新页面后重试")
     return viewer
@@ -177,6 +214,48 @@ def api_user(request: Request, session: SessionDep,
 
 PageUser = Annotated[Viewer, Depends(page_user)]
 CurrentUser = Annotated[Viewer, Depends(api_user)]
+_FINDERS = (page_user, api_user)
+
+
+class ViewerRoute(APIRoute):
+    """A route whose signed-in user (`PageUser`, `CurrentUser`) is found first thing in the thread that runs
+    it (an `async` route's in a worker thread, as the dependency was), before any line of the route: a
+    refused caller (401, the login page) is refused before the route runs, as before. A caller with no
+    token and no session is refused before anything else; one whose token or session turns out not to be
+    good, after FastAPI has checked the request's parameters (a bad one is then answered 422, not 401)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any):
+        super().__init__(path, _finding_the_viewer(endpoint), **kwargs)
+
+
+def _finding_the_viewer(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    signature = inspect.signature(endpoint, eval_str=True)
+    names = [name for name, parameter in signature.parameters.items()
+             if any(getattr(extra, "dependency", None) in _FINDERS
+                    for extra in getattr(parameter.annotation, "__metadata__", ()))]
+    if not names:
+        return endpoint
+
+    def found(values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, **{name: values[name].find() for name in names if isinstance(values[name], Deferred)}}
+
+    if inspect.iscoroutinefunction(endpoint):
+        async def route(**values: Any) -> Any:
+            return await endpoint(**await run_in_threadpool(found, values))
+    else:
+        def route(**values: Any) -> Any:  # type: ignore[misc]
+            return endpoint(**found(values))
+    route.__signature__ = signature  # type: ignore[attr-defined]  # FastAPI reads the route's parameters here
+    for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(route, attribute, getattr(endpoint, attribute))
+    return route
+
+
+class Router(APIRouter):
+    """luoshi's router: its routes find their user in their own thread (`ViewerRoute`)."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(route_class=ViewerRoute, **kwargs)
 CsrfChecked = Depends(csrf_checked)
 TextChecked = Depends(no_control_characters)
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from luoshi.store import users as store_users
 from luoshi.web import throttle
-from luoshi.web.deps import CurrentUser, SessionDep
+from luoshi.web.deps import CurrentUser, Router, SessionDep
 
-router = APIRouter(tags=["auth"])
+router = Router(tags=["auth"])
 
 
 class Credentials(BaseModel):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import Colour, Role, State
@@ -15,10 +15,10 @@ from luoshi.ledger.suggestions import Satisfaction, SuggestionState
 from luoshi.ledger.targets import Status
 from luoshi.settings import Settings
 from luoshi.store import dashboard as store
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, Viewer
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, Viewer
 
 ASSESSMENT_READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.UNIT)  # as luoshi.store.assessment
-router = APIRouter(tags=["dashboard"])
+router = Router(tags=["dashboard"])
 WEEKDAYS = "一二三四五六日"
 
 

@@ -4,15 +4,15 @@ report states, with the score, reasons and verdict — and the office's confirma
 # No `from __future__ import annotations`: FastAPI must see the body models as classes.
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from luoshi.store import delivery as store
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.tracking_views import (DELIVERY_READERS, delivery_dict, delivery_for, delivery_year, document_texts,
                                        link_dict)
 
-router = APIRouter(prefix="/delivery", tags=["delivery"])
+router = Router(prefix="/delivery", tags=["delivery"])
 
 
 @router.get("", summary="The promises of a year with the results linked to them, and those unlinked")

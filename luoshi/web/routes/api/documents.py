@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Form, Path, Query, Request, Response, UploadFile
+from fastapi import Body, File, Form, Path, Query, Request, Response, UploadFile
 
 from pydantic import BaseModel, Field
-
 
 from luoshi import jobs, scans
 from luoshi.ledger import Role
@@ -17,11 +16,11 @@ from luoshi.store import documents as store
 from luoshi.store import items as store_items
 from luoshi.store.drafts import add_from_highlight
 from luoshi.web import uploads
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.present import doc_type_label, item_dict
 
-router = APIRouter(prefix="/documents", tags=["documents"])
+router = Router(prefix="/documents", tags=["documents"])
 READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER)
 GENRE_HELP = "minutes (meeting_minutes), work_report, congress_review or other; empty: detected"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import Body
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session
@@ -20,12 +20,12 @@ from luoshi.ledger.actors import OFFICE
 from luoshi.store import escalation, evidence, outbox
 from luoshi.store import items as store
 from luoshi.settings import Settings
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, Viewer, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, Viewer, require_role
 from luoshi.web.evidence import BodyLimited, blobs, file_response, form_files, store_uploads
 from luoshi.web.present import item_dict
 from luoshi.web.routes.api.items import Complete, Progress
 
-router = APIRouter(tags=["evidence and notifications"])
+router = Router(tags=["evidence and notifications"])
 
 MULTIPART_DOC = {"requestBody": {"content": {
     "application/json": {},

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi import exports
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import exporting
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.routes.pages.exports import FILTERS, download, export_response
 
-router = APIRouter(prefix="/exports", tags=["exports"])
+router = Router(prefix="/exports", tags=["exports"])
 
 
 @router.get("/bulletin", summary="The supervision bulletin of a period as DOCX (office only)")

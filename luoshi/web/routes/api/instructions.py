@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep
 from luoshi.web.routes.pages.instructions import instruction_list
 
-router = APIRouter(tags=["instructions"])
+router = Router(tags=["instructions"])
 
 
 @router.get("/instructions", summary="A leader's instructions (批示) with the units' answers, newest first")

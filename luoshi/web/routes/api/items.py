@@ -9,7 +9,7 @@ and nothing is written, so two people acting at once never overwrite each other.
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -20,12 +20,12 @@ from luoshi.store import items as store
 from luoshi.store.evidence import files_of
 from luoshi.store.subtasks import breakdown
 from luoshi.web.answers import FastJSON
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, Viewer
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, Viewer
 from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.present import breakdown_dict, item_dict
 from luoshi.web.queries import history, instruction_dicts
 
-router = APIRouter(prefix="/items", tags=["items"])
+router = Router(prefix="/items", tags=["items"])
 
 Units = list[str | int] | None
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
@@ -18,9 +18,9 @@ from luoshi.ledger.errors import DueDatePassed
 from luoshi.store import assessment
 from luoshi.store import batch as batch_store
 from luoshi.store import office_documents as documents
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, require_role
 
-router = APIRouter(tags=["office"])
+router = Router(tags=["office"])
 
 
 class BatchFilter(BaseModel):

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import orgs as store
-from luoshi.web.deps import CurrentUser, SessionDep, Viewer, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, Viewer, require_role
 
-router = APIRouter(prefix="/orgs", tags=["organisations"])
+router = Router(prefix="/orgs", tags=["organisations"])
 
 # How the office reaches a unit (a webhook address may carry its secret; mobiles are personal): the
 # office's to see, no one else's.

@@ -6,14 +6,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter
-
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import portal
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.present import doc_type_label
 
-router = APIRouter(tags=["public"])
+router = Router(tags=["public"])
 
 
 def _document(doc: portal.PublicDocument) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,10 +15,10 @@ from luoshi.store.models import Organisation
 from luoshi.store.search_index import KIND_LABELS, search_for
 from luoshi.settings import Settings
 from luoshi.web.answers import FastJSON
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep
 from luoshi.web.paging import CursorParam, PageNumber, Paged
 
-router = APIRouter(tags=["search"])
+router = Router(tags=["search"])
 PER_PAGE_MAX = 100
 
 

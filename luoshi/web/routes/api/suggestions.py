@@ -6,16 +6,16 @@ action, with the `version` read: 409 when it has moved on since)."""
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from luoshi.ledger.suggestions import SuggestionAction
 from luoshi.store import suggestions as store
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep
 from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.tracking_views import statistics_dict, suggestion_dict, suggestion_history
 
-router = APIRouter(prefix="/suggestions", tags=["suggestions"])
+router = Router(prefix="/suggestions", tags=["suggestions"])
 
 
 class SuggestionList(Paged):

@@ -4,18 +4,18 @@ actual value, naming a target's units, the import template and the import (all r
 # No `from __future__ import annotations`: FastAPI must see the body models as classes.
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import File, Query, UploadFile
 from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse, Response
 
 from luoshi.ledger.targets import Status
 from luoshi.store import targets as store
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep
 from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
 from luoshi.web.tracking_views import (filled_rows, import_errors, target_detail, target_dict, target_for,
                                        target_unit_filter)
 
-router = APIRouter(prefix="/targets", tags=["targets"])
+router = Router(prefix="/targets", tags=["targets"])
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

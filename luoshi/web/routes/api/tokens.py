@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from luoshi.ledger import Role
 from luoshi.store import users as store
-from luoshi.web.deps import CurrentUser, SessionDep, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, require_role
 
-router = APIRouter(tags=["auth"])
+router = Router(tags=["auth"])
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 

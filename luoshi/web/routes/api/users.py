@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from luoshi.ledger import Role
 from luoshi.ledger.actors import LEAST_PRIVILEGED
 from luoshi.store import users as store
-from luoshi.web.deps import CurrentUser, SessionDep, require_role
+from luoshi.web.deps import CurrentUser, Router, SessionDep, require_role
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = Router(prefix="/users", tags=["users"])
 
 
 class NewUser(BaseModel):

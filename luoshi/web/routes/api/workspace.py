@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import HTTPException
 
 from luoshi.ledger import Role
 from luoshi.store.items import today_in, unit_ids
-from luoshi.web.deps import CurrentUser, SessionDep, SettingsDep
+from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
 from luoshi.store.instructions import instructions_for
 from luoshi.web.queries import instructed_dicts
 from luoshi.web.queries import workspace as unit_workspace
 
-router = APIRouter(tags=["workspace"])
+router = Router(tags=["workspace"])
 
 
 @router.get("/workspace", summary="A unit's open items, what is due this week, returned and overdue")

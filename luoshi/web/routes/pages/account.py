@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi.errors import NotFound
 from luoshi.store import users as store
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep
 from luoshi.web.render import flash, page, redirect
 
-router = APIRouter()
+router = Router()
 STATUS_LABELS = {"active": "有效", "expired": "已过期", "revoked": "已撤销"}
 
 

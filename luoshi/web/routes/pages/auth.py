@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -13,10 +13,10 @@ from luoshi.errors import AuthenticationFailed
 from luoshi.ledger import Role
 from luoshi.store import users as store_users
 from luoshi.web import throttle
-from luoshi.web.deps import CsrfChecked, SessionDep, session_viewer
+from luoshi.web.deps import CsrfChecked, Router, SessionDep, session_viewer
 from luoshi.web.render import page, redirect
 
-router = APIRouter()
+router = Router()
 
 
 def safe_next(target: str | None) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -14,11 +13,11 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.errors import DueDatePassed
 from luoshi.store import batch as store
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.render import flash, page, redirect
 from luoshi.web.routes.pages.exports import list_filters
 
-router = APIRouter()
+router = Router()
 
 
 def filters_posted(form: Any) -> dict[str, Any]:

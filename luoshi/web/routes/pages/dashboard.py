@@ -4,15 +4,14 @@ page shows its numbers without waiting for a second request."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from luoshi.web.deps import PageUser, SessionDep, SettingsDep
+from luoshi.web.deps import PageUser, Router, SessionDep, SettingsDep
 from luoshi.web.render import page
 from luoshi.web.routes.api.dashboard import dashboard_for
 
-router = APIRouter()
+router = Router()
 PAGE_UNITS = 10  # the ranking's chart shows the first ten (a province has over a thousand units)
 
 

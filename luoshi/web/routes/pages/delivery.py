@@ -4,21 +4,20 @@ confirms or rejects each proposal (forms posted here)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi.errors import LuoshiError
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import delivery as store
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.errors import form_version, refused
 from luoshi.web.queries import may_read_documents
 from luoshi.web.render import flash, page, redirect
 from luoshi.web.tracking_views import (DELIVERY_READERS, delivery_dict, delivery_for, delivery_year, delivery_years,
                                        document_texts)
 
-router = APIRouter()
+router = Router()
 STATES = (("proposed", "待确认"), ("confirmed", "已确认"), ("rejected", "已否决"))
 
 

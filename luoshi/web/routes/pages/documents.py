@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import File, Form, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -22,14 +22,14 @@ from luoshi.store import items as store_items
 from luoshi.store import pages as store_pages
 from luoshi.store.subtasks import subtasks_of
 from luoshi.web import uploads
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.errors import form_version, refused
 from luoshi.web.highlight import document_marks, runs, scan_pages
 from luoshi.web.paging import cursor_of, page_number, pager
 from luoshi.web.present import doc_type_label, genre_dict, item_dict
 from luoshi.web.render import flash, page, partial, redirect
 
-router = APIRouter()
+router = Router()
 READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER)
 GENRES = [(NAMES[c], LABELS[NAMES[c]]) for c in CHOICES]  # (value, label) of the genre menus
 

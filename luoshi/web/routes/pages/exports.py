@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,10 +14,10 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import exporting
 from luoshi.store.items import today_in
-from luoshi.web.deps import PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import PageUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.render import flash, page
 
-router = APIRouter()
+router = Router()
 
 # The query parameters each list's page filters by, as the store's list functions name them.
 FILTERS = {

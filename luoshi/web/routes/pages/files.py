@@ -3,7 +3,6 @@ whole, a PDF's pages as images) and a PDF page as PNG. Whoever may not see the i
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -11,12 +10,12 @@ from luoshi.errors import NotFound
 from luoshi.files.previews import pdf_page
 from luoshi.store import escalation, evidence
 from luoshi.store import items as store_items
-from luoshi.web.deps import PageUser, SessionDep, SettingsDep
+from luoshi.web.deps import PageUser, Router, SessionDep, SettingsDep
 from luoshi.web.evidence import blobs, file_response
 from luoshi.web.queries import people_names
 from luoshi.web.render import page
 
-router = APIRouter()
+router = Router()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PREVIEW_PAGES = 20  # a long PDF's first pages are shown; the rest by download
 

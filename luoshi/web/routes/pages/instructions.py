@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi.ledger import Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store.instructions import instructions_by, instructions_for
-from luoshi.web.deps import PageUser, SessionDep, SettingsDep, Viewer, require_role
+from luoshi.web.deps import PageUser, Router, SessionDep, SettingsDep, Viewer, require_role
 from luoshi.web.queries import instructed_dicts
 from luoshi.web.render import page
 
-router = APIRouter()
+router = Router()
 READERS = (*OFFICE, Role.LEADER)
 
 

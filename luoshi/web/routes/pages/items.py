@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -23,7 +22,7 @@ from luoshi.store import items as store
 from luoshi.store.evidence import files_of
 from luoshi.store.outbox import item_notices
 from luoshi.store.subtasks import breakdown
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, Viewer
 from luoshi.web.evidence import BodyLimited, by_version, evidence_required, form_files, store_uploads
 from luoshi.web.errors import form_version, refused
 from luoshi.web.forms import CONFIRM_PAST_DUE, Typed, forms_for, payload
@@ -31,7 +30,7 @@ from luoshi.web.present import breakdown_dict, item_dict, local
 from luoshi.web.queries import history, instruction_dicts, may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, redirect
 
-router = APIRouter()
+router = Router()
 REPORTS = (Action.REPORT_PROGRESS.value, Action.APPLY_COMPLETION.value)
 
 

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,12 +15,12 @@ from luoshi.ledger.actors import OFFICE
 from luoshi.store import batch as batch_store
 from luoshi.store import items as store
 from luoshi.store import paging
-from luoshi.web.deps import PageUser, SessionDep, SettingsDep
+from luoshi.web.deps import PageUser, Router, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
 from luoshi.web.queries import document_options, may_read_documents, unit_options
 from luoshi.web.render import flash, page, partial
 
-router = APIRouter()
+router = Router()
 FILTERS = ("state", "unit", "warning", "document", "due_from", "due_to", "q")
 COLUMNS = (("id", "编号"), ("title", "督办事项"), ("lead", "牵头单位"), ("state", "状态"), ("due", "办理期限"),
            ("warning", "预警"), ("progress", "进度"))

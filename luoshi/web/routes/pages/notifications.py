@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query
+from fastapi import Form, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,13 +16,13 @@ from luoshi.ledger import Kind, Role
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import escalation, evidence, outbox
 from luoshi.store.models import Organisation
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.errors import refused
 from luoshi.web.present import local
 from luoshi.web.queries import unit_options
 from luoshi.web.render import flash, page, redirect
 
-router = APIRouter()
+router = Router()
 MANAGERS = (Role.UNIT, Role.SUPERVISOR, Role.ADMIN)
 
 

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,12 +18,12 @@ from luoshi.ledger.assessment import MEASURES
 from luoshi.store import assessment as store
 from luoshi.store import office_documents as documents
 from luoshi.store.items import today_in
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.errors import refused
 from luoshi.web.render import flash, page, partial, redirect
 from luoshi.web.routes.pages.exports import download
 
-router = APIRouter()
+router = Router()
 COUNTED = ("items", "received", "done", "done_on_time", "overdue_now", "ever_overdue", "returned", "extended",
            "late_extension")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -14,12 +14,12 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store_documents
 from luoshi.store import orgs as store
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, require_role
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, require_role
 from luoshi.web.errors import refused
 from luoshi.web.queries import unit_options
 from luoshi.web.render import flash, page, redirect
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/orgs")

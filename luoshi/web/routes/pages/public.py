@@ -5,18 +5,18 @@ here: an unpublished or unknown document is the same 404."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi.ledger.actors import OFFICE
 from luoshi.store import documents as store_documents
 from luoshi.store import portal
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, require_role
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, require_role
 from luoshi.web.present import doc_type_label
 from luoshi.web.render import flash, page, redirect
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/public")

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from luoshi.store.search_index import KIND_LABELS, kinds_for
 from luoshi.store.paging import MAX_OFFSET_PAGE
-from luoshi.web.deps import PageUser, SessionDep, SettingsDep
+from luoshi.web.deps import PageUser, Router, SessionDep, SettingsDep
 from luoshi.web.paging import cursor_of, page_number
 from luoshi.web.queries import unit_options
 from luoshi.web.render import page
 from luoshi.web.routes.api.search import search_dict
 
-router = APIRouter()
+router = Router()
 PER_PAGE = 20
 
 

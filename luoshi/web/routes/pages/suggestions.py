@@ -8,7 +8,6 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,7 +15,7 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger.suggestions import CONGRESS_AND_OFFICE, SuggestionAction
 from luoshi.settings import Settings
 from luoshi.store import suggestions as store
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, Viewer
 from luoshi.web.errors import HEADINGS, form_version, refused, status_of
 from luoshi.web.paging import cursor_of, page_number, pager
 from luoshi.web.queries import may_read_documents, source_context, unit_options
@@ -24,7 +23,7 @@ from luoshi.web.render import flash, page, partial, redirect
 from luoshi.web.tracking_views import (OUTCOMES, PROCEDURES, SATISFACTIONS, SUGGESTION_STATES, categories, default_due,
                                        statistics_dict, suggestion_dict, suggestion_history, suggestion_payload)
 
-router = APIRouter()
+router = Router()
 FILTERS = ("procedure", "state", "category", "unit", "satisfaction", "warning", "q")
 PER_PAGE = 50
 WARNINGS = (("red", "已逾期"), ("yellow", "临近期限"), ("green", "正常"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import File, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,7 +15,7 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger.actors import OFFICE
 from luoshi.settings import Settings
 from luoshi.store import targets as store
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, SettingsDep, Viewer
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, Viewer
 from luoshi.web.errors import HEADINGS, refused, status_of
 from luoshi.web.paging import cursor_of, page_number, pager
 from luoshi.web.queries import may_read_documents, source_context, unit_options
@@ -24,7 +24,7 @@ from luoshi.web.tracking_views import (TARGET_KINDS, TARGET_STATUSES, chart, fil
                                        period_choices, target_detail, target_dict, target_for, target_unit_filter,
                                        target_years)
 
-router = APIRouter()
+router = Router()
 FILTERS = ("year", "unit", "status", "kind", "q")
 PER_PAGE = 50
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -13,11 +13,11 @@ from luoshi.errors import LuoshiError
 from luoshi.ledger import Role
 from luoshi.ledger.actors import BY_PRIVILEGE
 from luoshi.store import users as store
-from luoshi.web.deps import CsrfChecked, PageUser, SessionDep, require_role
+from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, require_role
 from luoshi.web.queries import unit_options
 from luoshi.web.render import flash, page, redirect
 
-router = APIRouter()
+router = Router()
 
 
 def _users_page(request: Request, session: SessionDep, user: PageUser, status_code: int = 200) -> Response:

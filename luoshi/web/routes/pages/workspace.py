@@ -3,7 +3,7 @@ A unit user sees their own unit; the office and leaders may look at any unit's w
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -11,14 +11,14 @@ from luoshi.errors import NotFound
 from luoshi.ledger import Role
 from luoshi.store import items as store
 from luoshi.store import orgs as store_orgs
-from luoshi.web.deps import PageUser, SessionDep, SettingsDep
+from luoshi.web.deps import PageUser, Router, SessionDep, SettingsDep
 from luoshi.web.present import item_dict
 from luoshi.store.instructions import instructions_for
 from luoshi.web.queries import instructed_dicts
 from luoshi.web.queries import workspace as unit_workspace
 from luoshi.web.render import page, redirect
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/workspace")
