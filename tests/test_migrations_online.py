@@ -59,3 +59,24 @@ def test_a_rewrite_is_seen_in_the_storage_of_the_table():
         conn.execute(text("ALTER TABLE ledger ALTER COLUMN id TYPE BIGINT"))
         assert rewritten(before, storage_of(conn)) == [Problem("ledger", "was rewritten (its storage changed)", "")]
     engine.dispose()
+
+
+def test_an_index_built_concurrently_again_after_a_build_that_failed():
+    """Migration 0024 builds its index on items CONCURRENTLY, outside the migrations' transaction; a build
+    that failed half-way leaves an invalid index, which the next upgrade drops and builds again."""
+    url = pg_empty_schema_or_skip()
+    engine = make_engine(url)
+    upgrade(engine, "0023")
+    with engine.begin() as conn:  # what a build stopped half-way leaves: an index marked invalid
+        conn.execute(text("CREATE INDEX ix_items_state_id ON items (state)"))
+        conn.execute(text("UPDATE pg_index SET indisvalid = false WHERE indexrelid = to_regclass('ix_items_state_id')"))
+    with Recorder(engine) as statements:
+        upgrade(engine)
+    with engine.connect() as conn:
+        valid, columns = conn.execute(text(
+            "SELECT i.indisvalid, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indexrelid = to_regclass('ix_items_state_id')")).one()
+    engine.dispose()
+    assert valid and "(state, id, red_on, yellow_on)" in columns
+    assert any("CREATE INDEX CONCURRENTLY" in s for s in statements)
+    assert any("DROP INDEX CONCURRENTLY" in s for s in statements)
