@@ -104,7 +104,7 @@ def test_the_ledgers_kept_statements_answer_as_sqlalchemy_does(db, settings):
     """Every kept statement of the ledger, against SQLAlchemy's execution of the same statement."""
     from luoshi.ledger import Actor, Role
     from luoshi.ledger.drafts import Subtask
-    from luoshi.store import counts, directory, evidence, items, pages, subtasks, users
+    from luoshi.store import aggregates, counts, directory, evidence, items, pages, subtasks, users
     from luoshi.store.models import Document
     from luoshi.web import queries
 
@@ -130,12 +130,15 @@ def test_the_ledgers_kept_statements_answer_as_sqlalchemy_does(db, settings):
              (users._USER_BY_ID, {"user_id": user.id}), (users._USER_BY_NAME, {"username": "office"}),
              (queries._EVENTS, {"item_id": item_id}), (directory._ROWS, {}), (evidence._RULES, {}),
              (pages._PAGES, {"document_id": document.id}),
-             (queries._WINDOW, {"start": 3, "length": 6, "id": document.id})]
+             (queries._WINDOW, {"start": 3, "length": 6, "id": document.id}),
+             (aggregates._COLOURED, {"today": date(2026, 7, 1), "kinds": ["red", "warned"],
+                                     "states": ["assigned", "in_progress"]})]
     with db.session() as s:  # a subtask (JSON columns) to read back
         subtasks.write_subtasks(s, item_id, [Subtask(text="完成选址", span=(0, 4), owners=("单位0",),
                                                      co_owners=("单位1",), due_text="6月底前", due="2026-06-30")])
         s.commit()
-    empty_ok = (items._EXTENSIONS, evidence._FILES, items._ANSWERS, items._INSTRUCTIONS, evidence._RULES, pages._PAGES)
+    empty_ok = (items._EXTENSIONS, evidence._FILES, items._ANSWERS, items._INSTRUCTIONS, evidence._RULES, pages._PAGES,
+                aggregates._COLOURED)
     with db.session(read_only=True) as s:
         for kept, params in cases:
             rows = kept.all(s, params)

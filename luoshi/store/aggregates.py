@@ -32,12 +32,15 @@ from typing import Any
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Date, bindparam, case, func, select, text
 from sqlalchemy.orm import Session
 
 from luoshi import jobs
 from luoshi.store import counts, list_versions
 from luoshi.store.db import engine_of
+from luoshi.store.kept import Kept
+from luoshi.store.models import DashboardCount
+from luoshi.store.types import among
 
 NO_DAY = date(1, 1, 1)  # the day of a fact without one (the key's columns are NOT NULL)
 CLOCKED = ("assigned", "in_progress", "completion_requested")  # luoshi.store.warnings.CLOCKED
@@ -481,17 +484,21 @@ def coloured(session: Session, colour: str, states: Sequence[str] | None, today:
     keys = [s for s in (states or CLOCKED) if s in CLOCKED]
     if not keys:
         return 0
-    sums = {(kind, int(past)): int(n or 0) for kind, past, n in session.execute(_COLOURED, {"today": today,
-                                                                                          "states": keys})}
+    sums = {(kind, int(past)): int(n or 0) for kind, past, n in _COLOURED.all(
+        session, {"today": today, "kinds": ["red", "warned"], "states": keys})}
     red = sums.get(("red", 1), 0)
     if colour == "red":
         return red
     return sums.get(("warned", 1), 0) - red if colour == "yellow" else sums.get(("warned", 0), 0)
 
 
-_COLOURED = text("SELECT kind, CASE WHEN day <= :today THEN 1 ELSE 0 END AS past, sum(n) FROM dashboard_counts "
-                 "WHERE scope = 0 AND kind IN ('red', 'warned') AND key IN :states GROUP BY kind, past"
-                 ).bindparams(bindparam("states", expanding=True))
+# Asked by the office's ledger of a colour, page after page: a kept statement (`luoshi.store.kept`), its lists
+# one array each on PostgreSQL (`among`), so one SQL text, prepared once per connection.
+_PAST = case((DashboardCount.day <= bindparam("today", type_=Date()), 1), else_=0)
+_COLOURED = Kept(select(DashboardCount.kind, _PAST.label("past"), func.sum(DashboardCount.n).label("n"))
+                 .where(DashboardCount.scope == 0, among(DashboardCount.kind, "kinds"),
+                        among(DashboardCount.key, "states"))
+                 .group_by(DashboardCount.kind, _PAST))
 
 
 # -- for tests: the counts as kept and as counted again ------------------------------------------------------

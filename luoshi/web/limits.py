@@ -92,13 +92,15 @@ class Admission:
     """At most `limit` requests at once inside the app, as many as a server process has worker threads; the
     others wait their turn on the event loop, before they hold a thread or a database connection.
 
-    A request takes a connection in one thread (who the caller is) and runs its route in another. Under
+    A request took a connection in one thread (who the caller is) and ran its route in another. Under
     overload, every thread was taken by a new request waiting for a connection, while every connection was
     held by an earlier request waiting for a thread to run its route: both servers stopped, and answered
     again only as the pool's waits ran out (30 s), request after request (`bench/province.py --rate 120`:
     46 of 120 requests a second answered, most after 15 s). With no more requests inside than threads, a
-    request that holds a connection always finds a thread. The health and metrics routes and static files
-    pass by: they hold neither.
+    request that holds a connection always finds a thread. Routes now find their user in their own thread
+    (`deps.ViewerRoute`), but an `async` route still reads its body on the event loop and then does its
+    work in a thread, and the pool is sized to the threads: the bound stays. The health and metrics routes
+    and static files pass by: they hold neither.
     """
 
     EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/")
