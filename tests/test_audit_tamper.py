@@ -183,3 +183,43 @@ def test_no_audit_key_is_warned_about_loudly(tmp_path, capsys):
     key = keys.audit_key(settings, warn=True)
     assert len(key) >= 32 and (tmp_path / "audit_key").stat().st_mode & 0o777 == 0o600
     assert "警告：未设置 LUOSHI_AUDIT_KEY" in capsys.readouterr().err
+
+
+def test_the_global_chain_is_appended_at_commit_and_its_lock_held_only_then(make_db, settings):
+    """A write's facts enter the global chain when it commits: on PostgreSQL the chain's lock is not held
+    while the write does the rest of its work (another writer may append meanwhile), and the chain verifies."""
+    db = make_db("postgresql")
+    with db.session() as s:
+        create_organisation(s, name="市商务局")
+    with db.session() as s, db.engine.connect() as other:
+        create_item(s, actor=OFFICE, kind="task", title="推进外贸", lead_units=["市商务局"], now=NOW,
+                    settings=settings, commit=False)
+        s.flush()
+        assert s.info.get("chain_pending")  # flushed, not yet appended
+        took = other.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": anchor.CHAIN_LOCK}).scalar()
+        other.rollback()
+        assert took  # the write holds no chain lock before its commit
+        s.commit()
+    with db.session() as s:
+        assert anchor.verify_chain(s, settings=settings) == []
+        assert [k for k, in s.execute(select(ChainEntryRow.kind).order_by(ChainEntryRow.seq))] == [
+            "genesis", "admin", "item", "event"]
+
+
+def test_a_savepoint_rolled_back_leaves_no_fact_in_the_chain(session, settings):
+    from luoshi.store.models import ItemRow
+
+    create_organisation(session, name="市商务局")
+    with session.begin_nested():
+        create_item(session, actor=OFFICE, kind="task", title="保留", lead_units=["市商务局"], now=NOW,
+                    settings=settings, commit=False)
+    savepoint = session.begin_nested()
+    create_item(session, actor=OFFICE, kind="task", title="撤回", lead_units=["市商务局"], now=NOW,
+                settings=settings, commit=False)
+    session.flush()
+    savepoint.rollback()
+    session.commit()
+    refs = [r for r, in session.execute(select(ChainEntryRow.ref).where(ChainEntryRow.kind == "item"))]
+    kept = [i for i, in session.execute(select(ItemRow.id))]
+    assert [int(r) for r in refs] == kept and len(kept) == 1
+    assert anchor.verify_chain(session, settings=settings) == []

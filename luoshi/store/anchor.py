@@ -140,6 +140,16 @@ def append_facts(conn: Connection, facts: list[tuple[str, str, str]], head: tupl
     return seq, prev, database_id
 
 
+# The facts of a transaction's new rows are taken at each flush (the rows as written: their tables are
+# insert-only) and appended to the global chain when it commits. Appending takes the chain's lock until the
+# commit (PostgreSQL: one advisory lock for every writer on every host): taken at the first flush, it was
+# held through everything the write did after it (its outbox notices, its search entry, its answer's
+# reads); under load, threads waiting for the interpreter lock stretched that, and every other write queued
+# behind it (an assignment's p99 12.9 s at 150 requests/s). Now it is held for the append and the commit.
+_PENDING = "chain_pending"  # session.info: the facts flushed and not yet appended, in flush order
+_MARKS = "chain_marks"  # session.info: {savepoint transaction: how many facts were pending when it began}
+
+
 @event.listens_for(Session, "after_flush")
 def _chain_new_rows(session: Session, _context: Any) -> None:
     facts = []
@@ -149,7 +159,38 @@ def _chain_new_rows(session: Session, _context: Any) -> None:
             facts.append((covered.kind, covered.ref(row), covered.digest(row)))
     if facts:
         facts.sort(key=lambda f: (f[0] != "item", f[0] != "event", f[1]))  # a stable order within a flush
+        session.info.setdefault(_PENDING, []).extend(facts)
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: its facts wait for the transaction's commit
+        return
+    session.flush()  # what the commit would flush after this hook: its facts too
+    facts = session.info.pop(_PENDING, None)
+    session.info.pop(_MARKS, None)
+    if facts:
         session.info["chain_head"] = append_facts(session.connection(), facts, session.info.get("chain_head"))
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: Any) -> None:
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_PENDING, ()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back_facts(session: Session, previous_transaction: Any) -> None:
+    """A savepoint rolled back takes its rows back: their facts are not appended; a transaction rolled back,
+    all of them."""
+    if not previous_transaction.nested:
+        if previous_transaction.parent is None:
+            session.info.pop(_PENDING, None)
+            session.info.pop(_MARKS, None)
+        return
+    mark = session.info.get(_MARKS, {}).pop(previous_transaction, None)
+    if mark is not None and _PENDING in session.info:
+        del session.info[_PENDING][mark:]
 
 
 @event.listens_for(Session, "after_commit")
