@@ -199,3 +199,27 @@ def test_a_bad_cursor_or_a_deep_page_number_is_refused_in_chinese(province, sett
     page = office.get(f"/ledger?cursor={cursor}")
     assert page.status_code == 200 and "第 2/48 页" in page.text and 'rel="prev"' in page.text
     assert office.get("/ledger?cursor=abc").status_code == 400
+
+
+@pytest.mark.parametrize("sort", ["due", "-due"])
+def test_on_sqlite_a_ledger_of_one_state_by_due_date_is_read_from_its_index(province, settings, sort):
+    """With its statistics (ANALYZE) and a bound state, SQLite read the due-date index from its start, past
+    every item of the other states; told the state is selective, it seeks the (state, due) index. And a
+    list given at execution is a condition of its own (no `IN (…) = 1`), which it seeks by."""
+    db, _ = province
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner")
+    from luoshi.store.items import list_items
+    from luoshi.store.users import actor_for, get_user
+
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    with db.session() as s:
+        office = actor_for(get_user(s, username="office"))
+        with recorded_statements(db.engine) as seen:
+            list_items(s, actor=office, state="in_progress", sort=sort, per_page=25, settings=settings)
+        plans = {table: [row[3] for row in s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + sql, parameters).fetchall()]
+            for sql, parameters in seen for table in ("items", "assignments") if f"FROM {table} " in sql}
+    assert any("ix_items_state_due" in step for step in plans["items"]), plans["items"]
+    assert not any(step.startswith("SCAN") for step in plans["items"] + plans["assignments"]), plans

@@ -38,7 +38,7 @@ from luoshi.store.paging import Key, Page
 from luoshi.store import aggregates, audit, counts, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
 from luoshi.store.kept import Kept, built
-from luoshi.store.types import among
+from luoshi.store.types import among, seldom
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  InstructionAnswer, ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
@@ -400,7 +400,8 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
     if states:
         # One state is `=`: the statement of a page then has one SQL text for any state (an IN's list is
         # rendered anew for each length, and `kept.built` leaves such statements to SQLAlchemy).
-        conds.append(ItemRow.state == states[0] if len(states) == 1 else ItemRow.state.in_(states))
+        one = ItemRow.state == states[0]  # by due date, SQLite is told few items are in it (`seldom`)
+        conds.append((seldom(one) if sort in BY_DUE else one) if len(states) == 1 else ItemRow.state.in_(states))
         pushed.append(Assignment.state == states[0] if len(states) == 1 else Assignment.state.in_(states))
     if warning not in (None, ""):
         stored_warnings.ensure_current(session, settings.warning_policy, settings.timezone)

@@ -103,6 +103,9 @@ class among(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # A condition in itself: without this, SQLite (no native boolean) was sent `item_id IN (…) = 1`, which
+    # its planner cannot seek an index by (every page of a SQLite ledger read all the assignments: 18 ms).
+    _is_implicitly_boolean = True
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement), ("name", InternalTraversal.dp_string)]
 
     def __init__(self, column: Any, name: str):
@@ -119,3 +122,29 @@ def _among_pg(element: among, compiler: Any, **kw: Any) -> str:
 @compiles(among)
 def _among(element: among, compiler: Any, **kw: Any) -> str:
     return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+
+
+class seldom(ColumnElement[bool]):
+    """A condition that SQLite's planner should take for one few rows meet (`likelihood(…, 0.001)`); the
+    condition itself elsewhere. A ledger page of one state by due date: with its statistics (7 states of
+    100 000 items) and a bound state, SQLite read the due-date index from its start, past every item of
+    another state and every item without a date, rather than the (state, due) index that gives the page in
+    order (30–75 ms against 0.2 ms at 100 000 items)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals = [("clause", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, clause: Any):
+        self.clause = clause
+
+
+@compiles(seldom, "sqlite")
+def _seldom_sqlite(element: seldom, compiler: Any, **kw: Any) -> str:
+    return f"likelihood({compiler.process(element.clause, **kw)}, 0.001)"
+
+
+@compiles(seldom)
+def _seldom(element: seldom, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clause, **kw)
