@@ -214,6 +214,8 @@ def _api_viewer(request: Request, session: Session, credentials: HTTPAuthorizati
 
 PageUser = Annotated[Viewer, Depends(page_user)]
 CurrentUser = Annotated[Viewer, Depends(api_user)]
+CsrfChecked = Depends(csrf_checked)
+TextChecked = Depends(no_control_characters)
 _FINDERS = (page_user, api_user)
 
 
@@ -256,8 +258,6 @@ class Router(APIRouter):
 
     def __init__(self, **kwargs: Any):
         super().__init__(route_class=ViewerRoute, **kwargs)
-CsrfChecked = Depends(csrf_checked)
-TextChecked = Depends(no_control_characters)
 
 
 def require_role(viewer: Viewer, *roles: Role) -> None:
