@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.store import list_versions
-from luoshi.store.db import engine_of
 from luoshi.store.kept import Kept
 from luoshi.store.models import Organisation
 from luoshi.store.orgs import LEVEL_MARK, key_of
@@ -77,19 +75,8 @@ class Directory:
 
 _ROWS = Kept(select(Organisation.id, Organisation.name, Organisation.key, Organisation.aliases,
                     Organisation.merged_into_id))
-# {engine: (version, directory)}: per database, as a process may serve (a test: open) several.
-_held: WeakKeyDictionary[Any, tuple[int, Directory]] = WeakKeyDictionary()
 
 
 def directory(session: Session) -> Directory:
     """The directory as it is now: this process's copy while the units' version is the one it was read at."""
-    engine = engine_of(session)
-    # The version first: the rows read after it are at least that version's.
-    current = list_versions.version(session, "units")
-    held = _held.get(engine)
-    if held is not None and current is not None and held[0] == current:
-        return held[1]
-    made = Directory(_ROWS.all(session))
-    if current is not None:
-        _held[engine] = (current, made)
-    return made
+    return list_versions.kept(session, "units", "directory", lambda _previous: Directory(_ROWS.all(session)))

@@ -13,9 +13,14 @@ one transaction at a time anyway: a row trigger raises it at each change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
 from sqlalchemy import Connection, bindparam, select, text
 from sqlalchemy.orm import Session
 
+from luoshi.store.db import engine_of
 from luoshi.store.kept import Kept
 from luoshi.store.models import ListVersion
 
@@ -71,3 +76,23 @@ def version(session: Session, name: str) -> int | None:
 
 
 _VERSION = Kept(select(ListVersion.version).where(ListVersion.name == bindparam("name")))
+
+
+T = TypeVar("T")
+# {database: {key: (version, value)}}: per database, as a process may serve (a test: open) several.
+_held: WeakKeyDictionary[Any, dict[str, tuple[int | None, Any]]] = WeakKeyDictionary()
+
+
+def kept(session: Session, name: str, key: str, make: Callable[[T | None], T]) -> T:
+    """`make(previous)`'s value, kept by this process under `key` (per database) while list `name`'s version
+    is the one it was made at; `previous` is the value kept before (None the first time), which `make` may
+    give back when what it reads has not changed. The version is read first: a value made after it is at
+    least that version's (made before it, it could be older than the version it would be kept under)."""
+    held_here = _held.setdefault(engine_of(session), {})
+    current = version(session, name)
+    held = held_here.get(key)
+    if held is not None and current is not None and held[0] == current:
+        return held[1]
+    value = make(None if held is None else held[1])
+    held_here[key] = (current, value)
+    return value

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, bindparam, func, select, text
@@ -20,7 +19,6 @@ from luoshi.ledger import Actor, Colour, Role, SourceRef, State
 from luoshi.settings import Settings
 from luoshi.store import items as store
 from luoshi.store import list_versions
-from luoshi.store.db import engine_of
 from luoshi.store.kept import Kept
 from luoshi.store.instructions import InstructedItem
 from luoshi.store.items import InstructionView, ItemView
@@ -165,24 +163,17 @@ _DOCUMENT_TEXT = {
                    "char(10)) FROM (SELECT id, coalesce(nullif(title, ''), name) AS label FROM documents "
                    "ORDER BY ingested_at DESC, id DESC LIMIT 200)"),
 }
-# {database: {list: (version, text, list)}}: per database, as a process may serve (a test: open) several.
-_made: WeakKeyDictionary[Any, dict[str, tuple[int | None, str, list[dict[str, object]]]]] = WeakKeyDictionary()
 
 
 def _shared(session: Session, kind: str, statements: dict[str, Any], label: str) -> list[dict[str, object]]:
-    made = _made.setdefault(engine_of(session), {})
-    # The version first: a list read after it is at least that version's (read before it, it could be older
-    # than the version it would be kept under).
-    current = list_versions.version(session, kind)
-    held = made.get(kind)
-    if held is not None and current is not None and held[0] == current:
-        return held[2]
-    listed = session.execute(statements[session.get_bind().dialect.name]).scalar() or ""
-    if held is None or held[1] != listed:
+    def make(previous: tuple[str, list[dict[str, object]]] | None) -> tuple[str, list[dict[str, object]]]:
+        listed = session.execute(statements[session.get_bind().dialect.name]).scalar() or ""
+        if previous is not None and previous[0] == listed:
+            return previous  # the same list object, whose options `render.options` keeps escaped
         rows = [line.split("\t", 1) for line in listed.split("\n")] if listed else []
-        held = (current, listed, [{"id": int(i), label: n} for i, n in rows])
-    made[kind] = (current, held[1], held[2])
-    return held[2]
+        return listed, [{"id": int(i), label: n} for i, n in rows]
+
+    return list_versions.kept(session, kind, f"{kind} choices", make)[1]
 
 
 def unit_names(session: Session, ids: set[str]) -> dict[str, str]:
