@@ -456,8 +456,8 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         mine = _handed_to(int(actor.unit or 0), *pushed).with_only_columns(func.count())
         kept = lambda: session.scalar(mine) or 0  # noqa: E731
     # The office's items of some states by due date or by id are read from the (state, due) or (state, id)
-    # index (a unit's, and one unit's, from their assignments). The states the rows can be in, when more than one: each one's range in
-    # order. And red is the day after the due date (luoshi.ledger.warning_dates): a red item is due before
+    # index (a unit's, and one unit's, from their assignments). The states the rows can be in, when more
+    # than one: each one's range in order. And red is the day after the due date (luoshi.ledger.warning_dates): a red item is due before
     # today, which the index seeks, where red_on is only checked entry by entry (red items by due date,
     # latest first: the in-progress items not yet due were read before the first red one).
     by_state = sort in BY_STATE and conds[0] is True and not one_unit

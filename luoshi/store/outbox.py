@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from luoshi.store.kept import built
 from sqlalchemy import JSON, Boolean, Engine, ForeignKey, Index, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,6 +26,7 @@ from luoshi.errors import NotFound
 from luoshi.ledger import Action, Actor, InvalidValue, Item, PermissionDenied, Role, State
 from luoshi.ledger.actors import OFFICE
 from luoshi.ledger.notices import Notice, NoticeKind, item_notice, test_notice
+from luoshi.store.kept import built
 from luoshi.store.models import Assignment, Base, ItemRow, Organisation, ReminderRow
 
 CHANNEL_KINDS = {"wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人", "feishu": "飞书群机器人",
