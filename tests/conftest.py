@@ -182,6 +182,11 @@ def _truncate_pg(url: str) -> None:
                 "AND k.connamespace = current_schema()::regnamespace")).all()
             for name in _children_first(full, links):
                 conn.execute(text(f'DELETE FROM "{name}"'))
+            # The deferred triggers (the dashboard's staged facts) run now, not at commit: what they write
+            # into tables already emptied is emptied again.
+            conn.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+            for name in conn.execute(text(probe)).scalars().all():
+                conn.execute(text(f'DELETE FROM "{name}"'))
         used = conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() "
                                  "AND last_value IS NOT NULL")).scalars().all()
         for name in used:

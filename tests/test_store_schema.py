@@ -119,6 +119,47 @@ def test_the_warning_days_migration_goes_down_and_up_with_items_stored(backend, 
     db.dispose()
 
 
+def test_the_staged_counts_migration_goes_down_and_up_with_items_stored(backend, tmp_path, settings):
+    """0025 with items stored: down, `item_state_counts` is kept again and counted from the items (the
+    release before reads it); up, the totals are the dashboard's state facts, and writes keep them."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from luoshi.ledger import Actor, Role
+    from luoshi.store import counts
+    from luoshi.store.db import alembic_config
+    from luoshi.store.items import act, create_item
+    from luoshi.store.orgs import create_organisation
+
+    url = empty_url(backend, tmp_path)
+    upgrade(make_engine(url))
+    db, office = Database(url, migrate=False), Actor("dc", Role.SUPERVISOR)
+    with db.session() as s:
+        create_organisation(s, name="市商务局")
+        ids = [create_item(s, actor=office, kind="task", title=f"事项{i}", text="推进", lead_units=[1],
+                           settings=settings).id for i in range(3)]
+        act(s, item_id=ids[0], actor=office, action="confirm", expected_version=1, settings=settings)
+    db.dispose()
+    engine = make_engine(url)
+    command.downgrade(alembic_config(engine), "0024")
+    with engine.begin() as conn:
+        assert dict(conn.execute(text("SELECT state, n FROM item_state_counts WHERE n > 0")).all()) == {
+            "draft": 2, "confirmed": 1}
+        conn.execute(text("UPDATE items SET state = 'confirmed' WHERE id = :id"), {"id": ids[1]})
+        assert dict(conn.execute(text("SELECT state, n FROM item_state_counts WHERE n > 0")).all()) == {
+            "draft": 1, "confirmed": 2}  # its triggers are back
+    upgrade(engine)
+    engine.dispose()
+    db = Database(url, migrate=False)
+    with db.session() as s:
+        act(s, item_id=ids[2], actor=office, action="confirm", expected_version=1, settings=settings)
+    with db.session() as s:
+        assert counts.kept(s) == counts.recount(s) == {"confirmed": 3}
+        frozen = dict(s.execute(text("SELECT state, n FROM item_state_counts WHERE n > 0")).all())
+        assert frozen == {"draft": 1, "confirmed": 2}  # no longer kept: what it held at the upgrade
+    db.dispose()
+
+
 def test_the_migrations_form_one_line():
     """Two migrations written at once off the same parent make two heads: renumber the later one."""
     from alembic.script import ScriptDirectory

@@ -171,6 +171,7 @@ def test_killing_one_server_loses_no_request_nginx_can_retry(site):
         token = store_users.create_token(s, user_id=web.users["office"].id)
     auth = {"Authorization": f"Bearer {token}"}
     statuses: list[int | str] = []
+    cut: list[str] = []
     stop = threading.Event()
 
     def fire() -> None:
@@ -178,6 +179,11 @@ def test_killing_one_server_loses_no_request_nginx_can_retry(site):
             while not stop.is_set():
                 try:
                     statuses.append(client.get(f"/api/items/{item_id}").status_code)
+                except httpx.RemoteProtocolError as exc:
+                    # An answer the killed process had begun to send (nginx had relayed its first bytes) can be
+                    # retried by no proxy: nginx closes the connection and the client asks again, as a
+                    # browser does with a GET. At most the requests in flight at the kill, one a client.
+                    cut.append(type(exc).__name__)
                 except httpx.HTTPError as exc:
                     statuses.append(type(exc).__name__)
 
@@ -192,7 +198,8 @@ def test_killing_one_server_loses_no_request_nginx_can_retry(site):
     for thread in clients:
         thread.join(30)
     assert len(statuses) >= before + 40  # requests ran before and after the kill
-    assert [s for s in statuses if s != 200] == []
+    assert [s for s in statuses if s != 200] == []  # no 502, no refused connection: nginx retried them
+    assert len(cut) <= len(clients)
 
 
 def until(condition, seconds: float = 60) -> None:

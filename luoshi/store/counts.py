@@ -1,9 +1,10 @@
-"""Aggregates the writes keep current: how many items are in each state (`item_state_counts`), updated by
-triggers in the transaction that inserts, deletes or moves an item, however it is written (the store,
-a bulk COPY, a migration), so a ledger's total over all items is read, not counted.
+"""How many items are in each state: the `state` facts of scope 0 that the dashboard's triggers keep
+(`luoshi.store.aggregates`), so a ledger's total over all items is read, not counted.
 
-The triggers insert a state's row when it is missing and only ever decrement one that exists: a table
-emptied by hand (tests do) stays in step with the items deleted with it.
+Until migration 0025 they were kept in `item_state_counts` by triggers of their own, one more row that every
+write changed and held to its commit; that table is no longer kept (0025 drops its triggers; processes of the
+release before read it until they restart) and a later release drops it. Its triggers' DDL stays here for
+migration 0017 and 0025's downgrade.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
-from luoshi.store.models import ItemRow, ItemStateCount
 from luoshi.store.kept import Kept
+from luoshi.store.models import DashboardCount, ItemRow
 from luoshi.store.types import among
 
 _SQLITE_BUMP = ("INSERT INTO item_state_counts (state, n) VALUES (NEW.state, 1) "
@@ -52,10 +53,8 @@ _DROP = {
 }
 
 
-
-
 def trigger_statements(dialect: str) -> list[str]:
-    """The DDL of the triggers for `dialect` (a migration runs them)."""
+    """The DDL of `item_state_counts`' triggers for `dialect` (migration 0017; 0025's downgrade)."""
     return list(_SQLITE if dialect == "sqlite" else _POSTGRESQL)
 
 
@@ -63,8 +62,8 @@ def drop_trigger_statements(dialect: str) -> list[str]:
     return list(_DROP[dialect])
 
 
-def rebuild(connection: Connection) -> None:
-    """Count the items by state again (after a bulk load with the triggers dropped: `luoshi.store.aggregates`)."""
+def rebuild_table(connection: Connection) -> None:
+    """Count `item_state_counts` again from the items (0025's downgrade, which keeps it again)."""
     connection.execute(text("DELETE FROM item_state_counts"))
     connection.execute(text("INSERT INTO item_state_counts (state, n) "
                             "SELECT state, count(*) FROM items GROUP BY state"))
@@ -78,8 +77,9 @@ def items_in(session: Session, states: Iterable[str] | None = None) -> int:
 
 
 # Kept (`luoshi.store.kept`): asked at every page of the office's ledger.
-_ALL = Kept(select(func.coalesce(func.sum(ItemStateCount.n), 0).label("n")))
-_IN = Kept(_ALL.statement.where(among(ItemStateCount.state, "states")))
+_STATES = (DashboardCount.scope == 0, DashboardCount.kind == "state")
+_ALL = Kept(select(func.coalesce(func.sum(DashboardCount.n), 0).label("n")).where(*_STATES))
+_IN = Kept(_ALL.statement.where(among(DashboardCount.key, "states")))
 
 
 def recount(session: Session) -> dict[str, int]:
@@ -89,4 +89,5 @@ def recount(session: Session) -> dict[str, int]:
 
 def kept(session: Session) -> dict[str, int]:
     """{state: items} as kept (states with no item left out)."""
-    return {s: n for s, n in session.execute(select(ItemStateCount.state, ItemStateCount.n)) if n}
+    return {s: int(n) for s, n in session.execute(
+        select(DashboardCount.key, func.sum(DashboardCount.n)).where(*_STATES).group_by(DashboardCount.key)) if n}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text, UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from luoshi.store.types import UTCDateTime
@@ -254,7 +254,9 @@ class ListVersion(Base):
 
 
 class ItemStateCount(Base):
-    """How many items are in a state, kept by triggers on `items` (`luoshi.store.counts`)."""
+    """How many items were in a state: kept by triggers on `items` until migration 0025, which dropped them
+    (the totals are the dashboard's `state` facts now: `luoshi.store.counts`); read by the release before it
+    while its processes restart, dropped by a later release."""
 
     __tablename__ = "item_state_counts"
 
@@ -277,6 +279,22 @@ class DashboardCount(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     day2: Mapped[date] = mapped_column(Date, primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
+
+
+# The facts a PostgreSQL transaction's triggers staged, added to `dashboard_counts` as it commits and deleted
+# then (`luoshi.store.aggregates._APPLY`): a row lives only inside the transaction that wrote it. No key: a
+# plain insert, which waits for no other writer. Unused on SQLite.
+dashboard_pending = Table(
+    "dashboard_pending", Base.metadata,
+    Column("tx", BigInteger, nullable=False),
+    Column("scope", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(32), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("day2", Date, nullable=False),
+    Column("n", Integer, nullable=False),
+    Index("ix_dashboard_pending_tx", "tx"),
+)
 
 
 class DashboardMark(Base):

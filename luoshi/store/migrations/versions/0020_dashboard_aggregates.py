@@ -43,7 +43,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     aggregates.set_marks(bind, *aggregates._defaults())
     # The facts as this version kept them (0022 keys the red and warned ones by state)
-    for sql in aggregates.trigger_statements(bind.dialect.name, key="''"):
+    for sql in aggregates.trigger_statements(bind.dialect.name, key="''", staged=False):
         op.execute(sql)
     aggregates.fill(bind, key="''")
     if bind.execute(sa.text("SELECT 1 FROM items LIMIT 1")).first():  # an empty ledger folds at its first read

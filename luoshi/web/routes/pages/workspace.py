@@ -3,7 +3,6 @@ A unit user sees their own unit; the office and leaders may look at any unit's w
 
 from __future__ import annotations
 
-from fastapi import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
