@@ -115,11 +115,13 @@ class Settings(BaseSettings):
                                                                "body is refused before it is read.")
     web_threads: int | None = Field(
         None, ge=1, description="Requests one server process works on at once in its worker threads (default: 8 on "
-                                "SQLite, 16 on PostgreSQL, whose requests also wait on the network); more only "
-                                "wait for Python's interpreter lock and slow every request down.")
+                                "SQLite, 4 on PostgreSQL); the others wait their turn. More only take turns at "
+                                "Python's interpreter lock and the database's processors, and every request then "
+                                "takes longer; to use more cores, run more processes.")
     database_pool_size: int | None = Field(
         None, ge=1, description="Database connections one server process keeps open (default: one per worker "
-                                "thread); as many more are opened at peaks and closed after use.")
+                                "thread and one for its background jobs); as many more are opened at peaks and "
+                                "closed after use.")
     statement_timeout_seconds: float = Field(
         15, ge=0, description="PostgreSQL: the longest one SQL statement of a web request may run before the "
                               "database stops it (the request then answers 503 and the user is asked to narrow "
@@ -161,15 +163,22 @@ class Settings(BaseSettings):
 
     @property
     def threads(self) -> int:
-        """`web_threads`, or its default for the database: a PostgreSQL request also waits on the network,
-        so more of them in flight keep the processor busy (bench/api_load.py: worst p95 92-111 ms with 4
-        threads, 86-105 with 8, 77-83 with 16); SQLite's are done sooner with 8 (66-80 vs 73-91 ms)."""
-        return self.web_threads or (16 if self.database_url.startswith("postgresql") else 8)
+        """`web_threads`, or its default for the database. A process runs one thread's Python at a time; a
+        few threads are enough to keep it busy while others wait on PostgreSQL (a ledger request: 3 ms of
+        Python, 1 ms of SQL), and every thread more shares the processor among more requests at once, so
+        each takes longer. `bench/province.py` at 1 000 000 items, 2 processes, 150 requests/s on 2 cores,
+        the machine's CPU the same in all (7 December, runs alternated): p95 of the ledger API 56-141 ms
+        with 4 threads, 59-110 with 8, 112-411 with 16 (the default before), the dashboard's 84-179, 132-192
+        and 230-482 ms; lower with 4 than with 8 in 14 of the 16 reads' p95s of two pairs of runs. On SQLite,
+        whose queries run in the process, 4 and 8 answered alike (ledger API 61-74 ms)."""
+        return self.web_threads or (4 if self.database_url.startswith("postgresql") else 8)
 
     @property
     def pool_size(self) -> int:
-        """`database_pool_size`, or one connection per worker thread."""
-        return self.database_pool_size or self.threads
+        """`database_pool_size`, or one connection per worker thread and one for the process's background
+        jobs (`luoshi.jobs`, a thread of the server), so that a job does not open and close a connection
+        of the overflow each time it runs while every request thread holds one."""
+        return self.database_pool_size or self.threads + 1
 
     @property
     def due_policy(self) -> DuePolicy:

@@ -172,12 +172,12 @@ def test_a_server_process_keeps_as_many_connections_as_its_setting_says(settings
     app.state.db.dispose()
 
 
-def test_a_server_process_has_more_threads_on_postgresql_whose_requests_wait_on_the_network(settings):
+def test_a_server_process_works_on_a_few_requests_at_once_with_a_connection_each_and_one_for_its_jobs(settings):
     sqlite = settings.model_copy(update={"database_url": "sqlite:///x.sqlite3"})
     postgresql = settings.model_copy(update={"database_url": "postgresql+psycopg://u@h/db"})
-    assert (sqlite.threads, sqlite.pool_size, postgresql.threads, postgresql.pool_size) == (8, 8, 16, 16)
+    assert (sqlite.threads, sqlite.pool_size, postgresql.threads, postgresql.pool_size) == (8, 9, 4, 5)
     chosen = postgresql.model_copy(update={"web_threads": 5})
-    assert (chosen.threads, chosen.pool_size) == (5, 5)
+    assert (chosen.threads, chosen.pool_size) == (5, 6)
     assert chosen.model_copy(update={"database_pool_size": 9}).pool_size == 9
 
 
