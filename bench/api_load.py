@@ -212,12 +212,18 @@ def serve(url: str, workers: int, secret: str | None = None) -> tuple[subprocess
     raise SystemExit(f"the server did not start: {log.read().decode(errors='replace')[-2000:]}")
 
 
-def _stat(pid: int | str) -> tuple[str, float]:
-    """A process's command name and CPU time (user + system) so far, from /proc/PID/stat (Linux)."""
+def stat_fields(pid: int | str) -> tuple[str, list[str]]:
+    """A process's command name and the fields of /proc/PID/stat after it (Linux): [1] its parent's pid,
+    [11] and [12] its user and system clock ticks, [13] and [14] those of its children it has reaped."""
     with open(f"/proc/{pid}/stat") as f:
         head, tail = f.read().rsplit(")", 1)
-    fields = tail.split()
-    return head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return head.split("(", 1)[1], tail.split()
+
+
+def _stat(pid: int | str) -> tuple[str, float]:
+    """A process's command name and CPU time (user + system) so far, from /proc/PID/stat (Linux)."""
+    name, fields = stat_fields(pid)
+    return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:

@@ -39,7 +39,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from api_load import _stat, cpu_seconds, percentile, serve
+from api_load import _stat, cpu_seconds, percentile, serve, stat_fields
 from backends import each_database
 from make_province import counties_for, make
 from luoshi.ledger import Role
@@ -285,15 +285,13 @@ def postgres_server_cpu(url: str) -> float | None:
     try:
         with db.engine.connect() as conn:
             backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-            with open(f"/proc/{backend}/stat") as f:
-                postmaster = int(f.read().rsplit(")", 1)[1].split()[1])  # the backend's parent
+            postmaster = int(stat_fields(backend)[1][1])  # the backend's parent
     except OSError:
         return None  # PostgreSQL on another machine
     finally:
         db.dispose()
-    with open(f"/proc/{postmaster}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    reaped = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime + cstime
+    fields = stat_fields(postmaster)[1]
+    reaped = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
     return cpu_seconds(postmaster) + reaped
 
 

@@ -130,16 +130,18 @@ def _keyed(r: str) -> str:
             f"THEN {r}.state ELSE '' END")
 
 
+# What every statement that adds facts to the counts ends with: a fact's row is created, or its n added to.
+_ADD = "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"
+# A row's facts summed per scope (`{tx}`: the staging's transaction column, else nothing).
+_SUMMED = ("SELECT {tx}s.scope, f.kind, f.key, f.day, f.day2, sum(f.n) FROM ({facts}) AS f, ({scopes}) AS s "
+           "WHERE {where} GROUP BY s.scope, f.kind, f.key, f.day, f.day2 HAVING sum(f.n) <> 0")
 _UPSERT = ("INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
-           "SELECT s.scope, f.kind, f.key, f.day, f.day2, sum(f.n) FROM ({facts}) AS f, ({scopes}) AS s "
-           "WHERE {where} GROUP BY s.scope, f.kind, f.key, f.day, f.day2 HAVING sum(f.n) <> 0 "
-           "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n")
+           + _SUMMED.replace("{tx}", "") + " " + _ADD)
 # PostgreSQL (from 0025): a trigger stages the facts it counts, a plain insert that waits for no one, and the
 # transaction adds them to the counts as it commits (`_APPLY`), holding the counts' rows (scope 0's are every
 # write's) only while it commits, not from its first write to items on.
 _STAGE = ("INSERT INTO dashboard_pending (tx, scope, kind, key, day, day2, n) "
-          "SELECT txid_current(), s.scope, f.kind, f.key, f.day, f.day2, sum(f.n) FROM ({facts}) AS f, ({scopes}) AS s "
-          "WHERE {where} GROUP BY s.scope, f.kind, f.key, f.day, f.day2 HAVING sum(f.n) <> 0")
+          + _SUMMED.replace("{tx}", "txid_current(), "))
 # A deferred constraint trigger on the staged rows, run at commit once per row staged: the first run adds the
 # transaction's facts (in key order, so two committing writers take the rows they share in the same order),
 # deletes them and says so in a transaction-local setting, which the other runs read and return (else each
@@ -159,7 +161,7 @@ BEGIN
     INSERT INTO dashboard_counts (scope, kind, key, day, day2, n)
     SELECT scope, kind, key, day, day2, sum(n) FROM staged GROUP BY scope, kind, key, day, day2
     HAVING sum(n) <> 0 ORDER BY scope, kind, key, day, day2
-    ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n;
+    {_ADD};
     RETURN NULL;
 END $$ LANGUAGE plpgsql""",
     "CREATE CONSTRAINT TRIGGER dashboard_pending_apply AFTER INSERT ON dashboard_pending "
@@ -357,7 +359,7 @@ def key_facts(engine: Any, *, batch: int = KEY_BATCH, report: Callable[[int, str
                 "INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
                 f"SELECT scope, kind, key, {folded}, day2, sum(n) FROM ({moved}) AS f "
                 f"GROUP BY scope, kind, key, {folded}, day2 HAVING sum(n) <> 0 ORDER BY scope, kind, key, 4, day2 "
-                "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), span)
+                + _ADD), span)
             conn.execute(text("UPDATE dashboard_marks SET keyed_through = :next WHERE id = 1"),
                          {"next": None if last else frontier + batch})
             keyed += conn.execute(text("SELECT count(*) FROM items AS i WHERE " + where), span).scalar() or 0
@@ -447,8 +449,7 @@ def fill(connection: Connection, *, batch: int = BATCH, kinds: tuple[str, ...] |
         connection.execute(text(
             "INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
             f"SELECT scope, kind, key, day, day2, sum(n) FROM ({counted}) AS f "
-            f"WHERE {'TRUE' if dialect == 'postgresql' else '1'} GROUP BY scope, kind, key, day, day2 "
-            "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), ids)
+            f"WHERE {'TRUE' if dialect == 'postgresql' else '1'} GROUP BY scope, kind, key, day, day2 " + _ADD), ids)
 
 
 def _in_every_scope(n: str, dialect: str, where: str, kinds: tuple[str, ...] | None = None,
@@ -504,13 +505,12 @@ def fold(connection: Connection, through: date) -> None:
         connection.execute(text(
             f"WITH gone AS (DELETE FROM dashboard_counts WHERE {old} RETURNING {keyed}, n) "
             f"INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
-            f"SELECT scope, kind, key, CAST(:through AS DATE), day2, sum(n) FROM gone GROUP BY {keyed} "
-            "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), day)
+            f"SELECT scope, kind, key, CAST(:through AS DATE), day2, sum(n) FROM gone GROUP BY {keyed} " + _ADD), day)
     else:
         connection.execute(text(
             f"INSERT INTO dashboard_counts (scope, kind, key, day, day2, n) "
-            f"SELECT scope, kind, key, :through, day2, sum(n) FROM dashboard_counts WHERE {old} GROUP BY {keyed} "
-            "ON CONFLICT (scope, kind, key, day, day2) DO UPDATE SET n = dashboard_counts.n + excluded.n"), day)
+            f"SELECT scope, kind, key, :through, day2, sum(n) FROM dashboard_counts WHERE {old} GROUP BY {keyed} " + _ADD),
+            day)
         connection.execute(text(f"DELETE FROM dashboard_counts WHERE {old}"), day)
     connection.execute(text("DELETE FROM dashboard_counts WHERE (kind = 'due' AND day < :through) OR n = 0"), day)
     connection.execute(text("UPDATE dashboard_marks SET folded_through = :through WHERE id = 1 "

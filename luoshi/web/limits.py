@@ -99,8 +99,8 @@ class Admission:
     46 of 120 requests a second answered, most after 15 s). With no more requests inside than threads, a
     request that holds a connection always finds a thread. Routes now find their user in their own thread
     (`deps.ViewerRoute`), but an `async` route still reads its body on the event loop and then does its
-    work in a thread, and the pool is sized to the threads: the bound stays. The health and metrics routes
-    and static files pass by: they hold neither.
+    work in a thread, and the pool keeps a connection for each thread: the bound stays. The health and
+    metrics routes and static files pass by: they hold neither.
     """
 
     EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/")
