@@ -14,10 +14,11 @@ from luoshi import jobs
 from luoshi.ledger import Actor, Role
 from luoshi.store import aggregates, counts
 from luoshi.store import items as store_items
-from luoshi.store.dashboard import dashboard
+from luoshi.store.dashboard import dashboard, units_ranked
 from luoshi.store.db import recorded_statements
-from luoshi.store.items import list_items, today_in
+from luoshi.store.items import act, create_item, list_items, today_in
 from luoshi.store.models import Assignment, ItemRow
+from luoshi.store.orgs import create_organisation, find_organisation
 from luoshi.store.warnings import colour_clause
 from webfixtures import OFFICE, TO_STATE, cheap_password_hashes, make_web, web  # noqa: F401
 
@@ -116,6 +117,47 @@ def test_the_office_ledger_by_state_and_colour_reads_its_total_from_the_kept_fac
                 assert page.total == counted, (day, colour, states)
                 items_counted = any("count(*)" in sql and "FROM items" in sql for sql, _ in seen)
                 assert items_counted == (day == 3 and counted > 0), (day, colour, states)
+
+
+# unit, due (days from today) of items handed out beside the seed's: ties on overdue items at every rank,
+# broken by items due soon and then by name
+MORE_DUES = (("市发改委", -3), ("市发改委", 2), ("市教育局", -3), ("市教育局", 2), ("市教育局", 4), ("市民政局", -5),
+             ("市交通局", -2), ("市交通局", -4), ("市水务局", 3))
+
+
+def test_the_first_units_of_the_ranking_are_those_of_the_whole_ranking(web):
+    """The dashboard's first N units of the office's ranking read only the due-soon facts of the units that
+    can be among them (as many overdue items as the N-th most overdue unit, or more): the same units, in the
+    same order, as the first N of the whole ranking and as counted from the items, ties included; one
+    statement when at least N units have overdue items, the whole ranking when fewer do."""
+    seeded = seed(web.db, web.settings)
+    with web.db.session() as s:
+        for n, (unit, due) in enumerate(MORE_DUES):
+            org = find_organisation(s, unit) or create_organisation(s, name=unit)
+            row = create_item(s, actor=OFFICE, kind="task", title=f"排名事项{n}", text=f"排名事项{n}",
+                              lead_units=[str(org.id)], settings=web.settings, now=seeded.now)
+            act(s, item_id=row.id, actor=OFFICE, action="confirm", expected_version=1, settings=web.settings,
+                now=seeded.now)
+            act(s, item_id=row.id, actor=OFFICE, action="assign", expected_version=2, settings=web.settings,
+                now=seeded.now, due=(seeded.today + timedelta(days=due)).isoformat())
+        aggregates.ready(s, web.settings.timezone, web.settings.warning_policy.near_days, seeded.today)
+    ranked = {}
+    with web.db.session() as s:
+        for day in (0, 1, 3, 6):
+            today = seeded.today + timedelta(days=day)
+            whole = units_ranked(s, actor=OFFICE, today=today, settings=web.settings)
+            counted = units_ranked(s, actor=OFFICE, today=today, settings=web.settings, kept=False)
+            assert whole == counted and len(whole) >= 6, day
+            overdue = sum(1 for u in whole if u.overdue)
+            ranked[day] = [(u.name, u.overdue, u.due_soon) for u in whole]
+            for limit in range(1, len(whole) + 2):
+                with recorded_statements(web.db.engine) as seen:
+                    first = units_ranked(s, actor=OFFICE, today=today, settings=web.settings, limit=limit)
+                assert first == whole[:limit], (day, limit)
+                read = [sql for sql, _ in seen if "dashboard_counts" in sql]
+                assert len(read) == (1 if limit <= overdue else 2), (day, limit, overdue)
+    assert ranked[0] == [("市商务局", 2, 1), ("市交通局", 2, 0), ("市教育局", 1, 2), ("市发改委", 1, 1), ("市民政局", 1, 0),
+                         ("市财政局", 0, 2), ("市水务局", 0, 1)]
 
 
 def coloured_totals(web, now):

@@ -314,6 +314,21 @@ def test_a_units_search_reads_the_units_entries_and_tests_the_words_on_them(engi
     assert "ix_search_entries_document" not in read
 
 
+def scans_of(plan, table):
+    """The node types of a JSON plan's scans of `table`."""
+    nodes = [plan]
+    found = []
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, list):
+            nodes.extend(node)
+        elif isinstance(node, dict):
+            if node.get("Relation Name") == table:
+                found.append(node["Node Type"])
+            nodes.extend(node.values())
+    return found
+
+
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
 def test_a_common_words_newest_matches_are_ranked_and_its_total_estimated(engine, monkeypatch):
     """An office's search of a word that many entries hold reads its newest matches along the primary key
@@ -340,6 +355,9 @@ def test_a_common_words_newest_matches_are_ranked_and_its_total_estimated(engine
         plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + ranked[0], ranked[1]).scalar_one()
     read = set(re.findall(r'"Index Name": "(\w+)"', json.dumps(plan)))
     assert "ix_search_entries_document" not in read and "search_entries_pkey" in read
+    # each match ranked as the walk reads it: the entries are visited once (and their ids counted), not
+    # visited again by id to read their documents
+    assert sorted(scans_of(plan, "search_entries")) == ["Index Only Scan", "Index Scan"]
 
     # read on by cursor: the 40 newest, each once, then no more; a page by number past them is empty
     pages = [common]
@@ -348,6 +366,10 @@ def test_a_common_words_newest_matches_are_ranked_and_its_total_estimated(engine
         pages.append(search(engine, "防汛", limit=15, after=(last.score, last.entry_id)))
     assert sorted(h.ref_id for p in pages for h in p.hits) == sorted(newest)
     assert [p.total for p in pages] == [500] * 3
+    scores = [(-h.score, h.entry_id) for p in pages for h in p.hits]
+    assert scores == sorted(scores) and len({h.score for p in pages for h in p.hits}) > 1  # best first, ranked
+    first = pages[1].hits[0]
+    assert search(engine, "防汛", limit=15, after=(first.score, first.entry_id), backwards=True).hits == common.hits
     beyond = search(engine, "防汛", limit=15, offset=45)
     assert (beyond.hits, beyond.total, beyond.estimated) == ([], 500, True)
 

@@ -112,6 +112,7 @@ RANKED = 1000
 PROBE = 2000
 COMMON = 0.02
 NEWEST = 500
+assert NEWEST <= RANKED  # a common word's matches are all ranked (`_postgresql_newest_sql`)
 
 
 def _postgresql_sql(where: str, matches: str, seek: str | bool, newest: bool = False) -> tuple[str, str]:
@@ -123,13 +124,14 @@ def _postgresql_sql(where: str, matches: str, seek: str | bool, newest: bool = F
     `newest`: the matches are the NEWEST `:newest`, read along the primary key (`matches` must then not be
     indexed: see NEWEST), and the total is counted among them, with the rows read to find them and the
     rows in all, from which the total of every match is estimated (`_total`)."""
+    if newest:
+        return _postgresql_newest_sql(where, matches, seek)
     # a page by number reads the ranked ones from the matches it can reach, a cursor's page from them all
     reached, pool, keyed = (_PG_REACHED, "o", _PG_FIRST) if seek is False else ("", "m", _PG_ALL)
-    walk, counted = (_PG_WALK, _PG_READ) if newest else ("", _PG_NOT_READ)
     matched = f"""
 WITH m AS MATERIALIZED (
     SELECT e.id, e.year, e.title_document @@ CAST(:match AS tsquery) AS in_title
-    FROM {ENTRIES} e WHERE {matches}{where}{walk}
+    FROM {ENTRIES} e WHERE {matches}{where}
 )"""
     ranked = f"""{matched}{reached}, top AS MATERIALIZED (
     SELECT id FROM {pool} ORDER BY in_title DESC, year DESC NULLS LAST, id DESC LIMIT :ranked
@@ -138,16 +140,35 @@ WITH m AS MATERIALIZED (
     FROM top t JOIN {ENTRIES} e ON e.id = t.id
 ), k AS ({keyed}
 )
-SELECT k.id, k.score, (SELECT count(*) FROM m) AS total, {counted} FROM k {_PG_SEEK[seek][0]}
+SELECT k.id, k.score, (SELECT count(*) FROM m) AS total, {_PG_NOT_READ} FROM k {_PG_SEEK[seek][0]}
 ORDER BY {_PG_SEEK[seek][1]} LIMIT :limit OFFSET :offset"""
-    count = f"SELECT (SELECT count(*) FROM m) AS total, {counted}" if newest else \
-        f"SELECT count(*) AS total, {counted} FROM {ENTRIES} e WHERE {matches}{where}"
-    return ranked, f"{matched}\n{count}" if newest else count
+    return ranked, f"SELECT count(*) AS total, {_PG_NOT_READ} FROM {ENTRIES} e WHERE {matches}{where}"
 
 
-# A common word's newest matches (the primary key read backwards), the rows read to find them, and the
+def _postgresql_newest_sql(where: str, matches: str, seek: str | bool) -> tuple[str, str]:
+    """`_postgresql_sql` of a common word: its NEWEST matches are fewer than RANKED, so every one is ranked,
+    and ranked as the walk finds it (the row is at hand: no second visit of the NEWEST entries to read their
+    documents, and no sort of them by title match and year, which only chose the RANKED among more). Their
+    keys are those of ranked matches: tier, untitled and older 0, tie the id; the cursor's seek is the same."""
+    walk = f"""
+    FROM {ENTRIES} e WHERE {matches}{where}
+    ORDER BY e.id DESC LIMIT :newest
+)"""
+    ranked = f"""
+WITH m AS MATERIALIZED (
+    SELECT e.id, CAST(ts_rank_cd(e.document, CAST(:match AS tsquery), 1) AS float8) AS score{walk}, k AS (
+    SELECT id, score, 0 AS tier, 0 AS untitled, 0 AS older, id AS tie FROM m
+)
+SELECT k.id, k.score, (SELECT count(*) FROM m) AS total, {_PG_READ} FROM k {_PG_SEEK[seek][0]}
+ORDER BY {_PG_SEEK[seek][1]} LIMIT :limit OFFSET :offset"""
+    return ranked, f"""
+WITH m AS MATERIALIZED (
+    SELECT e.id{walk}
+SELECT (SELECT count(*) FROM m) AS total, {_PG_READ}"""
+
+
+# Of a common word's newest matches (the primary key read backwards): the rows read to find them, and the
 # rows in all (the planner's count, kept by ANALYZE: an estimate is all it serves).
-_PG_WALK = "\n    ORDER BY e.id DESC LIMIT :newest"
 _PG_READ = (f"(SELECT count(*) FROM {ENTRIES} x WHERE x.id >= (SELECT min(id) FROM m)) AS examined, "
             f"(SELECT reltuples FROM pg_class WHERE oid = CAST('{ENTRIES}' AS regclass)) AS entries")
 _PG_NOT_READ = "NULL AS examined, NULL AS entries"
