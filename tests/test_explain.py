@@ -203,6 +203,18 @@ def items_scans(plan: dict) -> list[tuple[str, str, str]]:
     return found + [s for child in plan.get("Plans", []) for s in items_scans(child)]
 
 
+def page_plan(db: Database, session, marker: str, analyze: bool = False, **ledger) -> dict:
+    """The plan (EXPLAIN, with `analyze` run) of the statement holding `marker` that `list_items(**ledger)`
+    sends, on its second call."""
+    store.list_items(session, **ledger)
+    with recorded_statements(db.engine) as seen:
+        store.list_items(session, **ledger)
+    [(sql, parameters)] = [(q, p) for q, p in seen if marker in q]
+    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+    [[plan]] = session.connection().exec_driver_sql(f"EXPLAIN ({options}) " + sql, parameters).fetchone()
+    return plan["Plan"]
+
+
 @pytest.mark.parametrize("sort", ["id", "-id"])
 def test_a_ledger_of_one_state_and_colour_in_id_order_reads_that_states_range(province, sort):
     """A page of one state and colour, newest or oldest first, is sought in the (state, id) index with the
@@ -214,14 +226,41 @@ def test_a_ledger_of_one_state_and_colour_in_id_order_reads_that_states_range(pr
         scans = {}
         for state in ("assigned", "completion_requested"):
             for colour in ("red", "yellow", "green"):
-                call = lambda: store.list_items(s, actor=office, state=state, warning=colour, sort=sort,  # noqa: E731
-                                                per_page=25, settings=settings)
-                call()
-                with recorded_statements(db.engine) as seen:
-                    call()
-                [(sql, parameters)] = [(q, p) for q, p in seen if "ORDER BY items.id" in q]
-                [[plan]] = s.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, parameters).fetchone()
-                scans[state, colour] = items_scans(plan["Plan"])
+                plan = page_plan(db, s, "ORDER BY items.id", actor=office, state=state, warning=colour, sort=sort,
+                                 per_page=25, settings=settings)
+                scans[state, colour] = items_scans(plan)
     assert {key: [(node, index) for node, index, _ in found] for key, found in scans.items()} == {
         key: [("Index Scan", "ix_items_state_id")] for key in scans}
     assert all("state" in cond and "red_on" in cond for found in scans.values() for _, _, cond in found)
+
+
+def sorts(plan: dict) -> list[str]:
+    found = [plan["Node Type"]] if "Sort" in plan["Node Type"] else []
+    return found + [s for child in plan.get("Plans", []) for s in sorts(child)]
+
+
+@pytest.mark.parametrize("sort", ["due", "-due"])
+def test_a_ledger_of_one_state_and_colour_by_due_date_reads_only_its_page(province, sort):
+    """A page of one state and colour by due date (then id) reads the (state, due, id) index in the page's
+    order and stops at the page: without the id in the index, every item of the page's last due date was read
+    and sorted (a province's items share their due dates by thousands)."""
+    db, settings = province
+    index = {"due": "ix_items_state_due_id", "-due": "ix_items_state_due_id_desc"}[sort]
+    with db.session() as s:
+        office = users.actor_for(users.get_user(s, username="office"))
+        found = {}
+        for state in ("in_progress", "assigned"):
+            for colour in ("red", "yellow", "green"):
+                plan = page_plan(db, s, "ORDER BY items.due", analyze=True, actor=office, state=state,
+                                 warning=colour, sort=sort, page=2, per_page=25, settings=settings)
+                found[state, colour] = (items_scans(plan), sorts(plan), _rows_read(plan))
+    assert {key: [(node, name) for node, name, _ in scan] for key, (scan, _, _) in found.items()} == {
+        key: [("Index Scan", index)] for key in found}
+    assert {key: sorted_ for key, (_, sorted_, _) in found.items()} == {key: [] for key in found}
+    assert all(read <= 50 for _, _, read in found.values()), found  # page 2 of 25: the 50 rows up to its end
+
+
+def _rows_read(plan: dict) -> int:
+    """The rows the plan's scans of the items handed on."""
+    own = plan.get("Actual Rows", 0) if plan.get("Relation Name") == "items" else 0
+    return own + sum(_rows_read(child) for child in plan.get("Plans", []))

@@ -158,11 +158,13 @@ class ItemRow(Base):
 
     __tablename__ = "items"
     __table_args__ = (
-        # The ledger's pages by state, in due order, filtered by colour in the index alone. PostgreSQL puts
-        # NULL last going up and first coming down, so latest-due-first (NULL still last) has its own.
-        Index("ix_items_state_due", "state", "due", "red_on", "yellow_on"),
-        Index("ix_items_state_due_desc", "state", text("due DESC NULLS LAST"), "red_on", "yellow_on").ddl_if(
-            dialect="postgresql"),
+        # The ledger's pages by state, in due order (then id: items share due dates by thousands, and
+        # without the id every item of the page's last due date was read and sorted), filtered by colour in
+        # the index alone. PostgreSQL puts NULL last going up and first coming down, so latest-due-first (NULL
+        # still last) has its own.
+        Index("ix_items_state_due_id", "state", "due", "id", "red_on", "yellow_on"),
+        Index("ix_items_state_due_id_desc", "state", text("due DESC NULLS LAST"), text("id DESC"), "red_on",
+              "yellow_on").ddl_if(dialect="postgresql"),
         # Counting a state's items of one colour reads one range of an index (luoshi.store.warnings).
         Index("ix_items_state_red", "state", "red_on"),
         Index("ix_items_state_yellow", "state", "yellow_on", "red_on"),
