@@ -3,15 +3,19 @@ sorting and paging, and optimistic locking (of two writers of one version, the s
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from luoshi.errors import NotFound
 from luoshi.ledger import Action, Actor, Conflict, InvalidTransition, InvalidValue, PermissionDenied, Role, State
 from luoshi.ledger.workflow import apply
 from luoshi.store.items import act, create_item, get_item, item_history, list_items, load_item, save
+from luoshi.store.models import ItemRow
 from luoshi.store.orgs import create_organisation
+from luoshi.store.warnings import colour_clause, warning_columns
 
 NOW = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 OFFICE = Actor("dc1", Role.SUPERVISOR, name="督查室")
@@ -181,6 +185,48 @@ def test_the_ledger_query_filters_by_unit_state_text_and_due(session, settings, 
     assert ids(list_items(**q, sort="-id", per_page=2, page=2)) == [a]
     assert ids(list_items(session=session, actor=unit_user(units[0]), settings=settings, now=at(1))) == [a]
     assert ids(list_items(**q, q="50%_")) == []
+
+
+@pytest.mark.parametrize("sort", ["due", "-due"])
+def test_a_colours_pages_by_due_date_hold_each_item_once_in_order(session, settings, units, sort):
+    """Yellow, green and red items in progress or assigned, by due date: the office's pages, read by number
+    and by cursor, hold each item of the state and colour once, in order, those without a due date last (on
+    PostgreSQL a yellow or green page merges the items due today or later with those without a due date, each
+    read from its own range of the index)."""
+    dues = (-6, -1, 0, 0, 2, 5, 7, 9, 30, 60, None, None)
+    for n, due in enumerate(dues * 2):
+        row = draft(session, settings, title=f"排序事项{n}")
+        step(session, settings, row.id, OFFICE, "confirm", 1, -20)
+        day = NOW.astimezone(settings.zone).date() + timedelta(days=due or 0)
+        step(session, settings, row.id, OFFICE, "assign", 2, -20, due=day.isoformat())
+        if n % 2:
+            step(session, settings, row.id, unit_user(units[0]), "accept", 3, -19)
+        if due is None:  # no due date (an item handed out before due dates were asked for)
+            item = dataclasses.replace(load_item(session, item_id=row.id, actor=OFFICE), due=None)
+            session.execute(update(ItemRow).where(ItemRow.id == row.id).values(
+                due=None, **warning_columns(item, settings.warning_policy, settings.timezone)))
+    session.commit()
+    today = NOW.astimezone(settings.zone).date()
+    undated = set()
+    for state in ("assigned", "in_progress"):
+        for colour in ("yellow", "green", "red"):
+            found = session.execute(select(ItemRow.id, ItemRow.due).where(
+                ItemRow.state == state, colour_clause(colour, today))).all()
+            key = (lambda r: (r.due is None, r.due, r.id)) if sort == "due" else \
+                (lambda r: (r.due is None, -r.due.toordinal() if r.due else 0, -r.id))
+            expected = [r.id for r in sorted(found, key=key)]
+            q = dict(session=session, actor=OFFICE, settings=settings, now=NOW, state=state, warning=colour,
+                     sort=sort, per_page=3)
+            by_number = [i for page in range(1, 6) for i in ids(list_items(**q, page=page))]
+            by_cursor, cursor = [], None
+            while True:
+                page = list_items(**q, cursor=cursor)
+                by_cursor += ids(page)
+                if not (cursor := page.next_cursor):
+                    break
+            assert by_number == by_cursor == expected and expected, (state, colour)
+            undated |= {(state, colour) for _, due in found if due is None}
+    assert undated == {("assigned", "green"), ("in_progress", "green")}  # no due date, handed out within the stale days
 
 
 def test_the_ledger_query_refuses_unknown_values_by_name(session, settings, units):
