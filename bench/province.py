@@ -279,7 +279,7 @@ def postgres_server_cpu(url: str) -> float | None:
     adds to the postmaster's as it reaps them. Summing the bench's backends alive at both ends of a run
     missed the pool's overflow connections that closed in between (with 4 threads a server, a third of
     PostgreSQL's CPU went uncounted)."""
-    if make_url(url).get_backend_name() != "postgresql":
+    if not is_postgres(url):
         return None
     db = Database(url, migrate=False)
     try:

@@ -152,6 +152,16 @@ def _one(session: Session, stmt: Any) -> Any:
     return rows[0][0] if rows else None
 
 
+def _red_facts(today: date) -> list[Any]:
+    """The kept facts of the items red on `today`."""
+    return [_C.kind == "red", _C.day <= today]
+
+
+def _due_soon_facts(today: date, soon: date) -> list[Any]:
+    """The kept facts of the items due between `today` and `soon` that warn by `today` (yellow, due soon)."""
+    return [_C.kind == "due", _C.day >= today, _C.day <= soon, _C.day2 <= today]
+
+
 def _kept_item_figures(session: Session, scope: int, today: date,
                        settings: Settings) -> tuple[Headline, dict[str, int], dict[str, int]]:
     by_state, out = {s.value: 0 for s in State}, {s.value: 0 for s in State}
@@ -176,7 +186,7 @@ def _kept_item_figures(session: Session, scope: int, today: date,
             unwarned += n
     soon = today + timedelta(days=settings.warning_policy.near_days)
     due_soon = _one(session, select(func.coalesce(func.sum(_C.n), 0).label("n")).where(
-        _C.scope == scope, _C.kind == "due", _C.day >= today, _C.day <= soon, _C.day2 <= today))
+        _C.scope == scope, *_due_soon_facts(today, soon)))
     by_warning = {Colour.RED.value: red, Colour.YELLOW.value: warned - red, Colour.GREEN.value: unwarned}
     by_warning["none"] = sum(by_state.values()) - sum(by_warning.values())
     return _headline(by_state, out, on_time_n, by_warning, int(due_soon or 0)), by_state, by_warning
@@ -201,9 +211,8 @@ def _kept_units(session: Session, scope: int, today: date, settings: Settings,
             return top
     units = [_C.scope == scope] if scope else [_C.scope > 0]
     flags = (select(_C.scope.label("unit"), _C.n.label("red"), literal(0).label("soon"))
-             .where(_C.kind == "red", _C.day <= today, *units)
-             .union_all(select(_C.scope, literal(0), _C.n)
-                        .where(_C.kind == "due", _C.day >= today, _C.day <= soon, _C.day2 <= today, *units))
+             .where(*_red_facts(today), *units)
+             .union_all(select(_C.scope, literal(0), _C.n).where(*_due_soon_facts(today, soon), *units))
              .subquery())
     # Summed per unit before the units' names are joined: a province has thousands of rows, a unit one.
     per_unit = (select(flags.c.unit, func.sum(flags.c.red).label("red"), func.sum(flags.c.soon).label("soon"))
@@ -222,15 +231,14 @@ def _top_units(session: Session, today: date, soon: date, limit: int) -> list[Un
     due-soon facts are read (a province's due-soon facts, some ten thousand index entries, were summed for
     every unit to rank ten). Fewer rows when fewer units have overdue items: the whole ranking is needed."""
     red = (select(_C.scope.label("unit"), func.sum(_C.n).label("red"))
-           .where(_C.kind == "red", _C.day <= today, _C.scope > 0)
+           .where(*_red_facts(today), _C.scope > 0)
            .group_by(_C.scope).having(func.sum(_C.n) > 0).cte("red"))
     bar = select(red.c.red).order_by(red.c.red.desc()).offset(limit - 1).limit(1).scalar_subquery()
     candidates = select(red.c.unit, red.c.red).where(red.c.red >= bar).subquery()
     # A candidate's due-soon facts are looked up by its own key (a scalar subquery for each, along the primary
     # key), not read in a range of every unit's and joined.
     soon_n = (select(func.coalesce(func.sum(_C.n), 0))
-              .where(_C.scope == candidates.c.unit, _C.kind == "due", _C.day >= today, _C.day <= soon,
-                     _C.day2 <= today)
+              .where(_C.scope == candidates.c.unit, *_due_soon_facts(today, soon))
               .scalar_subquery().label("soon"))
     stmt = (select(Organisation.id, Organisation.name, candidates.c.red, soon_n)
             .join(candidates, candidates.c.unit == Organisation.id)

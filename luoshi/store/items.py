@@ -43,7 +43,7 @@ from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document,
                                  InstructionAnswer, ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
 from luoshi.store.evidence import StoredFile
-from luoshi.store.warnings import CLOCKED, colour_clause
+from luoshi.store.warnings import CLOCKED, UNASKED, colour_clause
 
 LEAD, CO = "lead", "co_operating"
 PER_PAGE_MAX = 200
@@ -528,10 +528,6 @@ def _branches(held: set[str], warning: str | None, today: date, sort: str) -> li
         ranges = [[ItemRow.due >= today], [ItemRow.due.is_(None)]]
     branches = [[ItemRow.state == state, *more] for state in sorted(held) for more in ranges]
     return branches if len(branches) > 1 else None
-
-
-# The states whose clock runs with no completion asked for: red from the day after the due date.
-UNASKED = {State.ASSIGNED.value, State.IN_PROGRESS.value}
 
 
 def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, per_page: int,

@@ -1,6 +1,7 @@
 """What a migration may do to a large PostgreSQL table while the app keeps serving (docs/operations.md,
 "Upgrades"): the statements that hold an ACCESS EXCLUSIVE lock — which stops every read of the ledger —
-for as long as a whole table takes to rewrite or scan, found in the SQL a migration ran.
+for as long as a whole table takes to rewrite or scan, found in the SQL a migration ran; and `build_index`,
+an index built with neither reads nor writes held.
 
 Allowed: new tables, nullable columns or columns with a constant default (PostgreSQL 11+ adds them without a
 rewrite), indexes (CREATE INDEX stops writes but not reads; CONCURRENTLY stops neither), constraints added
@@ -11,9 +12,10 @@ constraint validated at once, a column added with a volatile default, and any st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from alembic import op
 from sqlalchemy import Connection, Engine, event, text
 
 # (rule, pattern over one ALTER TABLE statement) — each holds ACCESS EXCLUSIVE for a scan or a rewrite.
@@ -82,3 +84,14 @@ class Recorder:
 
     def __exit__(self, *_: object) -> None:
         event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+def build_index(name: str, table: str, columns: Sequence[object]) -> None:
+    """Build index `name` CONCURRENTLY, unless it is there already: neither the table's reads nor its writes
+    wait. A build that failed half-way left an invalid index behind, which is dropped and built again. Call
+    inside `op.get_context().autocommit_block()` (CONCURRENTLY cannot run in the migrations' transaction)."""
+    invalid = op.get_bind().execute(text(
+        "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(:name)"), {"name": name}).scalar()
+    if invalid:
+        op.drop_index(name, table_name=table, postgresql_concurrently=True)
+    op.create_index(name, table, list(columns), unique=False, postgresql_concurrently=True, if_not_exists=True)

@@ -28,6 +28,8 @@ from luoshi.store.db import engine_of
 from luoshi.store.models import Assignment, ItemRow
 
 CLOCKED = (State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value)
+# Of those, the states with no completion asked for: red from the day after the due date (`warning_dates`).
+UNASKED = frozenset({State.ASSIGNED.value, State.IN_PROGRESS.value})
 # The day that never comes: an item whose clock runs stores it for "never yellow" or "never red", so
 # that every colour is one range of an index and NULL is left to the items without a colour.
 NEVER = date.max

@@ -14,8 +14,9 @@ Create Date: 2026-12-07 04:00:00.000000
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from luoshi.store.online_ddl import build_index
 
 revision = '0024'
 down_revision = '0023'
@@ -31,11 +32,7 @@ def upgrade() -> None:
         op.create_index(NAME, 'items', COLUMNS, unique=False)
         return
     with op.get_context().autocommit_block():
-        invalid = op.get_bind().execute(sa.text(
-            "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(:name)"), {"name": NAME}).scalar()
-        if invalid:  # a build that failed half-way
-            op.drop_index(NAME, table_name='items', postgresql_concurrently=True)
-        op.create_index(NAME, 'items', COLUMNS, unique=False, postgresql_concurrently=True, if_not_exists=True)
+        build_index(NAME, 'items', COLUMNS)
 
 
 def downgrade() -> None:

@@ -22,12 +22,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from luoshi.store.online_ddl import build_index
+
 revision = '0026'
 down_revision = '0025'
 branch_labels = None
 depends_on = None
 
-# name → columns, PostgreSQL only
+# name → (columns, whether only PostgreSQL has it)
 NEW = {'ix_items_state_due_id': (['state', 'due', 'id', 'red_on', 'yellow_on'], False),
        'ix_items_state_due_id_desc': (['state', sa.text('due DESC NULLS LAST'), sa.text('id DESC'), 'red_on',
                                        'yellow_on'], True)}
@@ -55,10 +57,6 @@ def _replace(old: dict[str, tuple[Sequence[object], bool]], new: dict[str, tuple
         return
     with op.get_context().autocommit_block():
         for name, (columns, _) in new.items():
-            invalid = op.get_bind().execute(sa.text(
-                "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(:name)"), {"name": name}).scalar()
-            if invalid:  # a build that failed half-way
-                op.drop_index(name, table_name='items', postgresql_concurrently=True)
-            op.create_index(name, 'items', columns, unique=False, postgresql_concurrently=True, if_not_exists=True)
+            build_index(name, 'items', columns)
         for name in old:
             op.drop_index(name, table_name='items', postgresql_concurrently=True, if_exists=True)
