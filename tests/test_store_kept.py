@@ -182,3 +182,63 @@ def test_a_bind_name_sqlalchemy_escapes_is_given_by_its_own_name(db):
         assert Kept(statement).first(s, {"unit id[0]": ids[1]}).name == "单位1"
         fixed = select(Organisation.name).where(Organisation.id == bindparam("unit id[0]", ids[2]))
         assert [r.name for r in built(s.connection(), fixed)] == ["单位2"]
+
+
+def test_a_fixed_set_of_names_is_written_into_the_sql(db):
+    """`one_of`: the code's own names as constants in the statement's text, answering as an IN of them does;
+    anything else is refused rather than written into SQL."""
+    from luoshi.store.types import one_of
+
+    _fill(db)
+    with db.session() as s:
+        s.add(User(username="kept2", password_hash="x", role="leader", created_at=datetime(2026, 3, 1, tzinfo=UTC)))
+        s.commit()
+    statement = select(User.username).where(one_of(User.role, ("office", "supervisor"))).order_by(User.username)
+    text = str(statement.compile(dialect=db.engine.dialect))
+    assert "IN ('office', 'supervisor')" in text and "POSTCOMPILE" not in text
+    with db.session(read_only=True) as s:
+        assert [r.username for r in built(s.connection(), statement)] == ["kept"] == \
+            list(s.scalars(select(User.username).where(User.role.in_(("office", "supervisor")))))
+        shapes = __import__("luoshi.store.kept", fromlist=["_SHAPES"])._SHAPES.get(s.connection().dialect, {})
+        if db.engine.dialect.name == "postgresql":  # kept: one plan, no expanding IN left to SQLAlchemy
+            assert any(p is not None and "IN ('office', 'supervisor')" in p.sql for p in shapes.values())
+    for bad in ((), ("office'); DROP TABLE users; --",), ("Office",), ("in progress",)):
+        with pytest.raises(ValueError):
+            one_of(User.role, bad)
+
+
+def test_a_ledger_page_by_colour_takes_the_kept_path(make_db, settings, monkeypatch):
+    """On PostgreSQL a ledger page filtered by colour (the office's red, yellow or green items of a state) is
+    sent as a kept plan: its colour condition names the states whose clock runs as constants, where an IN of
+    a bound list made SQLAlchemy render every such page anew. Its rows are those SQLAlchemy's path gives."""
+    from luoshi.ledger import Actor, Role
+    from luoshi.store import items, kept
+
+    db = make_db("postgresql")
+    _fill(db)
+    office, handed = Actor("office", Role.SUPERVISOR), datetime(2025, 12, 1, 2, tzinfo=UTC)
+    with db.session() as s:
+        for n in range(12):  # due every 20 days from New Year, handed out before it
+            made = items.create_item(s, kind="task", title=f"事项{n}", text="按期完成", lead_units=["单位0"],
+                                     actor=office, settings=settings, now=handed)
+            items.act(s, item_id=made.id, actor=office, action="confirm", expected_version=1, settings=settings,
+                      now=handed)
+            items.act(s, item_id=made.id, actor=office, action="assign", expected_version=2, settings=settings,
+                      now=handed, due=(date(2026, 1, 1) + timedelta(days=20 * n)).isoformat())
+        s.commit()
+    now = datetime(2026, 3, 19, 4, tzinfo=UTC)
+    pages = [dict(state="assigned", warning=colour, sort=sort, per_page=3, page=page)
+             for colour in ("red", "yellow", "green") for sort in ("due", "-due") for page in (1, 2)]
+    with recorded_statements(db.engine), db.session(read_only=True) as s:  # SQLAlchemy's path, seen
+        expected = [[v.id for v in items.list_items(s, actor=office, settings=settings, now=now, **q).rows]
+                    for q in pages]
+    # Four red (due before); the others yellow, handed out in December and not reported on since; none green.
+    assert [len(e) for e in expected] == [3, 1, 3, 1, 3, 3, 3, 3, 0, 0, 0, 0]
+
+    def refused(*_args):
+        raise AssertionError("a ledger page by colour went through SQLAlchemy")
+
+    monkeypatch.setattr(kept, "_through_sqlalchemy", refused)
+    with db.session(read_only=True) as s:
+        got = [[v.id for v in items.list_items(s, actor=office, settings=settings, now=now, **q).rows] for q in pages]
+    assert got == expected

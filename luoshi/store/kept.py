@@ -53,7 +53,8 @@ class _Plan:
     make: Callable[[Sequence[Any]], Any]
     fields: tuple[str, ...]
     compiled: Any  # SQLAlchemy's compiled statement: what gives a built statement's values
-    results: tuple[Callable[[Any], Any] | None, ...] | None = None  # None: no column needs processing
+    # The columns that need processing, by position, with their processors (a ledger page: 6 of 25; none: ()).
+    results: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
     checked: bool = False  # results are known once the first answer said what types the columns arrive as
 
     def check(self, description: Any, statement: Select[Any], dialect: Dialect) -> None:
@@ -62,9 +63,9 @@ class _Plan:
         names = tuple(column.name for column in description or ())
         if names != self.fields:
             raise RuntimeError(f"kept statement answers {names}, not {self.fields}: label its columns")
-        results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, arrived.type_code)
-                        for column, arrived in zip(statement.selected_columns, description))
-        self.results = results if any(p is not None for p in results) else None
+        processors = (column.type.dialect_impl(dialect).result_processor(dialect, arrived.type_code)
+                      for column, arrived in zip(statement.selected_columns, description))
+        self.results = tuple((i, p) for i, p in enumerate(processors) if p is not None)
         self.checked = True
 
 
@@ -192,7 +193,13 @@ def _run(connection: Connection, plan: _Plan, values: list[Any], statement: Sele
     finally:
         cursor.close()
     make = plan.make
-    if plan.results is None:
-        return [make(r) for r in rows]
     results = plan.results
-    return [make([v if p is None else p(v) for v, p in zip(r, results)]) for r in rows]
+    if not results:
+        return [make(r) for r in rows]
+    made = []
+    for r in rows:
+        cells = list(r)
+        for i, p in results:
+            cells[i] = p(cells[i])
+        made.append(make(cells))
+    return made

@@ -6,6 +6,8 @@ do the date arithmetic of `luoshi.ledger.warnings` in SQL on either database.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -122,6 +124,33 @@ def _among_pg(element: among, compiler: Any, **kw: Any) -> str:
 @compiles(among)
 def _among(element: among, compiler: Any, **kw: Any) -> str:
     return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+
+
+_CONSTANT = re.compile(r"[a-z_]+")
+
+
+class one_of(ColumnElement[bool]):
+    """`column IN ('a', 'b', …)` for a fixed set of the code's own names (the states whose clock runs), written
+    into the SQL. SQLAlchemy's IN of a list is rendered anew at each execution, so a statement that holds one
+    is neither kept (`luoshi.store.kept`) nor prepared: a ledger page filtered by colour went the slow way."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # (see `among`)
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("values", InternalTraversal.dp_plain_obj)]
+
+    def __init__(self, column: Any, values: Iterable[str]):
+        self.column = column
+        self.values = tuple(values)
+        if not self.values or not all(_CONSTANT.fullmatch(v) for v in self.values):
+            raise ValueError(f"one_of takes the code's own names, not {self.values!r}")
+
+
+@compiles(one_of)
+def _one_of(element: one_of, compiler: Any, **kw: Any) -> str:
+    names = ", ".join(f"'{value}'" for value in element.values)
+    return f"{compiler.process(element.column, **kw)} IN ({names})"
 
 
 class seldom(ColumnElement[bool]):

@@ -26,6 +26,7 @@ from luoshi.ledger.warnings import Colour, WarningPolicy, clock_runs, warning_da
 from luoshi.store import statistics
 from luoshi.store.db import engine_of
 from luoshi.store.models import Assignment, ItemRow
+from luoshi.store.types import one_of
 
 CLOCKED = (State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETION_REQUESTED.value)
 # Of those, the states with no completion asked for: red from the day after the due date (`warning_dates`).
@@ -111,7 +112,7 @@ def written(session: Session, policy: WarningPolicy, zone: str) -> None:
 # -- the colours as SQL ---------------------------------------------------------------------------------
 
 def _clock_runs() -> ColumnElement[bool]:
-    return and_(ItemRow.state.in_(CLOCKED), ItemRow.assigned_at.isnot(None))
+    return and_(one_of(ItemRow.state, CLOCKED), ItemRow.assigned_at.isnot(None))
 
 
 @lru_cache(maxsize=64)
@@ -127,7 +128,7 @@ def colour_clause(colour: Colour | str | None, today: date,
             raise ValueError("an assignment's copies know the colours, not whether a clock runs")
         return not_(_clock_runs())
     colour = Colour(colour)
-    clocked = on.state.in_(CLOCKED)
+    clocked = one_of(on.state, CLOCKED)
     if colour is Colour.RED:
         return and_(clocked, on.red_on <= today)
     if colour is Colour.YELLOW:
