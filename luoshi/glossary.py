@@ -166,7 +166,8 @@ _TERMS = (
         ("warning", "预警"), ("sort", "排序"), ("document", "来源文件"), ("link_id", "对照编号"),
         ("channel_id", "渠道编号"), ("job_id", "任务编号"), ("token_id", "令牌编号"), ("active", "是否启用"),
         ("display_name", "姓名"), ("webhook_url", "机器人地址"), ("webhook_format", "消息格式"), ("mobiles", "手机号"),
-        ("target", "地址"), ("secret", "密钥"), ("ttl_days", "有效天数"), ("indicator", "指标名称"))),
+        ("target", "地址"), ("secret", "密钥"), ("ttl_days", "有效天数"), ("indicator", "指标名称"),
+        ("due_from", "完成时限起"), ("due_to", "完成时限止"), ("cursor", "翻页位置"))),
 )
 
 TERMS: dict[str, Term] = {t.key: t for t in _TERMS}

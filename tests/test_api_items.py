@@ -67,6 +67,33 @@ def test_errors_are_json_with_a_clear_message(web_sqlite):
     assert web_sqlite.version(item_id) == version
 
 
+def test_the_ledgers_and_searchs_parameters_are_refused_in_chinese_and_documented(web_sqlite):
+    """The ledger's and search's query parameters (one model each, `luoshi.web.params`): a value refused is a
+    422 naming the parameter in Chinese, as for any other field; a repeated list parameter keeps every value,
+    a repeated single one its last, an unknown one is ignored; the OpenAPI document lists each with its type."""
+    office = web_sqlite.api("office")
+    a = web_sqlite.item("assigned", title="甲")
+    b = web_sqlite.item("in_progress", title="乙")
+    refused = {query: office.get(f"/api/items?{query}") for query in
+               ("per_page=0", "per_page=201", "page=abc", "due_from=31.12.2030", "document=x")}
+    assert {q: (r.status_code, r.json()["detail"]) for q, r in refused.items()} == {
+        "per_page=0": (422, "每页条数须不小于 1"), "per_page=201": (422, "每页条数须不大于 200"),
+        "page=abc": (422, "页码须为整数"), "due_from=31.12.2030": (422, "完成时限起不是日期：请按年-月-日填写，如 2030-06-30"),
+        "document=x": (422, "来源文件须为整数")}
+    assert refused["per_page=0"].json()["errors"][0]["loc"] == ["query", "per_page"]
+    listed = office.get("/api/items?state=assigned&state=in_progress&sort=id&sort=-id&colour=red").json()
+    assert [i["id"] for i in listed["items"]] == [b, a]
+    assert office.get("/api/search?year=今年").status_code == 422
+    spec = web_sqlite.api().get("/openapi.json").json()["paths"]
+    ledger = {p["name"]: p["schema"] for p in spec["/api/items"]["get"]["parameters"]}
+    assert list(ledger) == ["state", "unit", "warning", "document", "kind", "due_from", "due_to", "q", "sort",
+                            "page", "per_page", "cursor"]
+    assert ledger["state"]["anyOf"][0] == {"items": {"type": "string"}, "type": "array"}
+    assert (ledger["per_page"]["minimum"], ledger["per_page"]["maximum"], ledger["page"]["minimum"]) == (1, 200, 1)
+    assert [p["name"] for p in spec["/api/search"]["get"]["parameters"]] == ["q", "kind", "unit", "year", "page",
+                                                                             "per_page", "cursor"]
+
+
 def test_two_users_acting_on_the_same_version_one_wins_the_other_gets_409(web):
     """Both read version v; the unit reports progress while the office chases. Repeated to catch races."""
     item_id = web.item("in_progress")

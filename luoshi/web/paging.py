@@ -12,8 +12,10 @@ from starlette.requests import Request
 
 from luoshi.store.paging import MAX_OFFSET_PAGE, Page
 
-PageNumber = Annotated[int, Query(ge=1, description=f"1 to {MAX_OFFSET_PAGE}; deeper pages by `cursor`")]
-CursorParam = Annotated[str | None, Query(description="a page's next_cursor or prev_cursor (then `page` is ignored)")]
+PAGE_NUMBER = f"1 to {MAX_OFFSET_PAGE}; deeper pages by `cursor`"
+CURSOR = "a page's next_cursor or prev_cursor (then `page` is ignored)"
+PageNumber = Annotated[int, Query(ge=1, description=PAGE_NUMBER)]
+CursorParam = Annotated[str | None, Query(description=CURSOR)]
 
 
 class Paged(BaseModel):

@@ -7,11 +7,11 @@ and nothing is written, so two people acting at once never overwrite each other.
 # No `from __future__ import annotations`: the action routes are built in a loop and FastAPI must see
 # each body model as a class, not as the string "model".
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from luoshi.ledger import Action, Rating
 from luoshi.settings import Settings
@@ -21,7 +21,8 @@ from luoshi.store.evidence import files_of
 from luoshi.store.subtasks import breakdown
 from luoshi.web.answers import FastJSON
 from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, Viewer
-from luoshi.web.paging import CursorParam, PageNumber, Paged, paged
+from luoshi.web.paging import CURSOR, PAGE_NUMBER, Paged, paged
+from luoshi.web.params import Parameters
 from luoshi.web.present import breakdown_dict, item_dict
 from luoshi.web.queries import history, instruction_dicts
 
@@ -34,24 +35,29 @@ class ItemList(Paged):
     items: list[dict[str, Any]]
 
 
-@router.get("", response_model=ItemList, response_class=FastJSON,
+class LedgerQuery(Parameters):
+    state: list[str] | None = Field(None, description="draft, confirmed, assigned, in_progress, completion_requested, "
+                                                      "done, cancelled; repeatable")
+    unit: str | None = Field(None, description="organisation id or name (lead or co-operating)")
+    warning: str | None = Field(None, description="red, yellow, green or none")
+    document: int | None = Field(None, description="source document id")
+    kind: str | None = Field(None, description="decision, task, target or suggestion")
+    due_from: date | None = None
+    due_to: date | None = None
+    q: str | None = Field(None, description="text in the title or body")
+    sort: str = Field("due", description=", ".join(store.SORTS))
+    page: int = Field(1, ge=1, description=PAGE_NUMBER)
+    per_page: int = Field(50, ge=1, le=store.PER_PAGE_MAX)
+    cursor: str | None = Field(None, description=CURSOR)
+
+
+@router.get("", response_model=ItemList, response_class=FastJSON, openapi_extra=LedgerQuery.openapi(),
             summary="The ledger (督办台账): filtered, sorted, paged")
-def list_items(session: SessionDep, user: CurrentUser, settings: SettingsDep,
-               state: Annotated[list[str] | None, Query(description="draft, confirmed, assigned, in_progress, "
-                                                        "completion_requested, done, cancelled; repeatable")] = None,
-               unit: Annotated[str | None, Query(description="organisation id or name (lead or co-operating)")] = None,
-               warning: Annotated[str | None, Query(description="red, yellow, green or none")] = None,
-               document: Annotated[int | None, Query(description="source document id")] = None,
-               kind: Annotated[str | None, Query(description="decision, task, target or suggestion")] = None,
-               due_from: date | None = None, due_to: date | None = None,
-               q: Annotated[str | None, Query(description="text in the title or body")] = None,
-               sort: Annotated[str, Query(description=", ".join(store.SORTS))] = "due",
-               page: PageNumber = 1,
-               per_page: Annotated[int, Query(ge=1, le=store.PER_PAGE_MAX)] = 50,
-               cursor: CursorParam = None) -> FastJSON:
-    result = store.list_items(session, actor=user.actor, state=state, unit=unit, warning=warning,
-                              document=document, kind=kind, due_from=due_from, due_to=due_to, q=q, sort=sort,
-                              page=page, per_page=per_page, cursor=cursor, settings=settings)
+def list_items(request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> FastJSON:
+    f = LedgerQuery.of(request)
+    result = store.list_items(session, actor=user.actor, state=f.state, unit=f.unit, warning=f.warning,
+                              document=f.document, kind=f.kind, due_from=f.due_from, due_to=f.due_to, q=f.q,
+                              sort=f.sort, page=f.page, per_page=f.per_page, cursor=f.cursor, settings=settings)
     return FastJSON({**paged(result), "items": [item_dict(v, actor=user.actor) for v in result.rows]})
 
 

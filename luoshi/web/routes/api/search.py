@@ -3,12 +3,12 @@ them; the search page renders exactly this dict."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from luoshi.ledger import Actor
 from luoshi.store.models import Organisation
@@ -16,7 +16,8 @@ from luoshi.store.search_index import KIND_LABELS, search_for
 from luoshi.settings import Settings
 from luoshi.web.answers import FastJSON
 from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep
-from luoshi.web.paging import CursorParam, PageNumber, Paged
+from luoshi.web.paging import CURSOR, PAGE_NUMBER, Paged
+from luoshi.web.params import Parameters
 
 router = Router(tags=["search"])
 PER_PAGE_MAX = 100
@@ -56,15 +57,23 @@ class SearchList(Paged):
     hits: list[dict[str, Any]]
 
 
-@router.get("/search", response_model=SearchList, response_class=FastJSON,
+class SearchQuery(Parameters):
+    q: str = ""
+    kind: list[str] | None = Field(None, description="document, item, target, suggestion")
+    unit: str | None = None
+    year: int | None = None
+    page: int = Field(1, ge=1, description=PAGE_NUMBER)
+    per_page: int = 20
+    cursor: str | None = Field(None, description=CURSOR)
+
+
+@router.get("/search", response_model=SearchList, response_class=FastJSON, openapi_extra=SearchQuery.openapi(),
             summary="Search documents, items, targets and suggestions (ranked, highlighted)")
-def search(session: SessionDep, user: CurrentUser, settings: SettingsDep, q: str = "",
-           kind: Annotated[list[str] | None, Query(description="document, item, target, suggestion")] = None,
-           unit: str | None = None, year: int | None = None, page: PageNumber = 1, per_page: int = 20,
-           cursor: CursorParam = None) -> FastJSON:
+def search(request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep) -> FastJSON:
     """Hits best first, each with `title_html` and `snippet_html` (HTML-escaped, matches in `<mark>`), and
     the `units` a word of `q` names by any of their names (that unit's entries are hits too). A unit
     user finds targets and only its own unit's items and suggestions; documents are for the office and
     leaders."""
-    return FastJSON(search_dict(session, user.actor, q=q, kinds=kind, unit=unit, year=year, page=page,
-                                per_page=per_page, cursor=cursor, settings=settings))
+    f = SearchQuery.of(request)
+    return FastJSON(search_dict(session, user.actor, q=f.q, kinds=f.kind, unit=f.unit, year=f.year, page=f.page,
+                                per_page=f.per_page, cursor=f.cursor, settings=settings))
