@@ -179,6 +179,9 @@ def ensure_schema(engine: Engine) -> None:
                      f"程序需要 {head_revision()}：请先运行 luoshi db upgrade")
 
 
+READ_ONLY = "luoshi.read_only"  # session.info: opened to read only (what it reads once may be kept for its life)
+
+
 class Database:
     """An engine and its session factory: what the CLI, the web app and the tests share."""
 
@@ -201,6 +204,7 @@ class Database:
         request that writes nothing it must keep atomic (a web GET), whose statements may run outside a
         transaction."""
         with (self.readmaker if read_only else self.sessionmaker)() as session:
+            session.info[READ_ONLY] = read_only
             try:
                 yield session
             except BaseException:

@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from luoshi.store.db import engine_of
+from luoshi.store.db import READ_ONLY, engine_of
 from luoshi.store.kept import Kept
 from luoshi.store.models import ListVersion
 
@@ -71,11 +71,21 @@ def raise_all(connection: Connection) -> None:
 
 
 def version(session: Session, name: str) -> int | None:
-    """The list's version now; None where none is kept (its row is gone: then no copy may be trusted)."""
-    return _VERSION.scalar(session, {"name": name})
+    """The list's version now; None where none is kept (its row is gone: then no copy may be trusted).
+    A session opened to read only (a web GET's) reads every list's version at its first ask, in one
+    statement, and answers from those for its life: the ledger page offers both lists, which cost it two
+    round trips to the database; a session that writes may change a list, and asks each time."""
+    if not session.info.get(READ_ONLY):
+        return _VERSION.scalar(session, {"name": name})
+    seen = session.info.get(_SEEN)
+    if seen is None:
+        seen = session.info[_SEEN] = {r.name: r.version for r in _VERSIONS.all(session)}
+    return seen.get(name)
 
 
 _VERSION = Kept(select(ListVersion.version).where(ListVersion.name == bindparam("name")))
+_VERSIONS = Kept(select(ListVersion.name, ListVersion.version))
+_SEEN = "luoshi.list_versions"  # session.info: the versions a read-only session read
 
 
 T = TypeVar("T")
