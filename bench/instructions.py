@@ -25,6 +25,8 @@ import sys
 KINDS = {
     "ledger API": ("token", "/api/items?state=in_progress&sort=due&per_page=25"),
     "ledger API (unit)": ("unit token", "/api/items?state=in_progress&sort=due&per_page=25"),
+    "ledger API (red)": ("token", "/api/items?state=in_progress&warning=red&sort=due&page=2&per_page=25"),
+    "ledger API (yellow)": ("token", "/api/items?state=assigned&warning=yellow&sort=-due&per_page=25"),
     "item API": ("token", "/api/items/{item}"),
     "me": ("token", "/api/me"),
     "ledger page": ("cookie", "/ledger?state=in_progress&sort=due&per_page=25"),
