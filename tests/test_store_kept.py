@@ -187,6 +187,7 @@ def test_a_bind_name_sqlalchemy_escapes_is_given_by_its_own_name(db):
 def test_a_fixed_set_of_names_is_written_into_the_sql(db):
     """`one_of`: the code's own names as constants in the statement's text, answering as an IN of them does;
     anything else is refused rather than written into SQL."""
+    from luoshi.store import kept
     from luoshi.store.types import one_of
 
     _fill(db)
@@ -199,7 +200,7 @@ def test_a_fixed_set_of_names_is_written_into_the_sql(db):
     with db.session(read_only=True) as s:
         assert [r.username for r in built(s.connection(), statement)] == ["kept"] == \
             list(s.scalars(select(User.username).where(User.role.in_(("office", "supervisor")))))
-        shapes = __import__("luoshi.store.kept", fromlist=["_SHAPES"])._SHAPES.get(s.connection().dialect, {})
+        shapes = kept._SHAPES.get(s.connection().dialect, {})
         if db.engine.dialect.name == "postgresql":  # kept: one plan, no expanding IN left to SQLAlchemy
             assert any(p is not None and "IN ('office', 'supervisor')" in p.sql for p in shapes.values())
     for bad in ((), ("office'); DROP TABLE users; --",), ("Office",), ("in progress",)):
