@@ -243,3 +243,40 @@ def test_a_ledger_page_by_colour_takes_the_kept_path(make_db, settings, monkeypa
     with db.session(read_only=True) as s:
         got = [[v.id for v in items.list_items(s, actor=office, settings=settings, now=now, **q).rows] for q in pages]
     assert got == expected
+
+
+def test_the_office_dashboards_kept_figures_take_the_kept_path(make_db, settings, monkeypatch):
+    """On PostgreSQL the office dashboard's figures read from the kept counts (by state, hand-outs, on time,
+    red and warned; the months' trend) are kept plans: the kinds of fact they sum are constants in the SQL
+    (`one_of`), where an IN of them took SQLAlchemy's path. They equal the figures counted from the items."""
+    from luoshi.ledger import Actor, Role
+    from luoshi.store import dashboard, items, kept
+
+    db = make_db("postgresql")
+    _fill(db)
+    office, handed = Actor("office", Role.SUPERVISOR), datetime(2026, 11, 20, 2, tzinfo=UTC)
+    with db.session() as s:
+        for n in range(6):
+            made = items.create_item(s, kind="task", title=f"事项{n}", text="按期完成", lead_units=[f"单位{n % 2}"],
+                                     actor=office, settings=settings, now=handed)
+            items.act(s, item_id=made.id, actor=office, action="confirm", expected_version=1, settings=settings,
+                      now=handed)
+            if n < 4:
+                items.act(s, item_id=made.id, actor=office, action="assign", expected_version=2, settings=settings,
+                          now=handed, due=(date(2026, 11, 25) + timedelta(days=5 * n)).isoformat())
+        s.commit()
+    now = datetime.now(UTC)
+    with db.session(read_only=True) as s:
+        counted = dashboard.dashboard(s, actor=office, settings=settings, now=now, kept=False)
+
+    def refused(*_args):
+        raise AssertionError("a kept figure of the dashboard went through SQLAlchemy")
+
+    monkeypatch.setattr(kept, "_through_sqlalchemy", refused)
+    with db.session(read_only=True) as s:
+        today = items.today_in(settings, now)
+        assert dashboard._scope(s, office, today, settings, True) == 0  # the kept counts answer
+        figures = dashboard.dashboard(s, actor=office, settings=settings, now=now)
+    assert (figures.headline, figures.by_state, figures.by_warning, figures.trend) == \
+        (counted.headline, counted.by_state, counted.by_warning, counted.trend)
+    assert figures.by_state["assigned"] == 4 and figures.by_state["confirmed"] == 2

@@ -33,7 +33,7 @@ from luoshi.store.suggestions import _visible as suggestions_visible_to
 from luoshi.store.targets import PER_PAGE_MAX as TARGETS_PAGE
 from luoshi.store.targets import list_targets
 from luoshi.store.tracking import SuggestionRound, SuggestionRow, TargetRow
-from luoshi.store.types import local_date
+from luoshi.store.types import local_date, one_of
 from luoshi.store.warnings import CLOCKED, colour_clause, ensure_current
 
 MONTHS = 12
@@ -168,7 +168,7 @@ def _kept_item_figures(session: Session, scope: int, today: date,
     on_time_n = red = warned = unwarned = 0
     past = case((_C.day <= today, 1), else_=0).label("past")
     stmt = (select(_C.kind, _C.key, past, func.sum(_C.n).label("n"))
-            .where(_C.scope == scope, _C.kind.in_(("state", "handed", "on_time", "red", "warned")))
+            .where(_C.scope == scope, one_of(_C.kind, ("state", "handed", "on_time", "red", "warned")))
             .group_by(_C.kind, _C.key, past))
     for kind, key, before, n in _rows(session, stmt):
         n = int(n)
@@ -250,7 +250,7 @@ def _top_units(session: Session, today: date, soon: date, limit: int) -> list[Un
 def _kept_trend(session: Session, scope: int, firsts: list[date]) -> list[Month]:
     counts = {day: [0, 0] for day in firsts}
     stmt = (select(_C.kind, _C.day, func.sum(_C.n).label("n"))
-            .where(_C.scope == scope, _C.kind.in_(("created", "completed")), _C.day >= firsts[0])
+            .where(_C.scope == scope, one_of(_C.kind, ("created", "completed")), _C.day >= firsts[0])
             .group_by(_C.kind, _C.day))
     for kind, day, n in _rows(session, stmt):
         if day in counts:
@@ -320,7 +320,7 @@ def item_figures(session: Session, *, actor: Actor, today: date, settings: Setti
     in_window = and_(ItemRow.due >= today, ItemRow.due <= today + timedelta(days=policy.near_days))
     by_warning = {c.value: 0 for c in (Colour.RED, Colour.YELLOW, Colour.GREEN)}
     due_soon = 0
-    colours = (select(colour.label("colour"), in_window.label("soon")).where(ItemRow.state.in_(CLOCKED), *where)
+    colours = (select(colour.label("colour"), in_window.label("soon")).where(one_of(ItemRow.state, CLOCKED), *where)
                .subquery())
     for value, soon, n in session.execute(select(colours.c.colour, colours.c.soon, func.count())
                                           .group_by(colours.c.colour, colours.c.soon)):
@@ -345,7 +345,7 @@ def units_ranked(session: Session, *, actor: Actor, today: date, settings: Setti
         return _kept_units(session, scope, today, settings, limit)
     red = colour_clause(Colour.RED, today)
     # Both need a running clock and a due date no later than the due-soon window: the (state, due) index.
-    window = and_(ItemRow.state.in_(CLOCKED), ItemRow.due <= today + timedelta(days=policy.near_days))
+    window = and_(one_of(ItemRow.state, CLOCKED), ItemRow.due <= today + timedelta(days=policy.near_days))
     flags = (select(ItemRow.id.label("item_id"), case((red, 1), else_=0).label("red"),
                     case((_due_soon(today, settings), 1), else_=0).label("soon"))
              .where(window, *_where(actor)).subquery())
