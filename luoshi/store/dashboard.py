@@ -34,7 +34,7 @@ from luoshi.store.targets import PER_PAGE_MAX as TARGETS_PAGE
 from luoshi.store.targets import list_targets
 from luoshi.store.tracking import SuggestionRound, SuggestionRow, TargetRow
 from luoshi.store.types import local_date, one_of
-from luoshi.store.warnings import CLOCKED, colour_clause, ensure_current
+from luoshi.store.warnings import clocked, colour_clause, ensure_current
 
 MONTHS = 12
 
@@ -320,7 +320,7 @@ def item_figures(session: Session, *, actor: Actor, today: date, settings: Setti
     in_window = and_(ItemRow.due >= today, ItemRow.due <= today + timedelta(days=policy.near_days))
     by_warning = {c.value: 0 for c in (Colour.RED, Colour.YELLOW, Colour.GREEN)}
     due_soon = 0
-    colours = (select(colour.label("colour"), in_window.label("soon")).where(one_of(ItemRow.state, CLOCKED), *where)
+    colours = (select(colour.label("colour"), in_window.label("soon")).where(clocked(), *where)
                .subquery())
     for value, soon, n in session.execute(select(colours.c.colour, colours.c.soon, func.count())
                                           .group_by(colours.c.colour, colours.c.soon)):
@@ -345,7 +345,7 @@ def units_ranked(session: Session, *, actor: Actor, today: date, settings: Setti
         return _kept_units(session, scope, today, settings, limit)
     red = colour_clause(Colour.RED, today)
     # Both need a running clock and a due date no later than the due-soon window: the (state, due) index.
-    window = and_(one_of(ItemRow.state, CLOCKED), ItemRow.due <= today + timedelta(days=policy.near_days))
+    window = and_(clocked(), ItemRow.due <= today + timedelta(days=policy.near_days))
     flags = (select(ItemRow.id.label("item_id"), case((red, 1), else_=0).label("red"),
                     case((_due_soon(today, settings), 1), else_=0).label("soon"))
              .where(window, *_where(actor)).subquery())

@@ -111,8 +111,14 @@ def written(session: Session, policy: WarningPolicy, zone: str) -> None:
 
 # -- the colours as SQL ---------------------------------------------------------------------------------
 
+def clocked(on: type[ItemRow] | type[Assignment] = ItemRow) -> ColumnElement[bool]:
+    """The condition for items (or an assignment's copies) in a state whose clock runs: the states are
+    constants in the SQL (`one_of`), so a statement holding it is kept and prepared."""
+    return one_of(on.state, CLOCKED)
+
+
 def _clock_runs() -> ColumnElement[bool]:
-    return and_(one_of(ItemRow.state, CLOCKED), ItemRow.assigned_at.isnot(None))
+    return and_(clocked(), ItemRow.assigned_at.isnot(None))
 
 
 @lru_cache(maxsize=64)
@@ -128,9 +134,9 @@ def colour_clause(colour: Colour | str | None, today: date,
             raise ValueError("an assignment's copies know the colours, not whether a clock runs")
         return not_(_clock_runs())
     colour = Colour(colour)
-    clocked = one_of(on.state, CLOCKED)
+    running = clocked(on)
     if colour is Colour.RED:
-        return and_(clocked, on.red_on <= today)
+        return and_(running, on.red_on <= today)
     if colour is Colour.YELLOW:
-        return and_(clocked, on.yellow_on <= today, on.red_on > today)
-    return and_(clocked, on.yellow_on > today, on.red_on > today)
+        return and_(running, on.yellow_on <= today, on.red_on > today)
+    return and_(running, on.yellow_on > today, on.red_on > today)
