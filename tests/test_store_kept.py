@@ -280,3 +280,84 @@ def test_the_office_dashboards_kept_figures_take_the_kept_path(make_db, settings
     assert (figures.headline, figures.by_state, figures.by_warning, figures.trend) == \
         (counted.headline, counted.by_state, counted.by_warning, counted.trend)
     assert figures.by_state["assigned"] == 4 and figures.by_state["confirmed"] == 2
+
+
+def test_a_ledger_page_reads_its_items_units_and_extensions_in_its_own_statement(make_db, settings, monkeypatch):
+    """On PostgreSQL a ledger page is one statement: each row carries its item's units (lead and co-operating,
+    in their order, with names) and extensions (every field, granted or pending) as JSON. The pages, by every
+    kind of order, merged or not, by number and by cursor, are those read with two statements after the page."""
+    from luoshi.ledger import Actor, Role
+    from luoshi.store import items
+
+    db = make_db("postgresql")
+    ids = _fill(db)
+    office = Actor("office", Role.SUPERVISOR)
+    lead = Actor("lead", Role.UNIT, unit=str(ids[2]))
+    start = datetime(2026, 1, 5, 2, 3, 4, 567891, tzinfo=UTC)  # a time to the microsecond, in and out of JSON
+    with db.session() as s:
+        for n in range(9):
+            made = items.create_item(s, kind="task", title=f"事项{n}", text="按期完成",
+                                     lead_units=[f"单位{(n + 2) % 5}"], co_units=[f"单位{(n + 4) % 5}", f"单位{(n + 3) % 5}"][:n % 3],
+                                     actor=office, settings=settings, now=start)
+            items.act(s, item_id=made.id, actor=office, action="confirm", expected_version=None, settings=settings,
+                      now=start)
+            if n % 4 == 3:
+                continue  # confirmed, not handed out: no due date (a NULL key)
+            items.act(s, item_id=made.id, actor=office, action="assign", expected_version=None, settings=settings,
+                      now=start, due=(date(2026, 2, 1) + timedelta(days=3 * (n % 4))).isoformat())
+            if n % 3 == 0:  # lead by 单位2: an extension granted, then one pending
+                unit = Actor("lead", Role.UNIT, unit=str(ids[(n + 2) % 5]))
+                for k, (who, action, payload) in enumerate((
+                        (unit, "request_extension", {"due": "2026-03-31", "reason": "征地未完成"}),
+                        (office, "approve_extension", {"note": "同意"}),
+                        (unit, "request_extension", {"due": "2026-04-30", "reason": "资金未到位"}))):
+                    items.act(s, item_id=made.id, actor=who, action=action, expected_version=None,
+                              settings=settings, now=start + timedelta(days=k + 1, microseconds=k), **payload)
+        s.commit()
+    now = datetime(2026, 2, 2, 4, tzinfo=UTC)
+    pages = [dict(sort=sort, per_page=4, page=page) for sort in ("due", "-due", "id", "title", "-updated")
+             for page in (1, 2, 3)]
+    pages += [dict(state=["assigned", "confirmed"], sort="due", per_page=3, page=2),  # merged from two ranges
+              dict(state="assigned", warning="yellow", sort="due", per_page=2),
+              dict(unit=str(ids[1]), sort="-due", per_page=2)]
+
+    def read(s, actor, query):
+        page = items.list_items(s, actor=actor, settings=settings, now=now, **query)
+        pages = [page]
+        while pages[-1].next_cursor:  # and every page after it, by cursor, then back
+            pages.append(items.list_items(s, actor=actor, settings=settings, now=now, cursor=pages[-1].next_cursor,
+                                          **{k: v for k, v in query.items() if k != "page"}))
+        if pages[-1].prev_cursor:
+            pages.append(items.list_items(s, actor=actor, settings=settings, now=now, cursor=pages[-1].prev_cursor,
+                                          **{k: v for k, v in query.items() if k != "page"}))
+        return [(p.rows, p.total) for p in pages]
+
+    read_after = []
+
+    class Watched:  # the statements that read units and extensions after a page
+        def __init__(self, kept):
+            self.kept = kept
+
+        def all(self, *args):
+            read_after.append(args)
+            return self.kept.all(*args)
+
+    monkeypatch.setattr(items, "_UNITS", Watched(items._UNITS))
+    monkeypatch.setattr(items, "_EXTENSIONS", Watched(items._EXTENSIONS))
+    with db.session(read_only=True) as s:
+        folded = [read(s, who, q) for who in (office, lead) for q in pages]
+    assert read_after == []
+    monkeypatch.setattr(items, "_FOLDS", {key: None for key in items._FOLDS})  # read after the page, as before
+    with db.session(read_only=True) as s:
+        apart = [read(s, who, q) for who in (office, lead) for q in pages]
+    assert read_after
+    assert folded == apart
+    rows = [v for page in folded for rows, _ in page for v in rows]
+    extended = [v for v in rows if v.item.extensions]
+    assert {len(v.item.extensions) for v in extended} == {2}
+    granted, pending = extended[0].item.extensions
+    assert (granted.status.value, granted.granted_due, granted.decided_by, pending.status.value, pending.decided_at) == \
+        ("approved", date(2026, 3, 31), "office", "pending", None)
+    assert granted.requested_at.astimezone(UTC) == start + timedelta(days=1)
+    assert any(len(v.item.co_units) == 2 for v in rows) and all(v.units for v in rows)
+    assert sum(len(page[0][0]) for page in folded[:len(pages)]) > 20

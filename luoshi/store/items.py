@@ -9,6 +9,7 @@ gets `luoshi.ledger.Conflict`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -17,7 +18,9 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, union_all, update
+import orjson
+from sqlalchemy import Text, bindparam, case, cast, delete, func, insert, or_, select, union_all, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -37,8 +40,8 @@ from luoshi.store import paging
 from luoshi.store.paging import Key, Page
 from luoshi.store import aggregates, audit, counts, escalation, evidence, outbox, search_index
 from luoshi.store.db import engine_of
-from luoshi.store.kept import Kept, built
-from luoshi.store.types import among, seldom
+from luoshi.store.kept import Kept, built, record_type
+from luoshi.store.types import among, one_of, seldom
 from luoshi.store.models import (UNIT_COPY, Assignment, AuditEntryRow, Document, ExtensionRow, Instruction,
                                  InstructionAnswer, ItemRow, Organisation, ProgressReport, RatingRow, ReminderRow)
 from luoshi.store import warnings as stored_warnings
@@ -309,6 +312,8 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
 def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo | None) -> tuple[list[Item], dict[str, str]]:
     """The `Item`s of item rows (Core rows of `_LISTED`), with their units read in one query and their
     extensions in another (only for rows that count any), and the names of those units (`names[id]`)."""
+    if rows and hasattr(rows[0], "units"):  # read with the page (`_folded`)
+        return _unfolded(rows, zone)
     ids = [r.id for r in rows]
     units: dict[int, list[Any]] = {i: [] for i in ids}
     extensions: dict[int, list[Any]] = {i: [] for i in ids}
@@ -322,6 +327,35 @@ def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo | None) -> tup
         for e in _EXTENSIONS.all(connection, {"ids": extended}) if extended else ():
             extensions[e.item_id].append(e)
     return [_item(r, units[r.id], extensions[r.id], zone) for r in rows], names
+
+
+_Unit = record_type(("organisation_id", "role"))
+_EXTENSION_FIELDS = ("requested_due", "previous_due", "reason", "requested_by", "requested_at", "status",
+                     "granted_due", "decided_by", "decided_at", "decision_note")
+_Extension = record_type(_EXTENSION_FIELDS)
+
+
+def _unfolded(rows: Sequence[Any], zone: tzinfo | None) -> tuple[list[Item], dict[str, str]]:
+    """`_assemble` of page rows that carry their units and extensions as JSON (`_folded`)."""
+    items, names = [], {}
+    for r in rows:
+        units = []
+        for organisation, role, name in orjson.loads(r.units) if r.units else ():
+            units.append(_Unit(organisation, role))
+            names[str(organisation)] = name
+        extensions = [_Extension(_day(e[0]), _day(e[1]), e[2], e[3], _moment(e[4]), e[5], _day(e[6]), e[7],
+                                 _moment(e[8]), e[9]) for e in (orjson.loads(r.extensions) if r.extensions else ())]
+        items.append(_item(r, units, extensions, zone))
+    return items, names
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _moment(value: str | None) -> datetime | None:
+    """A time as PostgreSQL's JSON writes a timestamptz (in the connection's zone, UTC), in UTC."""
+    return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
 
 
 def visible_to(actor: Actor, *within: Any) -> Any:
@@ -401,8 +435,10 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
         # One state is `=`: the statement of a page then has one SQL text for any state (an IN's list is
         # rendered anew for each length, and `kept.built` leaves such statements to SQLAlchemy).
         one = ItemRow.state == states[0]  # by due date, SQLite is told few items are in it (`seldom`)
-        conds.append((seldom(one) if sort in BY_DUE else one) if len(states) == 1 else ItemRow.state.in_(states))
-        pushed.append(Assignment.state == states[0] if len(states) == 1 else Assignment.state.in_(states))
+        # Several (checked above to be states' names) are constants in the SQL: the page is kept (`one_of`).
+        several = sorted(set(states))
+        conds.append((seldom(one) if sort in BY_DUE else one) if len(states) == 1 else one_of(ItemRow.state, several))
+        pushed.append(Assignment.state == states[0] if len(states) == 1 else one_of(Assignment.state, several))
     if warning not in (None, ""):
         stored_warnings.ensure_current(session, settings.warning_policy, settings.timezone)
         try:
@@ -494,8 +530,8 @@ def _numbered_page(session: Session, where: list[Any], sort: str, page: int, per
     offset = (page - 1) * per_page
     # One unit's items are all read to be sorted, so counting them on the way costs nothing; of all units'
     # items, a page is read from an index in order and stops early, and a count is a query of its own.
-    rows = built(session.connection(), _ordered(_PAGE_COUNTED if one_unit else _PAGE, [*where, *hint], sort,
-                                                per_page, offset, split))
+    rows = _page_rows(session, _ordered(_PAGE_COUNTED if one_unit else _PAGE, [*where, *hint], sort, per_page,
+                                        offset, split), sort)
     # A page that is not full is the last one, and says the total itself: the count over 100 000 rows
     # (the bulk of a filtered page's time) is only needed when more pages follow or the page is past the end.
     if len(rows) < per_page and (rows or page == 1):
@@ -536,9 +572,10 @@ def _page_at(session: Session, where: list[Any], sort: str, at: paging.Cursor, p
     keys = KEYS[sort]
     sought = [*where, paging.seek(keys, at.values, at.backwards)]
     if at.backwards:  # the page the cursor came from follows
-        rows = built(session.connection(), _ordered(_PAGE, sought, sort, per_page, 0, split, backwards=True))
+        rows = _page_rows(session, _ordered(_PAGE, sought, sort, per_page, 0, split, backwards=True), sort,
+                          backwards=True)
         return rows[::-1], True
-    rows = built(session.connection(), _ordered(_PAGE, sought, sort, per_page + 1, 0, split))
+    rows = _page_rows(session, _ordered(_PAGE, sought, sort, per_page + 1, 0, split), sort)
     return rows[:per_page], len(rows) > per_page
 
 
@@ -561,12 +598,52 @@ def _ordered(base: Any, where: list[Any], sort: str, limit: int, offset: int, sp
         return base.where(*where).order_by(*order).limit(limit).offset(offset)
     merged = union_all(*(base.where(*branch, *where).order_by(*order).limit(offset + limit)
                          for branch in split)).subquery()
-    merged_order = []
-    for key in keys:  # the same order on the merged rows' columns
-        column = merged.c[key.column.key]
+    return (select(merged).order_by(*_order_on(merged, keys, backwards)).limit(limit).offset(offset)
+            .execution_options(**_BY_NAME))
+
+
+def _order_on(rows: Any, keys: Sequence[Key], backwards: bool) -> list[Any]:
+    """The order of `keys` (`backwards`: read backwards) on the same columns of the subquery `rows`."""
+    out = []
+    for key in keys:
+        column = rows.c[key.column.key]
         term = column.desc() if key.descending != backwards else column.asc()
-        merged_order.append((term.nulls_first() if backwards else term.nulls_last()) if key.nullable else term)
-    return select(merged).order_by(*merged_order).limit(limit).offset(offset).execution_options(**_BY_NAME)
+        out.append((term.nulls_first() if backwards else term.nulls_last()) if key.nullable else term)
+    return out
+
+
+def _page_rows(session: Session, page: Any, sort: str, backwards: bool = False) -> list[Any]:
+    """The rows of a page statement (`_ordered`) in its order; on PostgreSQL's kept path with each item's
+    units and extensions read by the same statement (`_folded`; else `_assemble` reads them after)."""
+    connection = session.connection()
+    return built(connection, page, around=_FOLDS[sort, backwards] if connection.dialect.name == "postgresql" else None)
+
+
+def _folded(page: Any, sort: str, backwards: bool) -> Any:
+    """A page statement whose rows also carry their item's units (`units`: [organisation id, role, name] in
+    order) and extensions (`extensions`: `_EXTENSION_FIELDS` in order, only where the item counts any), as
+    JSON: a ledger page is one statement, where reading them after the page took two more round trips.
+    Read around the page's own statement, they are read for its rows alone, however many it skipped or
+    merged. Built once for each shape of page (`kept.built`): building it costs more than sending it."""
+    rows = page.subquery("page")
+    name = select(Organisation.name).where(Organisation.id == Assignment.organisation_id).scalar_subquery()
+    # As text, parsed by orjson (`_unfolded`): psycopg's JSON loader is the standard library's, some 10 µs
+    # a value in Python; and what is parsed here is ids, names and ISO dates, which orjson reads exactly.
+    units = (select(cast(func.json_agg(aggregate_order_by(func.json_build_array(Assignment.organisation_id,
+                                                                               Assignment.role, name),
+                                                          Assignment.position)), Text))
+             .where(Assignment.item_id == rows.c.id).scalar_subquery())
+    fields = [ExtensionRow.__table__.c[f] for f in _EXTENSION_FIELDS]
+    extensions = case((rows.c.extension_count > 0,
+                       select(cast(func.json_agg(aggregate_order_by(func.json_build_array(*fields),
+                                                                    ExtensionRow.position)), Text))
+                       .where(ExtensionRow.item_id == rows.c.id).scalar_subquery()))
+    return (select(rows, units.label("units"), extensions.label("extensions"))
+            .order_by(*_order_on(rows, KEYS[sort], backwards)).execution_options(**_BY_NAME))
+
+
+_FOLDS = {(sort, backwards): functools.partial(_folded, sort=sort, backwards=backwards)
+          for sort in SORTS for backwards in (False, True)}
 
 
 def _total(session: Session, where: list[Any], rows: Sequence[Any], one_unit: bool) -> int:

@@ -53,18 +53,19 @@ class _Plan:
     make: Callable[[Sequence[Any]], Any]
     fields: tuple[str, ...]
     compiled: Any  # SQLAlchemy's compiled statement: what gives a built statement's values
+    statement: Select[Any]  # the statement compiled (its columns' types process the rows)
     # The columns that need processing, by position, with their processors (a ledger page: 6 of 25; none: ()).
     results: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
     checked: bool = False  # results are known once the first answer said what types the columns arrive as
 
-    def check(self, description: Any, statement: Select[Any], dialect: Dialect) -> None:
+    def check(self, description: Any, dialect: Dialect) -> None:
         """At the first answer: the columns PostgreSQL answers with are the statement's, by name and in order,
         and each column's result processor is the one SQLAlchemy would take for the type it arrives as."""
         names = tuple(column.name for column in description or ())
         if names != self.fields:
             raise RuntimeError(f"kept statement answers {names}, not {self.fields}: label its columns")
         processors = (column.type.dialect_impl(dialect).result_processor(dialect, arrived.type_code)
-                      for column, arrived in zip(statement.selected_columns, description))
+                      for column, arrived in zip(self.statement.selected_columns, description))
         self.results = tuple((i, p) for i, p in enumerate(processors) if p is not None)
         self.checked = True
 
@@ -87,8 +88,7 @@ class Kept:
             plan = self._plans[dialect] = _compile(self.statement, dialect)
         if plan is None or _recorded(connection):
             return _through_sqlalchemy(connection, self.statement, self.fields, params)
-        return _run(connection, plan, [params[key] if key in params else plan.fixed[key] for key in plan.keys],
-                    self.statement)
+        return _run(connection, plan, [params[key] if key in params else plan.fixed[key] for key in plan.keys])
 
     def first(self, session: Session | Connection, params: Mapping[str, Any] | None = None) -> Any | None:
         rows = self.all(session, params)
@@ -99,23 +99,31 @@ class Kept:
         return rows[0][0] if rows else None
 
 
-def built(connection: Connection, statement: Select[Any]) -> list[Any]:
+def built(connection: Connection, statement: Select[Any],
+          around: Callable[[Select[Any]], Select[Any]] | None = None) -> list[Any]:
     """The rows of a statement built for this request (a ledger page's), as named tuples of its columns.
 
     The statement's SQLAlchemy cache key (its shape, and its values in order) finds the plan of that shape,
     made once per process, and gives the values, as SQLAlchemy's own execution of a cached statement does;
     the rest is the kept path. A shape that cannot be sent so (an expanding IN, rendered anew for each
-    execution) or a statement without a cache key takes SQLAlchemy's path."""
+    execution) or a statement without a cache key takes SQLAlchemy's path.
+
+    `around` (a function, the same object for each use) makes of the statement one that reads more around
+    it: on the kept path the plan is that statement's, made with the shape's plan (SQLAlchemy builds a
+    statement around a subquery in about a millisecond); on SQLAlchemy's path the statement is sent as it is
+    (a caller reads the rest itself when the rows lack the columns `around` adds). `around` adds no values
+    of its own but constants."""
     dialect = connection.dialect
     key = statement._generate_cache_key() if _psycopg(dialect) and not _recorded(connection) else None
     if key is not None:
         shapes = _SHAPES.setdefault(dialect, {})
-        plan = shapes.get(key.key, _UNSEEN)
+        shape = (key.key, around)
+        plan = shapes.get(shape, _UNSEEN)
         if plan is _UNSEEN:
-            plan = _shape(shapes, key, statement, dialect)
+            plan = _shape(shapes, shape, key, around(statement) if around else statement, dialect)
         if plan is not None:
             values = plan.compiled.construct_params(extracted_parameters=key.bindparams)
-            return _run(connection, plan, [values[name] for name in plan.names], statement)
+            return _run(connection, plan, [values[name] for name in plan.names])
     return _through_sqlalchemy(connection, statement, tuple(statement.selected_columns.keys()), {})
 
 
@@ -124,13 +132,14 @@ SHAPES_KEPT = 500  # plans of built statements kept per database, per process (a
 _SHAPES: WeakKeyDictionary[Dialect, dict[Any, _Plan | None]] = WeakKeyDictionary()
 
 
-def _shape(shapes: dict[Any, _Plan | None], key: Any, statement: Select[Any], dialect: Dialect) -> _Plan | None:
+def _shape(shapes: dict[Any, _Plan | None], shape: Any, key: Any, statement: Select[Any],
+           dialect: Dialect) -> _Plan | None:
     while len(shapes) >= SHAPES_KEPT:  # the oldest make room (another thread may be at it too)
         try:
             shapes.pop(next(iter(shapes)), None)
         except (StopIteration, RuntimeError):
             break
-    plan = shapes[key.key] = _compile(statement, dialect, key)
+    plan = shapes[shape] = _compile(statement, dialect, key)
     return plan
 
 
@@ -176,10 +185,10 @@ def _compile(statement: Select[Any], dialect: Dialect, key: Any = None) -> _Plan
     binds = tuple(p.type.dialect_impl(dialect).bind_processor(dialect) for p in params)
     fixed = {key: p.value for key, p in zip(keys, params) if p.value is not None or not p.required}
     fields = tuple(statement.selected_columns.keys())
-    return _Plan(sql, tuple(order), keys, binds, fixed, record_type(fields)._make, fields, compiled)
+    return _Plan(sql, tuple(order), keys, binds, fixed, record_type(fields)._make, fields, compiled, statement)
 
 
-def _run(connection: Connection, plan: _Plan, values: list[Any], statement: Select[Any]) -> list[Any]:
+def _run(connection: Connection, plan: _Plan, values: list[Any]) -> list[Any]:
     """`plan` sent through the connection's psycopg connection with `values` ($1, $2 … in order)."""
     values = [value if bind is None else bind(value) for value, bind in zip(values, plan.binds)]
     cursor = psycopg.RawCursor(connection.connection.driver_connection)
@@ -187,7 +196,7 @@ def _run(connection: Connection, plan: _Plan, values: list[Any], statement: Sele
         cursor.execute(plan.sql, values, prepare=True)
         rows = cursor.fetchall()
         if not plan.checked:
-            plan.check(cursor.description, statement, connection.dialect)
+            plan.check(cursor.description, connection.dialect)
     except psycopg.Error as exc:  # wrapped (and a dead connection invalidated) as SQLAlchemy does
         connection._handle_dbapi_exception(exc, plan.sql, values, cursor, None)
     finally:
