@@ -596,17 +596,18 @@ def _ordered(base: Any, where: list[Any], sort: str, limit: int, offset: int, sp
     order = paging.reversed_order(keys) if backwards else SORTS[sort]
     if not split:
         return base.where(*where).order_by(*order).limit(limit).offset(offset)
-    merged = union_all(*(base.where(*branch, *where).order_by(*order).limit(offset + limit)
-                         for branch in split)).subquery()
-    return (select(merged).order_by(*_order_on(merged, keys, backwards)).limit(limit).offset(offset)
+    # The ranges' rows ordered and cut as one UNION ALL: not selected from it as a subquery, which SQLAlchemy
+    # took 1.5 ms to build for each page (the columns of a subquery are made anew; the union's, 0.14 ms).
+    merged = union_all(*(base.where(*branch, *where).order_by(*order).limit(offset + limit) for branch in split))
+    return (merged.order_by(*_order_on(merged.selected_columns, keys, backwards)).limit(limit).offset(offset)
             .execution_options(**_BY_NAME))
 
 
-def _order_on(rows: Any, keys: Sequence[Key], backwards: bool) -> list[Any]:
-    """The order of `keys` (`backwards`: read backwards) on the same columns of the subquery `rows`."""
+def _order_on(columns: Any, keys: Sequence[Key], backwards: bool) -> list[Any]:
+    """The order of `keys` (`backwards`: read backwards) on the same `columns` of a subquery or a union."""
     out = []
     for key in keys:
-        column = rows.c[key.column.key]
+        column = columns[key.column.key]
         term = column.desc() if key.descending != backwards else column.asc()
         out.append((term.nulls_first() if backwards else term.nulls_last()) if key.nullable else term)
     return out
@@ -639,7 +640,7 @@ def _folded(page: Any, sort: str, backwards: bool) -> Any:
                                                                     ExtensionRow.position)), Text))
                        .where(ExtensionRow.item_id == rows.c.id).scalar_subquery()))
     return (select(rows, units.label("units"), extensions.label("extensions"))
-            .order_by(*_order_on(rows, KEYS[sort], backwards)).execution_options(**_BY_NAME))
+            .order_by(*_order_on(rows.c, KEYS[sort], backwards)).execution_options(**_BY_NAME))
 
 
 _FOLDS = {(sort, backwards): functools.partial(_folded, sort=sort, backwards=backwards)
