@@ -627,11 +627,10 @@ def _folded(page: Any, sort: str, backwards: bool) -> Any:
     Read around the page's own statement, they are read for its rows alone, however many it skipped or
     merged. Built once for each shape of page (`kept.built`): building it costs more than sending it."""
     rows = page.subquery("page")
-    name = select(Organisation.name).where(Organisation.id == Assignment.organisation_id).scalar_subquery()
     # As text, parsed by orjson (`_unfolded`): psycopg's JSON loader is the standard library's, some 10 µs
     # a value in Python; and what is parsed here is ids, names and ISO dates, which orjson reads exactly.
     units = (select(cast(func.json_agg(aggregate_order_by(func.json_build_array(Assignment.organisation_id,
-                                                                               Assignment.role, name),
+                                                                               Assignment.role, _UNIT_NAME),
                                                           Assignment.position)), Text))
              .where(Assignment.item_id == rows.c.id).scalar_subquery())
     fields = [ExtensionRow.__table__.c[f] for f in _EXTENSION_FIELDS]
@@ -684,9 +683,8 @@ _ONE = Kept(select(*_LISTED, Document.name.label("document_name"), Document.titl
 # through the driver as it was compiled once, its rows named tuples.
 # The unit's name by its key, row by row: joined, PostgreSQL hashed all of a province's 1 300 units for
 # the few rows of a page (0.44 → 0.22 ms for a ledger page's 40 rows, 0.25 → 0.02 ms for one item's).
-_UNITS = Kept(select(Assignment.item_id, Assignment.organisation_id, Assignment.role,
-                     select(Organisation.name).where(Organisation.id == Assignment.organisation_id)
-                     .scalar_subquery().label("name"))
+_UNIT_NAME = select(Organisation.name).where(Organisation.id == Assignment.organisation_id).scalar_subquery()
+_UNITS = Kept(select(Assignment.item_id, Assignment.organisation_id, Assignment.role, _UNIT_NAME.label("name"))
           .where(among(Assignment.item_id, "ids"))
           .order_by(Assignment.item_id, Assignment.position))
 _EXTENSIONS = Kept(select(ExtensionRow.__table__).where(among(ExtensionRow.item_id, "ids"))

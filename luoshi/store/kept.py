@@ -1,5 +1,6 @@
-"""Kept statements: the fixed statements every request runs (the bearer token's user, a ledger page's units
-and extensions, the kept counts, one item) and a ledger page's own, run on PostgreSQL straight through psycopg.
+"""Kept statements: the fixed statements every request runs (the bearer token's user, the kept counts, one item
+with its units and extensions) and a ledger page's own (its items' units and extensions read around it), run
+on PostgreSQL straight through psycopg.
 
 SQLAlchemy's execution of a statement it has compiled and cached before still costs about as much Python
 as psycopg's own work (its cache key, an execution context, bind and result processing set up again, a

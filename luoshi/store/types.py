@@ -130,8 +130,8 @@ _CONSTANT = re.compile(r"[a-z_]+")
 
 
 class one_of(ColumnElement[bool]):
-    """`column IN ('a', 'b', …)` for a fixed set of the code's own names (the states whose clock runs), written
-    into the SQL. SQLAlchemy's IN of a list is rendered anew at each execution, so a statement that holds one
+    """`column IN ('a', 'b', …)` for a set of the code's own names (the states whose clock runs, or states a
+    caller has checked against `State`), written into the SQL. SQLAlchemy's IN of a list is rendered anew at each execution, so a statement that holds one
     is neither kept (`luoshi.store.kept`) nor prepared: a ledger page filtered by colour went the slow way."""
 
     inherit_cache = True
