@@ -361,3 +361,83 @@ def test_a_ledger_page_reads_its_items_units_and_extensions_in_its_own_statement
     assert granted.requested_at.astimezone(UTC) == start + timedelta(days=1)
     assert any(len(v.item.co_units) == 2 for v in rows) and all(v.units for v in rows)
     assert sum(len(page[0][0]) for page in folded[:len(pages)]) > 20
+
+
+def test_a_ledger_rows_view_and_json_are_kept_by_all_they_are_made_of(make_db, settings):
+    """On PostgreSQL a ledger row's view (and its JSON) is kept for the next page that shows the same row to
+    the same viewer on the same day; an item that changes, another viewer or another day make their own."""
+    import orjson
+
+    from luoshi.ledger import Actor, Role
+    from luoshi.store import items
+    from luoshi.web.present import item_dict, item_json
+
+    db = make_db("postgresql")
+    ids = _fill(db)
+    office = Actor("office", Role.SUPERVISOR)
+    lead = Actor("lead", Role.UNIT, unit=str(ids[2]))
+    start = datetime(2026, 1, 5, 2, tzinfo=UTC)
+    with db.session() as s:
+        for n in range(3):
+            made = items.create_item(s, kind="task", title=f"事项{n}", text="按期完成", lead_units=["单位2"],
+                                     co_units=["单位3"], actor=office, settings=settings, now=start)
+            items.act(s, item_id=made.id, actor=office, action="confirm", expected_version=None, settings=settings,
+                      now=start)
+            items.act(s, item_id=made.id, actor=office, action="assign", expected_version=None, settings=settings,
+                      now=start, due="2026-02-10")
+        s.commit()
+    now = datetime(2026, 2, 2, 4, tzinfo=UTC)
+
+    def read(actor, when=now):
+        with db.session(read_only=True) as s:
+            return items.list_items(s, actor=actor, state="assigned", sort="id", settings=settings, now=when).rows
+
+    first, again = read(office), read(office)
+    assert [v.item.title for v in first] == ["事项0", "事项1", "事项2"]
+    assert all(a is b for a, b in zip(first, again))  # kept: the same views
+    assert all(item_json(a, actor=office) is item_json(b, actor=office) for a, b in zip(first, again))
+    for view in first:  # the JSON kept is the item's dict, written
+        assert orjson.loads(orjson.dumps(item_json(view, actor=office))) == \
+            orjson.loads(orjson.dumps(item_dict(view, actor=office)))
+
+    theirs = read(lead)  # another viewer: their own actions and role, not the office's view
+    assert not any(a is b for a, b in zip(first, theirs))
+    assert [v.actions for v in theirs] != [v.actions for v in first]
+    assert orjson.loads(orjson.dumps(item_json(theirs[0], actor=lead)))["role_label"] == "牵头"
+
+    later = read(office, now + timedelta(days=3))  # another day: the warning counts it again
+    assert [v.warning.days_left for v in later] == [v.warning.days_left - 3 for v in first]
+
+    with db.session() as s:  # an item that changes is read as another row: never the kept view
+        items.act(s, item_id=first[1].id, actor=lead, action="accept", expected_version=None, settings=settings,
+                  now=now)
+        s.commit()
+    with db.session(read_only=True) as s:
+        moved = items.list_items(s, actor=office, state="in_progress", sort="id", settings=settings, now=now).rows
+    assert [(v.id, v.item.state.value, v.item.version) for v in moved] == \
+        [(first[1].id, "in_progress", first[1].item.version + 1)]
+    rest = read(office)
+    assert [v.id for v in rest] == [first[0].id, first[2].id]
+    assert rest[0] is first[0] and rest[1] is first[2]
+
+
+def test_a_ledger_row_is_kept_only_while_there_is_room(make_db, settings, monkeypatch):
+    """The kept views are bounded (`VIEWS_KEPT`): the oldest leave first, and a page still shows every row."""
+    from luoshi.ledger import Actor, Role
+    from luoshi.store import items
+
+    db = make_db("postgresql")
+    _fill(db)
+    office = Actor("office", Role.SUPERVISOR)
+    with db.session() as s:
+        for n in range(5):
+            items.create_item(s, kind="task", title=f"事项{n}", text="按期完成", lead_units=["单位1"], actor=office,
+                              settings=settings)
+        s.commit()
+    monkeypatch.setattr(items, "_KEPT_VIEWS", {})
+    monkeypatch.setattr(items, "VIEWS_KEPT", 3)
+    with db.session(read_only=True) as s:
+        page = items.list_items(s, actor=office, sort="id", settings=settings)
+    assert [v.item.title for v in page.rows] == [f"事项{n}" for n in range(5)]
+    assert len(items._KEPT_VIEWS) == 3
+    assert [key[0].title for key in items._KEPT_VIEWS] == ["事项2", "事项3", "事项4"]

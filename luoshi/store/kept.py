@@ -135,13 +135,20 @@ _SHAPES: WeakKeyDictionary[Dialect, dict[Any, _Plan | None]] = WeakKeyDictionary
 
 def _shape(shapes: dict[Any, _Plan | None], shape: Any, key: Any, statement: Select[Any],
            dialect: Dialect) -> _Plan | None:
-    while len(shapes) >= SHAPES_KEPT:  # the oldest make room (another thread may be at it too)
+    plan = _compile(statement, dialect, key)
+    remember(shapes, shape, plan, SHAPES_KEPT)
+    return plan
+
+
+def remember(memory: dict[Any, Any], key: Any, value: Any, most: int) -> None:
+    """`memory[key] = value`, the oldest entries leaving first once `memory` holds `most` (another thread may
+    be at it too: a dict's single operations are atomic, and a race only drops one entry more)."""
+    while len(memory) >= most:
         try:
-            shapes.pop(next(iter(shapes)), None)
+            memory.pop(next(iter(memory)), None)
         except (StopIteration, RuntimeError):
             break
-    plan = shapes[shape] = _compile(statement, dialect, key)
-    return plan
+    memory[key] = value
 
 
 def _through_sqlalchemy(connection: Connection, statement: Select[Any], fields: tuple[str, ...],

@@ -9,9 +9,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from luoshi import glossary
 from luoshi.ledger import Action, Actor, Colour, ExtensionStatus, ItemWarning, Kind, Rating, Reason, Role, State
 from luoshi.store.items import InstructionView, ItemView
+from luoshi.store.kept import remember
 
 DOC_TYPES = {"meeting_minutes": "会议纪要", "work_report": "政府工作报告", "congress_review": "人大审议意见",
              "other": "其他文件"}
@@ -92,6 +95,24 @@ def item_dict(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any]:
     return out
 
 
+JSON_KEPT = 4096  # ledger rows' JSON kept per process (about 1.5 KB each), the oldest leaving first
+_KEPT_JSON: dict[Any, orjson.Fragment] = {}
+
+
+def item_json(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any] | orjson.Fragment:
+    """`item_dict` for a JSON answer; of a kept view (a ledger page's row, `ItemView.key`), written once as
+    JSON and kept with it for the same viewer: the same view makes the same JSON. Building and writing an
+    item's dict was a quarter of a ledger API request's instructions."""
+    if view.key is None:
+        return item_dict(view, actor=actor)
+    key = (view.key, actor)
+    found = _KEPT_JSON.get(key)
+    if found is None:
+        found = orjson.Fragment(orjson.dumps(item_dict(view, actor=actor)))
+        remember(_KEPT_JSON, key, found, JSON_KEPT)
+    return found
+
+
 def _extension(e: Any) -> dict[str, Any]:
     status, label = _EXTENSION[e.status]
     return {"requested_due": iso(e.requested_due), "previous_due": iso(e.previous_due), "reason": e.reason,
@@ -147,6 +168,8 @@ def _after_due(kind: str, data: Mapping[str, Any], at: datetime, zone: ZoneInfo)
     if kind == "request_extension":
         return f"逾期后申请（原期限 {previous} 已过）"
     return f"逾期后批准（原期限 {previous} 已过，仍计为曾逾期）"
+
+
 def breakdown_dict(b: Any) -> dict[str, Any]:
     """An item's directives (分解任务) and its decision's general requirements, as JSON."""
     return {"subtasks": [s.as_dict() for s in b.subtasks], "decision": b.decision,

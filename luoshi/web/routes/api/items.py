@@ -23,7 +23,7 @@ from luoshi.web.answers import FastJSON
 from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, Viewer
 from luoshi.web.paging import CURSOR, PAGE_NUMBER, Paged, paged
 from luoshi.web.params import Parameters
-from luoshi.web.present import breakdown_dict, item_dict
+from luoshi.web.present import breakdown_dict, item_dict, item_json
 from luoshi.web.queries import history, instruction_dicts
 
 router = Router(prefix="/items", tags=["items"])
@@ -58,7 +58,7 @@ def list_items(request: Request, session: SessionDep, user: CurrentUser, setting
     result = store.list_items(session, actor=user.actor, state=f.state, unit=f.unit, warning=f.warning,
                               document=f.document, kind=f.kind, due_from=f.due_from, due_to=f.due_to, q=f.q,
                               sort=f.sort, page=f.page, per_page=f.per_page, cursor=f.cursor, settings=settings)
-    return FastJSON({**paged(result), "items": [item_dict(v, actor=user.actor) for v in result.rows]})
+    return FastJSON({**paged(result), "items": [item_json(v, actor=user.actor) for v in result.rows]})
 
 
 @router.get("/{item_id}", response_model=dict[str, Any], response_class=FastJSON,
