@@ -95,7 +95,7 @@ def item_dict(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any]:
     return out
 
 
-JSON_KEPT = 4096  # ledger rows' JSON kept per process (about 1.5 KB each), the oldest leaving first
+JSON_KEPT = 4096  # ledger rows' JSON kept per process, the oldest leaving first
 _KEPT_JSON: dict[Any, orjson.Fragment] = {}
 
 
