@@ -315,9 +315,8 @@ def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Se
 
 def _assemble(session: Session, rows: Sequence[Any], zone: tzinfo | None) -> tuple[list[Item], dict[str, str]]:
     """The `Item`s of item rows (Core rows of `_LISTED`), with their units read in one query and their
-    extensions in another (only for rows that count any), and the names of those units (`names[id]`)."""
-    if rows and hasattr(rows[0], "units"):  # read with the page (`_folded`)
-        return _unfolded(rows, zone)
+    extensions in another (only for rows that count any), and the names of those units (`names[id]`). Rows
+    that carry them (`_folded`) are `_unfolded`'s (`_views` tells them apart)."""
     ids = [r.id for r in rows]
     units: dict[int, list[Any]] = {i: [] for i in ids}
     extensions: dict[int, list[Any]] = {i: [] for i in ids}
@@ -533,7 +532,7 @@ def _views(session: Session, rows: Sequence[Any], actor: Actor, today: date, set
     for the next page that shows the same row to the same viewer that day. The same input makes the same
     view, so a kept one is never stale: an item that changes is read as another row (its version, at least,
     moved on), and the kept view of the old row is simply no longer asked for. Making a view (the ledger's
-    `Item`, its warning, the viewer's actions) was some 40 % of a ledger API request's instructions."""
+    `Item`, its warning, the viewer's actions) was a third of a ledger API request's instructions."""
     documents = _documents(session, {r.document_id for r in rows if r.document_id is not None})
     policy = settings.warning_policy
     if not rows or not hasattr(rows[0], "units"):  # units read after the page: nothing to key a view by
