@@ -3,6 +3,7 @@ their types and the errors must be those of SQLAlchemy's own execution of the sa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -364,13 +365,14 @@ def test_a_ledger_page_reads_its_items_units_and_extensions_in_its_own_statement
 
 
 def test_a_ledger_rows_view_and_json_are_kept_by_all_they_are_made_of(make_db, settings):
-    """On PostgreSQL a ledger row's view (and its JSON) is kept for the next page that shows the same row to
-    the same viewer on the same day; an item that changes, another viewer or another day make their own."""
+    """On PostgreSQL a ledger row's view (its JSON, its row on the ledger page) is kept for the next page
+    that shows the same row to the same viewer on the same day; an item that changes, another viewer or another day make their own."""
     import orjson
 
     from luoshi.ledger import Actor, Role
     from luoshi.store import items
     from luoshi.web.present import item_dict, item_json
+    from luoshi.web.routes.pages.ledger import _row as ledger_row
 
     db = make_db("postgresql")
     ids = _fill(db)
@@ -404,6 +406,14 @@ def test_a_ledger_rows_view_and_json_are_kept_by_all_they_are_made_of(make_db, s
     assert not any(a is b for a, b in zip(first, theirs))
     assert [v.actions for v in theirs] != [v.actions for v in first]
     assert orjson.loads(orjson.dumps(item_json(theirs[0], actor=lead)))["role_label"] == "牵头"
+
+    # The ledger page's row of a kept view is rendered once, the same HTML as a row made afresh; the
+    # office's row has the batch checkbox, a unit's not.
+    office_row = ledger_row(first[0], office, True)
+    assert ledger_row(again[0], office, True) is office_row
+    assert office_row == ledger_row(replace(first[0], key=None, made=None), office, True)
+    assert 'name="ids"' in office_row and ">事项0</a>" in office_row and "单位2" in office_row
+    assert 'name="ids"' not in ledger_row(theirs[0], lead, False)
 
     later = read(office, now + timedelta(days=3))  # another day: the warning counts it again
     assert [v.warning.days_left for v in later] == [v.warning.days_left - 3 for v in first]

@@ -93,6 +93,9 @@ class ItemView:
     # Everything the view was made of (a ledger page's row, its document, the viewer, the day, the rules),
     # when it is kept for the next page that shows the same (`_views`); None when it is not.
     key: Any = field(default=None, compare=False, repr=False)
+    # Of a kept view: what the web made of it (its JSON, its ledger row's HTML), kept with it and leaving
+    # with it; None when the view is not kept.
+    made: dict[Any, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> int:
@@ -290,7 +293,8 @@ def _view(row: ItemRow, item: Item, actor: Actor, today: date, policy: WarningPo
           key: Any = None) -> ItemView:
     doc = documents.get(row.document_id) if row.document_id is not None else None
     units = {u: names.get(u, u) for u in item.lead_units + item.co_units}
-    return ItemView(item, warning(item, today, policy), available(item, actor), doc, units, source_text, key)
+    return ItemView(item, warning(item, today, policy), available(item, actor), doc, units, source_text, key,
+                    None if key is None else {})
 
 
 def get_item(session: Session, *, item_id: int | str, actor: Actor, settings: Settings | None = None,

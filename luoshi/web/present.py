@@ -14,7 +14,6 @@ import orjson
 from luoshi import glossary
 from luoshi.ledger import Action, Actor, Colour, ExtensionStatus, ItemWarning, Kind, Rating, Reason, Role, State
 from luoshi.store.items import InstructionView, ItemView
-from luoshi.store.kept import remember
 
 DOC_TYPES = {"meeting_minutes": "会议纪要", "work_report": "政府工作报告", "congress_review": "人大审议意见",
              "other": "其他文件"}
@@ -95,21 +94,16 @@ def item_dict(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any]:
     return out
 
 
-JSON_KEPT = 4096  # ledger rows' JSON kept per process, the oldest leaving first
-_KEPT_JSON: dict[Any, orjson.Fragment] = {}
-
-
 def item_json(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any] | orjson.Fragment:
-    """`item_dict` for a JSON answer; of a kept view (a ledger page's row, `ItemView.key`), written once as
-    JSON and kept with it for the same viewer: the same view makes the same JSON. Building and writing an
-    item's dict was a quarter of a ledger API request's instructions."""
-    if view.key is None:
+    """`item_dict` for a JSON answer; of a kept view (a ledger page's row, `ItemView.made`), written once as
+    JSON and kept with the view: the same view makes the same JSON. Building and writing an item's dict was
+    a quarter of a ledger API request's instructions."""
+    if view.made is None:
         return item_dict(view, actor=actor)
-    key = (view.key, actor)
-    found = _KEPT_JSON.get(key)
+    key = ("json", actor)
+    found = view.made.get(key)
     if found is None:
-        found = orjson.Fragment(orjson.dumps(item_dict(view, actor=actor)))
-        remember(_KEPT_JSON, key, found, JSON_KEPT)
+        found = view.made[key] = orjson.Fragment(orjson.dumps(item_dict(view, actor=actor)))
     return found
 
 

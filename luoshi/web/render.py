@@ -131,6 +131,12 @@ def partial(request: Request, template: str, **context: Any) -> HTMLResponse:
                                                           **context})
 
 
+def fragment(template: str, **context: Any) -> Markup:
+    """`template` rendered alone, as safe HTML for another template (a table's row): no request, no
+    layout."""
+    return Markup(TEMPLATES.env.get_template(template).render(context))
+
+
 def redirect(url: str) -> RedirectResponse:
     """After a POST: 303 See Other, so a reload does not post again."""
     return RedirectResponse(url, status_code=303)

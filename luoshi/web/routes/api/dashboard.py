@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import Query
 from sqlalchemy.orm import Session
@@ -16,15 +15,11 @@ from luoshi.ledger.targets import Status
 from luoshi.settings import Settings
 from luoshi.store import dashboard as store
 from luoshi.web.deps import CurrentUser, Router, SessionDep, SettingsDep, Viewer
+from luoshi.web.links import link
 
 ASSESSMENT_READERS = (Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.UNIT)  # as luoshi.store.assessment
 router = Router(tags=["dashboard"])
 WEEKDAYS = "一二三四五六日"
-
-
-def link(path: str, **params: Any) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{path}?{query}" if query else path
 
 
 def zh_date(day: date) -> str:

@@ -17,6 +17,7 @@ from luoshi.settings import Settings
 from luoshi.store import suggestions as store
 from luoshi.web.deps import CsrfChecked, PageUser, Router, SessionDep, SettingsDep, Viewer
 from luoshi.web.errors import HEADINGS, form_version, refused, status_of
+from luoshi.web.links import filter_link
 from luoshi.web.paging import cursor_of, page_number, pager
 from luoshi.web.queries import may_read_documents, source_context, unit_options
 from luoshi.web.render import flash, page, partial, redirect
@@ -30,8 +31,7 @@ WARNINGS = (("red", "已逾期"), ("yellow", "临近期限"), ("green", "正常"
 
 
 def _link(filters: dict[str, str], **changes: Any) -> str:
-    params = {k: v for k, v in {**filters, **changes}.items() if v not in ("", None) and (k, v) != ("page", 1)}
-    return "/suggestions?" + urlencode(params)
+    return filter_link("/suggestions", filters, **changes)
 
 
 @router.get("/suggestions")
