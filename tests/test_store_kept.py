@@ -372,6 +372,7 @@ def test_a_ledger_rows_view_and_json_are_kept_by_all_they_are_made_of(make_db, s
     from luoshi.ledger import Actor, Role
     from luoshi.store import items
     from luoshi.web.present import item_dict, item_json
+    from luoshi.web.render import macro
     from luoshi.web.routes.pages.ledger import _row as ledger_row
 
     db = make_db("postgresql")
@@ -407,11 +408,13 @@ def test_a_ledger_rows_view_and_json_are_kept_by_all_they_are_made_of(make_db, s
     assert [v.actions for v in theirs] != [v.actions for v in first]
     assert orjson.loads(orjson.dumps(item_json(theirs[0], actor=lead)))["role_label"] == "牵头"
 
-    # The ledger page's row of a kept view is rendered once, the same HTML as a row made afresh; the
-    # office's row has the batch checkbox, a unit's not.
+    # The ledger page's row of a kept view is rendered once, the HTML the table renders for a view not kept
+    # (its dict); the office's row has the batch checkbox, a unit's not.
     office_row = ledger_row(first[0], office, True)
     assert ledger_row(again[0], office, True) is office_row
-    assert office_row == ledger_row(replace(first[0], key=None, made=None), office, True)
+    afresh = ledger_row(replace(first[0], key=None, made=None), office, True)
+    assert afresh == item_dict(first[0], actor=office)
+    assert office_row == macro("_macros.html", "item_row", afresh, True)
     assert 'name="ids"' in office_row and ">事项0</a>" in office_row and "单位2" in office_row
     assert 'name="ids"' not in ledger_row(theirs[0], lead, False)
 

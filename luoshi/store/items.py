@@ -526,7 +526,7 @@ def list_items(session: Session, *, actor: Actor, state: str | Sequence[str] | N
                     prev_cursor=_cursor_of(rows[0], sort, page - 1, True, total, settings) if rows and page > 1 else None)
 
 
-VIEWS_KEPT = 4096  # ledger rows' views kept per process, the oldest leaving first (with the JSON: ~50 MB)
+VIEWS_KEPT = 4096  # ledger rows' views kept per process, the oldest leaving first (with their JSON and HTML: ~60 MB)
 _KEPT_VIEWS: dict[Any, ItemView] = {}
 
 

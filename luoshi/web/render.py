@@ -131,10 +131,10 @@ def partial(request: Request, template: str, **context: Any) -> HTMLResponse:
                                                           **context})
 
 
-def fragment(template: str, **context: Any) -> Markup:
-    """`template` rendered alone, as safe HTML for another template (a table's row): no request, no
-    layout."""
-    return Markup(TEMPLATES.env.get_template(template).render(context))
+def macro(template: str, name: str, *args: Any) -> Markup:
+    """The macro `name` of `template` called with `args` outside a page: its HTML, as a page would render it
+    (a table's row kept for the next page)."""
+    return Markup(getattr(TEMPLATES.env.get_template(template).module, name)(*args))
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -20,7 +20,7 @@ from luoshi.web.deps import PageUser, Router, SessionDep, SettingsDep
 from luoshi.web.links import filter_link
 from luoshi.web.present import item_dict
 from luoshi.web.queries import document_options, may_read_documents, unit_options
-from luoshi.web.render import flash, fragment, page, partial
+from luoshi.web.render import flash, macro, page, partial
 
 router = Router()
 FILTERS = ("state", "unit", "warning", "document", "due_from", "due_to", "q")
@@ -46,15 +46,16 @@ def _link(filters: dict[str, str], **changes: Any) -> str:
     return filter_link("/ledger", filters, **changes)
 
 
-def _row(view: store.ItemView, actor: Actor, batch: bool) -> Markup:
-    """A row of the ledger's table; of a kept view (`ItemView.made`), rendered once and kept with it for the
-    next page that shows it: rendering 25 rows was most of a ledger page's work."""
+def _row(view: store.ItemView, actor: Actor, batch: bool) -> dict[str, Any] | Markup:
+    """A row of the ledger's table: the item's dict, which the table renders (`_macros.item_row`); of a kept
+    view (`ItemView.made`), its HTML, rendered once and kept with the view for the next page that shows it:
+    rendering 25 rows was half a ledger page's instructions."""
     if view.made is None:
-        return fragment("_item_row.html", item=item_dict(view, actor=actor), batch=batch)
+        return item_dict(view, actor=actor)
     key = ("ledger row", actor, batch)
     found = view.made.get(key)
     if found is None:
-        found = view.made[key] = fragment("_item_row.html", item=item_dict(view, actor=actor), batch=batch)
+        found = view.made[key] = macro("_macros.html", "item_row", item_dict(view, actor=actor), batch)
     return found
 
 
