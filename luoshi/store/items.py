@@ -101,6 +101,14 @@ class ItemView:
     def id(self) -> int:
         return int(self.item.id)
 
+    def made_once(self, key: Any, make: Callable[[], Any]) -> Any:
+        """`make()` of this kept view (`made` is not None), made the first time `key` is asked for and kept
+        with the view after (the same view makes the same JSON or HTML)."""
+        found = self.made.get(key)  # type: ignore[union-attr]  # a kept view's
+        if found is None:
+            found = self.made[key] = make()  # type: ignore[index]
+        return found
+
 
 ItemPage = Page[ItemView]
 

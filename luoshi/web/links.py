@@ -15,18 +15,21 @@ from urllib.parse import urlencode
 
 def link(path: str, **params: Any) -> str:
     """`path` with the parameters that are not None or "" as its query (none: the bare path)."""
-    query = _query(tuple((k, v if type(v) is str else str(v)) for k, v in params.items() if v not in (None, "")))
+    query = _query(params)
     return f"{path}?{query}" if query else path
 
 
 def filter_link(path: str, filters: Mapping[str, Any], **changes: Any) -> str:
     """A list page's link: its `filters` with `changes`, the empty ones and page 1 left out."""
-    pairs = tuple((k, v if type(v) is str else str(v)) for k, v in {**filters, **changes}.items()
-                  if v not in ("", None) and (k, v) != ("page", 1))
-    return f"{path}?{_query(pairs)}"
+    return f"{path}?{_query({k: v for k, v in {**filters, **changes}.items() if (k, v) != ('page', 1)})}"
+
+
+def _query(params: Mapping[str, Any]) -> str:
+    """`urlencode` of the parameters that are not None or "", kept: the values are made text first (as
+    urlencode would), so equal parameters make one key and 1 and True do not."""
+    return _encoded(tuple((k, v if type(v) is str else str(v)) for k, v in params.items() if v not in (None, "")))
 
 
 @lru_cache(maxsize=4096)
-def _query(pairs: tuple[tuple[str, str], ...]) -> str:
-    # The values are text (as urlencode would make them), so equal keys make equal queries (1 and True not).
+def _encoded(pairs: tuple[tuple[str, str], ...]) -> str:
     return urlencode(pairs)

@@ -100,11 +100,7 @@ def item_json(view: ItemView, *, actor: Actor | None = None) -> dict[str, Any] |
     a quarter of a ledger API request's instructions."""
     if view.made is None:
         return item_dict(view, actor=actor)
-    key = ("json", actor)
-    found = view.made.get(key)
-    if found is None:
-        found = view.made[key] = orjson.Fragment(orjson.dumps(item_dict(view, actor=actor)))
-    return found
+    return view.made_once(("json", actor), lambda: orjson.Fragment(orjson.dumps(item_dict(view, actor=actor))))
 
 
 def _extension(e: Any) -> dict[str, Any]:

@@ -52,11 +52,8 @@ def _row(view: store.ItemView, actor: Actor, batch: bool) -> dict[str, Any] | Ma
     rendering 25 rows was half a ledger page's instructions."""
     if view.made is None:
         return item_dict(view, actor=actor)
-    key = ("ledger row", actor, batch)
-    found = view.made.get(key)
-    if found is None:
-        found = view.made[key] = macro("_macros.html", "item_row", item_dict(view, actor=actor), batch)
-    return found
+    return view.made_once(("ledger row", actor, batch),
+                          lambda: macro("_macros.html", "item_row", item_dict(view, actor=actor), batch))
 
 
 @router.get("/ledger")
